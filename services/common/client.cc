@@ -1,0 +1,41 @@
+#include "services/common/client.h"
+
+#include <algorithm>
+
+#include "absl/time/clock.h"
+#include "services/common/flags.h"
+
+namespace palermo {
+
+std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address) {
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(absl::GetFlag(FLAGS_max_receive_message_bytes));
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS,
+              static_cast<int>(absl::ToInt64Milliseconds(
+                  absl::GetFlag(FLAGS_keepalive_time))));
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS,
+              static_cast<int>(absl::ToInt64Milliseconds(
+                  absl::GetFlag(FLAGS_keepalive_timeout))));
+  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(),
+                                   args);
+}
+
+std::unique_ptr<grpc::ClientContext> OutgoingContext(
+    grpc::CallbackServerContext* incoming) {
+  auto context = grpc::ClientContext::FromCallbackServerContext(*incoming);
+  std::chrono::system_clock::time_point deadline = absl::ToChronoTime(
+      absl::Now() + absl::GetFlag(FLAGS_outgoing_timeout));
+  deadline = std::min(deadline, incoming->deadline());
+  context->set_deadline(deadline);
+  context->AddMetadata(kActorMetadataKey, ActorOf(*incoming));
+  return context;
+}
+
+std::string ActorOf(const grpc::ServerContextBase& context) {
+  const auto& metadata = context.client_metadata();
+  auto it = metadata.find(kActorMetadataKey);
+  if (it != metadata.end()) return std::string(it->second.data(), it->second.size());
+  return context.peer();
+}
+
+}  // namespace palermo

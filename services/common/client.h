@@ -1,0 +1,31 @@
+// Outgoing calls from one Palermo service to another: channels with keepalive
+// and size limits, and client contexts whose deadline derives from the
+// incoming call's.
+#ifndef PALERMO_SERVICES_COMMON_CLIENT_H_
+#define PALERMO_SERVICES_COMMON_CLIENT_H_
+
+#include <memory>
+#include <string>
+
+#include <grpcpp/grpcpp.h>
+
+namespace palermo {
+
+// Metadata key naming who made a change, forwarded by the gateway. Until
+// token auth lands it is the caller's word, recorded as such.
+inline constexpr char kActorMetadataKey[] = "palermo-actor";
+
+std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address);
+
+// A client context for a call made on behalf of `incoming`: it is cancelled
+// with the incoming call, its deadline is the earlier of the incoming
+// deadline and now + --outgoing_timeout, and it carries the actor.
+std::unique_ptr<grpc::ClientContext> OutgoingContext(
+    grpc::CallbackServerContext* incoming);
+
+// Who is calling: the palermo-actor metadata if sent, otherwise the peer.
+std::string ActorOf(const grpc::ServerContextBase& context);
+
+}  // namespace palermo
+
+#endif  // PALERMO_SERVICES_COMMON_CLIENT_H_

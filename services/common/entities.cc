@@ -1,0 +1,106 @@
+#include "services/common/entities.h"
+
+#include <fstream>
+#include <sstream>
+
+#include <google/protobuf/struct.pb.h>
+#include <google/protobuf/util/json_util.h>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "services/common/flags.h"
+#include "services/common/status.h"
+
+namespace palermo {
+namespace {
+
+using common::v1::ReportingEntity;
+
+// Intergovernmental organizations have no ISO code; the report's only one is
+// the League of Arab States (para 3).
+ReportingEntity Organization(std::string id, std::string name) {
+  ReportingEntity e;
+  e.set_name(absl::StrCat("organizations/", id));
+  e.set_kind(common::v1::ENTITY_KIND_ORGANIZATION);
+  e.set_display_name(name);
+  e.set_official_name(std::move(name));
+  return e;
+}
+
+std::string StringField(const google::protobuf::Struct& s, const char* key) {
+  auto it = s.fields().find(key);
+  return it == s.fields().end() ? "" : it->second.string_value();
+}
+
+}  // namespace
+
+absl::StatusOr<EntityRegistry> EntityRegistry::Load(
+    const std::string& iso_codes_dir) {
+  const std::string path = iso_codes_dir + "/iso_3166-1.json";
+  std::ifstream in(path);
+  if (!in) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot read ", path, " (Debian package iso-codes)"));
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  google::protobuf::Struct root;
+  if (auto s = google::protobuf::util::JsonStringToMessage(text.str(), &root);
+      !s.ok()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot parse ", path, ": ", s.ToString()));
+  }
+  EntityRegistry registry;
+  for (const auto& value : root.fields().at("3166-1").list_value().values()) {
+    const auto& country = value.struct_value();
+    ReportingEntity e;
+    const std::string alpha3 = StringField(country, "alpha_3");
+    e.set_name(absl::StrCat("countries/", alpha3));
+    e.set_kind(common::v1::ENTITY_KIND_STATE);
+    e.set_iso_alpha3(alpha3);
+    e.set_display_name(StringField(country, "name"));
+    std::string official = StringField(country, "official_name");
+    e.set_official_name(official.empty() ? e.display_name() : official);
+    registry.countries_.emplace(alpha3, std::move(e));
+  }
+  if (registry.countries_.empty()) {
+    return absl::FailedPreconditionError(absl::StrCat(path, " lists no country"));
+  }
+  registry.organizations_.emplace("LAS",
+                                  Organization("LAS", "League of Arab States"));
+  return registry;
+}
+
+absl::StatusOr<EntityRegistry> EntityRegistry::LoadDefault() {
+  return Load(absl::GetFlag(FLAGS_iso_codes_dir));
+}
+
+absl::StatusOr<ReportingEntity> EntityRegistry::Resolve(
+    absl::string_view entity_name, absl::string_view field) const {
+  absl::string_view code = entity_name;
+  const absl::flat_hash_map<std::string, ReportingEntity>* table = nullptr;
+  if (absl::ConsumePrefix(&code, "countries/")) {
+    table = &countries_;
+  } else if (absl::ConsumePrefix(&code, "organizations/")) {
+    table = &organizations_;
+  } else {
+    return InvalidField(
+        std::string(field),
+        absl::StrCat("\"", entity_name,
+                     "\" is not countries/{ISO 3166-1 alpha-3} or "
+                     "organizations/{id}"));
+  }
+  auto it = table->find(code);
+  if (it == table->end()) {
+    return InvalidField(
+        std::string(field),
+        absl::StrCat("\"", code, "\" is not ",
+                     table == &countries_
+                         ? "an ISO 3166-1 alpha-3 code (iso-codes)"
+                         : "a known organization"));
+  }
+  return it->second;
+}
+
+}  // namespace palermo

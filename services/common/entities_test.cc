@@ -1,0 +1,57 @@
+#include "services/common/entities.h"
+
+#include <gtest/gtest.h>
+
+#include "services/common/status.h"
+
+namespace palermo {
+namespace {
+
+class EntitiesTest : public testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto loaded = EntityRegistry::Load(PALERMO_ISO_CODES_DIR);
+    ASSERT_TRUE(loaded.ok()) << loaded.status();
+    registry_ = new EntityRegistry(*std::move(loaded));
+  }
+  static EntityRegistry* registry_;
+};
+EntityRegistry* EntitiesTest::registry_ = nullptr;
+
+TEST_F(EntitiesTest, LoadsEveryIsoCountry) {
+  EXPECT_GE(registry_->country_count(), 249u);
+}
+
+TEST_F(EntitiesTest, ResolvesStatesWithIsoNames) {
+  auto estonia = registry_->Resolve("countries/EST", "parent");
+  ASSERT_TRUE(estonia.ok()) << estonia.status();
+  EXPECT_EQ(estonia->iso_alpha3(), "EST");
+  EXPECT_EQ(estonia->display_name(), "Estonia");
+  EXPECT_EQ(estonia->official_name(), "Republic of Estonia");
+  EXPECT_EQ(estonia->kind(), common::v1::ENTITY_KIND_STATE);
+}
+
+TEST_F(EntitiesTest, ResolvesTheLeagueOfArabStates) {
+  auto league = registry_->Resolve("organizations/LAS", "parent");
+  ASSERT_TRUE(league.ok());
+  EXPECT_EQ(league->kind(), common::v1::ENTITY_KIND_ORGANIZATION);
+  EXPECT_EQ(league->iso_alpha3(), "");
+}
+
+TEST_F(EntitiesTest, RejectsUnknownCodesNamingTheField) {
+  for (const char* bad : {"countries/XXX", "countries/est", "countries/EE",
+                          "states/EST", "organizations/UNO", ""}) {
+    auto r = registry_->Resolve(bad, "parent");
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_EQ(BadRequestOf(r.status()).field_violations(0).field(), "parent");
+  }
+}
+
+TEST(EntityRegistryTest, MissingDataIsAnError) {
+  EXPECT_EQ(EntityRegistry::Load("/nonexistent").status().code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+}  // namespace
+}  // namespace palermo

@@ -1,0 +1,90 @@
+#include "services/common/filter.h"
+
+#include <gtest/gtest.h>
+
+#include "palermo/legislation/v1/legislation.pb.h"
+#include "services/common/status.h"
+
+namespace palermo {
+namespace {
+
+using legislation::v1::Legislation;
+
+Legislation Ratified() {
+  Legislation l;
+  l.set_name("countries/EST/legislation");
+  l.mutable_protocol()->set_status(legislation::v1::TREATY_STATUS_RATIFIED);
+  l.mutable_penalties()->set_max_imprisonment_months(180);
+  auto* law = l.add_other_laws();
+  law->set_kind(legislation::v1::LAW_KIND_PARTIAL_TRAFFICKING);
+  law->set_year(2005);
+  l.set_notes("camel jockeys");
+  return l;
+}
+
+bool Match(absl::string_view text, const Legislation& l) {
+  absl::StatusOr<Filter> f = Filter::Compile(text, Legislation::descriptor());
+  EXPECT_TRUE(f.ok()) << text << ": " << f.status();
+  return f.ok() && f->Matches(l);
+}
+
+TEST(FilterTest, EmptyMatchesAll) { EXPECT_TRUE(Match("", Legislation())); }
+
+TEST(FilterTest, EnumByFullOrShortName) {
+  EXPECT_TRUE(Match("protocol.status = TREATY_STATUS_RATIFIED", Ratified()));
+  EXPECT_TRUE(Match("protocol.status = RATIFIED", Ratified()));
+  EXPECT_FALSE(Match("protocol.status = SIGNED", Ratified()));
+  EXPECT_TRUE(Match("protocol.status != SIGNED", Ratified()));
+  EXPECT_FALSE(Match("protocol.status = RATIFIED", Legislation()));
+}
+
+TEST(FilterTest, HasOperator) {
+  EXPECT_TRUE(Match("penalties:*", Ratified()));
+  EXPECT_FALSE(Match("penalties:*", Legislation()));
+  EXPECT_TRUE(Match("penalties.max_imprisonment_months:*", Ratified()));
+  EXPECT_FALSE(Match("penalties.min_imprisonment_months:*", Ratified()));
+  EXPECT_TRUE(Match("other_laws:*", Ratified()));
+}
+
+TEST(FilterTest, RepeatedFieldsMatchAnyElement) {
+  EXPECT_TRUE(Match("other_laws.kind = PARTIAL_TRAFFICKING", Ratified()));
+  EXPECT_FALSE(Match("other_laws.kind = WITNESS_PROTECTION", Ratified()));
+  EXPECT_TRUE(Match("other_laws.kind != WITNESS_PROTECTION", Ratified()));
+  EXPECT_TRUE(Match("other_laws.year >= 2005", Ratified()));
+  EXPECT_FALSE(Match("other_laws.year > 2005", Ratified()));
+}
+
+TEST(FilterTest, NumbersStringsAndLogic) {
+  EXPECT_TRUE(Match("penalties.max_imprisonment_months <= 180", Ratified()));
+  EXPECT_TRUE(Match("notes = \"camel jockeys\"", Ratified()));
+  EXPECT_TRUE(Match("name = \"countries/EST/legislation\" AND penalties:*",
+                    Ratified()));
+  EXPECT_FALSE(Match("name = \"countries/EST/legislation\" AND NOT penalties:*",
+                     Ratified()));
+  EXPECT_TRUE(Match("-penalties:* OR protocol.status = RATIFIED", Ratified()));
+  EXPECT_TRUE(Match("(protocol.status = SIGNED OR protocol.status = RATIFIED) "
+                    "AND other_laws:*",
+                    Ratified()));
+}
+
+TEST(FilterTest, OrBindsTighterThanAnd) {
+  // a AND b OR c == a AND (b OR c): false AND (...) is false.
+  EXPECT_FALSE(Match("protocol.status = SIGNED AND penalties:* OR other_laws:*",
+                     Ratified()));
+}
+
+TEST(FilterTest, RejectsUnknownFieldsAndValuesOnFilter) {
+  for (const char* bad :
+       {"nonsense = 1", "protocol.status = MAYBE", "penalties = 3",
+        "protocol.status < RATIFIED", "notes = \"open", "protocol.status",
+        "(penalties:*", "notes ! 3"}) {
+    absl::StatusOr<Filter> f = Filter::Compile(bad, Legislation::descriptor());
+    ASSERT_FALSE(f.ok()) << bad;
+    EXPECT_EQ(f.status().code(), absl::StatusCode::kInvalidArgument) << bad;
+    EXPECT_EQ(BadRequestOf(f.status()).field_violations(0).field(), "filter")
+        << bad;
+  }
+}
+
+}  // namespace
+}  // namespace palermo

@@ -1,0 +1,28 @@
+#include "services/common/flags.h"
+
+ABSL_FLAG(std::string, listen, "",
+          "host:port to serve on; port 0 picks a free port. Empty means the "
+          "service's own default (0.0.0.0:5005x).");
+ABSL_FLAG(std::string, data_dir, "palermo-data",
+          "Directory holding the service's database.");
+ABSL_FLAG(std::string, log_level, "info",
+          "trace, debug, info, warn, error or off.");
+ABSL_FLAG(std::string, log_format, "text", "text or json (one object a line).");
+ABSL_FLAG(std::string, iso_codes_dir, "/usr/share/iso-codes/json",
+          "Debian iso-codes JSON data (iso_3166-1.json).");
+ABSL_FLAG(std::string, legislation_address, "localhost:50052",
+          "Address of the legislation service.");
+ABSL_FLAG(int, ready_fd, -1,
+          "If >= 0, write the bound port and a newline to this file "
+          "descriptor once the service is SERVING, then close it.");
+ABSL_FLAG(int32_t, max_receive_message_bytes, 4 << 20,
+          "Largest request message accepted, in bytes.");
+ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
+          "How long in-flight calls may run after SIGTERM.");
+ABSL_FLAG(absl::Duration, outgoing_timeout, absl::Seconds(10),
+          "Deadline of an outgoing call when the incoming call has a later "
+          "one, or none.");
+ABSL_FLAG(absl::Duration, keepalive_time, absl::Seconds(60),
+          "Interval of HTTP/2 keepalive pings on idle connections.");
+ABSL_FLAG(absl::Duration, keepalive_timeout, absl::Seconds(20),
+          "How long to wait for a keepalive ping's answer.");

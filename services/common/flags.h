@@ -1,0 +1,26 @@
+// Command-line flags shared by every Palermo binary: where to listen, where
+// the data lives, how to log, where the peers are, and the transport limits.
+#ifndef PALERMO_SERVICES_COMMON_FLAGS_H_
+#define PALERMO_SERVICES_COMMON_FLAGS_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/flags/declare.h"
+#include "absl/flags/flag.h"
+#include "absl/time/time.h"
+
+ABSL_DECLARE_FLAG(std::string, listen);
+ABSL_DECLARE_FLAG(std::string, data_dir);
+ABSL_DECLARE_FLAG(std::string, log_level);
+ABSL_DECLARE_FLAG(std::string, log_format);
+ABSL_DECLARE_FLAG(std::string, iso_codes_dir);
+ABSL_DECLARE_FLAG(std::string, legislation_address);
+ABSL_DECLARE_FLAG(int, ready_fd);
+ABSL_DECLARE_FLAG(int32_t, max_receive_message_bytes);
+ABSL_DECLARE_FLAG(absl::Duration, shutdown_grace);
+ABSL_DECLARE_FLAG(absl::Duration, outgoing_timeout);
+ABSL_DECLARE_FLAG(absl::Duration, keepalive_time);
+ABSL_DECLARE_FLAG(absl::Duration, keepalive_timeout);
+
+#endif  // PALERMO_SERVICES_COMMON_FLAGS_H_

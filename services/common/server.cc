@@ -1,0 +1,126 @@
+#include "services/common/server.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <spdlog/spdlog.h>
+
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "grpc/health/v1/health.pb.h"
+#include "services/common/flags.h"
+#include "services/common/logging.h"
+
+namespace palermo {
+namespace {
+
+sigset_t ShutdownSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  return set;
+}
+
+}  // namespace
+
+void InitRuntime(int argc, char** argv, absl::string_view service_name) {
+  absl::SetProgramUsageMessage(
+      absl::StrCat("Palermo ", service_name, " server"));
+  absl::ParseCommandLine(argc, argv);
+  if (absl::Status s = SetUpLogging(service_name); !s.ok()) {
+    std::fprintf(stderr, "%s\n", std::string(s.message()).c_str());
+    std::exit(2);
+  }
+  // Blocked before gRPC starts its threads, so only sigwait() sees them.
+  sigset_t signals = ShutdownSignals();
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  // Keep the health messages linked in, so reflection can describe
+  // grpc.health.v1.Health (gRPC's own health service does not use them).
+  (void)grpc::health::v1::HealthCheckRequest::descriptor();
+}
+
+absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
+    absl::string_view default_listen, std::vector<HostedService> services) {
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+
+  std::string address = absl::GetFlag(FLAGS_listen);
+  if (address.empty()) address = std::string(default_listen);
+
+  std::unique_ptr<ServiceHost> host(new ServiceHost());
+  host->services_ = std::move(services);
+
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(address, grpc::InsecureServerCredentials(),
+                           &host->port_);
+  builder.SetMaxReceiveMessageSize(
+      absl::GetFlag(FLAGS_max_receive_message_bytes));
+  builder.AddChannelArgument(
+      GRPC_ARG_KEEPALIVE_TIME_MS,
+      static_cast<int>(absl::ToInt64Milliseconds(absl::GetFlag(FLAGS_keepalive_time))));
+  builder.AddChannelArgument(
+      GRPC_ARG_KEEPALIVE_TIMEOUT_MS,
+      static_cast<int>(absl::ToInt64Milliseconds(absl::GetFlag(FLAGS_keepalive_timeout))));
+  // Clients may ping idle connections, but no more than every 10 s.
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
+                             10000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  for (const HostedService& s : host->services_) {
+    builder.RegisterService(s.service);
+  }
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+      interceptors;
+  interceptors.push_back(std::make_unique<RpcLogInterceptorFactory>());
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
+
+  host->server_ = builder.BuildAndStart();
+  if (!host->server_ || host->port_ == 0) {
+    return absl::UnavailableError(absl::StrCat("cannot listen on ", address));
+  }
+  auto* health = host->server_->GetHealthCheckService();
+  health->SetServingStatus(false);
+  spdlog::info("listening on {} (port {})", address, host->port_);
+  return host;
+}
+
+void ServiceHost::SetServing() {
+  auto* health = server_->GetHealthCheckService();
+  health->SetServingStatus("", true);
+  for (const HostedService& s : services_) {
+    health->SetServingStatus(s.full_name, true);
+  }
+  spdlog::info("SERVING");
+  if (int fd = absl::GetFlag(FLAGS_ready_fd); fd >= 0) {
+    std::string line = absl::StrCat(port_, "\n");
+    if (write(fd, line.data(), line.size()) < 0) {
+      spdlog::warn("cannot write to --ready_fd={}", fd);
+    }
+    close(fd);
+  }
+}
+
+void ServiceHost::WaitForShutdownSignal() {
+  sigset_t signals = ShutdownSignals();
+  int signal = 0;
+  sigwait(&signals, &signal);
+  spdlog::info("received {}, shutting down", strsignal(signal));
+  Shutdown();
+}
+
+void ServiceHost::Shutdown() {
+  // Clients polling health stop routing here before the listener closes.
+  server_->GetHealthCheckService()->Shutdown();
+  const absl::Duration grace = absl::GetFlag(FLAGS_shutdown_grace);
+  server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+  server_->Wait();
+  spdlog::info("stopped");
+}
+
+}  // namespace palermo

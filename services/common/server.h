@@ -1,0 +1,66 @@
+// The server runtime every Palermo service and the gateway run in: flags,
+// logging, a gRPC server with health, reflection, an access log, message-size
+// and keepalive limits, and graceful shutdown on SIGTERM or SIGINT.
+//
+// Typical main():
+//   palermo::InitRuntime(argc, argv, "legislation");
+//   ... open the store ...
+//   auto host = palermo::ServiceHost::Start("0.0.0.0:50052", {{&svc, name}});
+//   host->WaitForShutdownSignal();
+#ifndef PALERMO_SERVICES_COMMON_SERVER_H_
+#define PALERMO_SERVICES_COMMON_SERVER_H_
+
+#include <memory>
+#include <string>
+#include "absl/strings/string_view.h"
+#include <utility>
+#include <vector>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/status/statusor.h"
+
+namespace palermo {
+
+// Parses flags, sets up logging and blocks SIGINT/SIGTERM in every thread so
+// that WaitForShutdownSignal() receives them. Call first in main(); exits the
+// process on bad flags.
+void InitRuntime(int argc, char** argv, absl::string_view service_name);
+
+// A service to host, with its full name for the health service.
+struct HostedService {
+  grpc::Service* service;
+  std::string full_name;
+};
+
+class ServiceHost {
+ public:
+  // Builds and starts the server on --listen, or on `default_listen` when the
+  // flag is empty. Health reports NOT_SERVING until SetServing().
+  static absl::StatusOr<std::unique_ptr<ServiceHost>> Start(
+      absl::string_view default_listen, std::vector<HostedService> services);
+
+  // The bound port (useful with port 0).
+  int port() const { return port_; }
+
+  // Health SERVING for the server and each hosted service; writes the port to
+  // --ready_fd if set.
+  void SetServing();
+
+  // Blocks until SIGINT or SIGTERM, then calls Shutdown().
+  void WaitForShutdownSignal();
+
+  // NOT_SERVING, stop accepting, let in-flight calls finish within
+  // --shutdown_grace, then cancel what is left.
+  void Shutdown();
+
+ private:
+  ServiceHost() = default;
+  std::unique_ptr<grpc::Server> server_;
+  std::vector<HostedService> services_;
+  int port_ = 0;
+};
+
+}  // namespace palermo
+
+#endif  // PALERMO_SERVICES_COMMON_SERVER_H_

@@ -1,0 +1,137 @@
+#include "services/common/status.h"
+
+#include "absl/strings/cord.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "google/rpc/status.pb.h"
+
+namespace palermo {
+namespace {
+
+template <typename Message>
+void Attach(absl::Status& status, absl::string_view type_url,
+            const Message& detail) {
+  status.SetPayload(type_url, absl::Cord(detail.SerializeAsString()));
+}
+
+}  // namespace
+
+void FieldViolations::Add(std::string field, std::string description) {
+  auto* v = violations_.add_field_violations();
+  v->set_field(std::move(field));
+  v->set_description(std::move(description));
+}
+
+void FieldViolations::AddAll(const absl::Status& status,
+                             absl::string_view fallback_field) {
+  if (status.ok()) return;
+  google::rpc::BadRequest carried = BadRequestOf(status);
+  if (carried.field_violations().empty()) {
+    Add(std::string(fallback_field), std::string(status.message()));
+    return;
+  }
+  for (const auto& v : carried.field_violations()) {
+    Add(v.field(), v.description());
+  }
+}
+
+absl::Status FieldViolations::ToStatus(absl::string_view summary) const {
+  if (empty()) return absl::OkStatus();
+  std::vector<std::string> parts;
+  for (const auto& v : violations_.field_violations()) {
+    parts.push_back(absl::StrCat(v.field(), ": ", v.description()));
+  }
+  absl::Status status(absl::StatusCode::kInvalidArgument,
+                      absl::StrCat(summary, ": ", absl::StrJoin(parts, "; ")));
+  Attach(status, kBadRequestTypeUrl, violations_);
+  return status;
+}
+
+absl::Status InvalidField(std::string field, std::string description) {
+  FieldViolations v;
+  v.Add(std::move(field), std::move(description));
+  return v.ToStatus();
+}
+
+namespace {
+absl::Status ResourceError(absl::StatusCode code, absl::string_view what,
+                           absl::string_view type, absl::string_view name) {
+  absl::Status status(code, absl::StrCat(name, " ", what));
+  google::rpc::ResourceInfo info;
+  info.set_resource_type(std::string(type));
+  info.set_resource_name(std::string(name));
+  info.set_description(std::string(what));
+  Attach(status, kResourceInfoTypeUrl, info);
+  return status;
+}
+}  // namespace
+
+absl::Status NotFoundError(absl::string_view resource_type,
+                           absl::string_view resource_name) {
+  return ResourceError(absl::StatusCode::kNotFound, "not found", resource_type,
+                       resource_name);
+}
+
+absl::Status AlreadyExistsError(absl::string_view resource_type,
+                                absl::string_view resource_name) {
+  return ResourceError(absl::StatusCode::kAlreadyExists, "already exists",
+                       resource_type, resource_name);
+}
+
+absl::Status EtagMismatchError(absl::string_view resource_name,
+                               absl::string_view sent_etag,
+                               absl::string_view current_etag) {
+  absl::Status status(
+      absl::StatusCode::kAborted,
+      absl::StrCat(resource_name, " changed since it was read: etag \"",
+                   sent_etag, "\" is stale, current is \"", current_etag,
+                   "\"; read it again and reapply the change"));
+  google::rpc::PreconditionFailure failure;
+  auto* v = failure.add_violations();
+  v->set_type("ETAG");
+  v->set_subject(std::string(resource_name));
+  v->set_description(absl::StrCat("current etag is \"", current_etag, "\""));
+  Attach(status, kPreconditionFailureTypeUrl, failure);
+  return status;
+}
+
+google::rpc::BadRequest BadRequestOf(const absl::Status& status) {
+  google::rpc::BadRequest out;
+  if (auto payload = status.GetPayload(kBadRequestTypeUrl)) {
+    out.ParseFromString(std::string(*payload));
+  }
+  return out;
+}
+
+grpc::Status ToGrpcStatus(const absl::Status& status) {
+  if (status.ok()) return grpc::Status::OK;
+  google::rpc::Status rpc;
+  rpc.set_code(static_cast<int>(status.code()));
+  rpc.set_message(std::string(status.message()));
+  status.ForEachPayload([&rpc](absl::string_view type_url,
+                               const absl::Cord& payload) {
+    auto* any = rpc.add_details();
+    any->set_type_url(std::string(type_url));
+    any->set_value(std::string(payload));
+  });
+  // absl and gRPC share the canonical code numbering.
+  return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
+                      std::string(status.message()),
+                      rpc.details().empty() ? "" : rpc.SerializeAsString());
+}
+
+absl::Status FromGrpcStatus(const grpc::Status& status) {
+  if (status.ok()) return absl::OkStatus();
+  absl::Status out(static_cast<absl::StatusCode>(status.error_code()),
+                   status.error_message());
+  google::rpc::Status rpc;
+  if (!status.error_details().empty() &&
+      rpc.ParseFromString(status.error_details())) {
+    for (const auto& any : rpc.details()) {
+      out.SetPayload(any.type_url(), absl::Cord(any.value()));
+    }
+  }
+  return out;
+}
+
+}  // namespace palermo

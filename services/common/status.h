@@ -1,0 +1,79 @@
+// Rich errors for Palermo services.
+//
+// Domain code reports errors as absl::Status. Structured details (field
+// violations, failed preconditions, the resource concerned) travel as absl
+// payloads keyed by their google.rpc type URL, and are turned into a
+// google.rpc.Status in the `grpc-status-details-bin` trailer at the gRPC edge,
+// where any gRPC client can read them.
+#ifndef PALERMO_SERVICES_COMMON_STATUS_H_
+#define PALERMO_SERVICES_COMMON_STATUS_H_
+
+#include <string>
+#include "absl/strings/string_view.h"
+#include <utility>
+#include <vector>
+
+#include <grpcpp/support/status.h>
+
+#include "absl/status/status.h"
+#include "google/rpc/error_details.pb.h"
+
+namespace palermo {
+
+inline constexpr char kBadRequestTypeUrl[] =
+    "type.googleapis.com/google.rpc.BadRequest";
+inline constexpr char kPreconditionFailureTypeUrl[] =
+    "type.googleapis.com/google.rpc.PreconditionFailure";
+inline constexpr char kResourceInfoTypeUrl[] =
+    "type.googleapis.com/google.rpc.ResourceInfo";
+inline constexpr char kErrorInfoTypeUrl[] =
+    "type.googleapis.com/google.rpc.ErrorInfo";
+
+// Collects every offending field of a request so that one error names them
+// all, not just the first.
+class FieldViolations {
+ public:
+  void Add(std::string field, std::string description);
+  // Adds the field violations carried by `status`; a status without any adds
+  // one violation on `fallback_field` with its message.
+  void AddAll(const absl::Status& status, absl::string_view fallback_field);
+  bool empty() const { return violations_.field_violations().empty(); }
+  const google::rpc::BadRequest& bad_request() const { return violations_; }
+
+  // OK when nothing was added; otherwise INVALID_ARGUMENT carrying a
+  // BadRequest detail. The message lists the fields for humans.
+  absl::Status ToStatus(absl::string_view summary = "invalid request") const;
+
+ private:
+  google::rpc::BadRequest violations_;
+};
+
+// INVALID_ARGUMENT for a single field.
+absl::Status InvalidField(std::string field, std::string description);
+
+// NOT_FOUND with a ResourceInfo detail.
+absl::Status NotFoundError(absl::string_view resource_type,
+                           absl::string_view resource_name);
+
+// ALREADY_EXISTS with a ResourceInfo detail.
+absl::Status AlreadyExistsError(absl::string_view resource_type,
+                                absl::string_view resource_name);
+
+// ABORTED with a PreconditionFailure of type ETAG: the caller's copy is stale.
+absl::Status EtagMismatchError(absl::string_view resource_name,
+                               absl::string_view sent_etag,
+                               absl::string_view current_etag);
+
+// Reads the BadRequest detail of a status, if any.
+google::rpc::BadRequest BadRequestOf(const absl::Status& status);
+
+// absl::Status -> grpc::Status, packing payloads into a google.rpc.Status.
+grpc::Status ToGrpcStatus(const absl::Status& status);
+
+// grpc::Status -> absl::Status, unpacking google.rpc.Status details back into
+// payloads, so that errors keep their details across a hop.
+absl::Status FromGrpcStatus(const grpc::Status& status);
+
+}  // namespace palermo
+
+#endif  // PALERMO_SERVICES_COMMON_STATUS_H_

@@ -1,0 +1,157 @@
+#include "services/common/validation.h"
+
+#include <tuple>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+
+namespace palermo {
+namespace {
+
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+using google::protobuf::Reflection;
+
+constexpr int kMinYear = 1900;
+constexpr int kMaxYear = 2100;
+
+void CheckEnum(const FieldDescriptor* field, int number, const std::string& path,
+               FieldViolations& violations) {
+  if (field->enum_type()->FindValueByNumber(number) == nullptr) {
+    violations.Add(path, absl::StrCat(number, " is not a value of ",
+                                      field->enum_type()->full_name()));
+  }
+}
+
+void Walk(const Message& message, const std::string& prefix,
+          FieldViolations& violations) {
+  const auto* descriptor = message.GetDescriptor();
+  if (descriptor == common::v1::PartialDate::descriptor()) {
+    ValidatePartialDate(static_cast<const common::v1::PartialDate&>(message),
+                        prefix, violations);
+    return;
+  }
+  if (descriptor == common::v1::Provenance::descriptor()) {
+    ValidateProvenance(static_cast<const common::v1::Provenance&>(message),
+                       prefix, violations);
+    return;
+  }
+  const Reflection* reflection = message.GetReflection();
+  std::vector<const FieldDescriptor*> fields;
+  reflection->ListFields(message, &fields);
+  for (const FieldDescriptor* field : fields) {
+    const std::string path = FieldPath(prefix, field->name());
+    if (field->is_repeated()) {
+      const int n = reflection->FieldSize(message, field);
+      for (int i = 0; i < n; ++i) {
+        const std::string item = absl::StrCat(path, "[", i, "]");
+        if (field->cpp_type() == FieldDescriptor::CPPTYPE_ENUM) {
+          CheckEnum(field, reflection->GetRepeatedEnumValue(message, field, i),
+                    item, violations);
+        } else if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE &&
+                   !field->is_map()) {
+          Walk(reflection->GetRepeatedMessage(message, field, i), item,
+               violations);
+        }
+      }
+    } else if (field->cpp_type() == FieldDescriptor::CPPTYPE_ENUM) {
+      CheckEnum(field, reflection->GetEnumValue(message, field), path,
+                violations);
+    } else if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+      Walk(reflection->GetMessage(message, field), path, violations);
+    }
+  }
+}
+
+}  // namespace
+
+std::string FieldPath(absl::string_view prefix, absl::string_view field) {
+  return prefix.empty() ? std::string(field) : absl::StrCat(prefix, ".", field);
+}
+
+void ValidateCommonTypes(const Message& message, absl::string_view prefix,
+                         FieldViolations& violations) {
+  Walk(message, std::string(prefix), violations);
+}
+
+void ValidatePartialDate(const common::v1::PartialDate& date,
+                         absl::string_view path, FieldViolations& violations) {
+  using common::v1::DatePrecision;
+  if (date.year() < kMinYear || date.year() > kMaxYear) {
+    violations.Add(FieldPath(path, "year"),
+                   absl::StrCat(date.year(), " is outside ", kMinYear, "-",
+                                kMaxYear));
+  }
+  switch (date.precision()) {
+    case common::v1::DATE_PRECISION_YEAR:
+      if (date.month() != 0 || date.day() != 0) {
+        violations.Add(FieldPath(path, "precision"),
+                       "YEAR precision requires month and day to be 0");
+      }
+      return;
+    case common::v1::DATE_PRECISION_MONTH:
+      if (date.month() < 1 || date.month() > 12) {
+        violations.Add(FieldPath(path, "month"),
+                       absl::StrCat(date.month(), " is not a month (1-12)"));
+      }
+      if (date.day() != 0) {
+        violations.Add(FieldPath(path, "precision"),
+                       "MONTH precision requires day to be 0");
+      }
+      return;
+    case common::v1::DATE_PRECISION_DAY: {
+      if (date.month() < 1 || date.month() > 12) {
+        violations.Add(FieldPath(path, "month"),
+                       absl::StrCat(date.month(), " is not a month (1-12)"));
+        return;
+      }
+      // CivilDay normalises 31 April to 1 May: a changed month means the day
+      // does not exist.
+      absl::CivilDay day(date.year(), date.month(), date.day());
+      if (date.day() < 1 || day.month() != date.month()) {
+        violations.Add(FieldPath(path, "day"),
+                       absl::StrCat(date.year(), "-", date.month(), "-",
+                                    date.day(), " is not a calendar date"));
+      }
+      return;
+    }
+    default:
+      if (DatePrecision_IsValid(date.precision())) {
+        violations.Add(FieldPath(path, "precision"),
+                       "required: YEAR, MONTH or DAY");
+      } else {
+        violations.Add(FieldPath(path, "precision"),
+                       absl::StrCat(date.precision(),
+                                    " is not a value of "
+                                    "palermo.common.v1.DatePrecision"));
+      }
+  }
+}
+
+void ValidateProvenance(const common::v1::Provenance& provenance,
+                        absl::string_view path, FieldViolations& violations) {
+  if (provenance.document_symbol().empty()) {
+    violations.Add(FieldPath(path, "document_symbol"),
+                   "required, e.g. E/CN.15/2008/6");
+  }
+  if (provenance.paragraph() < 0) {
+    violations.Add(FieldPath(path, "paragraph"), "must not be negative");
+  }
+  if (provenance.footnote() < 0) {
+    violations.Add(FieldPath(path, "footnote"), "must not be negative");
+  }
+  if (provenance.paragraph() == 0 && provenance.footnote() == 0) {
+    violations.Add(FieldPath(path, "paragraph"),
+                   "a paragraph or a footnote is required");
+  }
+}
+
+bool PartialDateBefore(const common::v1::PartialDate& a,
+                       const common::v1::PartialDate& b) {
+  auto key = [](const common::v1::PartialDate& d) {
+    return std::make_tuple(d.year(), d.month(), d.day());
+  };
+  return key(a) < key(b);
+}
+
+}  // namespace palermo

@@ -1,0 +1,78 @@
+#include "services/common/validation.h"
+
+#include <gtest/gtest.h>
+
+#include "palermo/legislation/v1/legislation.pb.h"
+
+namespace palermo {
+namespace {
+
+using common::v1::PartialDate;
+
+PartialDate Date(int y, int m, int d, common::v1::DatePrecision p) {
+  PartialDate date;
+  date.set_year(y);
+  date.set_month(m);
+  date.set_day(d);
+  date.set_precision(p);
+  return date;
+}
+
+std::vector<std::string> Fields(const FieldViolations& v) {
+  std::vector<std::string> out;
+  for (const auto& f : v.bad_request().field_violations()) out.push_back(f.field());
+  return out;
+}
+
+TEST(ValidationTest, AcceptsRealDatesAtEachPrecision) {
+  FieldViolations v;
+  ValidatePartialDate(Date(2007, 0, 0, common::v1::DATE_PRECISION_YEAR), "d", v);
+  ValidatePartialDate(Date(2002, 7, 0, common::v1::DATE_PRECISION_MONTH), "d", v);
+  ValidatePartialDate(Date(2008, 2, 29, common::v1::DATE_PRECISION_DAY), "d", v);
+  EXPECT_TRUE(v.empty()) << v.ToStatus();
+}
+
+TEST(ValidationTest, RejectsImpossibleDates) {
+  FieldViolations v;
+  ValidatePartialDate(Date(2007, 2, 29, common::v1::DATE_PRECISION_DAY), "a", v);
+  ValidatePartialDate(Date(2007, 13, 0, common::v1::DATE_PRECISION_MONTH), "b", v);
+  ValidatePartialDate(Date(2007, 4, 0, common::v1::DATE_PRECISION_YEAR), "c", v);
+  ValidatePartialDate(Date(1850, 0, 0, common::v1::DATE_PRECISION_YEAR), "d", v);
+  ValidatePartialDate(Date(2007, 0, 0, common::v1::DATE_PRECISION_UNSPECIFIED), "e", v);
+  EXPECT_EQ(Fields(v), (std::vector<std::string>{"a.day", "b.month",
+                                                 "c.precision", "d.year",
+                                                 "e.precision"}));
+}
+
+TEST(ValidationTest, WalksMessagesForEnumsDatesAndProvenance) {
+  legislation::v1::Legislation l;
+  l.mutable_protocol()->set_status(
+      static_cast<legislation::v1::TreatyStatus>(42));
+  *l.mutable_protocol()->mutable_consent_date() =
+      Date(2006, 2, 30, common::v1::DATE_PRECISION_DAY);
+  l.mutable_protocol()->add_sources()->set_paragraph(5);  // no symbol
+  l.add_other_laws()->set_kind(static_cast<legislation::v1::LawKind>(-3));
+  FieldViolations v;
+  ValidateCommonTypes(l, "legislation", v);
+  EXPECT_EQ(Fields(v),
+            (std::vector<std::string>{
+                "legislation.protocol.status",
+                "legislation.protocol.consent_date.day",
+                "legislation.protocol.sources[0].document_symbol",
+                "legislation.other_laws[0].kind"}));
+}
+
+TEST(ValidationTest, ProvenanceNeedsParagraphOrFootnote) {
+  common::v1::Provenance p;
+  p.set_document_symbol("E/CN.15/2008/6");
+  FieldViolations v;
+  ValidateProvenance(p, "s", v);
+  EXPECT_EQ(Fields(v), std::vector<std::string>{"s.paragraph"});
+  p.set_footnote(1);
+  FieldViolations ok;
+  ValidateProvenance(p, "s", ok);
+  EXPECT_TRUE(ok.empty());
+}
+
+}  // namespace
+}  // namespace palermo

@@ -1,0 +1,41 @@
+// The gateway: the suite's one public entry point (port 50051). Serves
+// palermo.gateway.v1.GatewayService and forwards every public method of the
+// domain services to them.
+#include <spdlog/spdlog.h>
+
+#include "services/common/client.h"
+#include "services/common/flags.h"
+#include "services/common/server.h"
+#include "services/gateway/gateway_service.h"
+
+int main(int argc, char** argv) {
+  using namespace palermo;
+  InitRuntime(argc, argv, "gateway");
+
+  auto entities = EntityRegistry::LoadDefault();
+  if (!entities.ok()) {
+    spdlog::critical("{}", entities.status().ToString());
+    return 1;
+  }
+  const std::string legislation_address = absl::GetFlag(FLAGS_legislation_address);
+  auto legislation = std::shared_ptr<legislation::v1::LegislationService::Stub>(
+      legislation::v1::LegislationService::NewStub(
+          MakeChannel(legislation_address)));
+  spdlog::info("legislation service at {}", legislation_address);
+
+  gateway::GatewayServiceImpl gateway_service(*entities, legislation);
+  gateway::LegislationForwarder legislation_forwarder(legislation);
+
+  auto host = ServiceHost::Start(
+      "0.0.0.0:50051",
+      {{&gateway_service, gateway::v1::GatewayService::service_full_name()},
+       {&legislation_forwarder,
+        legislation::v1::LegislationService::service_full_name()}});
+  if (!host.ok()) {
+    spdlog::critical("{}", host.status().ToString());
+    return 1;
+  }
+  (*host)->SetServing();
+  (*host)->WaitForShutdownSignal();
+  return 0;
+}

@@ -1,0 +1,547 @@
+#include "services/legislation/legislation_domain.h"
+
+#include <algorithm>
+#include <set>
+
+#include <google/protobuf/empty.pb.h>
+#include <google/protobuf/util/field_mask_util.h>
+#include <google/protobuf/util/message_differencer.h>
+#include <google/protobuf/util/time_util.h>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "services/common/filter.h"
+#include "services/common/pagination.h"
+#include "services/common/validation.h"
+
+namespace palermo::legislation {
+namespace {
+
+using google::protobuf::FieldDescriptor;
+using google::protobuf::FieldMask;
+using google::protobuf::util::FieldMaskUtil;
+using google::protobuf::util::MessageDifferencer;
+using google::protobuf::util::TimeUtil;
+
+constexpr char kSuffix[] = "/legislation";
+constexpr int kMaxRequestIdLength = 128;
+constexpr int kMaxImprisonmentMonths = 100 * 12;
+
+// Fields the server sets; ignored on input (AIP-203), never in an update mask.
+const std::set<std::string>& OutputOnlyFields() {
+  static const auto* fields = new std::set<std::string>{
+      "name", "entity", "etag", "create_time", "update_time"};
+  return *fields;
+}
+
+std::string EtagFor(int64_t revision) { return absl::StrCat("r", revision); }
+
+void ClearOutputOnly(v1::Legislation& l) {
+  l.clear_name();
+  l.clear_entity();
+  l.clear_etag();
+  l.clear_create_time();
+  l.clear_update_time();
+}
+
+std::string Fingerprint(absl::string_view method,
+                        const google::protobuf::Message& request) {
+  std::string bytes;
+  google::protobuf::io::StringOutputStream stream(&bytes);
+  google::protobuf::io::CodedOutputStream coded(&stream);
+  coded.SetSerializationDeterministic(true);
+  request.SerializeToCodedStream(&coded);
+  coded.Trim();
+  return absl::StrCat(method, ":", bytes);
+}
+
+void ValidateRequestId(absl::string_view id, FieldViolations& v) {
+  if (id.size() > kMaxRequestIdLength) {
+    v.Add("request_id", absl::StrCat("longer than ", kMaxRequestIdLength,
+                                     " characters"));
+  }
+  for (char c : id) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-' &&
+        c != '_' && c != '.') {
+      v.Add("request_id",
+            "only letters, digits, '-', '_' and '.' (a UUID is best)");
+      return;
+    }
+  }
+}
+
+// Requires every present fact to say where it comes from.
+template <typename Fact>
+void RequireSources(const Fact& fact, const std::string& path,
+                    FieldViolations& v) {
+  if (fact.sources().empty()) {
+    v.Add(FieldPath(path, "sources"),
+          "each fact needs its provenance (document symbol, paragraph or "
+          "footnote)");
+  }
+}
+
+void ValidateTreaty(const v1::TreatyParticipation& t, const std::string& path,
+                    FieldViolations& v) {
+  RequireSources(t, path, v);
+  const bool consented = t.status() == v1::TREATY_STATUS_RATIFIED ||
+                         t.status() == v1::TREATY_STATUS_ACCEDED ||
+                         t.status() == v1::TREATY_STATUS_SIGNED_OR_RATIFIED;
+  if (t.has_consent_date() && !consented) {
+    v.Add(FieldPath(path, "consent_date"),
+          "a ratification or accession date needs status RATIFIED, ACCEDED "
+          "or SIGNED_OR_RATIFIED");
+  }
+  if (t.has_signature_date() && t.has_consent_date() &&
+      PartialDateBefore(t.consent_date(), t.signature_date())) {
+    v.Add(FieldPath(path, "consent_date"), "is before signature_date");
+  }
+}
+
+void ValidateLaw(const v1::Law& law, const std::string& path,
+                 FieldViolations& v) {
+  RequireSources(law, path, v);
+  if (law.has_year() && (law.year() < 1900 || law.year() > 2100)) {
+    v.Add(FieldPath(path, "year"),
+          absl::StrCat(law.year(), " is outside 1900-2100"));
+  }
+}
+
+bool IsProtectionKind(v1::LawKind kind) {
+  return kind == v1::LAW_KIND_WITNESS_PROTECTION ||
+         kind == v1::LAW_KIND_VICTIM_PROTECTION ||
+         kind == v1::LAW_KIND_WITNESS_OR_VICTIM_PROTECTION;
+}
+
+absl::StatusOr<int64_t> RevisionOfToken(absl::string_view token,
+                                        absl::string_view query) {
+  absl::StatusOr<std::string> last = DecodePageToken(token, query);
+  if (!last.ok()) return last.status();
+  if (last->empty()) return 0;
+  int64_t revision;
+  if (!absl::SimpleAtoi(*last, &revision) || revision <= 0) {
+    return InvalidField("page_token", "not a revision page token");
+  }
+  return revision;
+}
+
+}  // namespace
+
+void LegislationDomain::ValidateContent(const v1::Legislation& l,
+                                        absl::string_view prefix_view,
+                                        FieldViolations& v) {
+  const std::string prefix(prefix_view);
+  auto path = [&prefix](absl::string_view field) {
+    return FieldPath(prefix, field);
+  };
+  ValidateCommonTypes(l, prefix, v);
+
+  if (l.has_listed_as_respondent()) {
+    RequireSources(l.listed_as_respondent(), path("listed_as_respondent"), v);
+  }
+  if (l.has_protocol()) ValidateTreaty(l.protocol(), path("protocol"), v);
+  if (l.has_crc_optional_protocol()) {
+    ValidateTreaty(l.crc_optional_protocol(), path("crc_optional_protocol"), v);
+  }
+  if (l.has_domestic_offences_cover_trafficking()) {
+    RequireSources(l.domestic_offences_cover_trafficking(),
+                   path("domestic_offences_cover_trafficking"), v);
+  }
+  if (l.has_specific_law()) {
+    ValidateLaw(l.specific_law(), path("specific_law"), v);
+    const v1::LawKind kind = l.specific_law().kind();
+    if (kind != v1::LAW_KIND_UNSPECIFIED &&
+        kind != v1::LAW_KIND_ANTI_TRAFFICKING) {
+      v.Add(path("specific_law.kind"),
+            "the specific law is LAW_KIND_ANTI_TRAFFICKING; put other laws in "
+            "other_laws or protection_laws");
+    }
+  }
+  for (int i = 0; i < l.other_laws_size(); ++i) {
+    ValidateLaw(l.other_laws(i), absl::StrCat(path("other_laws"), "[", i, "]"),
+                v);
+  }
+  for (int i = 0; i < l.protection_laws_size(); ++i) {
+    const std::string item = absl::StrCat(path("protection_laws"), "[", i, "]");
+    ValidateLaw(l.protection_laws(i), item, v);
+    if (!IsProtectionKind(l.protection_laws(i).kind())) {
+      v.Add(FieldPath(item, "kind"),
+            "a protection law is WITNESS_PROTECTION, VICTIM_PROTECTION or "
+            "WITNESS_OR_VICTIM_PROTECTION");
+    }
+  }
+  if (l.has_exploitation_coverage()) {
+    RequireSources(l.exploitation_coverage(), path("exploitation_coverage"), v);
+  }
+  if (l.has_penalties()) {
+    const v1::Penalties& p = l.penalties();
+    RequireSources(p, path("penalties"), v);
+    for (auto [has, months, field] :
+         {std::tuple{p.has_min_imprisonment_months(),
+                     p.min_imprisonment_months(), "min_imprisonment_months"},
+          std::tuple{p.has_max_imprisonment_months(),
+                     p.max_imprisonment_months(), "max_imprisonment_months"}}) {
+      if (has && (months < 0 || months > kMaxImprisonmentMonths)) {
+        v.Add(path(absl::StrCat("penalties.", field)),
+              absl::StrCat(months, " months is outside 0-",
+                           kMaxImprisonmentMonths));
+      }
+    }
+    if (p.has_min_imprisonment_months() && p.has_max_imprisonment_months() &&
+        p.min_imprisonment_months() > p.max_imprisonment_months()) {
+      v.Add(path("penalties.min_imprisonment_months"),
+            absl::StrCat("minimum ", p.min_imprisonment_months(),
+                         " months is above maximum ",
+                         p.max_imprisonment_months()));
+    }
+  }
+  if (l.has_aggravating_circumstances()) {
+    const auto& a = l.aggravating_circumstances();
+    RequireSources(a, path("aggravating_circumstances"), v);
+    if (a.has_age_of_majority() &&
+        (a.age_of_majority() < 12 || a.age_of_majority() > 21)) {
+      v.Add(path("aggravating_circumstances.age_of_majority"),
+            absl::StrCat(a.age_of_majority(), " is outside 12-21"));
+    }
+  }
+  if (l.has_user_liability()) {
+    RequireSources(l.user_liability(), path("user_liability"), v);
+  }
+  if (l.has_money_laundering_predicate()) {
+    RequireSources(l.money_laundering_predicate(),
+                   path("money_laundering_predicate"), v);
+  }
+  if (l.has_associated_offences()) {
+    RequireSources(l.associated_offences(), path("associated_offences"), v);
+  }
+}
+
+absl::StatusOr<common::v1::ReportingEntity> LegislationDomain::EntityOfName(
+    absl::string_view name, absl::string_view field) const {
+  absl::string_view entity = name;
+  if (!absl::ConsumeSuffix(&entity, kSuffix)) {
+    return InvalidField(
+        std::string(field),
+        absl::StrCat("\"", name,
+                     "\" is not countries/{alpha3}/legislation or "
+                     "organizations/{id}/legislation"));
+  }
+  return entities_.Resolve(entity, field);
+}
+
+absl::StatusOr<std::optional<std::string>> LegislationDomain::Replay(
+    absl::string_view request_id, const std::string& fingerprint) {
+  if (request_id.empty()) return std::nullopt;
+  absl::StatusOr<std::optional<StoredRequest>> stored =
+      store_.FindRequest(request_id);
+  if (!stored.ok()) return stored.status();
+  if (!stored->has_value()) return std::nullopt;
+  if ((*stored)->fingerprint != fingerprint) {
+    return InvalidField("request_id",
+                        "already used for a different request; use a new id");
+  }
+  return (*stored)->response;
+}
+
+absl::StatusOr<std::string> LegislationDomain::Commit(const Write& write) {
+  absl::StatusOr<int64_t> revision = store_.Apply(write);
+  if (revision.ok()) return write.request.response;
+  if (revision.status().code() == absl::StatusCode::kAlreadyExists &&
+      !write.request_id.empty()) {
+    absl::StatusOr<std::optional<std::string>> replay =
+        Replay(write.request_id, write.request.fingerprint);
+    if (replay.ok() && replay->has_value()) return **replay;
+  }
+  return revision.status();
+}
+
+absl::StatusOr<v1::Legislation> LegislationDomain::Get(
+    const v1::GetLegislationRequest& request) {
+  if (auto entity = EntityOfName(request.name(), "name"); !entity.ok()) {
+    return entity.status();
+  }
+  absl::StatusOr<std::optional<StoredRecord>> stored =
+      store_.Get(request.name());
+  if (!stored.ok()) return stored.status();
+  if (!stored->has_value() || (*stored)->deleted) {
+    return NotFoundError(kLegislationType, request.name());
+  }
+  return (*stored)->record;
+}
+
+absl::StatusOr<v1::ListLegislationsResponse> LegislationDomain::List(
+    const v1::ListLegislationsRequest& request) {
+  FieldViolations violations;
+  absl::StatusOr<int> page_size = EffectivePageSize(request.page_size());
+  violations.AddAll(page_size.status(), "page_size");
+  absl::StatusOr<Filter> filter =
+      Filter::Compile(request.filter(), v1::Legislation::descriptor());
+  violations.AddAll(filter.status(), "filter");
+  absl::StatusOr<std::string> after =
+      DecodePageToken(request.page_token(), request.filter());
+  violations.AddAll(after.status(), "page_token");
+  if (!violations.empty()) return violations.ToStatus();
+
+  absl::StatusOr<std::vector<StoredRecord>> all = store_.ListLive("");
+  if (!all.ok()) return all.status();
+  v1::ListLegislationsResponse response;
+  int total = 0;
+  for (StoredRecord& r : *all) {
+    if (!filter->Matches(r.record)) continue;
+    ++total;
+    if (r.record.name() <= *after) continue;
+    if (response.legislations_size() < *page_size) {
+      *response.add_legislations() = std::move(r.record);
+    } else if (response.next_page_token().empty()) {
+      const auto& last = response.legislations(response.legislations_size() - 1);
+      response.set_next_page_token(
+          EncodePageToken(request.filter(), last.name()));
+    }
+  }
+  response.set_total_size(total);
+  return response;
+}
+
+absl::StatusOr<v1::Legislation> LegislationDomain::Create(
+    const v1::CreateLegislationRequest& request, absl::string_view actor) {
+  FieldViolations violations;
+  absl::StatusOr<common::v1::ReportingEntity> entity =
+      entities_.Resolve(request.parent(), "parent");
+  violations.AddAll(entity.status(), "parent");
+  const std::string name = absl::StrCat(request.parent(), kSuffix);
+  if (!request.legislation().name().empty() &&
+      request.legislation().name() != name) {
+    violations.Add("legislation.name",
+                   absl::StrCat("must be empty or \"", name, "\""));
+  }
+  ValidateContent(request.legislation(), "legislation", violations);
+  ValidateRequestId(request.request_id(), violations);
+  if (!violations.empty()) return violations.ToStatus();
+
+  const std::string fingerprint = Fingerprint("create", request);
+  absl::StatusOr<std::optional<std::string>> replay =
+      Replay(request.request_id(), fingerprint);
+  if (!replay.ok()) return replay.status();
+  v1::Legislation out;
+  if (replay->has_value()) {
+    out.ParseFromString(**replay);
+    return out;
+  }
+
+  absl::StatusOr<std::optional<StoredRecord>> existing = store_.Get(name);
+  if (!existing.ok()) return existing.status();
+  if (existing->has_value() && !(*existing)->deleted) {
+    return AlreadyExistsError(kLegislationType, name);
+  }
+  const int64_t revision = existing->has_value() ? (*existing)->revision : 0;
+
+  out = request.legislation();
+  ClearOutputOnly(out);
+  out.set_name(name);
+  *out.mutable_entity() = *entity;
+  out.set_etag(EtagFor(revision + 1));
+  const absl::Time now = clock_();
+  *out.mutable_create_time() =
+      TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now));
+  *out.mutable_update_time() = out.create_time();
+
+  Write write;
+  write.kind = v1::CHANGE_KIND_CREATE;
+  write.name = name;
+  write.expected_revision = revision;
+  write.record = out;
+  for (const FieldDescriptor* f : [&] {
+         std::vector<const FieldDescriptor*> fields;
+         out.GetReflection()->ListFields(out, &fields);
+         return fields;
+       }()) {
+    if (!OutputOnlyFields().count(f->name())) {
+      write.changed_fields.push_back(f->name());
+    }
+  }
+  write.actor = std::string(actor);
+  write.time = now;
+  write.request_id = request.request_id();
+  write.request = {fingerprint, out.SerializeAsString()};
+  absl::StatusOr<std::string> committed = Commit(write);
+  if (!committed.ok()) return committed.status();
+  out.ParseFromString(*committed);
+  return out;
+}
+
+absl::StatusOr<v1::Legislation> LegislationDomain::Update(
+    const v1::UpdateLegislationRequest& request, absl::string_view actor) {
+  FieldViolations violations;
+  const std::string& name = request.legislation().name();
+  violations.AddAll(EntityOfName(name, "legislation.name").status(),
+                    "legislation.name");
+  FieldMask mask = request.update_mask();
+  const bool replace_all =
+      mask.paths_size() == 1 && mask.paths(0) == "*";
+  if (replace_all || mask.paths().empty()) {
+    // "*" replaces every writable field; no mask means every field the
+    // request populates (AIP-134).
+    mask.clear_paths();
+    const auto* descriptor = v1::Legislation::descriptor();
+    for (int i = 0; i < descriptor->field_count(); ++i) {
+      const FieldDescriptor* f = descriptor->field(i);
+      if (OutputOnlyFields().count(f->name())) continue;
+      const auto* r = request.legislation().GetReflection();
+      const bool populated = f->is_repeated()
+                                 ? r->FieldSize(request.legislation(), f) > 0
+                                 : r->HasField(request.legislation(), f);
+      if (replace_all || populated) mask.add_paths(f->name());
+    }
+  } else {
+    for (int i = 0; i < mask.paths_size(); ++i) {
+      const std::string& p = mask.paths(i);
+      const std::string item = absl::StrCat("update_mask.paths[", i, "]");
+      std::vector<const FieldDescriptor*> fields;
+      if (!FieldMaskUtil::GetFieldDescriptors(v1::Legislation::descriptor(), p,
+                                              &fields)) {
+        violations.Add(item, absl::StrCat("\"", p,
+                                          "\" is not a field of Legislation"));
+      } else if (OutputOnlyFields().count(fields.front()->name())) {
+        violations.Add(item, absl::StrCat("\"", p, "\" is output only"));
+      }
+    }
+  }
+  ValidateRequestId(request.request_id(), violations);
+  if (!violations.empty()) return violations.ToStatus();
+
+  const std::string fingerprint = Fingerprint("update", request);
+  absl::StatusOr<std::optional<std::string>> replay =
+      Replay(request.request_id(), fingerprint);
+  if (!replay.ok()) return replay.status();
+  v1::Legislation out;
+  if (replay->has_value()) {
+    out.ParseFromString(**replay);
+    return out;
+  }
+
+  absl::StatusOr<std::optional<StoredRecord>> existing = store_.Get(name);
+  if (!existing.ok()) return existing.status();
+  if (!existing->has_value() || (*existing)->deleted) {
+    return NotFoundError(kLegislationType, name);
+  }
+  const StoredRecord& current = **existing;
+  if (!request.legislation().etag().empty() &&
+      request.legislation().etag() != current.record.etag()) {
+    return EtagMismatchError(name, request.legislation().etag(),
+                             current.record.etag());
+  }
+
+  out = current.record;
+  FieldMaskUtil::MergeOptions options;
+  options.set_replace_message_fields(true);
+  options.set_replace_repeated_fields(true);
+  FieldMaskUtil::MergeMessageTo(request.legislation(), mask, options, &out);
+  ValidateContent(out, "legislation", violations);
+  if (!violations.empty()) return violations.ToStatus();
+
+  std::vector<std::string> changed;
+  const auto* descriptor = v1::Legislation::descriptor();
+  for (int i = 0; i < descriptor->field_count(); ++i) {
+    const FieldDescriptor* f = descriptor->field(i);
+    if (OutputOnlyFields().count(f->name())) continue;
+    FieldMask one;
+    one.add_paths(f->name());
+    v1::Legislation before, after;
+    FieldMaskUtil::MergeMessageTo(current.record, one, {}, &before);
+    FieldMaskUtil::MergeMessageTo(out, one, {}, &after);
+    if (!MessageDifferencer::Equals(before, after)) changed.push_back(f->name());
+  }
+  if (changed.empty()) return current.record;  // nothing to record
+
+  const absl::Time now = clock_();
+  out.set_etag(EtagFor(current.revision + 1));
+  *out.mutable_update_time() =
+      TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now));
+  Write write;
+  write.kind = v1::CHANGE_KIND_UPDATE;
+  write.name = name;
+  write.expected_revision = current.revision;
+  write.record = out;
+  write.changed_fields = std::move(changed);
+  write.actor = std::string(actor);
+  write.time = now;
+  write.request_id = request.request_id();
+  write.request = {fingerprint, out.SerializeAsString()};
+  absl::StatusOr<std::string> committed = Commit(write);
+  if (!committed.ok()) return committed.status();
+  out.ParseFromString(*committed);
+  return out;
+}
+
+absl::Status LegislationDomain::Delete(
+    const v1::DeleteLegislationRequest& request, absl::string_view actor) {
+  FieldViolations violations;
+  violations.AddAll(EntityOfName(request.name(), "name").status(), "name");
+  ValidateRequestId(request.request_id(), violations);
+  if (!violations.empty()) return violations.ToStatus();
+
+  const std::string fingerprint = Fingerprint("delete", request);
+  absl::StatusOr<std::optional<std::string>> replay =
+      Replay(request.request_id(), fingerprint);
+  if (!replay.ok()) return replay.status();
+  if (replay->has_value()) return absl::OkStatus();
+
+  absl::StatusOr<std::optional<StoredRecord>> existing =
+      store_.Get(request.name());
+  if (!existing.ok()) return existing.status();
+  if (!existing->has_value() || (*existing)->deleted) {
+    return NotFoundError(kLegislationType, request.name());
+  }
+  const StoredRecord& current = **existing;
+  if (!request.etag().empty() && request.etag() != current.record.etag()) {
+    return EtagMismatchError(request.name(), request.etag(),
+                             current.record.etag());
+  }
+  Write write;
+  write.kind = v1::CHANGE_KIND_DELETE;
+  write.name = request.name();
+  write.expected_revision = current.revision;
+  write.record = current.record;
+  write.actor = std::string(actor);
+  write.time = clock_();
+  write.request_id = request.request_id();
+  write.request = {fingerprint, google::protobuf::Empty().SerializeAsString()};
+  return Commit(write).status();
+}
+
+absl::StatusOr<v1::ListLegislationRevisionsResponse>
+LegislationDomain::ListRevisions(
+    const v1::ListLegislationRevisionsRequest& request) {
+  FieldViolations violations;
+  violations.AddAll(EntityOfName(request.name(), "name").status(), "name");
+  absl::StatusOr<int> page_size = EffectivePageSize(request.page_size());
+  violations.AddAll(page_size.status(), "page_size");
+  absl::StatusOr<int64_t> before =
+      RevisionOfToken(request.page_token(), request.name());
+  violations.AddAll(before.status(), "page_token");
+  if (!violations.empty()) return violations.ToStatus();
+
+  // One more than a page tells whether another page follows.
+  absl::StatusOr<std::vector<v1::LegislationRevision>> revisions =
+      store_.ListRevisions(request.name(), *before, *page_size + 1);
+  if (!revisions.ok()) return revisions.status();
+  if (revisions->empty() && *before == 0) {
+    return NotFoundError(kLegislationType, request.name());
+  }
+  v1::ListLegislationRevisionsResponse response;
+  for (auto& r : *revisions) {
+    if (response.revisions_size() == *page_size) {
+      response.set_next_page_token(EncodePageToken(
+          request.name(),
+          absl::StrCat(response.revisions(*page_size - 1).revision_id())));
+      break;
+    }
+    *response.add_revisions() = std::move(r);
+  }
+  return response;
+}
+
+}  // namespace palermo::legislation

@@ -1,0 +1,320 @@
+// Domain rules of the legislation service, exercised without a server on a
+// real SQLite store in a temporary directory.
+#include "services/legislation/legislation_domain.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "services/common/status.h"
+#include "services/legislation/sqlite_legislation_store.h"
+
+namespace palermo::legislation {
+namespace {
+
+using testing::ElementsAre;
+using testing::UnorderedElementsAre;
+
+std::vector<std::string> ViolatedFields(const absl::Status& status) {
+  std::vector<std::string> out;
+  const google::rpc::BadRequest bad = BadRequestOf(status);
+  for (const auto& v : bad.field_violations()) {
+    out.push_back(v.field());
+  }
+  return out;
+}
+
+common::v1::Provenance Source(int paragraph, int footnote = 0) {
+  common::v1::Provenance p;
+  p.set_document_symbol("E/CN.15/2008/6");
+  p.set_paragraph(paragraph);
+  p.set_footnote(footnote);
+  return p;
+}
+
+v1::Legislation RatifiedRecord() {
+  v1::Legislation l;
+  l.mutable_protocol()->set_status(v1::TREATY_STATUS_RATIFIED);
+  *l.mutable_protocol()->add_sources() = Source(5, 1);
+  return l;
+}
+
+class LegislationDomainTest : public testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto loaded = EntityRegistry::Load(PALERMO_ISO_CODES_DIR);
+    ASSERT_TRUE(loaded.ok()) << loaded.status();
+    entities_ = new EntityRegistry(*std::move(loaded));
+  }
+
+  void SetUp() override {
+    dir_ = std::filesystem::path(testing::TempDir()) /
+           ("legislation_domain_test_" + std::to_string(::getpid()) + "_" +
+            testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    auto store = SqliteLegislationStore::Open((dir_ / "l.db").string());
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = *std::move(store);
+    domain_ = std::make_unique<LegislationDomain>(
+        *store_, *entities_, [this] { return now_; });
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  absl::StatusOr<v1::Legislation> Create(const std::string& parent,
+                                         v1::Legislation l,
+                                         const std::string& request_id = "") {
+    v1::CreateLegislationRequest request;
+    request.set_parent(parent);
+    *request.mutable_legislation() = std::move(l);
+    request.set_request_id(request_id);
+    return domain_->Create(request, "analyst@example.org");
+  }
+
+  absl::StatusOr<v1::Legislation> UpdateNotes(const std::string& name,
+                                              const std::string& notes,
+                                              const std::string& etag = "") {
+    v1::UpdateLegislationRequest request;
+    request.mutable_legislation()->set_name(name);
+    request.mutable_legislation()->set_notes(notes);
+    request.mutable_legislation()->set_etag(etag);
+    request.mutable_update_mask()->add_paths("notes");
+    return domain_->Update(request, "reviewer");
+  }
+
+  int CountLive() {
+    auto list = domain_->List({});
+    EXPECT_TRUE(list.ok());
+    return list.ok() ? list->total_size() : -1;
+  }
+
+  static EntityRegistry* entities_;
+  std::filesystem::path dir_;
+  std::unique_ptr<SqliteLegislationStore> store_;
+  std::unique_ptr<LegislationDomain> domain_;
+  absl::Time now_ = absl::FromUnixSeconds(1200000000);
+};
+EntityRegistry* LegislationDomainTest::entities_ = nullptr;
+
+TEST_F(LegislationDomainTest, CreateSetsNameEntityEtagAndTimes) {
+  v1::Legislation input = RatifiedRecord();
+  input.set_etag("forged");  // output only: ignored
+  auto created = Create("countries/EST", input);
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_EQ(created->name(), "countries/EST/legislation");
+  EXPECT_EQ(created->entity().display_name(), "Estonia");
+  EXPECT_EQ(created->etag(), "r1");
+  EXPECT_EQ(created->create_time().seconds(), 1200000000);
+  v1::GetLegislationRequest get;
+  get.set_name("countries/EST/legislation");
+  auto read = domain_->Get(get);
+  ASSERT_TRUE(read.ok());
+  EXPECT_EQ(read->protocol().status(), v1::TREATY_STATUS_RATIFIED);
+}
+
+TEST_F(LegislationDomainTest, CreateTwiceIsAlreadyExists) {
+  ASSERT_TRUE(Create("countries/EST", RatifiedRecord()).ok());
+  EXPECT_EQ(Create("countries/EST", RatifiedRecord()).status().code(),
+            absl::StatusCode::kAlreadyExists);
+}
+
+TEST_F(LegislationDomainTest, InvalidCreateNamesEveryFieldAndWritesNothing) {
+  v1::Legislation l = RatifiedRecord();
+  l.mutable_penalties()->set_min_imprisonment_months(120);
+  l.mutable_penalties()->set_max_imprisonment_months(60);
+  *l.mutable_penalties()->add_sources() = Source(6, 5);
+  auto* date = l.mutable_protocol()->mutable_consent_date();
+  date->set_year(2006);
+  date->set_month(2);
+  date->set_day(30);
+  date->set_precision(common::v1::DATE_PRECISION_DAY);
+  l.mutable_crc_optional_protocol()->set_status(
+      static_cast<v1::TreatyStatus>(99));
+  *l.mutable_crc_optional_protocol()->add_sources() = Source(7, 8);
+  l.mutable_user_liability()->set_value(true);  // no sources
+  auto result = Create("countries/XYZ", l, "bad id!");
+  ASSERT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(ViolatedFields(result.status()),
+              UnorderedElementsAre(
+                  "parent", "legislation.protocol.consent_date.day",
+                  "legislation.crc_optional_protocol.status",
+                  "legislation.penalties.min_imprisonment_months",
+                  "legislation.user_liability.sources", "request_id"));
+  EXPECT_EQ(CountLive(), 0);
+}
+
+TEST_F(LegislationDomainTest, RejectsMisplacedLawKinds) {
+  v1::Legislation l;
+  auto* law = l.add_protection_laws();
+  law->set_kind(v1::LAW_KIND_ANTI_TRAFFICKING);
+  *law->add_sources() = Source(60, 10);
+  l.mutable_specific_law()->set_kind(v1::LAW_KIND_VICTIM_PROTECTION);
+  *l.mutable_specific_law()->add_sources() = Source(5, 2);
+  auto result = Create("countries/OMN", l);
+  EXPECT_THAT(ViolatedFields(result.status()),
+              UnorderedElementsAre("legislation.protection_laws[0].kind",
+                                   "legislation.specific_law.kind"));
+}
+
+TEST_F(LegislationDomainTest, SameRequestIdReplaysWithoutWriting) {
+  auto first = Create("countries/EST", RatifiedRecord(), "req-1");
+  ASSERT_TRUE(first.ok());
+  now_ += absl::Hours(1);
+  auto second = Create("countries/EST", RatifiedRecord(), "req-1");
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(second->etag(), first->etag());
+  EXPECT_EQ(second->create_time().seconds(), first->create_time().seconds());
+  v1::ListLegislationRevisionsRequest revisions;
+  revisions.set_name("countries/EST/legislation");
+  EXPECT_EQ(domain_->ListRevisions(revisions)->revisions_size(), 1);
+}
+
+TEST_F(LegislationDomainTest, RequestIdReusedForAnotherRequestIsRejected) {
+  ASSERT_TRUE(Create("countries/EST", RatifiedRecord(), "req-1").ok());
+  auto other = Create("countries/LVA", RatifiedRecord(), "req-1");
+  EXPECT_EQ(other.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(ViolatedFields(other.status()), ElementsAre("request_id"));
+  EXPECT_EQ(CountLive(), 1);
+}
+
+TEST_F(LegislationDomainTest, UpdateHonoursMaskAndEtag) {
+  auto created = Create("countries/EST", RatifiedRecord());
+  ASSERT_TRUE(created.ok());
+  auto updated = UpdateNotes(created->name(), "first", created->etag());
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_EQ(updated->notes(), "first");
+  EXPECT_EQ(updated->protocol().status(), v1::TREATY_STATUS_RATIFIED);
+  EXPECT_EQ(updated->etag(), "r2");
+
+  auto stale = UpdateNotes(created->name(), "lost update", created->etag());
+  ASSERT_EQ(stale.status().code(), absl::StatusCode::kAborted);
+  EXPECT_TRUE(stale.status().GetPayload(kPreconditionFailureTypeUrl).has_value());
+  v1::GetLegislationRequest get;
+  get.set_name(created->name());
+  EXPECT_EQ(domain_->Get(get)->notes(), "first");
+}
+
+TEST_F(LegislationDomainTest, UpdateMaskClearsAFieldAbsentFromTheRequest) {
+  auto created = Create("countries/EST", RatifiedRecord());
+  ASSERT_TRUE(created.ok());
+  v1::UpdateLegislationRequest request;
+  request.mutable_legislation()->set_name(created->name());
+  request.mutable_update_mask()->add_paths("protocol");
+  auto updated = domain_->Update(request, "x");
+  ASSERT_TRUE(updated.ok());
+  EXPECT_FALSE(updated->has_protocol());
+}
+
+TEST_F(LegislationDomainTest, UpdateValidatesMaskAndMergedRecord) {
+  auto created = Create("countries/EST", RatifiedRecord());
+  ASSERT_TRUE(created.ok());
+  v1::UpdateLegislationRequest request;
+  request.mutable_legislation()->set_name(created->name());
+  request.mutable_legislation()->mutable_penalties()->set_min_imprisonment_months(-1);
+  request.mutable_update_mask()->add_paths("penalties");
+  request.mutable_update_mask()->add_paths("etag");
+  request.mutable_update_mask()->add_paths("no_such_field");
+  auto result = domain_->Update(request, "x");
+  EXPECT_THAT(ViolatedFields(result.status()),
+              ElementsAre("update_mask.paths[1]", "update_mask.paths[2]"));
+  request.mutable_update_mask()->clear_paths();
+  request.mutable_update_mask()->add_paths("penalties");
+  result = domain_->Update(request, "x");
+  EXPECT_THAT(ViolatedFields(result.status()),
+              UnorderedElementsAre("legislation.penalties.sources",
+                                   "legislation.penalties.min_imprisonment_months"));
+  v1::GetLegislationRequest get;
+  get.set_name(created->name());
+  EXPECT_EQ(domain_->Get(get)->etag(), "r1");
+}
+
+TEST_F(LegislationDomainTest, UpdateOfMissingRecordIsNotFound) {
+  EXPECT_EQ(UpdateNotes("countries/FRA/legislation", "x").status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST_F(LegislationDomainTest, RevisionsRecordWhoWhatAndWhenAcrossDelete) {
+  auto created = Create("countries/EST", RatifiedRecord());
+  ASSERT_TRUE(created.ok());
+  now_ += absl::Minutes(5);
+  ASSERT_TRUE(UpdateNotes(created->name(), "reviewed").ok());
+  now_ += absl::Minutes(5);
+  v1::DeleteLegislationRequest del;
+  del.set_name(created->name());
+  del.set_etag("r1");
+  EXPECT_EQ(domain_->Delete(del, "admin").code(), absl::StatusCode::kAborted);
+  del.set_etag("r2");
+  ASSERT_TRUE(domain_->Delete(del, "admin").ok());
+  EXPECT_EQ(domain_->Delete(del, "admin").code(), absl::StatusCode::kNotFound);
+
+  v1::ListLegislationRevisionsRequest request;
+  request.set_name(created->name());
+  request.set_page_size(2);
+  auto page1 = domain_->ListRevisions(request);
+  ASSERT_TRUE(page1.ok()) << page1.status();
+  ASSERT_EQ(page1->revisions_size(), 2);
+  EXPECT_EQ(page1->revisions(0).change_kind(), v1::CHANGE_KIND_DELETE);
+  EXPECT_EQ(page1->revisions(0).actor(), "admin");
+  EXPECT_EQ(page1->revisions(1).change_kind(), v1::CHANGE_KIND_UPDATE);
+  EXPECT_EQ(page1->revisions(1).actor(), "reviewer");
+  EXPECT_THAT(page1->revisions(1).changed_fields(), ElementsAre("notes"));
+  EXPECT_EQ(page1->revisions(1).change_time().seconds(), 1200000000 + 300);
+  request.set_page_token(page1->next_page_token());
+  auto page2 = domain_->ListRevisions(request);
+  ASSERT_TRUE(page2.ok());
+  ASSERT_EQ(page2->revisions_size(), 1);
+  EXPECT_EQ(page2->revisions(0).change_kind(), v1::CHANGE_KIND_CREATE);
+  EXPECT_EQ(page2->revisions(0).actor(), "analyst@example.org");
+  EXPECT_TRUE(page2->next_page_token().empty());
+
+  // Re-created, the record continues its revision sequence.
+  auto again = Create("countries/EST", RatifiedRecord());
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->etag(), "r4");
+}
+
+TEST_F(LegislationDomainTest, ListFiltersAndPages) {
+  for (const char* code : {"BGR", "BLR", "EST", "HRV", "JPN"}) {
+    v1::Legislation l;
+    if (std::string(code) != "JPN") l = RatifiedRecord();
+    ASSERT_TRUE(Create(absl::StrCat("countries/", code), l).ok());
+  }
+  v1::ListLegislationsRequest request;
+  request.set_filter("protocol.status = RATIFIED");
+  request.set_page_size(3);
+  auto page1 = domain_->List(request);
+  ASSERT_TRUE(page1.ok()) << page1.status();
+  EXPECT_EQ(page1->total_size(), 4);
+  ASSERT_EQ(page1->legislations_size(), 3);
+  EXPECT_EQ(page1->legislations(0).name(), "countries/BGR/legislation");
+  request.set_page_token(page1->next_page_token());
+  auto page2 = domain_->List(request);
+  ASSERT_TRUE(page2.ok());
+  ASSERT_EQ(page2->legislations_size(), 1);
+  EXPECT_EQ(page2->legislations(0).name(), "countries/HRV/legislation");
+  EXPECT_TRUE(page2->next_page_token().empty());
+
+  request.set_filter("");  // a token belongs to its filter
+  EXPECT_THAT(ViolatedFields(domain_->List(request).status()),
+              ElementsAre("page_token"));
+  request.set_page_token("");
+  request.set_filter("protocol.status = MAYBE");
+  request.set_page_size(-1);
+  EXPECT_THAT(ViolatedFields(domain_->List(request).status()),
+              ElementsAre("page_size", "filter"));
+}
+
+TEST_F(LegislationDomainTest, GetRejectsMalformedNames) {
+  for (const char* name : {"countries/EST", "countries/XXX/legislation",
+                           "legislation", "countries/EST/legislation/x"}) {
+    v1::GetLegislationRequest get;
+    get.set_name(name);
+    EXPECT_EQ(domain_->Get(get).status().code(),
+              absl::StatusCode::kInvalidArgument)
+        << name;
+  }
+}
+
+}  // namespace
+}  // namespace palermo::legislation

@@ -1,0 +1,53 @@
+#include "services/legislation/legislation_service.h"
+
+#include "services/common/client.h"
+#include "services/common/status.h"
+
+namespace palermo::legislation {
+namespace {
+
+template <typename Response>
+grpc::Status Respond(absl::StatusOr<Response> result, Response* response) {
+  if (result.ok()) *response = *std::move(result);
+  return ToGrpcStatus(result.status());
+}
+
+}  // namespace
+
+grpc::Status LegislationServiceImpl::GetLegislation(
+    grpc::ServerContext*, const v1::GetLegislationRequest* request,
+    v1::Legislation* response) {
+  return Respond(domain_.Get(*request), response);
+}
+
+grpc::Status LegislationServiceImpl::ListLegislations(
+    grpc::ServerContext*, const v1::ListLegislationsRequest* request,
+    v1::ListLegislationsResponse* response) {
+  return Respond(domain_.List(*request), response);
+}
+
+grpc::Status LegislationServiceImpl::CreateLegislation(
+    grpc::ServerContext* context, const v1::CreateLegislationRequest* request,
+    v1::Legislation* response) {
+  return Respond(domain_.Create(*request, ActorOf(*context)), response);
+}
+
+grpc::Status LegislationServiceImpl::UpdateLegislation(
+    grpc::ServerContext* context, const v1::UpdateLegislationRequest* request,
+    v1::Legislation* response) {
+  return Respond(domain_.Update(*request, ActorOf(*context)), response);
+}
+
+grpc::Status LegislationServiceImpl::DeleteLegislation(
+    grpc::ServerContext* context, const v1::DeleteLegislationRequest* request,
+    google::protobuf::Empty*) {
+  return ToGrpcStatus(domain_.Delete(*request, ActorOf(*context)));
+}
+
+grpc::Status LegislationServiceImpl::ListLegislationRevisions(
+    grpc::ServerContext*, const v1::ListLegislationRevisionsRequest* request,
+    v1::ListLegislationRevisionsResponse* response) {
+  return Respond(domain_.ListRevisions(*request), response);
+}
+
+}  // namespace palermo::legislation

@@ -1,0 +1,78 @@
+// Storage contract of the legislation service. The domain decides; a store
+// only keeps records, their revisions and idempotency keys, and makes each
+// write atomic. The embedded SQLite store implements it; a PostgreSQL store
+// will implement the same contract and pass the same tests.
+#ifndef PALERMO_SERVICES_LEGISLATION_LEGISLATION_STORE_H_
+#define PALERMO_SERVICES_LEGISLATION_LEGISLATION_STORE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include "absl/strings/string_view.h"
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "palermo/legislation/v1/legislation.pb.h"
+
+namespace palermo::legislation {
+
+// A record as stored: its last revision number and whether it was deleted
+// (a deleted record keeps its revisions and its name's revision sequence).
+struct StoredRecord {
+  v1::Legislation record;
+  int64_t revision = 0;
+  bool deleted = false;
+};
+
+// The outcome of an earlier write carrying an idempotency key.
+struct StoredRequest {
+  std::string fingerprint;  // the request, serialised deterministically
+  std::string response;     // the serialised response that was returned
+};
+
+// One atomic write: the new state of a record, its revision entry and, if the
+// request carried one, its idempotency key.
+struct Write {
+  v1::ChangeKind kind = v1::CHANGE_KIND_UNSPECIFIED;
+  std::string name;
+  // Compare-and-swap guard: the revision the record must still have (0 for a
+  // record that never existed). A mismatch fails with ABORTED.
+  int64_t expected_revision = 0;
+  v1::Legislation record;  // after the change; before it, for a delete
+  std::vector<std::string> changed_fields;
+  std::string actor;
+  absl::Time time;
+  std::string request_id;  // empty: not idempotent
+  StoredRequest request;
+};
+
+class LegislationStore {
+ public:
+  virtual ~LegislationStore() = default;
+
+  // The record, deleted or not; nullopt if the name was never written.
+  virtual absl::StatusOr<std::optional<StoredRecord>> Get(
+      absl::string_view name) = 0;
+
+  // Live records with a name after `after_name`, ordered by name.
+  virtual absl::StatusOr<std::vector<StoredRecord>> ListLive(
+      absl::string_view after_name) = 0;
+
+  // Applies `write` atomically: record, revision, request key. ABORTED if the
+  // record's revision is not `expected_revision`; ALREADY_EXISTS if the
+  // request id was taken meanwhile. Durable once it returns OK.
+  virtual absl::StatusOr<int64_t> Apply(const Write& write) = 0;
+
+  virtual absl::StatusOr<std::optional<StoredRequest>> FindRequest(
+      absl::string_view request_id) = 0;
+
+  // Revisions of `name` older than `before_revision` (0: from the newest),
+  // newest first, at most `limit`.
+  virtual absl::StatusOr<std::vector<v1::LegislationRevision>> ListRevisions(
+      absl::string_view name, int64_t before_revision, int limit) = 0;
+};
+
+}  // namespace palermo::legislation
+
+#endif  // PALERMO_SERVICES_LEGISLATION_LEGISLATION_STORE_H_
