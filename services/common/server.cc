@@ -38,7 +38,11 @@ void InitRuntime(int argc, char** argv, absl::string_view service_name) {
     std::fprintf(stderr, "%s\n", std::string(s.message()).c_str());
     std::exit(2);
   }
-  // Blocked before gRPC starts its threads, so only sigwait() sees them.
+  // Blocked before gRPC starts its threads, so only sigwait() sees them. A
+  // shell starts background jobs with SIGINT ignored, and an ignored signal
+  // is discarded even when blocked: restore the default first.
+  signal(SIGINT, SIG_DFL);
+  signal(SIGTERM, SIG_DFL);
   sigset_t signals = ShutdownSignals();
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   // Keep the health messages linked in, so reflection can describe

@@ -1,0 +1,176 @@
+// The gateway and the legislation service as real processes: forwarding with
+// error details, country profiles, health and reflection on both ports, and
+// clean shutdown.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <google/protobuf/descriptor.pb.h>
+
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
+#include "palermo/gateway/v1/gateway.grpc.pb.h"
+#include "palermo/legislation/v1/legislation.grpc.pb.h"
+#include "tests/support/service_process.h"
+
+namespace palermo {
+namespace {
+
+namespace lv1 = legislation::v1;
+namespace gv1 = gateway::v1;
+namespace refl = grpc::reflection::v1alpha;
+using palermo::test::Context;
+using palermo::test::MakeTempDir;
+using palermo::test::ServiceProcess;
+using palermo::test::ViolatedFields;
+using ::testing::Contains;
+using ::testing::ElementsAre;
+using ::testing::IsSupersetOf;
+
+class GatewayIntegrationTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto legislation = ServiceProcess::Start(PALERMO_LEGISLATION_SERVER,
+                                             {"--data_dir=" + MakeTempDir()});
+    ASSERT_TRUE(legislation.ok()) << legislation.status();
+    legislation_ = *std::move(legislation);
+    auto gateway = ServiceProcess::Start(
+        PALERMO_GATEWAY_SERVER,
+        {"--legislation_address=" + legislation_->address()});
+    ASSERT_TRUE(gateway.ok()) << gateway.status();
+    gateway_ = *std::move(gateway);
+    legislation_stub_ = lv1::LegislationService::NewStub(gateway_->Channel());
+    gateway_stub_ = gv1::GatewayService::NewStub(gateway_->Channel());
+  }
+
+  std::unique_ptr<ServiceProcess> legislation_;
+  std::unique_ptr<ServiceProcess> gateway_;
+  std::unique_ptr<lv1::LegislationService::Stub> legislation_stub_;
+  std::unique_ptr<gv1::GatewayService::Stub> gateway_stub_;
+};
+
+lv1::CreateLegislationRequest CreateEstonia() {
+  lv1::CreateLegislationRequest request;
+  request.set_parent("countries/EST");
+  auto* law = request.mutable_legislation()->mutable_specific_law();
+  law->set_kind(lv1::LAW_KIND_ANTI_TRAFFICKING);
+  law->set_status(lv1::LAW_STATUS_DRAFT);
+  auto* source = law->add_sources();
+  source->set_document_symbol("E/CN.15/2008/6");
+  source->set_paragraph(5);
+  source->set_footnote(2);
+  return request;
+}
+
+TEST_F(GatewayIntegrationTest, ForwardsLegislationMethodsAndComposesProfiles) {
+  lv1::Legislation created;
+  ASSERT_TRUE(legislation_stub_
+                  ->CreateLegislation(Context().get(), CreateEstonia(), &created)
+                  .ok());
+
+  gv1::GetCountryProfileRequest request;
+  request.set_name("countries/EST");
+  gv1::CountryProfile profile;
+  ASSERT_TRUE(gateway_stub_->GetCountryProfile(Context().get(), request, &profile).ok());
+  EXPECT_EQ(profile.entity().display_name(), "Estonia");
+  EXPECT_EQ(profile.legislation().specific_law().status(), lv1::LAW_STATUS_DRAFT);
+  EXPECT_EQ(profile.legislation().specific_law().sources(0).footnote(), 2);
+
+  // The record is the legislation service's: reading it there gives the same.
+  auto direct = lv1::LegislationService::NewStub(legislation_->Channel());
+  lv1::GetLegislationRequest get;
+  get.set_name("countries/EST/legislation");
+  lv1::Legislation read;
+  ASSERT_TRUE(direct->GetLegislation(Context().get(), get, &read).ok());
+  EXPECT_EQ(read.SerializeAsString(), created.SerializeAsString());
+
+  request.set_name("countries/FRA");
+  ASSERT_TRUE(gateway_stub_->GetCountryProfile(Context().get(), request, &profile).ok());
+  EXPECT_EQ(profile.entity().display_name(), "France");
+  EXPECT_FALSE(profile.has_legislation());
+}
+
+TEST_F(GatewayIntegrationTest, ErrorsKeepTheirDetailsThroughTheGateway) {
+  lv1::CreateLegislationRequest request = CreateEstonia();
+  request.set_parent("countries/QQQ");
+  lv1::Legislation out;
+  grpc::Status status =
+      legislation_stub_->CreateLegislation(Context().get(), request, &out);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("parent"));
+
+  gv1::GetCountryProfileRequest profile_request;
+  profile_request.set_name("EST");
+  gv1::CountryProfile profile;
+  status = gateway_stub_->GetCountryProfile(Context().get(), profile_request, &profile);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("name"));
+}
+
+TEST_F(GatewayIntegrationTest, BackendDownIsUnavailableNotAHang) {
+  legislation_->Kill();
+  gv1::GetCountryProfileRequest request;
+  request.set_name("countries/EST");
+  gv1::CountryProfile profile;
+  grpc::Status status =
+      gateway_stub_->GetCountryProfile(Context().get(), request, &profile);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+}
+
+TEST_F(GatewayIntegrationTest, HealthIsServingOnBothPorts) {
+  for (ServiceProcess* process : {gateway_.get(), legislation_.get()}) {
+    auto health = grpc::health::v1::Health::NewStub(process->Channel());
+    for (const char* service :
+         {"", "palermo.legislation.v1.LegislationService"}) {
+      grpc::health::v1::HealthCheckRequest request;
+      request.set_service(service);
+      grpc::health::v1::HealthCheckResponse response;
+      ASSERT_TRUE(health->Check(Context().get(), request, &response).ok());
+      EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+    }
+  }
+}
+
+TEST_F(GatewayIntegrationTest, ReflectionListsServicesAndDescribesHealth) {
+  auto reflection = refl::ServerReflection::NewStub(gateway_->Channel());
+  auto context = Context();
+  auto stream = reflection->ServerReflectionInfo(context.get());
+
+  refl::ServerReflectionRequest list;
+  list.set_list_services("");
+  ASSERT_TRUE(stream->Write(list));
+  refl::ServerReflectionResponse response;
+  ASSERT_TRUE(stream->Read(&response));
+  std::vector<std::string> services;
+  for (const auto& s : response.list_services_response().service()) {
+    services.push_back(s.name());
+  }
+  EXPECT_THAT(services, IsSupersetOf({"palermo.gateway.v1.GatewayService",
+                                      "palermo.legislation.v1.LegislationService",
+                                      "grpc.health.v1.Health"}));
+
+  refl::ServerReflectionRequest describe;
+  describe.set_file_containing_symbol("grpc.health.v1.Health");
+  ASSERT_TRUE(stream->Write(describe));
+  ASSERT_TRUE(stream->Read(&response));
+  ASSERT_TRUE(response.has_file_descriptor_response())
+      << response.error_response().error_message();
+  std::vector<std::string> described;
+  for (const auto& bytes : response.file_descriptor_response().file_descriptor_proto()) {
+    google::protobuf::FileDescriptorProto file;
+    ASSERT_TRUE(file.ParseFromString(bytes));
+    for (const auto& service : file.service()) {
+      described.push_back(file.package() + "." + service.name());
+    }
+  }
+  EXPECT_THAT(described, Contains("grpc.health.v1.Health"));
+  stream->WritesDone();
+  EXPECT_TRUE(stream->Finish().ok());
+}
+
+TEST_F(GatewayIntegrationTest, SigtermStopsBothCleanly) {
+  EXPECT_EQ(gateway_->Terminate(), 0);
+  EXPECT_EQ(legislation_->Terminate(), 0);
+}
+
+}  // namespace
+}  // namespace palermo

@@ -1,0 +1,186 @@
+#include "tests/support/service_process.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <filesystem>
+
+#include <gtest/gtest.h>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "google/rpc/status.pb.h"
+
+namespace palermo::test {
+namespace {
+
+// fork + exec with stdout redirected to `stdout_fd` (if >= 0) and
+// `inherit_fd` left open in the child.
+absl::StatusOr<pid_t> Spawn(const std::string& binary,
+                            const std::vector<std::string>& args,
+                            int stdout_fd, int inherit_fd) {
+  std::vector<std::string> argv_storage = {binary};
+  argv_storage.insert(argv_storage.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : argv_storage) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = fork();
+  if (pid < 0) return absl::InternalError(strerror(errno));
+  if (pid == 0) {
+    if (stdout_fd >= 0) dup2(stdout_fd, STDOUT_FILENO);
+    if (inherit_fd >= 0) {
+      fcntl(inherit_fd, F_SETFD, fcntl(inherit_fd, F_GETFD) & ~FD_CLOEXEC);
+    }
+    // The test runner may block signals; the service must receive SIGTERM
+    // through sigwait, which it sets up itself.
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+    execv(binary.c_str(), argv.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+int WaitExit(pid_t pid) {
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return -WTERMSIG(status);
+  return -1;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<ServiceProcess>> ServiceProcess::Start(
+    const std::string& binary, std::vector<std::string> args,
+    absl::Duration timeout) {
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) return absl::InternalError(strerror(errno));
+  args.push_back("--listen=127.0.0.1:0");
+  args.push_back(absl::StrCat("--ready_fd=", fds[1]));
+  args.push_back("--log_level=warn");
+  absl::StatusOr<pid_t> pid = Spawn(binary, args, -1, fds[1]);
+  close(fds[1]);
+  if (!pid.ok()) {
+    close(fds[0]);
+    return pid.status();
+  }
+  auto process = std::unique_ptr<ServiceProcess>(new ServiceProcess());
+  process->pid_ = *pid;
+
+  std::string line;
+  const absl::Time deadline = absl::Now() + timeout;
+  while (line.find('\n') == std::string::npos) {
+    pollfd p = {fds[0], POLLIN, 0};
+    const int wait_ms = static_cast<int>(
+        std::max<int64_t>(0, absl::ToInt64Milliseconds(deadline - absl::Now())));
+    if (poll(&p, 1, wait_ms) <= 0) {
+      close(fds[0]);
+      process->Kill();
+      return absl::DeadlineExceededError(
+          absl::StrCat(binary, " did not report SERVING in time"));
+    }
+    char buffer[64];
+    ssize_t n = read(fds[0], buffer, sizeof(buffer));
+    if (n <= 0) {
+      close(fds[0]);
+      int code = WaitExit(process->pid_);
+      process->pid_ = -1;
+      return absl::InternalError(
+          absl::StrCat(binary, " exited with ", code, " before SERVING"));
+    }
+    line.append(buffer, n);
+  }
+  close(fds[0]);
+  if (!absl::SimpleAtoi(line.substr(0, line.find('\n')), &process->port_)) {
+    return absl::InternalError(absl::StrCat("bad ready line: ", line));
+  }
+  return process;
+}
+
+ServiceProcess::~ServiceProcess() {
+  if (pid_ > 0) Terminate();
+}
+
+std::string ServiceProcess::address() const {
+  return absl::StrCat("127.0.0.1:", port_);
+}
+
+std::shared_ptr<grpc::Channel> ServiceProcess::Channel() const {
+  return grpc::CreateChannel(address(), grpc::InsecureChannelCredentials());
+}
+
+int ServiceProcess::Terminate() {
+  if (pid_ <= 0) return -1;
+  kill(pid_, SIGTERM);
+  int code = WaitExit(pid_);
+  pid_ = -1;
+  return code;
+}
+
+void ServiceProcess::Kill() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  WaitExit(pid_);
+  pid_ = -1;
+}
+
+absl::StatusOr<CommandResult> RunCommand(const std::string& binary,
+                                         const std::vector<std::string>& args) {
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) return absl::InternalError(strerror(errno));
+  absl::StatusOr<pid_t> pid = Spawn(binary, args, fds[1], -1);
+  close(fds[1]);
+  if (!pid.ok()) {
+    close(fds[0]);
+    return pid.status();
+  }
+  CommandResult result;
+  char buffer[4096];
+  ssize_t n;
+  while ((n = read(fds[0], buffer, sizeof(buffer))) > 0) {
+    result.output.append(buffer, n);
+  }
+  close(fds[0]);
+  result.exit_code = WaitExit(*pid);
+  return result;
+}
+
+std::string MakeTempDir() {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  std::filesystem::path dir =
+      std::filesystem::path(::testing::TempDir()) /
+      absl::StrCat("palermo_", getpid(), "_", info->test_suite_name(), "_",
+                   info->name());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir.string();
+}
+
+std::vector<std::string> ViolatedFields(const grpc::Status& status) {
+  std::vector<std::string> out;
+  google::rpc::Status rpc;
+  if (!rpc.ParseFromString(status.error_details())) return out;
+  for (const auto& any : rpc.details()) {
+    google::rpc::BadRequest bad;
+    if (!any.UnpackTo(&bad)) continue;
+    for (const auto& v : bad.field_violations()) out.push_back(v.field());
+  }
+  return out;
+}
+
+std::unique_ptr<grpc::ClientContext> Context() {
+  auto context = std::make_unique<grpc::ClientContext>();
+  context->set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+  return context;
+}
+
+}  // namespace palermo::test

@@ -1,0 +1,64 @@
+// Test support: runs a real Palermo binary as a child process on port 0 and
+// learns its port from --ready_fd, once it is SERVING; no sleeps, no fixed
+// ports, so tests run beside a running suite.
+#ifndef PALERMO_TESTS_SUPPORT_SERVICE_PROCESS_H_
+#define PALERMO_TESTS_SUPPORT_SERVICE_PROCESS_H_
+
+#include <sys/types.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "google/rpc/error_details.pb.h"
+
+namespace palermo::test {
+
+class ServiceProcess {
+ public:
+  // Starts `binary` with `args`, --listen=127.0.0.1:0 and --ready_fd; returns
+  // once it reports SERVING, or an error if it exits or times out first.
+  static absl::StatusOr<std::unique_ptr<ServiceProcess>> Start(
+      const std::string& binary, std::vector<std::string> args,
+      absl::Duration timeout = absl::Seconds(30));
+
+  ~ServiceProcess();  // Terminate() if still running.
+
+  int port() const { return port_; }
+  std::string address() const;
+  std::shared_ptr<grpc::Channel> Channel() const;
+
+  // SIGTERM, then waits; returns the exit code (-signal if killed).
+  int Terminate();
+  // SIGKILL, then waits.
+  void Kill();
+
+ private:
+  pid_t pid_ = -1;
+  int port_ = 0;
+};
+
+// Runs a command to completion; returns its exit code and stdout.
+struct CommandResult {
+  int exit_code;
+  std::string output;
+};
+absl::StatusOr<CommandResult> RunCommand(const std::string& binary,
+                                         const std::vector<std::string>& args);
+
+// A fresh, empty directory for this test.
+std::string MakeTempDir();
+
+// The field paths of the BadRequest detail carried by a gRPC status.
+std::vector<std::string> ViolatedFields(const grpc::Status& status);
+
+// A context with a 10-second deadline.
+std::unique_ptr<grpc::ClientContext> Context();
+
+}  // namespace palermo::test
+
+#endif  // PALERMO_TESTS_SUPPORT_SERVICE_PROCESS_H_
