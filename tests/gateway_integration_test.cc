@@ -2,9 +2,8 @@
 // error details, country profiles, health and reflection on both ports, and
 // clean shutdown.
 #include <gmock/gmock.h>
-#include <gtest/gtest.h>
-
 #include <google/protobuf/descriptor.pb.h>
+#include <gtest/gtest.h>
 
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
@@ -63,16 +62,20 @@ lv1::CreateLegislationRequest CreateEstonia() {
 
 TEST_F(GatewayIntegrationTest, ForwardsLegislationMethodsAndComposesProfiles) {
   lv1::Legislation created;
-  ASSERT_TRUE(legislation_stub_
-                  ->CreateLegislation(Context().get(), CreateEstonia(), &created)
-                  .ok());
+  ASSERT_TRUE(
+      legislation_stub_
+          ->CreateLegislation(Context().get(), CreateEstonia(), &created)
+          .ok());
 
   gv1::GetCountryProfileRequest request;
   request.set_name("countries/EST");
   gv1::CountryProfile profile;
-  ASSERT_TRUE(gateway_stub_->GetCountryProfile(Context().get(), request, &profile).ok());
+  ASSERT_TRUE(
+      gateway_stub_->GetCountryProfile(Context().get(), request, &profile)
+          .ok());
   EXPECT_EQ(profile.entity().display_name(), "Estonia");
-  EXPECT_EQ(profile.legislation().specific_law().status(), lv1::LAW_STATUS_DRAFT);
+  EXPECT_EQ(profile.legislation().specific_law().status(),
+            lv1::LAW_STATUS_DRAFT);
   EXPECT_EQ(profile.legislation().specific_law().sources(0).footnote(), 2);
 
   // The record is the legislation service's: reading it there gives the same.
@@ -84,7 +87,9 @@ TEST_F(GatewayIntegrationTest, ForwardsLegislationMethodsAndComposesProfiles) {
   EXPECT_EQ(read.SerializeAsString(), created.SerializeAsString());
 
   request.set_name("countries/FRA");
-  ASSERT_TRUE(gateway_stub_->GetCountryProfile(Context().get(), request, &profile).ok());
+  ASSERT_TRUE(
+      gateway_stub_->GetCountryProfile(Context().get(), request, &profile)
+          .ok());
   EXPECT_EQ(profile.entity().display_name(), "France");
   EXPECT_FALSE(profile.has_legislation());
 }
@@ -101,7 +106,8 @@ TEST_F(GatewayIntegrationTest, ErrorsKeepTheirDetailsThroughTheGateway) {
   gv1::GetCountryProfileRequest profile_request;
   profile_request.set_name("EST");
   gv1::CountryProfile profile;
-  status = gateway_stub_->GetCountryProfile(Context().get(), profile_request, &profile);
+  status = gateway_stub_->GetCountryProfile(Context().get(), profile_request,
+                                            &profile);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(ViolatedFields(status), ElementsAre("name"));
 }
@@ -125,7 +131,8 @@ TEST_F(GatewayIntegrationTest, HealthIsServingOnBothPorts) {
       request.set_service(service);
       grpc::health::v1::HealthCheckResponse response;
       ASSERT_TRUE(health->Check(Context().get(), request, &response).ok());
-      EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+      EXPECT_EQ(response.status(),
+                grpc::health::v1::HealthCheckResponse::SERVING);
     }
   }
 }
@@ -144,9 +151,10 @@ TEST_F(GatewayIntegrationTest, ReflectionListsServicesAndDescribesHealth) {
   for (const auto& s : response.list_services_response().service()) {
     services.push_back(s.name());
   }
-  EXPECT_THAT(services, IsSupersetOf({"palermo.gateway.v1.GatewayService",
-                                      "palermo.legislation.v1.LegislationService",
-                                      "grpc.health.v1.Health"}));
+  EXPECT_THAT(services,
+              IsSupersetOf({"palermo.gateway.v1.GatewayService",
+                            "palermo.legislation.v1.LegislationService",
+                            "grpc.health.v1.Health"}));
 
   refl::ServerReflectionRequest describe;
   describe.set_file_containing_symbol("grpc.health.v1.Health");
@@ -155,7 +163,8 @@ TEST_F(GatewayIntegrationTest, ReflectionListsServicesAndDescribesHealth) {
   ASSERT_TRUE(response.has_file_descriptor_response())
       << response.error_response().error_message();
   std::vector<std::string> described;
-  for (const auto& bytes : response.file_descriptor_response().file_descriptor_proto()) {
+  for (const auto& bytes :
+       response.file_descriptor_response().file_descriptor_proto()) {
     google::protobuf::FileDescriptorProto file;
     ASSERT_TRUE(file.ParseFromString(bytes));
     for (const auto& service : file.service()) {

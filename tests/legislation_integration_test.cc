@@ -11,12 +11,12 @@ namespace palermo {
 namespace {
 
 namespace lv1 = legislation::v1;
-using ::testing::ElementsAre;
-using ::testing::UnorderedElementsAre;
 using palermo::test::Context;
 using palermo::test::MakeTempDir;
 using palermo::test::ServiceProcess;
 using palermo::test::ViolatedFields;
+using ::testing::ElementsAre;
+using ::testing::UnorderedElementsAre;
 
 lv1::Legislation Ratified() {
   lv1::Legislation l;
@@ -44,7 +44,8 @@ class LegislationIntegrationTest : public ::testing::Test {
   }
 
   grpc::Status Create(const std::string& parent, const lv1::Legislation& l,
-                      lv1::Legislation* out, const std::string& request_id = "") {
+                      lv1::Legislation* out,
+                      const std::string& request_id = "") {
     lv1::CreateLegislationRequest request;
     request.set_parent(parent);
     *request.mutable_legislation() = l;
@@ -95,24 +96,28 @@ TEST_F(LegislationIntegrationTest, CreateGetUpdateDeleteAndHistory) {
   del.set_name(created.name());
   google::protobuf::Empty empty;
   ASSERT_TRUE(stub_->DeleteLegislation(Context().get(), del, &empty).ok());
-  EXPECT_EQ(Get(created.name(), &read).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(Get(created.name(), &read).error_code(),
+            grpc::StatusCode::NOT_FOUND);
 
   lv1::ListLegislationRevisionsRequest history;
   history.set_name(created.name());
   lv1::ListLegislationRevisionsResponse revisions;
   ASSERT_TRUE(
-      stub_->ListLegislationRevisions(Context().get(), history, &revisions).ok());
+      stub_->ListLegislationRevisions(Context().get(), history, &revisions)
+          .ok());
   ASSERT_EQ(revisions.revisions_size(), 3);
   EXPECT_EQ(revisions.revisions(0).change_kind(), lv1::CHANGE_KIND_DELETE);
   EXPECT_EQ(revisions.revisions(1).actor(), "analyst-7");
   EXPECT_THAT(revisions.revisions(1).changed_fields(), ElementsAre("notes"));
-  EXPECT_THAT(revisions.revisions(2).actor(), ::testing::HasSubstr("127.0.0.1"));
+  EXPECT_THAT(revisions.revisions(2).actor(),
+              ::testing::HasSubstr("127.0.0.1"));
 }
 
 TEST_F(LegislationIntegrationTest, FilterAndPagination) {
   lv1::Legislation out;
   for (const char* code : {"BGR", "BLR", "EST", "HRV", "HUN", "LVA"}) {
-    ASSERT_TRUE(Create(std::string("countries/") + code, Ratified(), &out).ok());
+    ASSERT_TRUE(
+        Create(std::string("countries/") + code, Ratified(), &out).ok());
   }
   ASSERT_TRUE(Create("countries/JPN", lv1::Legislation(), &out).ok());
 
@@ -123,23 +128,24 @@ TEST_F(LegislationIntegrationTest, FilterAndPagination) {
   int pages = 0;
   do {
     lv1::ListLegislationsResponse response;
-    ASSERT_TRUE(stub_->ListLegislations(Context().get(), request, &response).ok());
+    ASSERT_TRUE(
+        stub_->ListLegislations(Context().get(), request, &response).ok());
     EXPECT_EQ(response.total_size(), 6);
     for (const auto& l : response.legislations()) names.push_back(l.name());
     request.set_page_token(response.next_page_token());
     ++pages;
   } while (!request.page_token().empty());
   EXPECT_EQ(pages, 2);
-  EXPECT_THAT(names, ElementsAre("countries/BGR/legislation",
-                                 "countries/BLR/legislation",
-                                 "countries/EST/legislation",
-                                 "countries/HRV/legislation",
-                                 "countries/HUN/legislation",
-                                 "countries/LVA/legislation"));
+  EXPECT_THAT(
+      names,
+      ElementsAre("countries/BGR/legislation", "countries/BLR/legislation",
+                  "countries/EST/legislation", "countries/HRV/legislation",
+                  "countries/HUN/legislation", "countries/LVA/legislation"));
 
   request.set_filter("protocol.status = PERHAPS");
   lv1::ListLegislationsResponse response;
-  grpc::Status bad = stub_->ListLegislations(Context().get(), request, &response);
+  grpc::Status bad =
+      stub_->ListLegislations(Context().get(), request, &response);
   EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(ViolatedFields(bad), ElementsAre("filter"));
 }
@@ -150,7 +156,8 @@ TEST_F(LegislationIntegrationTest, RequestIdMakesCreateIdempotent) {
   ASSERT_TRUE(Create("countries/EST", Ratified(), &second, "load-est-1").ok());
   EXPECT_EQ(first.SerializeAsString(), second.SerializeAsString());
   lv1::Legislation other;
-  grpc::Status reused = Create("countries/LVA", Ratified(), &other, "load-est-1");
+  grpc::Status reused =
+      Create("countries/LVA", Ratified(), &other, "load-est-1");
   EXPECT_EQ(reused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(ViolatedFields(reused), ElementsAre("request_id"));
   // Without the key, a second create is a conflict.
@@ -192,11 +199,11 @@ TEST_F(LegislationIntegrationTest, InvalidWritesNameEachFieldAndChangeNothing) {
   lv1::Legislation out;
   grpc::Status status = Create("countries/ZZZ", bad, &out);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(ViolatedFields(status),
-              UnorderedElementsAre("parent",
-                                   "legislation.protocol.signature_date.day",
-                                   "legislation.specific_law.status",
-                                   "legislation.penalties.min_imprisonment_months"));
+  EXPECT_THAT(
+      ViolatedFields(status),
+      UnorderedElementsAre("parent", "legislation.protocol.signature_date.day",
+                           "legislation.specific_law.status",
+                           "legislation.penalties.min_imprisonment_months"));
   EXPECT_EQ(Count(), 0);
 
   // The same content under a valid parent is still refused as a whole.
@@ -206,9 +213,10 @@ TEST_F(LegislationIntegrationTest, InvalidWritesNameEachFieldAndChangeNothing) {
   lv1::ListLegislationRevisionsRequest history;
   history.set_name("countries/EST/legislation");
   lv1::ListLegislationRevisionsResponse revisions;
-  EXPECT_EQ(stub_->ListLegislationRevisions(Context().get(), history, &revisions)
-                .error_code(),
-            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(
+      stub_->ListLegislationRevisions(Context().get(), history, &revisions)
+          .error_code(),
+      grpc::StatusCode::NOT_FOUND);
 }
 
 TEST_F(LegislationIntegrationTest, DataSurvivesGracefulRestart) {
@@ -232,7 +240,8 @@ TEST_F(LegislationIntegrationTest, AcknowledgedWritesSurviveKill9) {
   std::vector<std::string> acknowledged;
   for (const char* code : {"BGR", "BLR", "EST", "HRV", "HUN"}) {
     lv1::Legislation out;
-    ASSERT_TRUE(Create(std::string("countries/") + code, Ratified(), &out).ok());
+    ASSERT_TRUE(
+        Create(std::string("countries/") + code, Ratified(), &out).ok());
     acknowledged.push_back(out.name());
   }
   server_->Kill();

@@ -47,7 +47,8 @@ class ReferenceDataTest : public ::testing::Test {
   }
 
   static std::string SuiteDir() {
-    return ::testing::TempDir() + "/palermo_reference_" + std::to_string(getpid());
+    return ::testing::TempDir() + "/palermo_reference_" +
+           std::to_string(getpid());
   }
 
   static absl::StatusOr<palermo::test::CommandResult> Load() {
@@ -65,7 +66,8 @@ class ReferenceDataTest : public ::testing::Test {
     Codes codes;
     do {
       lv1::ListLegislationsResponse response;
-      grpc::Status status = stub->ListLegislations(Context().get(), request, &response);
+      grpc::Status status =
+          stub->ListLegislations(Context().get(), request, &response);
       EXPECT_TRUE(status.ok()) << filter << ": " << status.error_message();
       if (!status.ok()) break;
       for (const auto& l : response.legislations()) {
@@ -99,8 +101,8 @@ TEST_F(ReferenceDataTest, EveryRespondentAndLatviaIsARecord) {
 
 TEST_F(ReferenceDataTest, Footnote1RatifiedTheProtocol) {
   EXPECT_EQ(Matching("protocol.status = TREATY_STATUS_RATIFIED"),
-            (Codes{"BLR", "BGR", "HRV", "SLV", "EST", "HUN", "LVA", "MMR", "OMN",
-                   "NLD", "PHL", "POL", "ROU"}));
+            (Codes{"BLR", "BGR", "HRV", "SLV", "EST", "HUN", "LVA", "MMR",
+                   "OMN", "NLD", "PHL", "POL", "ROU"}));
 }
 
 TEST_F(ReferenceDataTest, Footnote2RatifiedWithoutCompletedLaw) {
@@ -115,7 +117,8 @@ TEST_F(ReferenceDataTest, Footnote2RatifiedWithoutCompletedLaw) {
 }
 
 TEST_F(ReferenceDataTest, Footnotes3And4ProtocolNotYetRatified) {
-  EXPECT_EQ(Matching("protocol.status = RATIFICATION_IN_PROGRESS"), Codes{"LIE"});
+  EXPECT_EQ(Matching("protocol.status = RATIFICATION_IN_PROGRESS"),
+            Codes{"LIE"});
   EXPECT_EQ(Matching("domestic_offences_cover_trafficking.value = true"),
             (Codes{"JPN", "CZE"}));
 }
@@ -134,8 +137,9 @@ TEST_F(ReferenceDataTest, Footnote7MoneyLaunderingPredicate) {
 }
 
 TEST_F(ReferenceDataTest, Footnote8CrcOptionalProtocol) {
-  EXPECT_EQ(Matching("crc_optional_protocol.status = SIGNED_OR_RATIFIED"),
-            (Codes{"BGR", "SLV", "EST", "HUN", "JPN", "LIE", "MUS", "NER", "CZE"}));
+  EXPECT_EQ(
+      Matching("crc_optional_protocol.status = SIGNED_OR_RATIFIED"),
+      (Codes{"BGR", "SLV", "EST", "HUN", "JPN", "LIE", "MUS", "NER", "CZE"}));
 }
 
 TEST_F(ReferenceDataTest, Footnote10ProtectionLaws) {
@@ -144,8 +148,10 @@ TEST_F(ReferenceDataTest, Footnote10ProtectionLaws) {
 }
 
 TEST_F(ReferenceDataTest, StateSpecificLawsOfParagraphs5To6And60) {
-  EXPECT_EQ(Matching("other_laws.kind = PARTIAL_TRAFFICKING AND other_laws.year = 2005"),
-            Codes{"QAT"});
+  EXPECT_EQ(
+      Matching(
+          "other_laws.kind = PARTIAL_TRAFFICKING AND other_laws.year = 2005"),
+      Codes{"QAT"});
   EXPECT_EQ(Matching("other_laws.kind = CRIMINAL_LAW_AMENDMENT"), Codes{"UKR"});
   EXPECT_EQ(Matching("user_liability.value = true"), Codes{"HRV"});
   EXPECT_EQ(Matching("protection_laws.status = DRAFT"), Codes{"OMN"});
@@ -177,7 +183,8 @@ TEST_F(ReferenceDataTest, LoadingAgainChangesNothing) {
   lv1::ListLegislationRevisionsRequest request;
   request.set_name("countries/EST/legislation");
   lv1::ListLegislationRevisionsResponse response;
-  ASSERT_TRUE(stub->ListLegislationRevisions(Context().get(), request, &response).ok());
+  ASSERT_TRUE(
+      stub->ListLegislationRevisions(Context().get(), request, &response).ok());
   EXPECT_EQ(response.revisions_size(), 1);
   EXPECT_EQ(response.revisions(0).actor(), "palermo-load");
 }

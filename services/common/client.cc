@@ -23,8 +23,8 @@ std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address) {
 std::unique_ptr<grpc::ClientContext> OutgoingContext(
     grpc::CallbackServerContext* incoming) {
   auto context = grpc::ClientContext::FromCallbackServerContext(*incoming);
-  std::chrono::system_clock::time_point deadline = absl::ToChronoTime(
-      absl::Now() + absl::GetFlag(FLAGS_outgoing_timeout));
+  std::chrono::system_clock::time_point deadline =
+      absl::ToChronoTime(absl::Now() + absl::GetFlag(FLAGS_outgoing_timeout));
   deadline = std::min(deadline, incoming->deadline());
   context->set_deadline(deadline);
   context->AddMetadata(kActorMetadataKey, ActorOf(*incoming));
@@ -34,7 +34,8 @@ std::unique_ptr<grpc::ClientContext> OutgoingContext(
 std::string ActorOf(const grpc::ServerContextBase& context) {
   const auto& metadata = context.client_metadata();
   auto it = metadata.find(kActorMetadataKey);
-  if (it != metadata.end()) return std::string(it->second.data(), it->second.size());
+  if (it != metadata.end())
+    return std::string(it->second.data(), it->second.size());
   return context.peer();
 }
 

@@ -4,10 +4,10 @@
 #ifndef PALERMO_SERVICES_COMMON_CLIENT_H_
 #define PALERMO_SERVICES_COMMON_CLIENT_H_
 
+#include <grpcpp/grpcpp.h>
+
 #include <memory>
 #include <string>
-
-#include <grpcpp/grpcpp.h>
 
 namespace palermo {
 

@@ -1,10 +1,10 @@
 #include "services/common/entities.h"
 
-#include <fstream>
-#include <sstream>
-
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
+
+#include <fstream>
+#include <sstream>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -65,7 +65,8 @@ absl::StatusOr<EntityRegistry> EntityRegistry::Load(
     registry.countries_.emplace(alpha3, std::move(e));
   }
   if (registry.countries_.empty()) {
-    return absl::FailedPreconditionError(absl::StrCat(path, " lists no country"));
+    return absl::FailedPreconditionError(
+        absl::StrCat(path, " lists no country"));
   }
   registry.organizations_.emplace("LAS",
                                   Organization("LAS", "League of Arab States"));

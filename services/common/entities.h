@@ -5,10 +5,10 @@
 #define PALERMO_SERVICES_COMMON_ENTITIES_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "palermo/common/v1/common.pb.h"
 
 namespace palermo {

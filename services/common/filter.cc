@@ -70,7 +70,8 @@ absl::StatusOr<std::vector<Token>> Tokenize(absl::string_view s) {
     } else {
       size_t j = i;
       while (j < s.size() && !std::isspace(static_cast<unsigned char>(s[j])) &&
-             absl::string_view("()=:!<>\"'").find(s[j]) == absl::string_view::npos) {
+             absl::string_view("()=:!<>\"'").find(s[j]) ==
+                 absl::string_view::npos) {
         ++j;
       }
       out.push_back({Token::kWord, std::string(s.substr(i, j - i))});
@@ -101,10 +102,10 @@ int Compare(const Value& a, const Value& b) {
   if (std::holds_alternative<std::string>(a)) {
     return std::get<std::string>(a).compare(std::get<std::string>(b));
   }
-  double x = std::holds_alternative<int64_t>(a) ? std::get<int64_t>(a)
+  double x = std::holds_alternative<int64_t>(a)  ? std::get<int64_t>(a)
              : std::holds_alternative<double>(a) ? std::get<double>(a)
                                                  : std::get<bool>(a);
-  double y = std::holds_alternative<int64_t>(b) ? std::get<int64_t>(b)
+  double y = std::holds_alternative<int64_t>(b)  ? std::get<int64_t>(b)
              : std::holds_alternative<double>(b) ? std::get<double>(b)
                                                  : std::get<bool>(b);
   return x < y ? -1 : (x > y ? 1 : 0);
@@ -134,9 +135,11 @@ Value Scalar(const Message& m, const FieldDescriptor* f, int index) {
   const bool rep = index >= 0;
   switch (f->cpp_type()) {
     case FieldDescriptor::CPPTYPE_INT32:
-      return int64_t{rep ? r->GetRepeatedInt32(m, f, index) : r->GetInt32(m, f)};
+      return int64_t{rep ? r->GetRepeatedInt32(m, f, index)
+                         : r->GetInt32(m, f)};
     case FieldDescriptor::CPPTYPE_INT64:
-      return int64_t{rep ? r->GetRepeatedInt64(m, f, index) : r->GetInt64(m, f)};
+      return int64_t{rep ? r->GetRepeatedInt64(m, f, index)
+                         : r->GetInt64(m, f)};
     case FieldDescriptor::CPPTYPE_UINT32:
       return int64_t{rep ? r->GetRepeatedUInt32(m, f, index)
                          : r->GetUInt32(m, f)};
@@ -174,7 +177,8 @@ bool Reach(const Message& m, const Node& node, size_t depth) {
     if (node.op == Op::kHas && !r->HasField(m, f)) return false;
     return Reach(r->GetMessage(m, f), node, depth + 1);
   }
-  if (node.op == Op::kHas && std::holds_alternative<std::monostate>(node.value)) {
+  if (node.op == Op::kHas &&
+      std::holds_alternative<std::monostate>(node.value)) {
     return f->is_repeated() ? r->FieldSize(m, f) > 0 : r->HasField(m, f);
   }
   if (f->is_repeated()) {
@@ -288,8 +292,8 @@ class Parser {
 
   absl::StatusOr<std::shared_ptr<const Node>> Comparison() {
     if (Peek().kind != Token::kWord) {
-      return FilterError(absl::StrCat("expected a field name, found \"",
-                                      Peek().text, "\""));
+      return FilterError(
+          absl::StrCat("expected a field name, found \"", Peek().text, "\""));
     }
     auto node = std::make_shared<Node>();
     node->kind = Node::kCompare;
@@ -325,8 +329,8 @@ class Parser {
                             : Op::kHas;
     const Token value = Peek();
     if (value.kind != Token::kWord && value.kind != Token::kString) {
-      return FilterError(absl::StrCat("expected a value after \"", path_text,
-                                      " ", op, "\""));
+      return FilterError(
+          absl::StrCat("expected a value after \"", path_text, " ", op, "\""));
     }
     ++pos_;
     const FieldDescriptor* leaf = node->path.back();
@@ -337,12 +341,12 @@ class Parser {
     absl::StatusOr<Value> typed = Convert(leaf, value, path_text);
     if (!typed.ok()) return typed.status();
     node->value = *std::move(typed);
-    const bool ordered = node->op != Op::kEq && node->op != Op::kNe &&
-                         node->op != Op::kHas;
+    const bool ordered =
+        node->op != Op::kEq && node->op != Op::kNe && node->op != Op::kHas;
     if (ordered && (leaf->cpp_type() == FieldDescriptor::CPPTYPE_ENUM ||
                     leaf->cpp_type() == FieldDescriptor::CPPTYPE_BOOL)) {
-      return FilterError(absl::StrCat("\"", path_text,
-                                      "\" supports only =, != and :"));
+      return FilterError(
+          absl::StrCat("\"", path_text, "\" supports only =, != and :"));
     }
     return std::shared_ptr<const Node>(node);
   }

@@ -13,13 +13,13 @@
 #ifndef PALERMO_SERVICES_COMMON_FILTER_H_
 #define PALERMO_SERVICES_COMMON_FILTER_H_
 
-#include <memory>
-#include "absl/strings/string_view.h"
-
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/message.h>
 
+#include <memory>
+
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace palermo {
 

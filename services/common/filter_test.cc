@@ -62,9 +62,10 @@ TEST(FilterTest, NumbersStringsAndLogic) {
   EXPECT_FALSE(Match("name = \"countries/EST/legislation\" AND NOT penalties:*",
                      Ratified()));
   EXPECT_TRUE(Match("-penalties:* OR protocol.status = RATIFIED", Ratified()));
-  EXPECT_TRUE(Match("(protocol.status = SIGNED OR protocol.status = RATIFIED) "
-                    "AND other_laws:*",
-                    Ratified()));
+  EXPECT_TRUE(
+      Match("(protocol.status = SIGNED OR protocol.status = RATIFIED) "
+            "AND other_laws:*",
+            Ratified()));
 }
 
 TEST(FilterTest, OrBindsTighterThanAnd) {

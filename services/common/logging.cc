@@ -1,12 +1,12 @@
 #include "services/common/logging.h"
 
-#include <string>
-
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
 #include <grpcpp/grpcpp.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+
+#include <string>
 
 #include "absl/strings/str_cat.h"
 #include "services/common/flags.h"
@@ -55,7 +55,8 @@ class RpcLogInterceptor : public grpc::experimental::Interceptor {
   explicit RpcLogInterceptor(grpc::experimental::ServerRpcInfo* info)
       : info_(info), start_(absl::Now()) {}
 
-  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+  void Intercept(
+      grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(
             grpc::experimental::InterceptionHookPoints::PRE_SEND_STATUS)) {
       grpc::Status status = methods->GetSendStatus();
@@ -81,8 +82,8 @@ absl::Status SetUpLogging(absl::string_view service) {
   }
   auto level = spdlog::level::from_str(absl::GetFlag(FLAGS_log_level));
   if (level == spdlog::level::off && absl::GetFlag(FLAGS_log_level) != "off") {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "unknown --log_level ", absl::GetFlag(FLAGS_log_level)));
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown --log_level ", absl::GetFlag(FLAGS_log_level)));
   }
   // Logs go to stderr: stdout stays free for a command's own output.
   auto logger = std::make_shared<spdlog::logger>(
@@ -102,8 +103,8 @@ absl::Status SetUpLogging(absl::string_view service) {
 
 void LogRpc(absl::string_view method, absl::string_view peer, int code,
             absl::Duration duration) {
-  const std::string code_name = absl::StatusCodeToString(
-      static_cast<absl::StatusCode>(code));
+  const std::string code_name =
+      absl::StatusCodeToString(static_cast<absl::StatusCode>(code));
   const double ms = absl::ToDoubleMilliseconds(duration);
   if (json_logs) {
     google::protobuf::Struct line;

@@ -3,11 +3,10 @@
 #ifndef PALERMO_SERVICES_COMMON_LOGGING_H_
 #define PALERMO_SERVICES_COMMON_LOGGING_H_
 
-#include "absl/strings/string_view.h"
-
 #include <grpcpp/support/server_interceptor.h>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
 namespace palermo {

@@ -13,7 +13,8 @@ absl::StatusOr<int> EffectivePageSize(int requested) {
   return requested > kMaxPageSize ? kMaxPageSize : requested;
 }
 
-std::string EncodePageToken(absl::string_view query, absl::string_view last_key) {
+std::string EncodePageToken(absl::string_view query,
+                            absl::string_view last_key) {
   return absl::WebSafeBase64Escape(
       absl::StrCat("v1:", query.size(), ":", query, last_key));
 }

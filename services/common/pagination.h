@@ -5,9 +5,9 @@
 #define PALERMO_SERVICES_COMMON_PAGINATION_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace palermo {
 
@@ -19,7 +19,8 @@ inline constexpr int kMaxPageSize = 500;
 absl::StatusOr<int> EffectivePageSize(int requested);
 
 // Token continuing after `last_key` for the query `query`.
-std::string EncodePageToken(absl::string_view query, absl::string_view last_key);
+std::string EncodePageToken(absl::string_view query,
+                            absl::string_view last_key);
 
 // The last key of a token; "" for an empty token. INVALID_ARGUMENT on
 // `page_token` if it is malformed or was made for another query.

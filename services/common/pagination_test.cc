@@ -14,13 +14,16 @@ TEST(PaginationTest, PageSizeDefaultsAndCaps) {
 }
 
 TEST(PaginationTest, TokenRoundTripsForTheSameQuery) {
-  std::string token = EncodePageToken("penalties:*", "countries/EST/legislation");
-  EXPECT_EQ(*DecodePageToken(token, "penalties:*"), "countries/EST/legislation");
+  std::string token =
+      EncodePageToken("penalties:*", "countries/EST/legislation");
+  EXPECT_EQ(*DecodePageToken(token, "penalties:*"),
+            "countries/EST/legislation");
   EXPECT_EQ(*DecodePageToken("", "anything"), "");
 }
 
 TEST(PaginationTest, TokenForAnotherQueryOrGarbageIsRejected) {
-  std::string token = EncodePageToken("penalties:*", "countries/EST/legislation");
+  std::string token =
+      EncodePageToken("penalties:*", "countries/EST/legislation");
   EXPECT_EQ(DecodePageToken(token, "").status().code(),
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(DecodePageToken("not base64!", "").status().code(),

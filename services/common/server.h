@@ -10,15 +10,15 @@
 #ifndef PALERMO_SERVICES_COMMON_SERVER_H_
 #define PALERMO_SERVICES_COMMON_SERVER_H_
 
+#include <grpcpp/grpcpp.h>
+
 #include <memory>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <utility>
 #include <vector>
 
-#include <grpcpp/grpcpp.h>
-
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace palermo {
 

@@ -165,10 +165,10 @@ absl::StatusOr<int> Database::SchemaVersion() {
 
 absl::Status Database::Migrate(const std::vector<Migration>& migrations) {
   auto lock = Lock();
-  if (absl::Status s = Exec(
-          "CREATE TABLE IF NOT EXISTS schema_version ("
-          " version INTEGER PRIMARY KEY,"
-          " applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ')))");
+  if (absl::Status s = Exec("CREATE TABLE IF NOT EXISTS schema_version ("
+                            " version INTEGER PRIMARY KEY,"
+                            " applied_at TEXT NOT NULL DEFAULT "
+                            "(strftime('%Y-%m-%dT%H:%M:%fZ')))");
       !s.ok()) {
     return s;
   }

@@ -21,7 +21,8 @@ class SqliteTest : public testing::Test {
   std::filesystem::path dir_;
 };
 
-const std::vector<Migration> kV1 = {{1, "CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER)"}};
+const std::vector<Migration> kV1 = {
+    {1, "CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER)"}};
 
 TEST_F(SqliteTest, OpensInWalModeAndAppliesMigrationsOnce) {
   {
@@ -43,7 +44,9 @@ TEST_F(SqliteTest, OpensInWalModeAndAppliesMigrationsOnce) {
 }
 
 TEST_F(SqliteTest, RefusesADatabaseNewerThanTheBinary) {
-  ASSERT_TRUE(Database::Open(Path(), {{1, "CREATE TABLE a (x)"}, {2, "CREATE TABLE b (x)"}}).ok());
+  ASSERT_TRUE(Database::Open(Path(), {{1, "CREATE TABLE a (x)"},
+                                      {2, "CREATE TABLE b (x)"}})
+                  .ok());
   EXPECT_EQ(Database::Open(Path(), {{1, "CREATE TABLE a (x)"}}).status().code(),
             absl::StatusCode::kFailedPrecondition);
 }

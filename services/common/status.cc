@@ -108,12 +108,12 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
   google::rpc::Status rpc;
   rpc.set_code(static_cast<int>(status.code()));
   rpc.set_message(std::string(status.message()));
-  status.ForEachPayload([&rpc](absl::string_view type_url,
-                               const absl::Cord& payload) {
-    auto* any = rpc.add_details();
-    any->set_type_url(std::string(type_url));
-    any->set_value(std::string(payload));
-  });
+  status.ForEachPayload(
+      [&rpc](absl::string_view type_url, const absl::Cord& payload) {
+        auto* any = rpc.add_details();
+        any->set_type_url(std::string(type_url));
+        any->set_value(std::string(payload));
+      });
   // absl and gRPC share the canonical code numbering.
   return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
                       std::string(status.message()),

@@ -8,14 +8,14 @@
 #ifndef PALERMO_SERVICES_COMMON_STATUS_H_
 #define PALERMO_SERVICES_COMMON_STATUS_H_
 
+#include <grpcpp/support/status.h>
+
 #include <string>
-#include "absl/strings/string_view.h"
 #include <utility>
 #include <vector>
 
-#include <grpcpp/support/status.h>
-
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "google/rpc/error_details.pb.h"
 
 namespace palermo {

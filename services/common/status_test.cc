@@ -49,7 +49,8 @@ TEST(StatusTest, GrpcStatusCarriesGoogleRpcStatusDetails) {
 }
 
 TEST(StatusTest, RoundTripKeepsCodeMessageAndDetails) {
-  absl::Status original = EtagMismatchError("countries/EST/legislation", "r1", "r2");
+  absl::Status original =
+      EtagMismatchError("countries/EST/legislation", "r1", "r2");
   absl::Status back = FromGrpcStatus(ToGrpcStatus(original));
   EXPECT_EQ(back.code(), absl::StatusCode::kAborted);
   EXPECT_EQ(back.message(), original.message());
@@ -62,8 +63,8 @@ TEST(StatusTest, RoundTripKeepsCodeMessageAndDetails) {
 }
 
 TEST(StatusTest, NotFoundNamesTheResource) {
-  grpc::Status status = ToGrpcStatus(
-      NotFoundError("palermo.legislation.v1.Legislation", "countries/FRA/legislation"));
+  grpc::Status status = ToGrpcStatus(NotFoundError(
+      "palermo.legislation.v1.Legislation", "countries/FRA/legislation"));
   EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
   google::rpc::Status rpc;
   ASSERT_TRUE(rpc.ParseFromString(status.error_details()));
@@ -72,7 +73,9 @@ TEST(StatusTest, NotFoundNamesTheResource) {
   EXPECT_EQ(info.resource_name(), "countries/FRA/legislation");
 }
 
-TEST(StatusTest, OkMapsToOk) { EXPECT_TRUE(ToGrpcStatus(absl::OkStatus()).ok()); }
+TEST(StatusTest, OkMapsToOk) {
+  EXPECT_TRUE(ToGrpcStatus(absl::OkStatus()).ok());
+}
 
 }  // namespace
 }  // namespace palermo

@@ -15,8 +15,8 @@ using google::protobuf::Reflection;
 constexpr int kMinYear = 1900;
 constexpr int kMaxYear = 2100;
 
-void CheckEnum(const FieldDescriptor* field, int number, const std::string& path,
-               FieldViolations& violations) {
+void CheckEnum(const FieldDescriptor* field, int number,
+               const std::string& path, FieldViolations& violations) {
   if (field->enum_type()->FindValueByNumber(number) == nullptr) {
     violations.Add(path, absl::StrCat(number, " is not a value of ",
                                       field->enum_type()->full_name()));
@@ -78,9 +78,9 @@ void ValidatePartialDate(const common::v1::PartialDate& date,
                          absl::string_view path, FieldViolations& violations) {
   using common::v1::DatePrecision;
   if (date.year() < kMinYear || date.year() > kMaxYear) {
-    violations.Add(FieldPath(path, "year"),
-                   absl::StrCat(date.year(), " is outside ", kMinYear, "-",
-                                kMaxYear));
+    violations.Add(
+        FieldPath(path, "year"),
+        absl::StrCat(date.year(), " is outside ", kMinYear, "-", kMaxYear));
   }
   switch (date.precision()) {
     case common::v1::DATE_PRECISION_YEAR:

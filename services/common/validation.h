@@ -4,11 +4,11 @@
 #ifndef PALERMO_SERVICES_COMMON_VALIDATION_H_
 #define PALERMO_SERVICES_COMMON_VALIDATION_H_
 
-#include <string>
-#include "absl/strings/string_view.h"
-
 #include <google/protobuf/message.h>
 
+#include <string>
+
+#include "absl/strings/string_view.h"
 #include "palermo/common/v1/common.pb.h"
 #include "services/common/status.h"
 

@@ -20,28 +20,37 @@ PartialDate Date(int y, int m, int d, common::v1::DatePrecision p) {
 
 std::vector<std::string> Fields(const FieldViolations& v) {
   std::vector<std::string> out;
-  for (const auto& f : v.bad_request().field_violations()) out.push_back(f.field());
+  for (const auto& f : v.bad_request().field_violations())
+    out.push_back(f.field());
   return out;
 }
 
 TEST(ValidationTest, AcceptsRealDatesAtEachPrecision) {
   FieldViolations v;
-  ValidatePartialDate(Date(2007, 0, 0, common::v1::DATE_PRECISION_YEAR), "d", v);
-  ValidatePartialDate(Date(2002, 7, 0, common::v1::DATE_PRECISION_MONTH), "d", v);
-  ValidatePartialDate(Date(2008, 2, 29, common::v1::DATE_PRECISION_DAY), "d", v);
+  ValidatePartialDate(Date(2007, 0, 0, common::v1::DATE_PRECISION_YEAR), "d",
+                      v);
+  ValidatePartialDate(Date(2002, 7, 0, common::v1::DATE_PRECISION_MONTH), "d",
+                      v);
+  ValidatePartialDate(Date(2008, 2, 29, common::v1::DATE_PRECISION_DAY), "d",
+                      v);
   EXPECT_TRUE(v.empty()) << v.ToStatus();
 }
 
 TEST(ValidationTest, RejectsImpossibleDates) {
   FieldViolations v;
-  ValidatePartialDate(Date(2007, 2, 29, common::v1::DATE_PRECISION_DAY), "a", v);
-  ValidatePartialDate(Date(2007, 13, 0, common::v1::DATE_PRECISION_MONTH), "b", v);
-  ValidatePartialDate(Date(2007, 4, 0, common::v1::DATE_PRECISION_YEAR), "c", v);
-  ValidatePartialDate(Date(1850, 0, 0, common::v1::DATE_PRECISION_YEAR), "d", v);
-  ValidatePartialDate(Date(2007, 0, 0, common::v1::DATE_PRECISION_UNSPECIFIED), "e", v);
-  EXPECT_EQ(Fields(v), (std::vector<std::string>{"a.day", "b.month",
-                                                 "c.precision", "d.year",
-                                                 "e.precision"}));
+  ValidatePartialDate(Date(2007, 2, 29, common::v1::DATE_PRECISION_DAY), "a",
+                      v);
+  ValidatePartialDate(Date(2007, 13, 0, common::v1::DATE_PRECISION_MONTH), "b",
+                      v);
+  ValidatePartialDate(Date(2007, 4, 0, common::v1::DATE_PRECISION_YEAR), "c",
+                      v);
+  ValidatePartialDate(Date(1850, 0, 0, common::v1::DATE_PRECISION_YEAR), "d",
+                      v);
+  ValidatePartialDate(Date(2007, 0, 0, common::v1::DATE_PRECISION_UNSPECIFIED),
+                      "e", v);
+  EXPECT_EQ(Fields(v),
+            (std::vector<std::string>{"a.day", "b.month", "c.precision",
+                                      "d.year", "e.precision"}));
 }
 
 TEST(ValidationTest, WalksMessagesForEnumsDatesAndProvenance) {
@@ -54,12 +63,11 @@ TEST(ValidationTest, WalksMessagesForEnumsDatesAndProvenance) {
   l.add_other_laws()->set_kind(static_cast<legislation::v1::LawKind>(-3));
   FieldViolations v;
   ValidateCommonTypes(l, "legislation", v);
-  EXPECT_EQ(Fields(v),
-            (std::vector<std::string>{
-                "legislation.protocol.status",
-                "legislation.protocol.consent_date.day",
-                "legislation.protocol.sources[0].document_symbol",
-                "legislation.other_laws[0].kind"}));
+  EXPECT_EQ(Fields(v), (std::vector<std::string>{
+                           "legislation.protocol.status",
+                           "legislation.protocol.consent_date.day",
+                           "legislation.protocol.sources[0].document_symbol",
+                           "legislation.other_laws[0].kind"}));
 }
 
 TEST(ValidationTest, ProvenanceNeedsParagraphOrFootnote) {

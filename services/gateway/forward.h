@@ -4,10 +4,10 @@
 #ifndef PALERMO_SERVICES_GATEWAY_FORWARD_H_
 #define PALERMO_SERVICES_GATEWAY_FORWARD_H_
 
+#include <grpcpp/grpcpp.h>
+
 #include <memory>
 #include <utility>
-
-#include <grpcpp/grpcpp.h>
 
 #include "services/common/client.h"
 

@@ -45,15 +45,15 @@ grpc::ServerUnaryReactor* GatewayServiceImpl::GetCountryProfile(
 }
 
 // Each forwarded method names its backend method once.
-#define PALERMO_FORWARD(Method, Request, Response)                         \
-  grpc::ServerUnaryReactor* LegislationForwarder::Method(                  \
-      grpc::CallbackServerContext* context, const Request* request,        \
-      Response* response) {                                                \
-    return Forward(context, request, response,                             \
-                   [this](auto* ctx, auto* req, auto* resp, auto done) {   \
-                     backend_->async()->Method(ctx, req, resp,             \
-                                               std::move(done));           \
-                   });                                                     \
+#define PALERMO_FORWARD(Method, Request, Response)                       \
+  grpc::ServerUnaryReactor* LegislationForwarder::Method(                \
+      grpc::CallbackServerContext* context, const Request* request,      \
+      Response* response) {                                              \
+    return Forward(context, request, response,                           \
+                   [this](auto* ctx, auto* req, auto* resp, auto done) { \
+                     backend_->async()->Method(ctx, req, resp,           \
+                                               std::move(done));         \
+                   });                                                   \
   }
 
 PALERMO_FORWARD(GetLegislation, lv1::GetLegislationRequest, lv1::Legislation)
@@ -65,8 +65,7 @@ PALERMO_FORWARD(UpdateLegislation, lv1::UpdateLegislationRequest,
                 lv1::Legislation)
 PALERMO_FORWARD(DeleteLegislation, lv1::DeleteLegislationRequest,
                 google::protobuf::Empty)
-PALERMO_FORWARD(ListLegislationRevisions,
-                lv1::ListLegislationRevisionsRequest,
+PALERMO_FORWARD(ListLegislationRevisions, lv1::ListLegislationRevisionsRequest,
                 lv1::ListLegislationRevisionsResponse)
 
 #undef PALERMO_FORWARD

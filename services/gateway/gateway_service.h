@@ -13,9 +13,9 @@ namespace palermo::gateway {
 
 class GatewayServiceImpl final : public v1::GatewayService::CallbackService {
  public:
-  GatewayServiceImpl(const EntityRegistry& entities,
-                     std::shared_ptr<legislation::v1::LegislationService::Stub>
-                         legislation)
+  GatewayServiceImpl(
+      const EntityRegistry& entities,
+      std::shared_ptr<legislation::v1::LegislationService::Stub> legislation)
       : entities_(entities), legislation_(std::move(legislation)) {}
 
   grpc::ServerUnaryReactor* GetCountryProfile(

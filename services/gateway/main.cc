@@ -17,7 +17,8 @@ int main(int argc, char** argv) {
     spdlog::critical("{}", entities.status().ToString());
     return 1;
   }
-  const std::string legislation_address = absl::GetFlag(FLAGS_legislation_address);
+  const std::string legislation_address =
+      absl::GetFlag(FLAGS_legislation_address);
   auto legislation = std::shared_ptr<legislation::v1::LegislationService::Stub>(
       legislation::v1::LegislationService::NewStub(
           MakeChannel(legislation_address)));

@@ -13,10 +13,9 @@ absl::StatusOr<v1::CountryProfile> ComposeProfile(
   if (legislation.ok()) {
     *profile.mutable_legislation() = *legislation;
   } else if (legislation.status().code() != absl::StatusCode::kNotFound) {
-    absl::Status failed(
-        legislation.status().code(),
-        absl::StrCat("legislation section of ", entity.name(), ": ",
-                     legislation.status().message()));
+    absl::Status failed(legislation.status().code(),
+                        absl::StrCat("legislation section of ", entity.name(),
+                                     ": ", legislation.status().message()));
     legislation.status().ForEachPayload(
         [&failed](absl::string_view url, const absl::Cord& payload) {
           failed.SetPayload(url, payload);

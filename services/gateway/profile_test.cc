@@ -25,13 +25,15 @@ TEST(ProfileTest, IncludesTheLegislationSection) {
 }
 
 TEST(ProfileTest, NoRecordMeansNoSection) {
-  auto profile = ComposeProfile(Estonia(), NotFoundError("L", "countries/EST/legislation"));
+  auto profile = ComposeProfile(
+      Estonia(), NotFoundError("L", "countries/EST/legislation"));
   ASSERT_TRUE(profile.ok());
   EXPECT_FALSE(profile->has_legislation());
 }
 
 TEST(ProfileTest, ABackendFailureFailsTheProfileNamingTheSection) {
-  auto profile = ComposeProfile(Estonia(), absl::UnavailableError("connection refused"));
+  auto profile =
+      ComposeProfile(Estonia(), absl::UnavailableError("connection refused"));
   ASSERT_EQ(profile.status().code(), absl::StatusCode::kUnavailable);
   EXPECT_NE(profile.status().message().find("legislation section"),
             absl::string_view::npos);

@@ -1,12 +1,12 @@
 #include "services/legislation/legislation_domain.h"
 
-#include <algorithm>
-#include <set>
-
 #include <google/protobuf/empty.pb.h>
 #include <google/protobuf/util/field_mask_util.h>
 #include <google/protobuf/util/message_differencer.h>
 #include <google/protobuf/util/time_util.h>
+
+#include <algorithm>
+#include <set>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -60,8 +60,8 @@ std::string Fingerprint(absl::string_view method,
 
 void ValidateRequestId(absl::string_view id, FieldViolations& v) {
   if (id.size() > kMaxRequestIdLength) {
-    v.Add("request_id", absl::StrCat("longer than ", kMaxRequestIdLength,
-                                     " characters"));
+    v.Add("request_id",
+          absl::StrCat("longer than ", kMaxRequestIdLength, " characters"));
   }
   for (char c : id) {
     if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-' &&
@@ -296,7 +296,8 @@ absl::StatusOr<v1::ListLegislationsResponse> LegislationDomain::List(
     if (response.legislations_size() < *page_size) {
       *response.add_legislations() = std::move(r.record);
     } else if (response.next_page_token().empty()) {
-      const auto& last = response.legislations(response.legislations_size() - 1);
+      const auto& last =
+          response.legislations(response.legislations_size() - 1);
       response.set_next_page_token(
           EncodePageToken(request.filter(), last.name()));
     }
@@ -379,8 +380,7 @@ absl::StatusOr<v1::Legislation> LegislationDomain::Update(
   violations.AddAll(EntityOfName(name, "legislation.name").status(),
                     "legislation.name");
   FieldMask mask = request.update_mask();
-  const bool replace_all =
-      mask.paths_size() == 1 && mask.paths(0) == "*";
+  const bool replace_all = mask.paths_size() == 1 && mask.paths(0) == "*";
   if (replace_all || mask.paths().empty()) {
     // "*" replaces every writable field; no mask means every field the
     // request populates (AIP-134).
@@ -402,8 +402,8 @@ absl::StatusOr<v1::Legislation> LegislationDomain::Update(
       std::vector<const FieldDescriptor*> fields;
       if (!FieldMaskUtil::GetFieldDescriptors(v1::Legislation::descriptor(), p,
                                               &fields)) {
-        violations.Add(item, absl::StrCat("\"", p,
-                                          "\" is not a field of Legislation"));
+        violations.Add(
+            item, absl::StrCat("\"", p, "\" is not a field of Legislation"));
       } else if (OutputOnlyFields().count(fields.front()->name())) {
         violations.Add(item, absl::StrCat("\"", p, "\" is output only"));
       }
@@ -452,7 +452,8 @@ absl::StatusOr<v1::Legislation> LegislationDomain::Update(
     v1::Legislation before, after;
     FieldMaskUtil::MergeMessageTo(current.record, one, {}, &before);
     FieldMaskUtil::MergeMessageTo(out, one, {}, &after);
-    if (!MessageDifferencer::Equals(before, after)) changed.push_back(f->name());
+    if (!MessageDifferencer::Equals(before, after))
+      changed.push_back(f->name());
   }
   if (changed.empty()) return current.record;  // nothing to record
 

@@ -6,9 +6,9 @@
 
 #include <functional>
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 #include "palermo/legislation/v1/legislation.pb.h"
 #include "services/common/entities.h"

@@ -57,8 +57,8 @@ class LegislationDomainTest : public testing::Test {
     auto store = SqliteLegislationStore::Open((dir_ / "l.db").string());
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = *std::move(store);
-    domain_ = std::make_unique<LegislationDomain>(
-        *store_, *entities_, [this] { return now_; });
+    domain_ = std::make_unique<LegislationDomain>(*store_, *entities_,
+                                                  [this] { return now_; });
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
@@ -135,12 +135,12 @@ TEST_F(LegislationDomainTest, InvalidCreateNamesEveryFieldAndWritesNothing) {
   l.mutable_user_liability()->set_value(true);  // no sources
   auto result = Create("countries/XYZ", l, "bad id!");
   ASSERT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(ViolatedFields(result.status()),
-              UnorderedElementsAre(
-                  "parent", "legislation.protocol.consent_date.day",
-                  "legislation.crc_optional_protocol.status",
-                  "legislation.penalties.min_imprisonment_months",
-                  "legislation.user_liability.sources", "request_id"));
+  EXPECT_THAT(
+      ViolatedFields(result.status()),
+      UnorderedElementsAre("parent", "legislation.protocol.consent_date.day",
+                           "legislation.crc_optional_protocol.status",
+                           "legislation.penalties.min_imprisonment_months",
+                           "legislation.user_liability.sources", "request_id"));
   EXPECT_EQ(CountLive(), 0);
 }
 
@@ -189,7 +189,8 @@ TEST_F(LegislationDomainTest, UpdateHonoursMaskAndEtag) {
 
   auto stale = UpdateNotes(created->name(), "lost update", created->etag());
   ASSERT_EQ(stale.status().code(), absl::StatusCode::kAborted);
-  EXPECT_TRUE(stale.status().GetPayload(kPreconditionFailureTypeUrl).has_value());
+  EXPECT_TRUE(
+      stale.status().GetPayload(kPreconditionFailureTypeUrl).has_value());
   v1::GetLegislationRequest get;
   get.set_name(created->name());
   EXPECT_EQ(domain_->Get(get)->notes(), "first");
@@ -211,7 +212,9 @@ TEST_F(LegislationDomainTest, UpdateValidatesMaskAndMergedRecord) {
   ASSERT_TRUE(created.ok());
   v1::UpdateLegislationRequest request;
   request.mutable_legislation()->set_name(created->name());
-  request.mutable_legislation()->mutable_penalties()->set_min_imprisonment_months(-1);
+  request.mutable_legislation()
+      ->mutable_penalties()
+      ->set_min_imprisonment_months(-1);
   request.mutable_update_mask()->add_paths("penalties");
   request.mutable_update_mask()->add_paths("etag");
   request.mutable_update_mask()->add_paths("no_such_field");
@@ -221,9 +224,10 @@ TEST_F(LegislationDomainTest, UpdateValidatesMaskAndMergedRecord) {
   request.mutable_update_mask()->clear_paths();
   request.mutable_update_mask()->add_paths("penalties");
   result = domain_->Update(request, "x");
-  EXPECT_THAT(ViolatedFields(result.status()),
-              UnorderedElementsAre("legislation.penalties.sources",
-                                   "legislation.penalties.min_imprisonment_months"));
+  EXPECT_THAT(
+      ViolatedFields(result.status()),
+      UnorderedElementsAre("legislation.penalties.sources",
+                           "legislation.penalties.min_imprisonment_months"));
   v1::GetLegislationRequest get;
   get.set_name(created->name());
   EXPECT_EQ(domain_->Get(get)->etag(), "r1");

@@ -12,14 +12,15 @@ namespace palermo::legislation {
 // the sync server's thread pool rather than on callback threads.
 class LegislationServiceImpl final : public v1::LegislationService::Service {
  public:
-  explicit LegislationServiceImpl(LegislationDomain& domain) : domain_(domain) {}
+  explicit LegislationServiceImpl(LegislationDomain& domain)
+      : domain_(domain) {}
 
   grpc::Status GetLegislation(grpc::ServerContext* context,
                               const v1::GetLegislationRequest* request,
                               v1::Legislation* response) override;
-  grpc::Status ListLegislations(grpc::ServerContext* context,
-                                const v1::ListLegislationsRequest* request,
-                                v1::ListLegislationsResponse* response) override;
+  grpc::Status ListLegislations(
+      grpc::ServerContext* context, const v1::ListLegislationsRequest* request,
+      v1::ListLegislationsResponse* response) override;
   grpc::Status CreateLegislation(grpc::ServerContext* context,
                                  const v1::CreateLegislationRequest* request,
                                  v1::Legislation* response) override;

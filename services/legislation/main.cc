@@ -1,9 +1,9 @@
 // The legislation service: per reporting entity, its Protocol status and the
 // laws it reported. Serves palermo.legislation.v1.LegislationService.
+#include <spdlog/spdlog.h>
+
 #include <filesystem>
 #include <system_error>
-
-#include <spdlog/spdlog.h>
 
 #include "services/common/flags.h"
 #include "services/common/server.h"
@@ -19,7 +19,8 @@ int main(int argc, char** argv) {
   std::error_code error;
   std::filesystem::create_directories(data_dir, error);
   if (error) {
-    spdlog::critical("cannot create {}: {}", data_dir.string(), error.message());
+    spdlog::critical("cannot create {}: {}", data_dir.string(),
+                     error.message());
     return 1;
   }
   auto store = legislation::SqliteLegislationStore::Open(
@@ -38,8 +39,7 @@ int main(int argc, char** argv) {
 
   auto host = ServiceHost::Start(
       "0.0.0.0:50052",
-      {{&service,
-        legislation::v1::LegislationService::service_full_name()}});
+      {{&service, legislation::v1::LegislationService::service_full_name()}});
   if (!host.ok()) {
     spdlog::critical("{}", host.status().ToString());
     return 1;

@@ -38,7 +38,8 @@ const std::vector<sqlite::Migration>& Migrations() {
 }
 
 absl::Status Corrupt(absl::string_view what, absl::string_view name) {
-  return absl::DataLossError(absl::StrCat("cannot parse stored ", what, " of ", name));
+  return absl::DataLossError(
+      absl::StrCat("cannot parse stored ", what, " of ", name));
 }
 
 }  // namespace
@@ -99,16 +100,17 @@ absl::StatusOr<int64_t> SqliteLegislationStore::Apply(const Write& write) {
   absl::StatusOr<sqlite::Transaction> txn = sqlite::Transaction::Begin(*db_);
   if (!txn.ok()) return txn.status();
 
-  auto current = db_->Prepare("SELECT revision FROM legislation WHERE name = ?");
+  auto current =
+      db_->Prepare("SELECT revision FROM legislation WHERE name = ?");
   if (!current.ok()) return current.status();
   current->Bind(1, write.name);
   absl::StatusOr<bool> row = current->Step();
   if (!row.ok()) return row.status();
   const int64_t revision = *row ? current->ColumnInt(0) : 0;
   if (revision != write.expected_revision) {
-    return absl::AbortedError(absl::StrCat(
-        write.name, " changed concurrently (revision ", revision,
-        ", expected ", write.expected_revision, ")"));
+    return absl::AbortedError(
+        absl::StrCat(write.name, " changed concurrently (revision ", revision,
+                     ", expected ", write.expected_revision, ")"));
   }
   const int64_t next = revision + 1;
   const std::string record = write.record.SerializeAsString();
@@ -126,7 +128,8 @@ absl::StatusOr<int64_t> SqliteLegislationStore::Apply(const Write& write) {
 
   auto revision_row = db_->Prepare(
       "INSERT INTO legislation_revisions(name, revision, change_kind, actor,"
-      " change_time_us, changed_fields, snapshot) VALUES (?, ?, ?, ?, ?, ?, ?)");
+      " change_time_us, changed_fields, snapshot) VALUES (?, ?, ?, ?, ?, ?, "
+      "?)");
   if (!revision_row.ok()) return revision_row.status();
   revision_row->Bind(1, write.name)
       .Bind(2, next)

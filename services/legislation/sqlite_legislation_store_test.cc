@@ -12,9 +12,10 @@ namespace {
 class SqliteLegislationStoreTest : public testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::path(testing::TempDir()) /
-           ("sqlite_legislation_store_test_" + std::to_string(::getpid()) +
-            "_" + testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ =
+        std::filesystem::path(testing::TempDir()) /
+        ("sqlite_legislation_store_test_" + std::to_string(::getpid()) + "_" +
+         testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
     Reopen();
@@ -49,8 +50,9 @@ class SqliteLegislationStoreTest : public testing::Test {
 
 TEST_F(SqliteLegislationStoreTest, WritesAreCompareAndSwap) {
   ASSERT_EQ(*store_->Apply(MakeWrite(v1::CHANGE_KIND_CREATE, 0, "a")), 1);
-  EXPECT_EQ(store_->Apply(MakeWrite(v1::CHANGE_KIND_CREATE, 0, "b")).status().code(),
-            absl::StatusCode::kAborted);
+  EXPECT_EQ(
+      store_->Apply(MakeWrite(v1::CHANGE_KIND_CREATE, 0, "b")).status().code(),
+      absl::StatusCode::kAborted);
   ASSERT_EQ(*store_->Apply(MakeWrite(v1::CHANGE_KIND_UPDATE, 1, "c")), 2);
   auto got = store_->Get("countries/EST/legislation");
   ASSERT_TRUE(got.ok() && got->has_value());
@@ -59,8 +61,11 @@ TEST_F(SqliteLegislationStoreTest, WritesAreCompareAndSwap) {
 }
 
 TEST_F(SqliteLegislationStoreTest, ATakenRequestIdFailsTheWholeWrite) {
-  ASSERT_TRUE(store_->Apply(MakeWrite(v1::CHANGE_KIND_CREATE, 0, "a", "id")).ok());
-  EXPECT_EQ(store_->Apply(MakeWrite(v1::CHANGE_KIND_UPDATE, 1, "b", "id")).status().code(),
+  ASSERT_TRUE(
+      store_->Apply(MakeWrite(v1::CHANGE_KIND_CREATE, 0, "a", "id")).ok());
+  EXPECT_EQ(store_->Apply(MakeWrite(v1::CHANGE_KIND_UPDATE, 1, "b", "id"))
+                .status()
+                .code(),
             absl::StatusCode::kAlreadyExists);
   auto got = store_->Get("countries/EST/legislation");
   EXPECT_EQ((*got)->record.notes(), "a");  // rolled back
@@ -82,7 +87,8 @@ TEST_F(SqliteLegislationStoreTest, DeletedRecordsLeaveListsButKeepRevisions) {
 }
 
 TEST_F(SqliteLegislationStoreTest, CommittedWritesSurviveReopen) {
-  ASSERT_TRUE(store_->Apply(MakeWrite(v1::CHANGE_KIND_CREATE, 0, "durable", "k")).ok());
+  ASSERT_TRUE(
+      store_->Apply(MakeWrite(v1::CHANGE_KIND_CREATE, 0, "durable", "k")).ok());
   Reopen();
   auto got = store_->Get("countries/EST/legislation");
   ASSERT_TRUE(got.ok() && got->has_value());

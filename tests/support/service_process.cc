@@ -1,6 +1,7 @@
 #include "tests/support/service_process.h"
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -9,8 +10,6 @@
 
 #include <cstring>
 #include <filesystem>
-
-#include <gtest/gtest.h>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -23,8 +22,8 @@ namespace {
 // fork + exec with stdout redirected to `stdout_fd` (if >= 0) and
 // `inherit_fd` left open in the child.
 absl::StatusOr<pid_t> Spawn(const std::string& binary,
-                            const std::vector<std::string>& args,
-                            int stdout_fd, int inherit_fd) {
+                            const std::vector<std::string>& args, int stdout_fd,
+                            int inherit_fd) {
   std::vector<std::string> argv_storage = {binary};
   argv_storage.insert(argv_storage.end(), args.begin(), args.end());
   std::vector<char*> argv;
@@ -80,8 +79,8 @@ absl::StatusOr<std::unique_ptr<ServiceProcess>> ServiceProcess::Start(
   const absl::Time deadline = absl::Now() + timeout;
   while (line.find('\n') == std::string::npos) {
     pollfd p = {fds[0], POLLIN, 0};
-    const int wait_ms = static_cast<int>(
-        std::max<int64_t>(0, absl::ToInt64Milliseconds(deadline - absl::Now())));
+    const int wait_ms = static_cast<int>(std::max<int64_t>(
+        0, absl::ToInt64Milliseconds(deadline - absl::Now())));
     if (poll(&p, 1, wait_ms) <= 0) {
       close(fds[0]);
       process->Kill();

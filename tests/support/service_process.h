@@ -4,13 +4,12 @@
 #ifndef PALERMO_TESTS_SUPPORT_SERVICE_PROCESS_H_
 #define PALERMO_TESTS_SUPPORT_SERVICE_PROCESS_H_
 
+#include <grpcpp/grpcpp.h>
 #include <sys/types.h>
 
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"

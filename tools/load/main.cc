@@ -5,6 +5,8 @@
 // Each record is created with a request_id derived from its content, so a
 // second run changes nothing; a record that exists with other content (an
 // analyst's correction, say) is kept, and reported.
+#include <google/protobuf/util/json_util.h>
+#include <grpcpp/grpcpp.h>
 #include <openssl/evp.h>
 
 #include <algorithm>
@@ -14,9 +16,6 @@
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <google/protobuf/util/json_util.h>
-#include <grpcpp/grpcpp.h>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -157,7 +156,8 @@ int main(int argc, char** argv) {
                    status.error_message().c_str());
     }
   }
-  std::printf("reference data: %d created, %d already loaded, %d kept, %d failed\n",
-              created, unchanged, kept, failed);
+  std::printf(
+      "reference data: %d created, %d already loaded, %d kept, %d failed\n",
+      created, unchanged, kept, failed);
   return failed == 0 ? 0 : 1;
 }
