@@ -5,6 +5,8 @@
 #include <google/protobuf/descriptor.pb.h>
 #include <gtest/gtest.h>
 
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
 #include "palermo/gateway/v1/gateway.grpc.pb.h"
@@ -137,8 +139,10 @@ TEST_F(GatewayIntegrationTest, HealthIsServingOnBothPorts) {
   }
 }
 
-TEST_F(GatewayIntegrationTest, ReflectionListsServicesAndDescribesHealth) {
-  auto reflection = refl::ServerReflection::NewStub(gateway_->Channel());
+// What buf curl and grpcurl do: list the services, then describe one.
+void ExpectReflection(ServiceProcess& process,
+                      const std::vector<std::string>& expected_services) {
+  auto reflection = refl::ServerReflection::NewStub(process.Channel());
   auto context = Context();
   auto stream = reflection->ServerReflectionInfo(context.get());
 
@@ -151,10 +155,7 @@ TEST_F(GatewayIntegrationTest, ReflectionListsServicesAndDescribesHealth) {
   for (const auto& s : response.list_services_response().service()) {
     services.push_back(s.name());
   }
-  EXPECT_THAT(services,
-              IsSupersetOf({"palermo.gateway.v1.GatewayService",
-                            "palermo.legislation.v1.LegislationService",
-                            "grpc.health.v1.Health"}));
+  EXPECT_THAT(services, IsSupersetOf(expected_services));
 
   refl::ServerReflectionRequest describe;
   describe.set_file_containing_symbol("grpc.health.v1.Health");
@@ -174,6 +175,59 @@ TEST_F(GatewayIntegrationTest, ReflectionListsServicesAndDescribesHealth) {
   EXPECT_THAT(described, Contains("grpc.health.v1.Health"));
   stream->WritesDone();
   EXPECT_TRUE(stream->Finish().ok());
+}
+
+TEST_F(GatewayIntegrationTest, ReflectionListsServicesAndDescribesHealth) {
+  ExpectReflection(*gateway_, {"palermo.gateway.v1.GatewayService",
+                               "palermo.legislation.v1.LegislationService",
+                               "grpc.health.v1.Health"});
+  ExpectReflection(*legislation_, {"palermo.legislation.v1.LegislationService",
+                                   "grpc.health.v1.Health"});
+}
+
+TEST_F(GatewayIntegrationTest, OversizedRequestIsRefused) {
+  lv1::CreateLegislationRequest request = CreateEstonia();
+  request.mutable_legislation()->set_notes(std::string(5 << 20, 'x'));
+  lv1::Legislation out;
+  grpc::Status status =
+      legislation_stub_->CreateLegislation(Context().get(), request, &out);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+}
+
+TEST_F(GatewayIntegrationTest, StaleEtagOnDeleteCarriesPreconditionFailure) {
+  lv1::Legislation created;
+  ASSERT_TRUE(
+      legislation_stub_
+          ->CreateLegislation(Context().get(), CreateEstonia(), &created)
+          .ok());
+  lv1::DeleteLegislationRequest del;
+  del.set_name(created.name());
+  del.set_etag("r0");
+  google::protobuf::Empty empty;
+  grpc::Status status =
+      legislation_stub_->DeleteLegislation(Context().get(), del, &empty);
+  ASSERT_EQ(status.error_code(), grpc::StatusCode::ABORTED);
+  google::rpc::Status rpc;
+  ASSERT_TRUE(rpc.ParseFromString(status.error_details()));
+  ASSERT_EQ(rpc.details_size(), 1);
+  google::rpc::PreconditionFailure failure;
+  ASSERT_TRUE(rpc.details(0).UnpackTo(&failure));
+  EXPECT_EQ(failure.violations(0).type(), "ETAG");
+  EXPECT_EQ(failure.violations(0).subject(), created.name());
+
+  // With the right etag and a request id, delete is idempotent.
+  del.set_etag(created.etag());
+  del.set_request_id("delete-est-1");
+  EXPECT_TRUE(
+      legislation_stub_->DeleteLegislation(Context().get(), del, &empty).ok());
+  EXPECT_TRUE(
+      legislation_stub_->DeleteLegislation(Context().get(), del, &empty).ok());
+  lv1::GetLegislationRequest get;
+  get.set_name(created.name());
+  lv1::Legislation read;
+  EXPECT_EQ(legislation_stub_->GetLegislation(Context().get(), get, &read)
+                .error_code(),
+            grpc::StatusCode::NOT_FOUND);
 }
 
 TEST_F(GatewayIntegrationTest, SigtermStopsBothCleanly) {

@@ -52,7 +52,12 @@ absl::StatusOr<EntityRegistry> EntityRegistry::Load(
         absl::StrCat("cannot parse ", path, ": ", s.ToString()));
   }
   EntityRegistry registry;
-  for (const auto& value : root.fields().at("3166-1").list_value().values()) {
+  auto list = root.fields().find("3166-1");
+  if (list == root.fields().end()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(path, " has no \"3166-1\" list"));
+  }
+  for (const auto& value : list->second.list_value().values()) {
     const auto& country = value.struct_value();
     ReportingEntity e;
     const std::string alpha3 = StringField(country, "alpha_3");

@@ -10,7 +10,7 @@ namespace {
 class EntitiesTest : public testing::Test {
  protected:
   static void SetUpTestSuite() {
-    auto loaded = EntityRegistry::Load(PALERMO_ISO_CODES_DIR);
+    auto loaded = EntityRegistry::LoadDefault();
     ASSERT_TRUE(loaded.ok()) << loaded.status();
     registry_ = new EntityRegistry(*std::move(loaded));
   }

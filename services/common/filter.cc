@@ -22,6 +22,10 @@ namespace {
 
 enum class Op { kEq, kNe, kLt, kLe, kGt, kGe, kHas };
 
+// Bounds that keep a hostile filter from exhausting the handler's stack.
+constexpr size_t kMaxFilterLength = 2048;
+constexpr int kMaxNesting = 16;
+
 struct Token {
   enum Kind { kWord, kString, kOp, kLParen, kRParen, kEnd } kind;
   std::string text;
@@ -111,6 +115,18 @@ int Compare(const Value& a, const Value& b) {
   return x < y ? -1 : (x > y ? 1 : 0);
 }
 
+// TreatyStatus -> "TREATY_STATUS_", the prefix buf lint requires of values.
+std::string EnumValuePrefix(const google::protobuf::EnumDescriptor& e) {
+  std::string prefix;
+  for (char c : e.name()) {
+    if (absl::ascii_isupper(static_cast<unsigned char>(c)) && !prefix.empty()) {
+      prefix.push_back('_');
+    }
+    prefix.push_back(absl::ascii_toupper(static_cast<unsigned char>(c)));
+  }
+  return prefix + "_";
+}
+
 bool Apply(Op op, int cmp) {
   switch (op) {
     case Op::kEq:
@@ -162,7 +178,9 @@ Value Scalar(const Message& m, const FieldDescriptor* f, int index) {
   }
 }
 
-// True if some value reached through `path` from `m` satisfies the node.
+// True if some value reached through `path` from `m` satisfies the node. An
+// unset message on the way, or an unset field that has presence, is unknown:
+// it satisfies no comparison (so "!=", which negates "=", holds for it).
 bool Reach(const Message& m, const Node& node, size_t depth) {
   const FieldDescriptor* f = node.path[depth];
   const Reflection* r = m.GetReflection();
@@ -174,7 +192,7 @@ bool Reach(const Message& m, const Node& node, size_t depth) {
       }
       return false;
     }
-    if (node.op == Op::kHas && !r->HasField(m, f)) return false;
+    if (!r->HasField(m, f)) return false;
     return Reach(r->GetMessage(m, f), node, depth + 1);
   }
   if (node.op == Op::kHas &&
@@ -187,6 +205,7 @@ bool Reach(const Message& m, const Node& node, size_t depth) {
     }
     return false;
   }
+  if (f->has_presence() && !r->HasField(m, f)) return false;
   return Apply(node.op, Compare(Scalar(m, f, -1), node.value));
 }
 
@@ -274,8 +293,13 @@ class Parser {
     }
     absl::StatusOr<std::shared_ptr<const Node>> term;
     if (Peek().kind == Token::kLParen) {
+      if (++depth_ > kMaxNesting) {
+        return FilterError(
+            absl::StrCat("nested deeper than ", kMaxNesting, " parentheses"));
+      }
       ++pos_;
       term = Expression();
+      --depth_;
       if (!term.ok()) return term;
       if (Peek().kind != Token::kRParen) return FilterError("missing ')'");
       ++pos_;
@@ -366,17 +390,9 @@ class Parser {
         const auto* e = f->enum_type();
         const auto* v = e->FindValueByName(text);
         if (v == nullptr) {
-          // Accept the value without its prefix: RATIFIED for
+          // Accept the value without its enum's prefix: RATIFIED for
           // TREATY_STATUS_RATIFIED.
-          for (int i = 0; i < e->value_count() && v == nullptr; ++i) {
-            const std::string& name = e->value(i)->name();
-            if (name.size() > text.size() &&
-                name.compare(name.size() - text.size(), text.size(), text) ==
-                    0 &&
-                name[name.size() - text.size() - 1] == '_') {
-              v = e->value(i);
-            }
-          }
+          v = e->FindValueByName(EnumValuePrefix(*e) + text);
         }
         if (v == nullptr) {
           return FilterError(absl::StrCat("\"", text, "\" is not a value of ",
@@ -407,6 +423,7 @@ class Parser {
 
   std::vector<Token> tokens_;
   size_t pos_ = 0;
+  int depth_ = 0;
   const Descriptor* descriptor_;
 };
 
@@ -416,6 +433,10 @@ absl::StatusOr<Filter> Filter::Compile(absl::string_view text,
                                        const Descriptor* descriptor) {
   Filter filter;
   if (absl::StripAsciiWhitespace(text).empty()) return filter;
+  if (text.size() > kMaxFilterLength) {
+    return FilterError(
+        absl::StrCat("longer than ", kMaxFilterLength, " characters"));
+  }
   absl::StatusOr<std::vector<Token>> tokens = Tokenize(text);
   if (!tokens.ok()) return tokens.status();
   Parser parser(*std::move(tokens), descriptor);

@@ -4,9 +4,12 @@
 // has operator `path:*` (field present) and `path:value` (equal, for any
 // element of a repeated field), NOT / -, AND, OR (binding tighter than AND, as
 // AIP-160 says), and parentheses. Paths are proto field names joined by dots;
-// a repeated field on the way matches if any element does. Enum values may be
-// given in full (TREATY_STATUS_RATIFIED) or without their prefix (RATIFIED).
-// Strings are quoted ("...") or bare words.
+// a repeated field on the way matches if any element does. A value that is
+// unknown (an unset message on the path, an unset optional field) satisfies
+// no comparison, so `x = false` never matches a record that did not report x,
+// while `x != true` does. Enum values may be given in full
+// (TREATY_STATUS_RATIFIED) or without their prefix (RATIFIED). Strings are
+// quoted ("...") or bare words.
 //
 // Filters are compiled once against the message descriptor, so an unknown
 // field or value is an INVALID_ARGUMENT on `filter` before anything is read.

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_cat.h"
 #include "palermo/legislation/v1/legislation.pb.h"
 #include "services/common/status.h"
 
@@ -72,6 +73,40 @@ TEST(FilterTest, OrBindsTighterThanAnd) {
   // a AND b OR c == a AND (b OR c): false AND (...) is false.
   EXPECT_FALSE(Match("protocol.status = SIGNED AND penalties:* OR other_laws:*",
                      Ratified()));
+}
+
+TEST(FilterTest, UnknownIsNotFalseOrZero) {
+  Legislation l = Ratified();
+  EXPECT_FALSE(Match("money_laundering_predicate.value = false", l));
+  EXPECT_TRUE(Match("money_laundering_predicate.value != true", l));
+  EXPECT_FALSE(Match("penalties.min_imprisonment_months < 12", l));
+  EXPECT_FALSE(Match("penalties.fine = false", l));
+  l.mutable_money_laundering_predicate()->set_value(false);
+  EXPECT_TRUE(Match("money_laundering_predicate.value = false", l));
+}
+
+TEST(FilterTest, ShortEnumNamesDropOnlyTheEnumsOwnPrefix) {
+  Legislation l;
+  l.mutable_protocol()->set_status(legislation::v1::TREATY_STATUS_NOT_PARTY);
+  EXPECT_TRUE(Match("protocol.status = NOT_PARTY", l));
+  for (const char* partial : {"PARTY", "PROGRESS", "STATUS_NOT_PARTY"}) {
+    EXPECT_FALSE(Filter::Compile(absl::StrCat("protocol.status = ", partial),
+                                 Legislation::descriptor())
+                     .ok())
+        << partial;
+  }
+}
+
+TEST(FilterTest, BoundsLengthAndNesting) {
+  std::string deep(10000, '(');
+  EXPECT_EQ(Filter::Compile(deep, Legislation::descriptor()).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  std::string nested =
+      std::string(17, '(') + "penalties:*" + std::string(17, ')');
+  EXPECT_EQ(Filter::Compile(nested, Legislation::descriptor()).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  nested = std::string(16, '(') + "penalties:*" + std::string(16, ')');
+  EXPECT_TRUE(Filter::Compile(nested, Legislation::descriptor()).ok());
 }
 
 TEST(FilterTest, RejectsUnknownFieldsAndValuesOnFilter) {

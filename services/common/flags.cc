@@ -2,7 +2,8 @@
 
 ABSL_FLAG(std::string, listen, "",
           "host:port to serve on; port 0 picks a free port. Empty means the "
-          "service's own default (0.0.0.0:5005x).");
+          "service's own default: 0.0.0.0:50051 for the gateway, the public "
+          "entry point; 127.0.0.1:5005x for the services behind it.");
 ABSL_FLAG(std::string, data_dir, "palermo-data",
           "Directory holding the service's database.");
 ABSL_FLAG(std::string, log_level, "info",
@@ -10,7 +11,7 @@ ABSL_FLAG(std::string, log_level, "info",
 ABSL_FLAG(std::string, log_format, "text", "text or json (one object a line).");
 ABSL_FLAG(std::string, iso_codes_dir, "/usr/share/iso-codes/json",
           "Debian iso-codes JSON data (iso_3166-1.json).");
-ABSL_FLAG(std::string, legislation_address, "localhost:50052",
+ABSL_FLAG(std::string, legislation_address, "127.0.0.1:50052",
           "Address of the legislation service.");
 ABSL_FLAG(int, ready_fd, -1,
           "If >= 0, write the bound port and a newline to this file "

@@ -15,6 +15,9 @@ namespace palermo {
 namespace {
 
 bool json_logs = false;
+// Starts an access-log line in JSON mode: its fields are merged into the
+// line's object. No other message starts with this control character.
+constexpr char kFieldsMarker = '\x1e';
 std::string service_name;
 
 // In JSON mode every line is an object built as a protobuf Struct, so quoting
@@ -32,11 +35,13 @@ class JsonFormatter : public spdlog::formatter {
                     spdlog::level::to_string_view(msg.level).size()));
     f["service"].set_string_value(service_name);
     std::string payload(msg.payload.data(), msg.payload.size());
-    // An access-log line arrives as a JSON object already; merge its fields.
     google::protobuf::Struct fields;
-    if (!payload.empty() && payload.front() == '{' &&
-        google::protobuf::util::JsonStringToMessage(payload, &fields).ok()) {
-      for (auto& [k, v] : fields.fields()) f[k] = v;
+    if (!payload.empty() && payload.front() == kFieldsMarker &&
+        google::protobuf::util::JsonStringToMessage(payload.substr(1), &fields)
+            .ok()) {
+      for (auto& [k, v] : fields.fields()) {
+        if (!f.contains(k)) f[k] = v;
+      }
     } else {
       f["message"].set_string_value(payload);
     }
@@ -116,7 +121,7 @@ void LogRpc(absl::string_view method, absl::string_view peer, int code,
     f["duration_ms"].set_number_value(ms);
     std::string out;
     (void)google::protobuf::util::MessageToJsonString(line, &out);
-    spdlog::info(out);
+    spdlog::info("{}{}", kFieldsMarker, out);
   } else {
     spdlog::info("rpc method={} peer={} code={} duration_ms={:.3f}",
                  std::string(method), std::string(peer), code_name, ms);

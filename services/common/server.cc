@@ -115,6 +115,8 @@ void ServiceHost::WaitForShutdownSignal() {
   int signal = 0;
   sigwait(&signals, &signal);
   spdlog::info("received {}, shutting down", strsignal(signal));
+  // A second signal ends the process at once, without the grace period.
+  pthread_sigmask(SIG_UNBLOCK, &signals, nullptr);
   Shutdown();
 }
 

@@ -1,5 +1,7 @@
 #include "services/common/sqlite.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <utility>
 
@@ -8,18 +10,25 @@
 namespace palermo::sqlite {
 namespace {
 
+// Logs the details (SQL included) and returns a status fit for a client:
+// the SQL and the schema stay in the log.
 absl::Status Error(sqlite3* db, absl::string_view what) {
-  int code = db ? sqlite3_extended_errcode(db) : SQLITE_ERROR;
-  std::string message =
-      absl::StrCat("sqlite: ", what, ": ", db ? sqlite3_errmsg(db) : "");
+  const int code = db ? sqlite3_extended_errcode(db) : SQLITE_ERROR;
+  const std::string detail = db ? sqlite3_errmsg(db) : "cannot open";
+  spdlog::error("sqlite: {}: {} (code {})", std::string(what), detail, code);
+  switch (code) {
+    case SQLITE_CONSTRAINT_PRIMARYKEY:
+    case SQLITE_CONSTRAINT_UNIQUE:
+      return absl::AlreadyExistsError("storage: key already exists");
+    default:
+      break;
+  }
   switch (code & 0xff) {
-    case SQLITE_CONSTRAINT:
-      return absl::AlreadyExistsError(message);
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-      return absl::UnavailableError(message);
+      return absl::UnavailableError("storage busy, retry");
     default:
-      return absl::InternalError(message);
+      return absl::InternalError(absl::StrCat("storage error: ", detail));
   }
 }
 

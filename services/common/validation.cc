@@ -12,14 +12,22 @@ using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 using google::protobuf::Reflection;
 
-constexpr int kMinYear = 1900;
-constexpr int kMaxYear = 2100;
-
 void CheckEnum(const FieldDescriptor* field, int number,
                const std::string& path, FieldViolations& violations) {
   if (field->enum_type()->FindValueByNumber(number) == nullptr) {
     violations.Add(path, absl::StrCat(number, " is not a value of ",
                                       field->enum_type()->full_name()));
+  } else if (number == 0 && field->is_repeated()) {
+    // A list element that says nothing is a mistake, not a fact.
+    violations.Add(path, "an UNSPECIFIED value cannot be a list element");
+  }
+}
+
+void CheckLength(const std::string& value, const std::string& path,
+                 FieldViolations& violations) {
+  if (value.size() > kMaxStringBytes) {
+    violations.Add(path,
+                   absl::StrCat("longer than ", kMaxStringBytes, " bytes"));
   }
 }
 
@@ -34,7 +42,7 @@ void Walk(const Message& message, const std::string& prefix,
   if (descriptor == common::v1::Provenance::descriptor()) {
     ValidateProvenance(static_cast<const common::v1::Provenance&>(message),
                        prefix, violations);
-    return;
+    // Falls through: its strings are length-checked like any other.
   }
   const Reflection* reflection = message.GetReflection();
   std::vector<const FieldDescriptor*> fields;
@@ -48,6 +56,9 @@ void Walk(const Message& message, const std::string& prefix,
         if (field->cpp_type() == FieldDescriptor::CPPTYPE_ENUM) {
           CheckEnum(field, reflection->GetRepeatedEnumValue(message, field, i),
                     item, violations);
+        } else if (field->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
+          CheckLength(reflection->GetRepeatedString(message, field, i), item,
+                      violations);
         } else if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE &&
                    !field->is_map()) {
           Walk(reflection->GetRepeatedMessage(message, field, i), item,
@@ -59,6 +70,8 @@ void Walk(const Message& message, const std::string& prefix,
                 violations);
     } else if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
       Walk(reflection->GetMessage(message, field), path, violations);
+    } else if (field->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
+      CheckLength(reflection->GetString(message, field), path, violations);
     }
   }
 }
@@ -105,10 +118,11 @@ void ValidatePartialDate(const common::v1::PartialDate& date,
                        absl::StrCat(date.month(), " is not a month (1-12)"));
         return;
       }
-      // CivilDay normalises 31 April to 1 May: a changed month means the day
+      // CivilDay normalises 31 April to 1 May: a changed day means the date
       // does not exist.
       absl::CivilDay day(date.year(), date.month(), date.day());
-      if (date.day() < 1 || day.month() != date.month()) {
+      if (date.day() < 1 || day.day() != date.day() ||
+          day.month() != date.month() || day.year() != date.year()) {
         violations.Add(FieldPath(path, "day"),
                        absl::StrCat(date.year(), "-", date.month(), "-",
                                     date.day(), " is not a calendar date"));

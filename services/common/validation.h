@@ -14,7 +14,15 @@
 
 namespace palermo {
 
-// Adds a violation for each problem found anywhere in `message`; field paths
+// Years a reported date or law may carry.
+inline constexpr int kMinYear = 1900;
+inline constexpr int kMaxYear = 2100;
+// Longest text accepted in any string field.
+inline constexpr size_t kMaxStringBytes = 10000;
+
+// Adds a violation for each problem found anywhere in `message` (enum values
+// the schema does not define, UNSPECIFIED list elements, over-long strings,
+// bad dates, provenance without a place); field paths
 // are `prefix` + proto field names, with [i] for repeated elements.
 void ValidateCommonTypes(const google::protobuf::Message& message,
                          absl::string_view prefix, FieldViolations& violations);

@@ -4,6 +4,7 @@
 #include "services/common/status.h"
 #include "services/gateway/forward.h"
 #include "services/gateway/profile.h"
+#include "services/legislation/names.h"
 
 namespace palermo::gateway {
 
@@ -28,7 +29,7 @@ grpc::ServerUnaryReactor* GatewayServiceImpl::GetCountryProfile(
   };
   auto call = std::make_shared<Call>();
   call->context = OutgoingContext(context);
-  call->request.set_name(absl::StrCat(entity->name(), "/legislation"));
+  call->request.set_name(legislation::LegislationName(entity->name()));
   call->entity = *std::move(entity);
   legislation_->async()->GetLegislation(
       call->context.get(), &call->request, &call->legislation,

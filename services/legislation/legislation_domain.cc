@@ -16,6 +16,7 @@
 #include "services/common/filter.h"
 #include "services/common/pagination.h"
 #include "services/common/validation.h"
+#include "services/legislation/names.h"
 
 namespace palermo::legislation {
 namespace {
@@ -26,7 +27,6 @@ using google::protobuf::util::FieldMaskUtil;
 using google::protobuf::util::MessageDifferencer;
 using google::protobuf::util::TimeUtil;
 
-constexpr char kSuffix[] = "/legislation";
 constexpr int kMaxRequestIdLength = 128;
 constexpr int kMaxImprisonmentMonths = 100 * 12;
 
@@ -37,7 +37,76 @@ const std::set<std::string>& OutputOnlyFields() {
   return *fields;
 }
 
+constexpr int kMaxWriteAttempts = 3;
+
 std::string EtagFor(int64_t revision) { return absl::StrCat("r", revision); }
+
+// Top-level fields a client may write, in field-number order.
+const std::vector<const FieldDescriptor*>& WritableFields() {
+  static const auto* fields = [] {
+    auto* out = new std::vector<const FieldDescriptor*>;
+    const auto* descriptor = v1::Legislation::descriptor();
+    for (int i = 0; i < descriptor->field_count(); ++i) {
+      if (!OutputOnlyFields().count(descriptor->field(i)->name())) {
+        out->push_back(descriptor->field(i));
+      }
+    }
+    return out;
+  }();
+  return *fields;
+}
+
+bool IsPopulated(const v1::Legislation& l, const FieldDescriptor* f) {
+  const auto* r = l.GetReflection();
+  return f->is_repeated() ? r->FieldSize(l, f) > 0 : r->HasField(l, f);
+}
+
+// Names of the writable top-level fields that differ.
+std::vector<std::string> ChangedFields(const v1::Legislation& before,
+                                       const v1::Legislation& after) {
+  std::vector<std::string> changed;
+  for (const FieldDescriptor* f : WritableFields()) {
+    FieldMask one;
+    one.add_paths(f->name());
+    v1::Legislation a, b;
+    FieldMaskUtil::MergeMessageTo(before, one, {}, &a);
+    FieldMaskUtil::MergeMessageTo(after, one, {}, &b);
+    if (!MessageDifferencer::Equals(a, b)) changed.push_back(f->name());
+  }
+  return changed;
+}
+
+Write MakeWrite(v1::ChangeKind kind, int64_t expected_revision,
+                const v1::Legislation& record,
+                std::vector<std::string> changed_fields,
+                absl::string_view actor, absl::Time time,
+                const std::string& request_id, const std::string& fingerprint,
+                std::string response) {
+  Write w;
+  w.kind = kind;
+  w.name = record.name();
+  w.expected_revision = expected_revision;
+  w.record = record;
+  w.changed_fields = std::move(changed_fields);
+  w.actor = std::string(actor);
+  w.time = time;
+  w.request_id = request_id;
+  w.request = {fingerprint, std::move(response)};
+  return w;
+}
+
+absl::Status RequestIdReusedError() {
+  return InvalidField("request_id",
+                      "already used for a different request; use a new id");
+}
+
+absl::StatusOr<v1::Legislation> ParseResponse(const std::string& bytes) {
+  v1::Legislation out;
+  if (!out.ParseFromString(bytes)) {
+    return absl::DataLossError("cannot parse a stored response");
+  }
+  return out;
+}
 
 void ClearOutputOnly(v1::Legislation& l) {
   l.clear_name();
@@ -104,9 +173,9 @@ void ValidateTreaty(const v1::TreatyParticipation& t, const std::string& path,
 void ValidateLaw(const v1::Law& law, const std::string& path,
                  FieldViolations& v) {
   RequireSources(law, path, v);
-  if (law.has_year() && (law.year() < 1900 || law.year() > 2100)) {
+  if (law.has_year() && (law.year() < kMinYear || law.year() > kMaxYear)) {
     v.Add(FieldPath(path, "year"),
-          absl::StrCat(law.year(), " is outside 1900-2100"));
+          absl::StrCat(law.year(), " is outside ", kMinYear, "-", kMaxYear));
   }
 }
 
@@ -161,8 +230,21 @@ void LegislationDomain::ValidateContent(const v1::Legislation& l,
     }
   }
   for (int i = 0; i < l.other_laws_size(); ++i) {
-    ValidateLaw(l.other_laws(i), absl::StrCat(path("other_laws"), "[", i, "]"),
-                v);
+    const std::string item = absl::StrCat(path("other_laws"), "[", i, "]");
+    ValidateLaw(l.other_laws(i), item, v);
+    if (IsProtectionKind(l.other_laws(i).kind())) {
+      v.Add(FieldPath(item, "kind"), "protection laws go in protection_laws");
+    }
+  }
+  for (int i = 0; i < l.quality_notes_size(); ++i) {
+    const std::string item = absl::StrCat(path("quality_notes"), "[", i, "]");
+    if (l.quality_notes(i).kind() ==
+        common::v1::QUALITY_NOTE_KIND_UNSPECIFIED) {
+      v.Add(FieldPath(item, "kind"), "required");
+    }
+    if (l.quality_notes(i).text().empty()) {
+      v.Add(FieldPath(item, "text"), "required");
+    }
   }
   for (int i = 0; i < l.protection_laws_size(); ++i) {
     const std::string item = absl::StrCat(path("protection_laws"), "[", i, "]");
@@ -221,8 +303,8 @@ void LegislationDomain::ValidateContent(const v1::Legislation& l,
 
 absl::StatusOr<common::v1::ReportingEntity> LegislationDomain::EntityOfName(
     absl::string_view name, absl::string_view field) const {
-  absl::string_view entity = name;
-  if (!absl::ConsumeSuffix(&entity, kSuffix)) {
+  absl::string_view entity;
+  if (!EntityOfLegislationName(name, &entity)) {
     return InvalidField(
         std::string(field),
         absl::StrCat("\"", name,
@@ -239,23 +321,28 @@ absl::StatusOr<std::optional<std::string>> LegislationDomain::Replay(
       store_.FindRequest(request_id);
   if (!stored.ok()) return stored.status();
   if (!stored->has_value()) return std::nullopt;
-  if ((*stored)->fingerprint != fingerprint) {
-    return InvalidField("request_id",
-                        "already used for a different request; use a new id");
-  }
+  if ((*stored)->fingerprint != fingerprint) return RequestIdReusedError();
   return (*stored)->response;
 }
 
 absl::StatusOr<std::string> LegislationDomain::Commit(const Write& write) {
-  absl::StatusOr<int64_t> revision = store_.Apply(write);
-  if (revision.ok()) return write.request.response;
-  if (revision.status().code() == absl::StatusCode::kAlreadyExists &&
-      !write.request_id.empty()) {
-    absl::StatusOr<std::optional<std::string>> replay =
-        Replay(write.request_id, write.request.fingerprint);
-    if (replay.ok() && replay->has_value()) return **replay;
+  absl::StatusOr<ApplyResult> result = store_.Apply(write);
+  if (!result.ok()) return result.status();
+  if (result->earlier.has_value()) {
+    // A concurrent retry committed the same request id first.
+    if (result->earlier->fingerprint != write.request.fingerprint) {
+      return RequestIdReusedError();
+    }
+    return result->earlier->response;
   }
-  return revision.status();
+  return write.request.response;
+}
+
+absl::StatusOr<v1::Legislation> LegislationDomain::CommitRecord(
+    const Write& write) {
+  absl::StatusOr<std::string> response = Commit(write);
+  if (!response.ok()) return response.status();
+  return ParseResponse(*response);
 }
 
 absl::StatusOr<v1::Legislation> LegislationDomain::Get(
@@ -263,13 +350,9 @@ absl::StatusOr<v1::Legislation> LegislationDomain::Get(
   if (auto entity = EntityOfName(request.name(), "name"); !entity.ok()) {
     return entity.status();
   }
-  absl::StatusOr<std::optional<StoredRecord>> stored =
-      store_.Get(request.name());
+  absl::StatusOr<StoredRecord> stored = GetLive(request.name());
   if (!stored.ok()) return stored.status();
-  if (!stored->has_value() || (*stored)->deleted) {
-    return NotFoundError(kLegislationType, request.name());
-  }
-  return (*stored)->record;
+  return std::move(stored->record);
 }
 
 absl::StatusOr<v1::ListLegislationsResponse> LegislationDomain::List(
@@ -312,7 +395,7 @@ absl::StatusOr<v1::Legislation> LegislationDomain::Create(
   absl::StatusOr<common::v1::ReportingEntity> entity =
       entities_.Resolve(request.parent(), "parent");
   violations.AddAll(entity.status(), "parent");
-  const std::string name = absl::StrCat(request.parent(), kSuffix);
+  const std::string name = LegislationName(request.parent());
   if (!request.legislation().name().empty() &&
       request.legislation().name() != name) {
     violations.Add("legislation.name",
@@ -326,11 +409,7 @@ absl::StatusOr<v1::Legislation> LegislationDomain::Create(
   absl::StatusOr<std::optional<std::string>> replay =
       Replay(request.request_id(), fingerprint);
   if (!replay.ok()) return replay.status();
-  v1::Legislation out;
-  if (replay->has_value()) {
-    out.ParseFromString(**replay);
-    return out;
-  }
+  if (replay->has_value()) return ParseResponse(**replay);
 
   absl::StatusOr<std::optional<StoredRecord>> existing = store_.Get(name);
   if (!existing.ok()) return existing.status();
@@ -339,8 +418,9 @@ absl::StatusOr<v1::Legislation> LegislationDomain::Create(
   }
   const int64_t revision = existing->has_value() ? (*existing)->revision : 0;
 
-  out = request.legislation();
+  v1::Legislation out = request.legislation();
   ClearOutputOnly(out);
+  out.DiscardUnknownFields();
   out.set_name(name);
   *out.mutable_entity() = *entity;
   out.set_etag(EtagFor(revision + 1));
@@ -349,28 +429,18 @@ absl::StatusOr<v1::Legislation> LegislationDomain::Create(
       TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now));
   *out.mutable_update_time() = out.create_time();
 
-  Write write;
-  write.kind = v1::CHANGE_KIND_CREATE;
-  write.name = name;
-  write.expected_revision = revision;
-  write.record = out;
-  for (const FieldDescriptor* f : [&] {
-         std::vector<const FieldDescriptor*> fields;
-         out.GetReflection()->ListFields(out, &fields);
-         return fields;
-       }()) {
-    if (!OutputOnlyFields().count(f->name())) {
-      write.changed_fields.push_back(f->name());
-    }
+  std::vector<std::string> populated;
+  for (const FieldDescriptor* f : WritableFields()) {
+    if (IsPopulated(out, f)) populated.push_back(f->name());
   }
-  write.actor = std::string(actor);
-  write.time = now;
-  write.request_id = request.request_id();
-  write.request = {fingerprint, out.SerializeAsString()};
-  absl::StatusOr<std::string> committed = Commit(write);
-  if (!committed.ok()) return committed.status();
-  out.ParseFromString(*committed);
-  return out;
+  absl::StatusOr<v1::Legislation> created = CommitRecord(MakeWrite(
+      v1::CHANGE_KIND_CREATE, revision, out, std::move(populated), actor, now,
+      request.request_id(), fingerprint, out.SerializeAsString()));
+  // Someone created it between our read and our write.
+  if (created.status().code() == absl::StatusCode::kAborted) {
+    return AlreadyExistsError(kLegislationType, name);
+  }
+  return created;
 }
 
 absl::StatusOr<v1::Legislation> LegislationDomain::Update(
@@ -385,15 +455,10 @@ absl::StatusOr<v1::Legislation> LegislationDomain::Update(
     // "*" replaces every writable field; no mask means every field the
     // request populates (AIP-134).
     mask.clear_paths();
-    const auto* descriptor = v1::Legislation::descriptor();
-    for (int i = 0; i < descriptor->field_count(); ++i) {
-      const FieldDescriptor* f = descriptor->field(i);
-      if (OutputOnlyFields().count(f->name())) continue;
-      const auto* r = request.legislation().GetReflection();
-      const bool populated = f->is_repeated()
-                                 ? r->FieldSize(request.legislation(), f) > 0
-                                 : r->HasField(request.legislation(), f);
-      if (replace_all || populated) mask.add_paths(f->name());
+    for (const FieldDescriptor* f : WritableFields()) {
+      if (replace_all || IsPopulated(request.legislation(), f)) {
+        mask.add_paths(f->name());
+      }
     }
   } else {
     for (int i = 0; i < mask.paths_size(); ++i) {
@@ -416,65 +481,42 @@ absl::StatusOr<v1::Legislation> LegislationDomain::Update(
   absl::StatusOr<std::optional<std::string>> replay =
       Replay(request.request_id(), fingerprint);
   if (!replay.ok()) return replay.status();
-  v1::Legislation out;
-  if (replay->has_value()) {
-    out.ParseFromString(**replay);
-    return out;
-  }
+  if (replay->has_value()) return ParseResponse(**replay);
 
-  absl::StatusOr<std::optional<StoredRecord>> existing = store_.Get(name);
-  if (!existing.ok()) return existing.status();
-  if (!existing->has_value() || (*existing)->deleted) {
-    return NotFoundError(kLegislationType, name);
-  }
-  const StoredRecord& current = **existing;
-  if (!request.legislation().etag().empty() &&
-      request.legislation().etag() != current.record.etag()) {
-    return EtagMismatchError(name, request.legislation().etag(),
-                             current.record.etag());
-  }
+  const std::string& sent_etag = request.legislation().etag();
+  for (int attempt = 1;; ++attempt) {
+    absl::StatusOr<StoredRecord> current = GetLive(name);
+    if (!current.ok()) return current.status();
+    if (!sent_etag.empty() && sent_etag != current->record.etag()) {
+      return EtagMismatchError(name, sent_etag, current->record.etag());
+    }
+    v1::Legislation out = current->record;
+    FieldMaskUtil::MergeOptions options;
+    options.set_replace_message_fields(true);
+    options.set_replace_repeated_fields(true);
+    FieldMaskUtil::MergeMessageTo(request.legislation(), mask, options, &out);
+    out.DiscardUnknownFields();
+    ValidateContent(out, "legislation", violations);
+    if (!violations.empty()) return violations.ToStatus();
 
-  out = current.record;
-  FieldMaskUtil::MergeOptions options;
-  options.set_replace_message_fields(true);
-  options.set_replace_repeated_fields(true);
-  FieldMaskUtil::MergeMessageTo(request.legislation(), mask, options, &out);
-  ValidateContent(out, "legislation", violations);
-  if (!violations.empty()) return violations.ToStatus();
+    std::vector<std::string> changed = ChangedFields(current->record, out);
+    if (changed.empty()) return current->record;  // nothing to record
 
-  std::vector<std::string> changed;
-  const auto* descriptor = v1::Legislation::descriptor();
-  for (int i = 0; i < descriptor->field_count(); ++i) {
-    const FieldDescriptor* f = descriptor->field(i);
-    if (OutputOnlyFields().count(f->name())) continue;
-    FieldMask one;
-    one.add_paths(f->name());
-    v1::Legislation before, after;
-    FieldMaskUtil::MergeMessageTo(current.record, one, {}, &before);
-    FieldMaskUtil::MergeMessageTo(out, one, {}, &after);
-    if (!MessageDifferencer::Equals(before, after))
-      changed.push_back(f->name());
+    const absl::Time now = clock_();
+    out.set_etag(EtagFor(current->revision + 1));
+    *out.mutable_update_time() =
+        TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now));
+    absl::StatusOr<v1::Legislation> updated = CommitRecord(
+        MakeWrite(v1::CHANGE_KIND_UPDATE, current->revision, out,
+                  std::move(changed), actor, now, request.request_id(),
+                  fingerprint, out.SerializeAsString()));
+    if (updated.status().code() != absl::StatusCode::kAborted) return updated;
+    // A concurrent write came between our read and our write. Without an
+    // etag the caller asked for a merge: redo it on the new revision.
+    if (!sent_etag.empty() || attempt == kMaxWriteAttempts) {
+      return ConflictError(name, sent_etag);
+    }
   }
-  if (changed.empty()) return current.record;  // nothing to record
-
-  const absl::Time now = clock_();
-  out.set_etag(EtagFor(current.revision + 1));
-  *out.mutable_update_time() =
-      TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now));
-  Write write;
-  write.kind = v1::CHANGE_KIND_UPDATE;
-  write.name = name;
-  write.expected_revision = current.revision;
-  write.record = out;
-  write.changed_fields = std::move(changed);
-  write.actor = std::string(actor);
-  write.time = now;
-  write.request_id = request.request_id();
-  write.request = {fingerprint, out.SerializeAsString()};
-  absl::StatusOr<std::string> committed = Commit(write);
-  if (!committed.ok()) return committed.status();
-  out.ParseFromString(*committed);
-  return out;
 }
 
 absl::Status LegislationDomain::Delete(
@@ -490,27 +532,42 @@ absl::Status LegislationDomain::Delete(
   if (!replay.ok()) return replay.status();
   if (replay->has_value()) return absl::OkStatus();
 
-  absl::StatusOr<std::optional<StoredRecord>> existing =
-      store_.Get(request.name());
-  if (!existing.ok()) return existing.status();
-  if (!existing->has_value() || (*existing)->deleted) {
-    return NotFoundError(kLegislationType, request.name());
+  for (int attempt = 1;; ++attempt) {
+    absl::StatusOr<StoredRecord> current = GetLive(request.name());
+    if (!current.ok()) return current.status();
+    if (!request.etag().empty() && request.etag() != current->record.etag()) {
+      return EtagMismatchError(request.name(), request.etag(),
+                               current->record.etag());
+    }
+    absl::Status deleted =
+        Commit(MakeWrite(v1::CHANGE_KIND_DELETE, current->revision,
+                         current->record, {}, actor, clock_(),
+                         request.request_id(), fingerprint,
+                         google::protobuf::Empty().SerializeAsString()))
+            .status();
+    if (deleted.code() != absl::StatusCode::kAborted) return deleted;
+    if (!request.etag().empty() || attempt == kMaxWriteAttempts) {
+      return ConflictError(request.name(), request.etag());
+    }
   }
-  const StoredRecord& current = **existing;
-  if (!request.etag().empty() && request.etag() != current.record.etag()) {
-    return EtagMismatchError(request.name(), request.etag(),
-                             current.record.etag());
+}
+
+absl::StatusOr<StoredRecord> LegislationDomain::GetLive(
+    absl::string_view name) {
+  absl::StatusOr<std::optional<StoredRecord>> stored = store_.Get(name);
+  if (!stored.ok()) return stored.status();
+  if (!stored->has_value() || (*stored)->deleted) {
+    return NotFoundError(kLegislationType, name);
   }
-  Write write;
-  write.kind = v1::CHANGE_KIND_DELETE;
-  write.name = request.name();
-  write.expected_revision = current.revision;
-  write.record = current.record;
-  write.actor = std::string(actor);
-  write.time = clock_();
-  write.request_id = request.request_id();
-  write.request = {fingerprint, google::protobuf::Empty().SerializeAsString()};
-  return Commit(write).status();
+  return **std::move(stored);
+}
+
+absl::Status LegislationDomain::ConflictError(absl::string_view name,
+                                              absl::string_view sent_etag) {
+  absl::StatusOr<StoredRecord> current = GetLive(name);
+  if (!current.ok()) return current.status();
+  return EtagMismatchError(name, sent_etag.empty() ? "(none)" : sent_etag,
+                           current->record.etag());
 }
 
 absl::StatusOr<v1::ListLegislationRevisionsResponse>

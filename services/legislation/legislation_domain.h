@@ -56,9 +56,18 @@ class LegislationDomain {
   absl::StatusOr<std::optional<std::string>> Replay(
       absl::string_view request_id, const std::string& fingerprint);
 
-  // Applies a write; if its request id was committed meanwhile by a
-  // concurrent retry, returns that retry's response instead.
+  // Applies a write and returns the serialised response; if its request id
+  // was committed meanwhile by a concurrent retry, returns that response.
+  // ABORTED if the record changed since it was read.
   absl::StatusOr<std::string> Commit(const Write& write);
+  absl::StatusOr<v1::Legislation> CommitRecord(const Write& write);
+
+  // The live record, or NOT_FOUND.
+  absl::StatusOr<StoredRecord> GetLive(absl::string_view name);
+
+  // ABORTED with the current etag, for a write that lost a race.
+  absl::Status ConflictError(absl::string_view name,
+                             absl::string_view sent_etag);
 
   LegislationStore& store_;
   const EntityRegistry& entities_;

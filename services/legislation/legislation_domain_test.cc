@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <thread>
 
 #include "services/common/status.h"
 #include "services/legislation/sqlite_legislation_store.h"
@@ -43,7 +44,7 @@ v1::Legislation RatifiedRecord() {
 class LegislationDomainTest : public testing::Test {
  protected:
   static void SetUpTestSuite() {
-    auto loaded = EntityRegistry::Load(PALERMO_ISO_CODES_DIR);
+    auto loaded = EntityRegistry::LoadDefault();
     ASSERT_TRUE(loaded.ok()) << loaded.status();
     entities_ = new EntityRegistry(*std::move(loaded));
   }
@@ -307,6 +308,75 @@ TEST_F(LegislationDomainTest, ListFiltersAndPages) {
   request.set_page_size(-1);
   EXPECT_THAT(ViolatedFields(domain_->List(request).status()),
               ElementsAre("page_size", "filter"));
+}
+
+TEST_F(LegislationDomainTest, ConcurrentRetriesOfOneRequestAllSucceedOnce) {
+  std::vector<absl::StatusOr<v1::Legislation>> results(8);
+  std::vector<std::thread> threads;
+  for (auto& result : results) {
+    threads.emplace_back(
+        [&] { result = Create("countries/EST", RatifiedRecord(), "retry-1"); });
+  }
+  for (auto& t : threads) t.join();
+  for (const auto& result : results) {
+    ASSERT_TRUE(result.ok()) << result.status();
+    EXPECT_EQ(result->etag(), "r1");
+  }
+  v1::ListLegislationRevisionsRequest revisions;
+  revisions.set_name("countries/EST/legislation");
+  EXPECT_EQ(domain_->ListRevisions(revisions)->revisions_size(), 1);
+}
+
+TEST_F(LegislationDomainTest,
+       ConcurrentUpdatesMergeWithoutEtagAndConflictWithIt) {
+  auto created = Create("countries/EST", RatifiedRecord());
+  ASSERT_TRUE(created.ok());
+  constexpr int kWriters = 6;
+  std::vector<absl::StatusOr<v1::Legislation>> guarded(kWriters);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kWriters; ++i) {
+    threads.emplace_back([&, i] {
+      guarded[i] = UpdateNotes(created->name(), absl::StrCat("guarded ", i),
+                               created->etag());
+    });
+  }
+  for (auto& t : threads) t.join();
+  int succeeded = 0;
+  for (const auto& r : guarded) {
+    if (r.ok()) {
+      ++succeeded;
+    } else {
+      EXPECT_EQ(r.status().code(), absl::StatusCode::kAborted) << r.status();
+    }
+  }
+  EXPECT_EQ(succeeded, 1);  // one etag, one winner
+
+  threads.clear();
+  std::vector<absl::Status> merged(kWriters);
+  for (int i = 0; i < kWriters; ++i) {
+    threads.emplace_back([&, i] {
+      merged[i] =
+          UpdateNotes(created->name(), absl::StrCat("merged ", i)).status();
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (const auto& status : merged) EXPECT_TRUE(status.ok()) << status;
+  v1::ListLegislationRevisionsRequest revisions;
+  revisions.set_name(created->name());
+  revisions.set_page_size(100);
+  EXPECT_EQ(domain_->ListRevisions(revisions)->revisions_size(), 2 + kWriters);
+}
+
+TEST_F(LegislationDomainTest, QualityNotesAndOtherLawsAreChecked) {
+  v1::Legislation l;
+  l.add_quality_notes();  // no kind, no text
+  auto* law = l.add_other_laws();
+  law->set_kind(v1::LAW_KIND_WITNESS_PROTECTION);
+  *law->add_sources() = Source(60, 10);
+  EXPECT_THAT(ViolatedFields(Create("countries/EST", l).status()),
+              UnorderedElementsAre("legislation.quality_notes[0].kind",
+                                   "legislation.quality_notes[0].text",
+                                   "legislation.other_laws[0].kind"));
 }
 
 TEST_F(LegislationDomainTest, GetRejectsMalformedNames) {

@@ -47,6 +47,11 @@ struct Write {
   StoredRequest request;
 };
 
+struct ApplyResult {
+  int64_t revision = 0;                  // the new revision, if written
+  std::optional<StoredRequest> earlier;  // set if the request id was taken
+};
+
 class LegislationStore {
  public:
   virtual ~LegislationStore() = default;
@@ -59,10 +64,11 @@ class LegislationStore {
   virtual absl::StatusOr<std::vector<StoredRecord>> ListLive(
       absl::string_view after_name) = 0;
 
-  // Applies `write` atomically: record, revision, request key. ABORTED if the
-  // record's revision is not `expected_revision`; ALREADY_EXISTS if the
-  // request id was taken meanwhile. Durable once it returns OK.
-  virtual absl::StatusOr<int64_t> Apply(const Write& write) = 0;
+  // Applies `write` atomically: record, revision, request key. If the
+  // request id was already committed (a concurrent retry), writes nothing and
+  // returns that request in `earlier`. ABORTED if the record's revision is not
+  // `expected_revision`. Durable once it returns.
+  virtual absl::StatusOr<ApplyResult> Apply(const Write& write) = 0;
 
   virtual absl::StatusOr<std::optional<StoredRequest>> FindRequest(
       absl::string_view request_id) = 0;

@@ -38,7 +38,7 @@ int main(int argc, char** argv) {
   legislation::LegislationServiceImpl service(domain);
 
   auto host = ServiceHost::Start(
-      "0.0.0.0:50052",
+      "127.0.0.1:50052",
       {{&service, legislation::v1::LegislationService::service_full_name()}});
   if (!host.ok()) {
     spdlog::critical("{}", host.status().ToString());

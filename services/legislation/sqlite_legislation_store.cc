@@ -95,10 +95,17 @@ absl::StatusOr<std::vector<StoredRecord>> SqliteLegislationStore::ListLive(
   return out;
 }
 
-absl::StatusOr<int64_t> SqliteLegislationStore::Apply(const Write& write) {
+absl::StatusOr<ApplyResult> SqliteLegislationStore::Apply(const Write& write) {
   auto lock = db_->Lock();
   absl::StatusOr<sqlite::Transaction> txn = sqlite::Transaction::Begin(*db_);
   if (!txn.ok()) return txn.status();
+
+  if (!write.request_id.empty()) {
+    absl::StatusOr<std::optional<StoredRequest>> earlier =
+        FindRequestLocked(write.request_id);
+    if (!earlier.ok()) return earlier.status();
+    if (earlier->has_value()) return ApplyResult{0, *std::move(earlier)};
+  }
 
   auto current =
       db_->Prepare("SELECT revision FROM legislation WHERE name = ?");
@@ -151,12 +158,17 @@ absl::StatusOr<int64_t> SqliteLegislationStore::Apply(const Write& write) {
     if (absl::Status s = request->Run(); !s.ok()) return s;
   }
   if (absl::Status s = txn->Commit(); !s.ok()) return s;
-  return next;
+  return ApplyResult{next, std::nullopt};
 }
 
 absl::StatusOr<std::optional<StoredRequest>>
 SqliteLegislationStore::FindRequest(absl::string_view request_id) {
   auto lock = db_->Lock();
+  return FindRequestLocked(request_id);
+}
+
+absl::StatusOr<std::optional<StoredRequest>>
+SqliteLegislationStore::FindRequestLocked(absl::string_view request_id) {
   auto stmt = db_->Prepare(
       "SELECT fingerprint, response FROM requests WHERE request_id = ?");
   if (!stmt.ok()) return stmt.status();

@@ -21,13 +21,17 @@ class SqliteLegislationStore : public LegislationStore {
       absl::string_view name) override;
   absl::StatusOr<std::vector<StoredRecord>> ListLive(
       absl::string_view after_name) override;
-  absl::StatusOr<int64_t> Apply(const Write& write) override;
+  absl::StatusOr<ApplyResult> Apply(const Write& write) override;
   absl::StatusOr<std::optional<StoredRequest>> FindRequest(
       absl::string_view request_id) override;
   absl::StatusOr<std::vector<v1::LegislationRevision>> ListRevisions(
       absl::string_view name, int64_t before_revision, int limit) override;
 
  private:
+  // FindRequest with the database lock held.
+  absl::StatusOr<std::optional<StoredRequest>> FindRequestLocked(
+      absl::string_view request_id);
+
   explicit SqliteLegislationStore(std::unique_ptr<sqlite::Database> db)
       : db_(std::move(db)) {}
   std::unique_ptr<sqlite::Database> db_;

@@ -49,26 +49,30 @@ class SqliteLegislationStoreTest : public testing::Test {
 };
 
 TEST_F(SqliteLegislationStoreTest, WritesAreCompareAndSwap) {
-  ASSERT_EQ(*store_->Apply(MakeWrite(v1::CHANGE_KIND_CREATE, 0, "a")), 1);
+  ASSERT_EQ(store_->Apply(MakeWrite(v1::CHANGE_KIND_CREATE, 0, "a"))->revision,
+            1);
   EXPECT_EQ(
       store_->Apply(MakeWrite(v1::CHANGE_KIND_CREATE, 0, "b")).status().code(),
       absl::StatusCode::kAborted);
-  ASSERT_EQ(*store_->Apply(MakeWrite(v1::CHANGE_KIND_UPDATE, 1, "c")), 2);
+  ASSERT_EQ(store_->Apply(MakeWrite(v1::CHANGE_KIND_UPDATE, 1, "c"))->revision,
+            2);
   auto got = store_->Get("countries/EST/legislation");
   ASSERT_TRUE(got.ok() && got->has_value());
   EXPECT_EQ((*got)->revision, 2);
   EXPECT_EQ((*got)->record.notes(), "c");
 }
 
-TEST_F(SqliteLegislationStoreTest, ATakenRequestIdFailsTheWholeWrite) {
+TEST_F(SqliteLegislationStoreTest, ATakenRequestIdWritesNothingAndReturnsIt) {
   ASSERT_TRUE(
       store_->Apply(MakeWrite(v1::CHANGE_KIND_CREATE, 0, "a", "id")).ok());
-  EXPECT_EQ(store_->Apply(MakeWrite(v1::CHANGE_KIND_UPDATE, 1, "b", "id"))
-                .status()
-                .code(),
-            absl::StatusCode::kAlreadyExists);
+  // Checked before the revision: a retry racing the first call learns that
+  // the call was committed instead of failing on the revision.
+  auto again = store_->Apply(MakeWrite(v1::CHANGE_KIND_CREATE, 0, "b", "id"));
+  ASSERT_TRUE(again.ok()) << again.status();
+  ASSERT_TRUE(again->earlier.has_value());
+  EXPECT_EQ(again->earlier->response, "resp");
   auto got = store_->Get("countries/EST/legislation");
-  EXPECT_EQ((*got)->record.notes(), "a");  // rolled back
+  EXPECT_EQ((*got)->record.notes(), "a");  // nothing written
   EXPECT_EQ((*got)->revision, 1);
   auto request = store_->FindRequest("id");
   ASSERT_TRUE(request.ok() && request->has_value());

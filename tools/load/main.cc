@@ -23,11 +23,11 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "palermo/legislation/v1/legislation.grpc.pb.h"
 #include "services/common/client.h"
+#include "services/legislation/names.h"
 
 ABSL_FLAG(std::string, target, "localhost:50051",
           "Gateway (or legislation service) to load through.");
@@ -77,7 +77,11 @@ std::unique_ptr<grpc::ClientContext> CallContext() {
 std::string Sha256Hex(const std::string& bytes) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest, &size, EVP_sha256(), nullptr);
+  if (EVP_Digest(bytes.data(), bytes.size(), digest, &size, EVP_sha256(),
+                 nullptr) != 1) {
+    std::fprintf(stderr, "palermo-load: SHA-256 failed\n");
+    std::exit(1);
+  }
   return absl::BytesToHexString(
       absl::string_view(reinterpret_cast<char*>(digest), size));
 }
@@ -97,8 +101,14 @@ int main(int argc, char** argv) {
   const std::filesystem::path dir =
       std::filesystem::path(absl::GetFlag(FLAGS_reference_dir)) / "legislation";
   std::vector<std::filesystem::path> files;
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, error)) {
     if (entry.path().extension() == ".json") files.push_back(entry.path());
+  }
+  if (error) {
+    std::fprintf(stderr, "palermo-load: %s: %s\n", dir.c_str(),
+                 error.message().c_str());
+    return 1;
   }
   std::sort(files.begin(), files.end());
   if (files.empty()) {
@@ -111,7 +121,11 @@ int main(int argc, char** argv) {
   for (const auto& path : files) {
     std::ifstream in(path);
     std::stringstream text;
-    text << in.rdbuf();
+    if (!(in && text << in.rdbuf())) {
+      std::fprintf(stderr, "palermo-load: cannot read %s\n", path.c_str());
+      ++failed;
+      continue;
+    }
     lv1::Legislation legislation;
     if (auto s = google::protobuf::util::JsonStringToMessage(text.str(),
                                                              &legislation);
@@ -122,8 +136,15 @@ int main(int argc, char** argv) {
       continue;
     }
     lv1::CreateLegislationRequest request;
-    absl::string_view parent = legislation.name();
-    absl::ConsumeSuffix(&parent, "/legislation");
+    absl::string_view parent;
+    if (!palermo::legislation::EntityOfLegislationName(legislation.name(),
+                                                       &parent)) {
+      std::fprintf(stderr,
+                   "palermo-load: %s: \"%s\" is not {entity}/legislation\n",
+                   path.c_str(), legislation.name().c_str());
+      ++failed;
+      continue;
+    }
     request.set_parent(std::string(parent));
     *request.mutable_legislation() = legislation;
     request.set_request_id(
