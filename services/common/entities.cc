@@ -2,8 +2,12 @@
 
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
+#include <libintl.h>
+#include <locale.h>
+#include <stdlib.h>
 
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "absl/strings/match.h"
@@ -19,14 +23,53 @@ using common::v1::ReportingEntity;
 
 // Intergovernmental organizations have no ISO code; the report's only one is
 // the League of Arab States (para 3).
-ReportingEntity Organization(std::string id, std::string name) {
+ReportingEntity Organization(std::string id, std::string name,
+                             std::string french_name) {
   ReportingEntity e;
   e.set_name(absl::StrCat("organizations/", id));
   e.set_kind(common::v1::ENTITY_KIND_ORGANIZATION);
   e.set_display_name(name);
   e.set_official_name(std::move(name));
+  e.set_french_name(french_name);
+  e.set_french_official_name(std::move(french_name));
   return e;
 }
+
+// French names come from iso-codes' gettext catalogue (iso_3166-1.mo).
+// LANGUAGE picks the catalogue's language and is honoured under C.UTF-8,
+// which every glibc has, so no French locale needs generating. Used while
+// the registry loads, before the server starts its threads.
+class FrenchCatalogue {
+ public:
+  FrenchCatalogue() {
+    if (const char* language = getenv("LANGUAGE")) saved_language_ = language;
+    setenv("LANGUAGE", "fr", 1);
+    locale_ = newlocale(LC_MESSAGES_MASK, "C.UTF-8", static_cast<locale_t>(0));
+    if (locale_ != static_cast<locale_t>(0)) previous_ = uselocale(locale_);
+    bind_textdomain_codeset(kDomain, "UTF-8");
+  }
+  ~FrenchCatalogue() {
+    if (locale_ != static_cast<locale_t>(0)) {
+      uselocale(previous_);
+      freelocale(locale_);
+    }
+    if (saved_language_) {
+      setenv("LANGUAGE", saved_language_->c_str(), 1);
+    } else {
+      unsetenv("LANGUAGE");
+    }
+  }
+  // The French name, or the English one where the catalogue has none.
+  std::string Translate(const std::string& english) const {
+    return english.empty() ? english : dgettext(kDomain, english.c_str());
+  }
+
+ private:
+  static constexpr char kDomain[] = "iso_3166-1";
+  std::optional<std::string> saved_language_;
+  locale_t locale_;
+  locale_t previous_ = LC_GLOBAL_LOCALE;
+};
 
 std::string StringField(const google::protobuf::Struct& s, const char* key) {
   auto it = s.fields().find(key);
@@ -52,6 +95,7 @@ absl::StatusOr<EntityRegistry> EntityRegistry::Load(
         absl::StrCat("cannot parse ", path, ": ", s.ToString()));
   }
   EntityRegistry registry;
+  const FrenchCatalogue french;
   auto list = root.fields().find("3166-1");
   if (list == root.fields().end()) {
     return absl::FailedPreconditionError(
@@ -67,14 +111,17 @@ absl::StatusOr<EntityRegistry> EntityRegistry::Load(
     e.set_display_name(StringField(country, "name"));
     std::string official = StringField(country, "official_name");
     e.set_official_name(official.empty() ? e.display_name() : official);
+    e.set_french_name(french.Translate(e.display_name()));
+    e.set_french_official_name(french.Translate(e.official_name()));
     registry.countries_.emplace(alpha3, std::move(e));
   }
   if (registry.countries_.empty()) {
     return absl::FailedPreconditionError(
         absl::StrCat(path, " lists no country"));
   }
-  registry.organizations_.emplace("LAS",
-                                  Organization("LAS", "League of Arab States"));
+  registry.organizations_.emplace(
+      "LAS",
+      Organization("LAS", "League of Arab States", "Ligue des États arabes"));
   return registry;
 }
 

@@ -28,6 +28,10 @@ TEST_F(EntitiesTest, ResolvesStatesWithIsoNames) {
   EXPECT_EQ(estonia->iso_alpha3(), "EST");
   EXPECT_EQ(estonia->display_name(), "Estonia");
   EXPECT_EQ(estonia->official_name(), "Republic of Estonia");
+  EXPECT_EQ(estonia->french_name(), "Estonie");
+  EXPECT_EQ(estonia->french_official_name(), "République d'Estonie");
+  auto latvia = registry_->Resolve("countries/LVA", "parent");
+  EXPECT_EQ(latvia->french_name(), "Lettonie");
   EXPECT_EQ(estonia->kind(), common::v1::ENTITY_KIND_STATE);
 }
 
