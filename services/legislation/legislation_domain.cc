@@ -411,36 +411,41 @@ absl::StatusOr<v1::Legislation> LegislationDomain::Create(
   if (!replay.ok()) return replay.status();
   if (replay->has_value()) return ParseResponse(**replay);
 
-  absl::StatusOr<std::optional<StoredRecord>> existing = store_.Get(name);
-  if (!existing.ok()) return existing.status();
-  if (existing->has_value() && !(*existing)->deleted) {
-    return AlreadyExistsError(kLegislationType, name);
-  }
-  const int64_t revision = existing->has_value() ? (*existing)->revision : 0;
+  absl::StatusOr<v1::Legislation> result =
+      [&]() -> absl::StatusOr<v1::Legislation> {
+    std::lock_guard<std::mutex> lock(write_mu_);
+    absl::StatusOr<std::optional<StoredRecord>> existing = store_.Get(name);
+    if (!existing.ok()) return existing.status();
+    if (existing->has_value() && !(*existing)->deleted) {
+      return AlreadyExistsError(kLegislationType, name);
+    }
+    const int64_t revision = existing->has_value() ? (*existing)->revision : 0;
 
-  v1::Legislation out = request.legislation();
-  ClearOutputOnly(out);
-  out.DiscardUnknownFields();
-  out.set_name(name);
-  *out.mutable_entity() = *entity;
-  out.set_etag(EtagFor(revision + 1));
-  const absl::Time now = clock_();
-  *out.mutable_create_time() =
-      TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now));
-  *out.mutable_update_time() = out.create_time();
+    v1::Legislation out = request.legislation();
+    ClearOutputOnly(out);
+    out.DiscardUnknownFields();
+    out.set_name(name);
+    *out.mutable_entity() = *entity;
+    out.set_etag(EtagFor(revision + 1));
+    const absl::Time now = clock_();
+    *out.mutable_create_time() =
+        TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now));
+    *out.mutable_update_time() = out.create_time();
 
-  std::vector<std::string> populated;
-  for (const FieldDescriptor* f : WritableFields()) {
-    if (IsPopulated(out, f)) populated.push_back(f->name());
-  }
-  absl::StatusOr<v1::Legislation> created = CommitRecord(MakeWrite(
-      v1::CHANGE_KIND_CREATE, revision, out, std::move(populated), actor, now,
-      request.request_id(), fingerprint, out.SerializeAsString()));
-  // Someone created it between our read and our write.
-  if (created.status().code() == absl::StatusCode::kAborted) {
-    return AlreadyExistsError(kLegislationType, name);
-  }
-  return created;
+    std::vector<std::string> populated;
+    for (const FieldDescriptor* f : WritableFields()) {
+      if (IsPopulated(out, f)) populated.push_back(f->name());
+    }
+    absl::StatusOr<v1::Legislation> created = CommitRecord(MakeWrite(
+        v1::CHANGE_KIND_CREATE, revision, out, std::move(populated), actor, now,
+        request.request_id(), fingerprint, out.SerializeAsString()));
+    // Someone created it between our read and our write.
+    if (created.status().code() == absl::StatusCode::kAborted) {
+      return AlreadyExistsError(kLegislationType, name);
+    }
+    return created;
+  }();
+  return Settle(request.request_id(), fingerprint, std::move(result));
 }
 
 absl::StatusOr<v1::Legislation> LegislationDomain::Update(
@@ -483,40 +488,45 @@ absl::StatusOr<v1::Legislation> LegislationDomain::Update(
   if (!replay.ok()) return replay.status();
   if (replay->has_value()) return ParseResponse(**replay);
 
-  const std::string& sent_etag = request.legislation().etag();
-  for (int attempt = 1;; ++attempt) {
-    absl::StatusOr<StoredRecord> current = GetLive(name);
-    if (!current.ok()) return current.status();
-    if (!sent_etag.empty() && sent_etag != current->record.etag()) {
-      return EtagMismatchError(name, sent_etag, current->record.etag());
-    }
-    v1::Legislation out = current->record;
-    FieldMaskUtil::MergeOptions options;
-    options.set_replace_message_fields(true);
-    options.set_replace_repeated_fields(true);
-    FieldMaskUtil::MergeMessageTo(request.legislation(), mask, options, &out);
-    out.DiscardUnknownFields();
-    ValidateContent(out, "legislation", violations);
-    if (!violations.empty()) return violations.ToStatus();
+  absl::StatusOr<v1::Legislation> result =
+      [&]() -> absl::StatusOr<v1::Legislation> {
+    std::lock_guard<std::mutex> lock(write_mu_);
+    const std::string& sent_etag = request.legislation().etag();
+    for (int attempt = 1;; ++attempt) {
+      absl::StatusOr<StoredRecord> current = GetLive(name);
+      if (!current.ok()) return current.status();
+      if (!sent_etag.empty() && sent_etag != current->record.etag()) {
+        return EtagMismatchError(name, sent_etag, current->record.etag());
+      }
+      v1::Legislation out = current->record;
+      FieldMaskUtil::MergeOptions options;
+      options.set_replace_message_fields(true);
+      options.set_replace_repeated_fields(true);
+      FieldMaskUtil::MergeMessageTo(request.legislation(), mask, options, &out);
+      out.DiscardUnknownFields();
+      ValidateContent(out, "legislation", violations);
+      if (!violations.empty()) return violations.ToStatus();
 
-    std::vector<std::string> changed = ChangedFields(current->record, out);
-    if (changed.empty()) return current->record;  // nothing to record
+      std::vector<std::string> changed = ChangedFields(current->record, out);
+      if (changed.empty()) return current->record;  // nothing to record
 
-    const absl::Time now = clock_();
-    out.set_etag(EtagFor(current->revision + 1));
-    *out.mutable_update_time() =
-        TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now));
-    absl::StatusOr<v1::Legislation> updated = CommitRecord(
-        MakeWrite(v1::CHANGE_KIND_UPDATE, current->revision, out,
-                  std::move(changed), actor, now, request.request_id(),
-                  fingerprint, out.SerializeAsString()));
-    if (updated.status().code() != absl::StatusCode::kAborted) return updated;
-    // A concurrent write came between our read and our write. Without an
-    // etag the caller asked for a merge: redo it on the new revision.
-    if (!sent_etag.empty() || attempt == kMaxWriteAttempts) {
-      return ConflictError(name, sent_etag);
+      const absl::Time now = clock_();
+      out.set_etag(EtagFor(current->revision + 1));
+      *out.mutable_update_time() =
+          TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now));
+      absl::StatusOr<v1::Legislation> updated = CommitRecord(
+          MakeWrite(v1::CHANGE_KIND_UPDATE, current->revision, out,
+                    std::move(changed), actor, now, request.request_id(),
+                    fingerprint, out.SerializeAsString()));
+      if (updated.status().code() != absl::StatusCode::kAborted) return updated;
+      // A concurrent write came between our read and our write. Without an
+      // etag the caller asked for a merge: redo it on the new revision.
+      if (!sent_etag.empty() || attempt == kMaxWriteAttempts) {
+        return ConflictError(name, sent_etag);
+      }
     }
-  }
+  }();
+  return Settle(request.request_id(), fingerprint, std::move(result));
 }
 
 absl::Status LegislationDomain::Delete(
@@ -532,24 +542,49 @@ absl::Status LegislationDomain::Delete(
   if (!replay.ok()) return replay.status();
   if (replay->has_value()) return absl::OkStatus();
 
-  for (int attempt = 1;; ++attempt) {
-    absl::StatusOr<StoredRecord> current = GetLive(request.name());
-    if (!current.ok()) return current.status();
-    if (!request.etag().empty() && request.etag() != current->record.etag()) {
-      return EtagMismatchError(request.name(), request.etag(),
-                               current->record.etag());
+  absl::Status result = [&]() -> absl::Status {
+    std::lock_guard<std::mutex> lock(write_mu_);
+    for (int attempt = 1;; ++attempt) {
+      absl::StatusOr<StoredRecord> current = GetLive(request.name());
+      if (!current.ok()) return current.status();
+      if (!request.etag().empty() && request.etag() != current->record.etag()) {
+        return EtagMismatchError(request.name(), request.etag(),
+                                 current->record.etag());
+      }
+      absl::Status deleted =
+          Commit(MakeWrite(v1::CHANGE_KIND_DELETE, current->revision,
+                           current->record, {}, actor, clock_(),
+                           request.request_id(), fingerprint,
+                           google::protobuf::Empty().SerializeAsString()))
+              .status();
+      if (deleted.code() != absl::StatusCode::kAborted) return deleted;
+      if (!request.etag().empty() || attempt == kMaxWriteAttempts) {
+        return ConflictError(request.name(), request.etag());
+      }
     }
-    absl::Status deleted =
-        Commit(MakeWrite(v1::CHANGE_KIND_DELETE, current->revision,
-                         current->record, {}, actor, clock_(),
-                         request.request_id(), fingerprint,
-                         google::protobuf::Empty().SerializeAsString()))
-            .status();
-    if (deleted.code() != absl::StatusCode::kAborted) return deleted;
-    if (!request.etag().empty() || attempt == kMaxWriteAttempts) {
-      return ConflictError(request.name(), request.etag());
-    }
-  }
+  }();
+  return Settle(request.request_id(), fingerprint, std::move(result));
+}
+
+absl::StatusOr<v1::Legislation> LegislationDomain::Settle(
+    absl::string_view request_id, const std::string& fingerprint,
+    absl::StatusOr<v1::Legislation> result) {
+  if (result.ok() || request_id.empty()) return result;
+  absl::StatusOr<std::optional<std::string>> replay =
+      Replay(request_id, fingerprint);
+  if (!replay.ok()) return replay.status();
+  if (replay->has_value()) return ParseResponse(**replay);
+  return result;
+}
+
+absl::Status LegislationDomain::Settle(absl::string_view request_id,
+                                       const std::string& fingerprint,
+                                       absl::Status result) {
+  if (result.ok() || request_id.empty()) return result;
+  absl::StatusOr<std::optional<std::string>> replay =
+      Replay(request_id, fingerprint);
+  if (!replay.ok()) return replay.status();
+  return replay->has_value() ? absl::OkStatus() : result;
 }
 
 absl::StatusOr<StoredRecord> LegislationDomain::GetLive(

@@ -5,6 +5,7 @@
 #define PALERMO_SERVICES_LEGISLATION_LEGISLATION_DOMAIN_H_
 
 #include <functional>
+#include <mutex>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -62,6 +63,14 @@ class LegislationDomain {
   absl::StatusOr<std::string> Commit(const Write& write);
   absl::StatusOr<v1::Legislation> CommitRecord(const Write& write);
 
+  // A write that failed after its replay check may have lost to a concurrent
+  // retry of the same request: then that retry's answer is its answer too.
+  absl::StatusOr<v1::Legislation> Settle(
+      absl::string_view request_id, const std::string& fingerprint,
+      absl::StatusOr<v1::Legislation> result);
+  absl::Status Settle(absl::string_view request_id,
+                      const std::string& fingerprint, absl::Status result);
+
   // The live record, or NOT_FOUND.
   absl::StatusOr<StoredRecord> GetLive(absl::string_view name);
 
@@ -72,6 +81,10 @@ class LegislationDomain {
   LegislationStore& store_;
   const EntityRegistry& entities_;
   Clock clock_;
+  // Serialises this process's read-merge-write cycles so they never race
+  // each other; the store's compare-and-swap still guards against other
+  // processes sharing the database.
+  std::mutex write_mu_;
 };
 
 }  // namespace palermo::legislation
