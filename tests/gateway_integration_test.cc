@@ -1,10 +1,15 @@
 // The gateway and the legislation service as real processes: forwarding with
 // error details, country profiles, health and reflection on both ports, and
 // clean shutdown.
+#include <arpa/inet.h>
 #include <gmock/gmock.h>
 #include <google/protobuf/descriptor.pb.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include "absl/time/clock.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
@@ -233,6 +238,64 @@ TEST_F(GatewayIntegrationTest, StaleEtagOnDeleteCarriesPreconditionFailure) {
 TEST_F(GatewayIntegrationTest, SigtermStopsBothCleanly) {
   EXPECT_EQ(gateway_->Terminate(), 0);
   EXPECT_EQ(legislation_->Terminate(), 0);
+}
+
+}  // namespace
+}  // namespace palermo
+
+namespace palermo {
+namespace {
+
+// A TCP port that accepts connections (through the kernel's backlog) but
+// never answers: a backend that hangs.
+class SilentBackend {
+ public:
+  SilentBackend() {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof(address));
+    listen(fd_, 16);
+    socklen_t size = sizeof(address);
+    getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &size);
+    port_ = ntohs(address.sin_port);
+  }
+  ~SilentBackend() { close(fd_); }
+  std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  int fd_;
+  int port_;
+};
+
+gv1::CountryProfile Profile(gv1::GatewayService::Stub& stub,
+                            absl::Duration client_deadline,
+                            grpc::Status* status) {
+  gv1::GetCountryProfileRequest request;
+  request.set_name("countries/EST");
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + client_deadline));
+  gv1::CountryProfile profile;
+  *status = stub.GetCountryProfile(&context, request, &profile);
+  return profile;
+}
+
+TEST(GatewayDeadlineTest, OutgoingCallsHaveTheGatewaysOwnBound) {
+  SilentBackend backend;
+  auto gateway = ServiceProcess::Start(
+      PALERMO_GATEWAY_SERVER,
+      {"--legislation_address=" + backend.address(), "--outgoing_timeout=1s"});
+  ASSERT_TRUE(gateway.ok()) << gateway.status();
+  auto stub = gv1::GatewayService::NewStub((*gateway)->Channel());
+
+  grpc::Status status;
+  // A caller with a generous deadline gets the gateway's own 1 s bound: the
+  // answer comes from the gateway, well before the caller's deadline.
+  const absl::Time start = absl::Now();
+  Profile(*stub, absl::Seconds(30), &status);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  EXPECT_LT(absl::Now() - start, absl::Seconds(20));
 }
 
 }  // namespace
