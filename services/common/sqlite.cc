@@ -68,13 +68,6 @@ Statement& Statement::BindBlob(int index, absl::string_view bytes) {
   return *this;
 }
 
-Statement& Statement::BindNull(int index) {
-  if (sqlite3_bind_null(stmt_, index) != SQLITE_OK) {
-    bind_error_ = Error(db_, "bind");
-  }
-  return *this;
-}
-
 absl::StatusOr<bool> Statement::Step() {
   if (!bind_error_.ok()) return bind_error_;
   switch (sqlite3_step(stmt_)) {
@@ -109,10 +102,6 @@ std::string Statement::ColumnBlob(int column) const {
   return blob ? std::string(static_cast<const char*>(blob),
                             sqlite3_column_bytes(stmt_, column))
               : std::string();
-}
-
-bool Statement::ColumnIsNull(int column) const {
-  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }
 
 absl::StatusOr<std::unique_ptr<Database>> Database::Open(

@@ -40,7 +40,6 @@ class Statement {
   Statement& Bind(int index, int64_t value);
   Statement& Bind(int index, absl::string_view text);
   Statement& BindBlob(int index, absl::string_view bytes);
-  Statement& BindNull(int index);
 
   // Advances to the next row: true if a row is available, false when done.
   absl::StatusOr<bool> Step();
@@ -50,7 +49,6 @@ class Statement {
   int64_t ColumnInt(int column) const;
   std::string ColumnText(int column) const;
   std::string ColumnBlob(int column) const;
-  bool ColumnIsNull(int column) const;
 
  private:
   friend class Database;

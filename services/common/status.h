@@ -26,8 +26,6 @@ inline constexpr char kPreconditionFailureTypeUrl[] =
     "type.googleapis.com/google.rpc.PreconditionFailure";
 inline constexpr char kResourceInfoTypeUrl[] =
     "type.googleapis.com/google.rpc.ResourceInfo";
-inline constexpr char kErrorInfoTypeUrl[] =
-    "type.googleapis.com/google.rpc.ErrorInfo";
 
 // Collects every offending field of a request so that one error names them
 // all, not just the first.
