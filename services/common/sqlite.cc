@@ -86,6 +86,12 @@ absl::Status Statement::Run() {
   return absl::OkStatus();
 }
 
+void Statement::Reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+  bind_error_ = absl::OkStatus();
+}
+
 int64_t Statement::ColumnInt(int column) const {
   return sqlite3_column_int64(stmt_, column);
 }
@@ -212,6 +218,10 @@ absl::Status Transaction::Commit() {
   absl::Status s = db_->Exec("COMMIT");
   if (s.ok()) db_ = nullptr;
   return s;
+}
+
+bool Statement::ColumnIsNull(int column) const {
+  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }
 
 }  // namespace palermo::sqlite

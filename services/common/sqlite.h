@@ -45,10 +45,13 @@ class Statement {
   absl::StatusOr<bool> Step();
   // Runs a statement that returns no rows.
   absl::Status Run();
+  // Makes the statement ready to run again with new bindings.
+  void Reset();
 
   int64_t ColumnInt(int column) const;
   std::string ColumnText(int column) const;
   std::string ColumnBlob(int column) const;
+  bool ColumnIsNull(int column) const;
 
  private:
   friend class Database;

@@ -1,0 +1,105 @@
+// The enforcement statistics service's rules, free of gRPC: what a valid
+// observation is, how its series key names it, how revisions and as-of reads
+// work, and how figures are compared and summed without double counting.
+#ifndef PALERMO_SERVICES_ENFORCEMENT_ENFORCEMENT_DOMAIN_H_
+#define PALERMO_SERVICES_ENFORCEMENT_ENFORCEMENT_DOMAIN_H_
+
+#include <functional>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/clock.h"
+#include "palermo/enforcement/v1/enforcement.pb.h"
+#include "services/common/entities.h"
+#include "services/common/filter.h"
+#include "services/common/status.h"
+#include "services/enforcement/enforcement_store.h"
+
+namespace palermo::enforcement {
+
+inline constexpr char kObservationType[] = "palermo.enforcement.v1.Observation";
+// At most this many field violations are returned for one import.
+inline constexpr int kMaxReportedViolations = 10000;
+
+class EnforcementDomain {
+ public:
+  using Clock = std::function<absl::Time()>;
+
+  EnforcementDomain(EnforcementStore& store, const EntityRegistry& entities,
+                    Clock clock = absl::Now)
+      : store_(store), entities_(entities), clock_(std::move(clock)) {}
+
+  absl::StatusOr<v1::ListIndicatorsResponse> ListIndicators(
+      const v1::ListIndicatorsRequest& request);
+  absl::StatusOr<v1::Indicator> CreateIndicator(
+      const v1::CreateIndicatorRequest& request);
+
+  absl::StatusOr<v1::Observation> Get(const v1::GetObservationRequest& request);
+  absl::StatusOr<v1::ListObservationsResponse> List(
+      const v1::ListObservationsRequest& request);
+  absl::StatusOr<v1::Observation> Upsert(
+      const v1::UpsertObservationRequest& request);
+  // `rows` are all the observations of one import stream.
+  absl::StatusOr<v1::ImportObservationsResponse> Import(
+      const std::string& request_id, std::vector<v1::Observation> rows);
+  absl::StatusOr<v1::ListObservationRevisionsResponse> ListRevisions(
+      const v1::ListObservationRevisionsRequest& request);
+
+  absl::StatusOr<v1::Series> GetSeries(const v1::GetSeriesRequest& request);
+  absl::StatusOr<v1::AggregateResponse> Aggregate(
+      const v1::AggregateRequest& request);
+  absl::StatusOr<v1::ComputeChangeResponse> ComputeChange(
+      const v1::ComputeChangeRequest& request);
+  absl::StatusOr<v1::ComputeRatioResponse> ComputeRatio(
+      const v1::ComputeRatioRequest& request);
+  absl::StatusOr<v1::GetCoverageResponse> GetCoverage(
+      const v1::GetCoverageRequest& request);
+
+  // Writes the SDMX-CSV export to `sink` in chunks; stops early if the sink
+  // returns false (the client went away).
+  absl::Status ExportSdmxCsv(const v1::ExportSdmxCsvRequest& request,
+                             const std::function<bool(std::string)>& sink);
+  absl::StatusOr<v1::ImportObservationsResponse> ImportSdmxCsv(
+      const v1::ImportSdmxCsvRequest& request);
+
+  // Adds a violation for everything wrong with one observation; paths start
+  // with `prefix`.
+  void Validate(const v1::Observation& observation, absl::string_view prefix,
+                FieldViolations& violations);
+
+  // `{entity}/observations/{id}`, {id} derived from indicator, period and
+  // breakdown: the same figure always has the same name.
+  static std::string NameOf(const v1::Observation& observation);
+
+ private:
+  // The indicator codes, read from the store once and after each creation.
+  absl::StatusOr<std::set<std::string>> IndicatorCodes();
+
+  // Validates and normalises rows, then writes them as one batch.
+  absl::StatusOr<std::vector<v1::Observation>> WriteRows(
+      std::vector<v1::Observation> rows,
+      const std::function<std::string(size_t)>& row_path,
+      const std::string& request_id, const std::string& fingerprint,
+      std::string* replayed_response,
+      v1::ImportObservationsResponse* response);
+
+  // Versions matching `query`, then `filter`, at most `limit` (0: all).
+  absl::StatusOr<std::vector<v1::Observation>> Scan(ObservationQuery query,
+                                                    const Filter* filter,
+                                                    int limit, bool* more);
+
+  absl::Status CheckEntity(absl::string_view entity, absl::string_view field);
+
+  EnforcementStore& store_;
+  const EntityRegistry& entities_;
+  Clock clock_;
+  std::mutex indicators_mu_;
+  std::set<std::string> indicator_codes_;
+};
+
+}  // namespace palermo::enforcement
+
+#endif  // PALERMO_SERVICES_ENFORCEMENT_ENFORCEMENT_DOMAIN_H_

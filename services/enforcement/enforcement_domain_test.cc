@@ -1,0 +1,385 @@
+// Domain rules of the enforcement statistics service, on a real SQLite store
+// in a temporary directory, without a server.
+#include "services/enforcement/enforcement_domain.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include <google/protobuf/util/time_util.h>
+
+#include "absl/strings/str_cat.h"
+#include "services/enforcement/periods.h"
+#include "services/enforcement/sqlite_enforcement_store.h"
+
+namespace palermo::enforcement {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::UnorderedElementsAre;
+using google::protobuf::util::TimeUtil;
+
+std::vector<std::string> ViolatedFields(const absl::Status& status) {
+  std::vector<std::string> out;
+  const google::rpc::BadRequest bad = BadRequestOf(status);
+  for (const auto& v : bad.field_violations()) out.push_back(v.field());
+  return out;
+}
+
+v1::Observation Figure(const std::string& entity, const std::string& indicator,
+                       const char* period, std::optional<int64_t> value,
+                       int paragraph = 14) {
+  v1::Observation o;
+  o.set_entity(entity);
+  o.set_indicator(indicator);
+  *o.mutable_period() = *ParseTimePeriod(period);
+  if (value) o.set_value(*value);
+  auto* s = o.add_sources();
+  s->set_document_symbol("E/CN.15/2008/6");
+  s->set_paragraph(paragraph);
+  return o;
+}
+
+class EnforcementDomainTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto loaded = EntityRegistry::LoadDefault();
+    ASSERT_TRUE(loaded.ok()) << loaded.status();
+    entities_ = new EntityRegistry(*std::move(loaded));
+  }
+
+  void SetUp() override {
+    dir_ = std::filesystem::path(::testing::TempDir()) /
+           absl::StrCat("enforcement_domain_test_", getpid(), "_",
+                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    auto store = SqliteEnforcementStore::Open((dir_ / "e.db").string());
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = *std::move(store);
+    domain_ = std::make_unique<EnforcementDomain>(*store_, *entities_,
+                                                  [this] { return now_; });
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  absl::StatusOr<v1::ImportObservationsResponse> Load(
+      std::vector<v1::Observation> rows, const std::string& request_id = "") {
+    return domain_->Import(request_id, std::move(rows));
+  }
+
+  void LoadElSalvadorAndCroatia() {
+    auto r = Load({
+        Figure("countries/SLV", "CASES_INVESTIGATED", "2005", 32),
+        Figure("countries/SLV", "PERSONS_ARRESTED", "2005", 53),
+        Figure("countries/SLV", "PERSONS_PROSECUTED", "2005", 18),
+        Figure("countries/SLV", "CASES_INVESTIGATED", "2006", 67),
+        Figure("countries/SLV", "PERSONS_PROSECUTED", "2006", 37),
+        Figure("countries/SLV", "CASES_INVESTIGATED", "2007", 39),
+        Figure("countries/HRV", "VICTIMS_IDENTIFIED", "2002/2007-01", 65, 12),
+        Figure("countries/HRV", "VICTIMS_IDENTIFIED", "2005", 6, 12),
+        Figure("countries/HRV", "VICTIMS_IDENTIFIED", "2006", 13, 12),
+        Figure("countries/HRV", "VICTIMS_IDENTIFIED", "2007", 11, 12),
+    });
+    ASSERT_TRUE(r.ok()) << r.status();
+  }
+
+  int Count() {
+    v1::ListObservationsRequest request;
+    request.set_parent("-");
+    request.set_page_size(500);
+    auto list = domain_->List(request);
+    EXPECT_TRUE(list.ok()) << list.status();
+    return list.ok() ? list->observations_size() : -1;
+  }
+
+  static EntityRegistry* entities_;
+  std::filesystem::path dir_;
+  std::unique_ptr<SqliteEnforcementStore> store_;
+  std::unique_ptr<EnforcementDomain> domain_;
+  absl::Time now_ = absl::FromUnixSeconds(1200000000);
+};
+EntityRegistry* EnforcementDomainTest::entities_ = nullptr;
+
+TEST_F(EnforcementDomainTest, ImportReportsEveryBadRowAndWritesNothing) {
+  std::vector<v1::Observation> rows;
+  for (int i = 0; i < 10000; ++i) {
+    rows.push_back(Figure("countries/SLV", "CASES_INVESTIGATED",
+                          absl::StrCat(1990 + i % 20).c_str(), i));
+    rows.back().set_citizenship(i < 20 ? "" : "UKR");
+    if (i >= 20) rows.back().set_notes(absl::StrCat("row ", i));  // distinct keys
+    rows.back().set_sex(static_cast<v1::Sex>(1 + i % 4));
+    rows.back().set_age_group(static_cast<v1::AgeGroup>(1 + (i / 4) % 3));
+  }
+  rows[17].set_indicator("CASES_GUESSED");
+  rows[4242].clear_value();
+  rows[9999].mutable_period()->mutable_end()->set_month(13);
+  rows[9999].mutable_period()->mutable_end()->set_precision(common::v1::DATE_PRECISION_MONTH);
+  rows[5000].set_entity("countries/XXX");
+  auto result = Load(std::move(rows));
+  ASSERT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(ViolatedFields(result.status()),
+              ElementsAre("observations[17].indicator", "observations[4242].value",
+                          "observations[5000].entity",
+                          "observations[9999].period.end.month"));
+  EXPECT_THAT(result.status().message(), HasSubstr("4 invalid row(s)"));
+  EXPECT_EQ(Count(), 0);
+}
+
+TEST_F(EnforcementDomainTest, MissingIsNotZero) {
+  v1::Observation missing = Figure("countries/GRC", "PERSONS_CONVICTED", "2006", std::nullopt);
+  auto r = Load({missing});
+  EXPECT_THAT(ViolatedFields(r.status()), ElementsAre("observations[0].value"));
+  missing.set_status(v1::OBSERVATION_STATUS_MISSING);
+  ASSERT_TRUE(Load({missing}).ok());
+  v1::Observation contradictory = Figure("countries/GRC", "PERSONS_CONVICTED", "2005", 3);
+  contradictory.set_status(v1::OBSERVATION_STATUS_SUPPRESSED);
+  EXPECT_THAT(ViolatedFields(Load({contradictory}).status()),
+              ElementsAre("observations[0].status"));
+  // A reported zero is a value (Liechtenstein: no known case).
+  ASSERT_TRUE(Load({Figure("countries/LIE", "CASES_DETECTED", "2007", 0, 20)}).ok());
+  v1::GetSeriesRequest series;
+  series.set_entity("countries/LIE");
+  series.set_indicator("CASES_DETECTED");
+  auto got = domain_->GetSeries(series);
+  ASSERT_EQ(got->observations_size(), 1);
+  EXPECT_TRUE(got->observations(0).has_value());
+  EXPECT_EQ(got->observations(0).value(), 0);
+}
+
+TEST_F(EnforcementDomainTest, RevisionsKeepHistoryAndAsOfReadsThePast) {
+  auto first = domain_->Upsert([] {
+    v1::UpsertObservationRequest r;
+    *r.mutable_observation() = Figure("countries/SLV", "CASES_INVESTIGATED", "2007", 39);
+    return r;
+  }());
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->revision_id(), 1);
+  EXPECT_EQ(first->name(), "countries/SLV/observations/CASES_INVESTIGATED_2007_2007");
+  const absl::Time published = now_;
+  now_ += absl::Hours(24);
+  v1::UpsertObservationRequest revise;
+  *revise.mutable_observation() = Figure("countries/SLV", "CASES_INVESTIGATED", "2007", 41);
+  revise.mutable_observation()->set_status(v1::OBSERVATION_STATUS_PROVISIONAL);
+  auto second = domain_->Upsert(revise);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->revision_id(), 2);
+  // The same figure again changes nothing.
+  auto again = domain_->Upsert(revise);
+  EXPECT_EQ(again->revision_id(), 2);
+
+  v1::GetObservationRequest get;
+  get.set_name(first->name());
+  EXPECT_EQ(domain_->Get(get)->value(), 41);
+  *get.mutable_as_of() = TimeUtil::MicrosecondsToTimestamp(
+      absl::ToUnixMicros(published + absl::Hours(1)));
+  EXPECT_EQ(domain_->Get(get)->value(), 39);
+  *get.mutable_as_of() = TimeUtil::MicrosecondsToTimestamp(
+      absl::ToUnixMicros(published - absl::Hours(1)));
+  EXPECT_EQ(domain_->Get(get).status().code(), absl::StatusCode::kNotFound);
+
+  v1::ListObservationRevisionsRequest history;
+  history.set_name(first->name());
+  auto revisions = domain_->ListRevisions(history);
+  ASSERT_EQ(revisions->revisions_size(), 2);
+  EXPECT_EQ(revisions->revisions(0).observation().value(), 41);
+  EXPECT_FALSE(revisions->revisions(0).has_superseded_time());
+  EXPECT_EQ(revisions->revisions(1).observation().value(), 39);
+  EXPECT_TRUE(revisions->revisions(1).has_superseded_time());
+}
+
+TEST_F(EnforcementDomainTest, ImportIsIdempotentWithRequestId) {
+  std::vector<v1::Observation> rows = {
+      Figure("countries/UKR", "OFFENCES_REGISTERED", "2007", 350, 25)};
+  auto first = Load(rows, "ukr-2007");
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->created(), 1);
+  now_ += absl::Hours(1);
+  auto replay = Load(rows, "ukr-2007");
+  ASSERT_TRUE(replay.ok());
+  EXPECT_EQ(replay->created(), 1);
+  EXPECT_EQ(replay->commit_time().seconds(), first->commit_time().seconds());
+  rows[0].set_value(351);
+  EXPECT_THAT(ViolatedFields(Load(rows, "ukr-2007").status()), ElementsAre("request_id"));
+}
+
+TEST_F(EnforcementDomainTest, CroatiaAggregateDoesNotDoubleCount) {
+  LoadElSalvadorAndCroatia();
+  v1::AggregateRequest request;
+  request.set_indicator("VICTIMS_IDENTIFIED");
+  request.add_entities("countries/HRV");
+  *request.mutable_window() = *ParseTimePeriod("2002/2007");
+  request.add_group_by(v1::DIMENSION_ENTITY);
+  auto result = domain_->Aggregate(request);
+  ASSERT_TRUE(result.ok()) << result.status();
+  ASSERT_EQ(result->cells_size(), 1);
+  EXPECT_EQ(result->cells(0).value(), 65);
+  EXPECT_EQ(result->cells(0).observation_count(), 1);
+  ASSERT_EQ(result->cells(0).covered_size(), 1);
+  EXPECT_EQ(FormatTimePeriod(result->cells(0).covered(0)), "2002/2007-01");
+  std::map<std::string, v1::ExclusionReason> reasons;
+  for (const auto& use : result->observations()) {
+    reasons[FormatTimePeriod(use.period())] = use.reason();
+    if (!use.used()) EXPECT_THAT(use.explanation(), HasSubstr("VICTIMS_IDENTIFIED_2002_2007-01"));
+  }
+  EXPECT_EQ(reasons["2002/2007-01"], v1::EXCLUSION_REASON_UNSPECIFIED);
+  EXPECT_EQ(reasons["2005"], v1::EXCLUSION_REASON_NESTED);
+  EXPECT_EQ(reasons["2006"], v1::EXCLUSION_REASON_NESTED);
+  EXPECT_EQ(reasons["2007"], v1::EXCLUSION_REASON_OVERLAPS);
+}
+
+TEST_F(EnforcementDomainTest, AggregatesAcrossEntitiesAndBreakdowns) {
+  LoadElSalvadorAndCroatia();
+  v1::Observation women = Figure("countries/SLV", "CASES_INVESTIGATED", "2005", 20);
+  women.set_sex(v1::SEX_FEMALE);
+  v1::Observation men = Figure("countries/SLV", "CASES_INVESTIGATED", "2005", 12);
+  men.set_sex(v1::SEX_MALE);
+  ASSERT_TRUE(Load({women, men}).ok());
+  v1::AggregateRequest request;
+  request.set_indicator("CASES_INVESTIGATED");
+  *request.mutable_window() = *ParseTimePeriod("2005/2007");
+  auto total = domain_->Aggregate(request);
+  ASSERT_EQ(total->cells_size(), 1);
+  EXPECT_EQ(total->cells(0).value(), 32 + 67 + 39);  // totals only
+  request.add_group_by(v1::DIMENSION_SEX);
+  auto by_sex = domain_->Aggregate(request);
+  ASSERT_EQ(by_sex->cells_size(), 2);
+  std::map<v1::Sex, int64_t> values;
+  for (const auto& c : by_sex->cells()) values[c.breakdown().sex()] = c.value();
+  EXPECT_EQ(values[v1::SEX_FEMALE], 20);
+  EXPECT_EQ(values[v1::SEX_MALE], 12);
+}
+
+TEST_F(EnforcementDomainTest, ChangeAndRatioOnlyWhereComparable) {
+  LoadElSalvadorAndCroatia();
+  ASSERT_TRUE(Load({Figure("countries/SLV", "CASES_INVESTIGATED", "2003/2004", 50)}).ok());
+  v1::ComputeChangeRequest change;
+  change.set_entity("countries/SLV");
+  change.set_indicator("CASES_INVESTIGATED");
+  *change.mutable_from_period() = *ParseTimePeriod("2005");
+  *change.mutable_to_period() = *ParseTimePeriod("2006");
+  auto c = domain_->ComputeChange(change);
+  ASSERT_TRUE(c->comparable()) << c->reason();
+  EXPECT_EQ(c->absolute_change(), 35);
+  EXPECT_NEAR(c->relative_change(), 35.0 / 32, 1e-9);
+  *change.mutable_from_period() = *ParseTimePeriod("2003/2004");
+  c = domain_->ComputeChange(change);
+  EXPECT_FALSE(c->comparable());
+  EXPECT_THAT(c->reason(), HasSubstr("differ in length"));
+
+  v1::ComputeRatioRequest ratio;
+  ratio.set_entity("countries/SLV");
+  ratio.set_numerator("PERSONS_PROSECUTED");
+  ratio.set_denominator("CASES_INVESTIGATED");
+  *ratio.mutable_period() = *ParseTimePeriod("2005");
+  auto r = domain_->ComputeRatio(ratio);
+  ASSERT_TRUE(r->comparable()) << r->reason();
+  EXPECT_NEAR(r->ratio(), 18.0 / 32, 1e-9);
+  *ratio.mutable_period() = *ParseTimePeriod("2007");  // no prosecutions figure
+  r = domain_->ComputeRatio(ratio);
+  EXPECT_FALSE(r->comparable());
+  EXPECT_THAT(r->reason(), HasSubstr("no PERSONS_PROSECUTED figure"));
+}
+
+TEST_F(EnforcementDomainTest, MixedCategoriesAreNotCompared) {
+  v1::Observation cuba = Figure("countries/CUB", "PERSONS_PROSECUTED", "1999/2004-06", 112, 13);
+  cuba.set_status(v1::OBSERVATION_STATUS_DEFINITION_DIFFERS);
+  cuba.set_notes("Includes migrant smuggling");
+  ASSERT_TRUE(Load({cuba, Figure("countries/CUB", "CASES_INVESTIGATED", "1999/2004-06", 80, 13)}).ok());
+  v1::ComputeRatioRequest ratio;
+  ratio.set_entity("countries/CUB");
+  ratio.set_numerator("PERSONS_PROSECUTED");
+  ratio.set_denominator("CASES_INVESTIGATED");
+  *ratio.mutable_period() = *ParseTimePeriod("1999/2004-06");
+  auto r = domain_->ComputeRatio(ratio);
+  EXPECT_FALSE(r->comparable());
+  EXPECT_THAT(r->reason(), HasSubstr("DEFINITION_DIFFERS"));
+}
+
+TEST_F(EnforcementDomainTest, ListFiltersByOverlapAndPages) {
+  LoadElSalvadorAndCroatia();
+  v1::ListObservationsRequest request;
+  request.set_parent("countries/HRV");
+  *request.mutable_overlaps() = *ParseTimePeriod("2007-06");
+  auto overlapping = domain_->List(request);
+  ASSERT_TRUE(overlapping.ok()) << overlapping.status();
+  ASSERT_EQ(overlapping->observations_size(), 1);
+  EXPECT_EQ(FormatTimePeriod(overlapping->observations(0).period()), "2007");
+
+  request.clear_overlaps();
+  request.set_parent("-");
+  request.set_filter("indicator = \"CASES_INVESTIGATED\"");
+  request.set_page_size(2);
+  std::vector<std::string> periods;
+  do {
+    auto page = domain_->List(request);
+    ASSERT_TRUE(page.ok()) << page.status();
+    for (const auto& o : page->observations()) periods.push_back(FormatTimePeriod(o.period()));
+    request.set_page_token(page->next_page_token());
+  } while (!request.page_token().empty());
+  EXPECT_THAT(periods, ElementsAre("2005", "2006", "2007"));
+}
+
+TEST_F(EnforcementDomainTest, CoverageSaysWhoReportedWhat) {
+  LoadElSalvadorAndCroatia();
+  v1::GetCoverageRequest request;
+  request.add_entities("countries/SLV");
+  auto coverage = domain_->GetCoverage(request);
+  ASSERT_TRUE(coverage.ok());
+  std::vector<std::string> rows;
+  for (const auto& e : coverage->entries()) {
+    std::string periods;
+    for (const auto& p : e.periods()) absl::StrAppend(&periods, " ", FormatTimePeriod(p));
+    rows.push_back(absl::StrCat(e.indicator(), ":", periods));
+  }
+  EXPECT_THAT(rows, ElementsAre("CASES_INVESTIGATED: 2005 2006 2007",
+                                "PERSONS_ARRESTED: 2005",
+                                "PERSONS_PROSECUTED: 2005 2006"));
+}
+
+TEST_F(EnforcementDomainTest, SdmxCsvExportThenImportIsLossless) {
+  LoadElSalvadorAndCroatia();
+  std::string csv;
+  ASSERT_TRUE(domain_->ExportSdmxCsv({}, [&csv](std::string chunk) {
+    csv += chunk;
+    return true;
+  }).ok());
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 11);
+
+  // Into a second, empty installation.
+  auto other_store = SqliteEnforcementStore::Open((dir_ / "other.db").string());
+  ASSERT_TRUE(other_store.ok());
+  EnforcementDomain other(**other_store, *entities_, [this] { return now_; });
+  v1::ImportSdmxCsvRequest import;
+  import.set_csv(csv);
+  auto imported = other.ImportSdmxCsv(import);
+  ASSERT_TRUE(imported.ok()) << imported.status();
+  EXPECT_EQ(imported->created(), 10);
+  std::string again;
+  ASSERT_TRUE(other.ExportSdmxCsv({}, [&again](std::string chunk) {
+    again += chunk;
+    return true;
+  }).ok());
+  EXPECT_EQ(again, csv);
+}
+
+TEST_F(EnforcementDomainTest, CreatedIndicatorsJoinTheCodeList) {
+  v1::Observation convictions = Figure("countries/SLV", "VICTIMS_COMPENSATED", "2006", 3);
+  EXPECT_THAT(ViolatedFields(Load({convictions}).status()),
+              ElementsAre("observations[0].indicator"));
+  v1::CreateIndicatorRequest create;
+  create.mutable_indicator()->set_code("VICTIMS_COMPENSATED");
+  create.mutable_indicator()->set_display_name("Victims compensated");
+  create.mutable_indicator()->set_unit("persons");
+  ASSERT_TRUE(domain_->CreateIndicator(create).ok());
+  EXPECT_EQ(domain_->CreateIndicator(create).status().code(),
+            absl::StatusCode::kAlreadyExists);
+  EXPECT_TRUE(Load({convictions}).ok());
+  create.mutable_indicator()->set_code("bad code");
+  EXPECT_THAT(ViolatedFields(domain_->CreateIndicator(create).status()),
+              ElementsAre("indicator.code"));
+}
+
+}  // namespace
+}  // namespace palermo::enforcement

@@ -1,0 +1,87 @@
+// Storage contract of the enforcement statistics service: observations with
+// every version kept (valid from its commit until the next), the indicator
+// code list, and idempotency keys. Each batch is one atomic write.
+#ifndef PALERMO_SERVICES_ENFORCEMENT_ENFORCEMENT_STORE_H_
+#define PALERMO_SERVICES_ENFORCEMENT_ENFORCEMENT_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "palermo/enforcement/v1/enforcement.pb.h"
+#include "services/enforcement/periods.h"
+
+namespace palermo::enforcement {
+
+// Which observations to read. Empty fields do not constrain.
+struct ObservationQuery {
+  std::string entity;
+  std::string indicator;
+  std::string name;
+  std::optional<DayRange> overlaps;
+  std::optional<int> dims_mask;     // exactly these dimensions broken down
+  std::optional<absl::Time> as_of;  // unset: current versions
+  std::string after_name;           // pagination: names after this one
+  int limit = 0;                    // 0: no limit
+};
+
+struct BatchOutcome {
+  int64_t created = 0;
+  int64_t revised = 0;
+  int64_t unchanged = 0;
+};
+
+struct StoredRequest {
+  std::string fingerprint;
+  std::string response;
+};
+
+// Bit set of the dimensions an observation is broken down by: 1 sex, 2 age
+// group, 4 form of exploitation, 8 citizenship; 0 for a total.
+inline int DimensionsMask(const v1::Observation& o) {
+  return (o.sex() != v1::SEX_UNSPECIFIED ? 1 : 0) |
+         (o.age_group() != v1::AGE_GROUP_UNSPECIFIED ? 2 : 0) |
+         (o.exploitation_form() != common::v1::EXPLOITATION_FORM_UNSPECIFIED ? 4 : 0) |
+         (!o.citizenship().empty() ? 8 : 0);
+}
+
+class EnforcementStore {
+ public:
+  virtual ~EnforcementStore() = default;
+
+  virtual absl::StatusOr<std::vector<v1::Indicator>> ListIndicators() = 0;
+  // ALREADY_EXISTS if the code is taken.
+  virtual absl::Status CreateIndicator(const v1::Indicator& indicator) = 0;
+
+  // Versions matching the query, ordered by name.
+  virtual absl::StatusOr<std::vector<v1::Observation>> Query(
+      const ObservationQuery& query) = 0;
+
+  // Every version of one observation, newest first, with the time each was
+  // superseded (unset for the current one).
+  virtual absl::StatusOr<std::vector<v1::ObservationRevision>> Revisions(
+      absl::string_view name, int64_t before_revision, int limit) = 0;
+
+  // Writes `rows` (names set, output fields clear) as one transaction at
+  // `commit_time`: a row equal to the current version is unchanged, another
+  // becomes a new version. On return each row holds its stored version.
+  // If `request_id` was committed before, writes nothing and returns that
+  // request in `earlier`; otherwise stores `make_response(outcome)` under it.
+  virtual absl::StatusOr<BatchOutcome> WriteBatch(
+      std::vector<v1::Observation>& rows, absl::Time commit_time,
+      const std::string& request_id, const std::string& fingerprint,
+      const std::function<std::string(const BatchOutcome&)>& make_response,
+      std::optional<StoredRequest>* earlier) = 0;
+
+  virtual absl::StatusOr<std::optional<StoredRequest>> FindRequest(
+      absl::string_view request_id) = 0;
+};
+
+}  // namespace palermo::enforcement
+
+#endif  // PALERMO_SERVICES_ENFORCEMENT_ENFORCEMENT_STORE_H_

@@ -1,0 +1,96 @@
+#include "services/enforcement/sdmx_csv.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <google/protobuf/util/message_differencer.h>
+
+#include "absl/strings/str_cat.h"
+#include "services/enforcement/periods.h"
+
+namespace palermo::enforcement {
+namespace {
+
+using ::testing::ElementsAre;
+
+std::string Area(absl::string_view code) {
+  return code == "LAS" ? "organizations/LAS" : absl::StrCat("countries/", code);
+}
+
+v1::Observation Cuba() {
+  v1::Observation o;
+  o.set_entity("countries/CUB");
+  o.set_indicator("PERSONS_PROSECUTED");
+  *o.mutable_period() = *ParseTimePeriod("1999/2004-06");
+  o.set_value(112);
+  o.set_status(v1::OBSERVATION_STATUS_DEFINITION_DIFFERS);
+  o.set_notes("Includes migrant smuggling, \"transport\" of persons, from Cuba");
+  auto* s = o.add_sources();
+  s->set_document_symbol("E/CN.15/2008/6");
+  s->set_paragraph(13);
+  s->set_excerpt("poursuivi 112 individus entre 1999 et juin 2004");
+  s->set_excerpt_language("fr");
+  return o;
+}
+
+TEST(SdmxCsvTest, HeaderFollowsSdmxCsv2) {
+  EXPECT_EQ(SdmxCsvHeader(),
+            "STRUCTURE,STRUCTURE_ID,ACTION,REF_AREA,INDICATOR,SEX,AGE,"
+            "EXPLOITATION_FORM,CITIZENSHIP,TIME_PERIOD,OBS_VALUE,OBS_STATUS,"
+            "COMMENT,SOURCE\n");
+}
+
+TEST(SdmxCsvTest, LineThenParseGivesTheSameObservation) {
+  v1::Observation missing;
+  missing.set_entity("organizations/LAS");
+  missing.set_indicator("CASES_DETECTED");
+  *missing.mutable_period() = *ParseTimePeriod("../2007-06");
+  missing.set_sex(v1::SEX_FEMALE);
+  missing.set_age_group(v1::AGE_GROUP_CHILD);
+  missing.set_exploitation_form(common::v1::EXPLOITATION_FORM_FORCED_LABOUR);
+  missing.set_citizenship("UKR");
+  missing.set_status(v1::OBSERVATION_STATUS_SUPPRESSED);
+  const std::string text =
+      SdmxCsvHeader() + SdmxCsvLine(Cuba()) + SdmxCsvLine(missing);
+  FieldViolations violations;
+  std::vector<CsvRow> rows = ParseSdmxCsv(text, Area, violations);
+  ASSERT_TRUE(violations.empty()) << violations.ToStatus();
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].number, 1);
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(rows[0].observation, Cuba()))
+      << rows[0].observation.DebugString();
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(rows[1].observation, missing))
+      << rows[1].observation.DebugString();
+  EXPECT_NE(SdmxCsvLine(Cuba()).find(",D,"), std::string::npos);
+  EXPECT_NE(SdmxCsvLine(missing).find(",F,Y_LT18,FORCED_LABOUR,UKR,../2007-06,,Q,"),
+            std::string::npos);
+}
+
+TEST(SdmxCsvTest, EveryBadCellIsReportedWithItsRowAndColumn) {
+  std::string text = SdmxCsvHeader() + SdmxCsvLine(Cuba());
+  text += "dataflow,PALERMO:DF_TIP_ENFORCEMENT(1.0),I,SLV,CASES_INVESTIGATED,"
+          "X,_T,_T,_T,2005,thirty,Z,,\n";
+  text += "dataflow,OTHER,I,SLV,CASES_INVESTIGATED,_T,_T,_T,_T,20x5,32,A,,\n";
+  FieldViolations violations;
+  std::vector<CsvRow> rows = ParseSdmxCsv(text, Area, violations);
+  EXPECT_EQ(rows.size(), 1u);
+  std::vector<std::string> fields;
+  for (const auto& v : violations.bad_request().field_violations()) {
+    fields.push_back(v.field());
+  }
+  EXPECT_THAT(fields, ElementsAre("rows[2].SEX", "rows[2].OBS_VALUE",
+                                  "rows[2].OBS_STATUS", "rows[3].STRUCTURE_ID",
+                                  "rows[3].TIME_PERIOD"));
+}
+
+TEST(SdmxCsvTest, WrongHeaderOrBrokenCsvIsRejected) {
+  FieldViolations a;
+  ParseSdmxCsv("A,B\n1,2\n", Area, a);
+  EXPECT_FALSE(a.empty());
+  FieldViolations b;
+  ParseSdmxCsv(SdmxCsvHeader() + "\"unterminated\n", Area, b);
+  EXPECT_FALSE(b.empty());
+}
+
+}  // namespace
+}  // namespace palermo::enforcement

@@ -1,0 +1,322 @@
+#include "services/enforcement/sqlite_enforcement_store.h"
+
+#include <google/protobuf/util/time_util.h>
+
+#include "absl/strings/str_cat.h"
+
+namespace palermo::enforcement {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+// The indicators the report's figures need (issue: managed code list).
+constexpr const char* kSeedIndicators[][4] = {
+    {"CASES_INVESTIGATED", "Cases investigated", "Trafficking cases investigated", "cases"},
+    {"CASES_DETECTED", "Cases detected", "Trafficking cases detected or recorded", "cases"},
+    {"PERSONS_ARRESTED", "Persons arrested", "Persons arrested for trafficking", "persons"},
+    {"PERSONS_PROSECUTED", "Persons prosecuted", "Persons prosecuted for trafficking", "persons"},
+    {"PERSONS_CONVICTED", "Persons convicted", "Persons convicted of trafficking", "persons"},
+    {"OFFENDERS_IDENTIFIED", "Offenders identified", "Suspected offenders identified", "persons"},
+    {"VICTIMS_IDENTIFIED", "Victims identified", "Victims of trafficking identified", "persons"},
+    {"VICTIMS_RESCUED", "Victims rescued", "Victims of trafficking rescued", "persons"},
+    {"VICTIMS_ASSISTED", "Victims assisted", "Victims of trafficking assisted", "persons"},
+    {"OFFENCES_REGISTERED", "Offences registered", "Trafficking offences registered", "offences"},
+    {"CRIMINAL_PROCEEDINGS_OPENED", "Criminal proceedings opened", "Criminal proceedings opened for trafficking", "proceedings"},
+    {"ORGANIZED_GROUPS_DISMANTLED", "Organized criminal groups dismantled", "Organized criminal groups involved in trafficking dismantled", "groups"},
+    {"HOTLINE_CALLS", "Hotline calls received", "Calls received by a hotline", "calls"},
+    {"HOTLINE_CALLS_TRAFFICKING", "Trafficking-related hotline calls", "Hotline calls concerning suspected trafficking", "calls"},
+    {"CASES_REVEALED_BY_HOTLINE", "Cases revealed by hotline calls", "Trafficking cases revealed by investigations following hotline calls", "cases"},
+    {"SPECIALIZED_UNITS", "Specialized units", "Specialized law enforcement units against trafficking", "units"},
+    {"SPECIALIZED_UNIT_STAFF", "Staff of specialized units", "Staff of specialized law enforcement units", "persons"},
+};
+
+std::vector<sqlite::Migration> Migrations() {
+  std::string seed = "INSERT INTO indicators(code, display_name, description, unit) VALUES ";
+  bool first = true;
+  for (const auto& row : kSeedIndicators) {
+    absl::StrAppend(&seed, first ? "" : ",", "('", row[0], "','", row[1], "','",
+                    row[2], "','", row[3], "')");
+    first = false;
+  }
+  return {
+      {1,
+       "CREATE TABLE indicators ("
+       "  code TEXT PRIMARY KEY,"
+       "  display_name TEXT NOT NULL,"
+       "  description TEXT NOT NULL,"
+       "  unit TEXT NOT NULL);"
+       // One row per version. valid_to_us is NULL for the current version;
+       // as-of reads pick the version valid at that time.
+       "CREATE TABLE observations ("
+       "  name TEXT NOT NULL,"
+       "  revision INTEGER NOT NULL,"
+       "  entity TEXT NOT NULL,"
+       "  indicator TEXT NOT NULL,"
+       "  first_day INTEGER NOT NULL,"
+       "  last_day INTEGER NOT NULL,"
+       // Bit set of the dimensions broken down (see DimensionsMask).
+       "  dims_mask INTEGER NOT NULL,"
+       "  valid_from_us INTEGER NOT NULL,"
+       "  valid_to_us INTEGER,"
+       "  record BLOB NOT NULL,"
+       "  PRIMARY KEY (name, revision));"
+       "CREATE UNIQUE INDEX observations_current ON observations(name)"
+       "  WHERE valid_to_us IS NULL;"
+       "CREATE INDEX observations_by_entity ON observations(entity, name);"
+       "CREATE INDEX observations_by_indicator ON observations(indicator, dims_mask, name);"
+       "CREATE TABLE requests ("
+       "  request_id TEXT PRIMARY KEY,"
+       "  fingerprint BLOB NOT NULL,"
+       "  response BLOB NOT NULL);"},
+      // The seed is data, not schema: the code list is managed through the
+      // API afterwards. Its texts are constants of this file.
+      {2, seed},
+  };
+}
+
+// The stored form: the observation without its output-only fields.
+std::string Content(const v1::Observation& o) {
+  v1::Observation copy = o;
+  copy.clear_revision_id();
+  copy.clear_update_time();
+  std::string out;
+  copy.SerializeToString(&out);
+  return out;
+}
+
+absl::Status Corrupt(absl::string_view name) {
+  return absl::DataLossError(absl::StrCat("cannot parse stored ", name));
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<SqliteEnforcementStore>>
+SqliteEnforcementStore::Open(const std::string& path) {
+  auto db = sqlite::Database::Open(path, Migrations());
+  if (!db.ok()) return db.status();
+  return std::unique_ptr<SqliteEnforcementStore>(
+      new SqliteEnforcementStore(*std::move(db)));
+}
+
+absl::StatusOr<std::vector<v1::Indicator>>
+SqliteEnforcementStore::ListIndicators() {
+  auto lock = db_->Lock();
+  auto stmt = db_->Prepare(
+      "SELECT code, display_name, description, unit FROM indicators ORDER BY code");
+  if (!stmt.ok()) return stmt.status();
+  std::vector<v1::Indicator> out;
+  while (true) {
+    absl::StatusOr<bool> row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    v1::Indicator& i = out.emplace_back();
+    i.set_code(stmt->ColumnText(0));
+    i.set_name(absl::StrCat("indicators/", i.code()));
+    i.set_display_name(stmt->ColumnText(1));
+    i.set_description(stmt->ColumnText(2));
+    i.set_unit(stmt->ColumnText(3));
+  }
+  return out;
+}
+
+absl::Status SqliteEnforcementStore::CreateIndicator(const v1::Indicator& i) {
+  auto lock = db_->Lock();
+  auto stmt = db_->Prepare(
+      "INSERT INTO indicators(code, display_name, description, unit)"
+      " VALUES (?, ?, ?, ?)");
+  if (!stmt.ok()) return stmt.status();
+  return stmt->Bind(1, i.code())
+      .Bind(2, i.display_name())
+      .Bind(3, i.description())
+      .Bind(4, i.unit())
+      .Run();
+}
+
+absl::StatusOr<std::vector<v1::Observation>> SqliteEnforcementStore::Query(
+    const ObservationQuery& q) {
+  std::string sql =
+      "SELECT name, revision, valid_from_us, record FROM observations WHERE ";
+  if (q.as_of.has_value()) {
+    sql += "valid_from_us <= ?1 AND (valid_to_us IS NULL OR valid_to_us > ?1)";
+  } else {
+    sql += "valid_to_us IS NULL";
+  }
+  if (!q.entity.empty()) sql += " AND entity = ?2";
+  if (!q.indicator.empty()) sql += " AND indicator = ?3";
+  if (!q.name.empty()) sql += " AND name = ?4";
+  if (q.overlaps.has_value()) sql += " AND first_day <= ?5 AND last_day >= ?6";
+  if (q.dims_mask.has_value()) sql += " AND dims_mask = ?9";
+  sql += " AND name > ?7 ORDER BY name";
+  if (q.limit > 0) sql += " LIMIT ?8";
+
+  auto lock = db_->Lock();
+  auto stmt = db_->Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  if (q.as_of.has_value()) stmt->Bind(1, absl::ToUnixMicros(*q.as_of));
+  if (!q.entity.empty()) stmt->Bind(2, q.entity);
+  if (!q.indicator.empty()) stmt->Bind(3, q.indicator);
+  if (!q.name.empty()) stmt->Bind(4, q.name);
+  if (q.overlaps.has_value()) {
+    stmt->Bind(5, q.overlaps->last).Bind(6, q.overlaps->first);
+  }
+  stmt->Bind(7, q.after_name);
+  if (q.limit > 0) stmt->Bind(8, int64_t{q.limit});
+  if (q.dims_mask.has_value()) stmt->Bind(9, int64_t{*q.dims_mask});
+  std::vector<v1::Observation> out;
+  while (true) {
+    absl::StatusOr<bool> row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    v1::Observation& o = out.emplace_back();
+    if (!o.ParseFromString(stmt->ColumnBlob(3))) {
+      return Corrupt(stmt->ColumnText(0));
+    }
+    o.set_revision_id(stmt->ColumnInt(1));
+    *o.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(stmt->ColumnInt(2));
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<v1::ObservationRevision>>
+SqliteEnforcementStore::Revisions(absl::string_view name,
+                                  int64_t before_revision, int limit) {
+  auto lock = db_->Lock();
+  auto stmt = db_->Prepare(
+      "SELECT revision, valid_from_us, valid_to_us, record FROM observations"
+      " WHERE name = ? AND (? = 0 OR revision < ?)"
+      " ORDER BY revision DESC LIMIT ?");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, name)
+      .Bind(2, before_revision)
+      .Bind(3, before_revision)
+      .Bind(4, int64_t{limit});
+  std::vector<v1::ObservationRevision> out;
+  while (true) {
+    absl::StatusOr<bool> row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    v1::ObservationRevision& r = out.emplace_back();
+    v1::Observation* o = r.mutable_observation();
+    if (!o->ParseFromString(stmt->ColumnBlob(3))) return Corrupt(name);
+    o->set_revision_id(stmt->ColumnInt(0));
+    *o->mutable_update_time() =
+        TimeUtil::MicrosecondsToTimestamp(stmt->ColumnInt(1));
+    if (!stmt->ColumnIsNull(2)) {
+      *r.mutable_superseded_time() =
+          TimeUtil::MicrosecondsToTimestamp(stmt->ColumnInt(2));
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<BatchOutcome> SqliteEnforcementStore::WriteBatch(
+    std::vector<v1::Observation>& rows, absl::Time commit_time,
+    const std::string& request_id, const std::string& fingerprint,
+    const std::function<std::string(const BatchOutcome&)>& make_response,
+    std::optional<StoredRequest>* earlier) {
+  auto lock = db_->Lock();
+  absl::StatusOr<sqlite::Transaction> txn = sqlite::Transaction::Begin(*db_);
+  if (!txn.ok()) return txn.status();
+  if (!request_id.empty()) {
+    absl::StatusOr<std::optional<StoredRequest>> found =
+        FindRequestLocked(request_id);
+    if (!found.ok()) return found.status();
+    if (found->has_value()) {
+      *earlier = *std::move(found);
+      return BatchOutcome{};
+    }
+  }
+  const int64_t now_us = absl::ToUnixMicros(commit_time);
+  const google::protobuf::Timestamp now = TimeUtil::MicrosecondsToTimestamp(now_us);
+  auto current = db_->Prepare(
+      "SELECT revision, record, valid_from_us FROM observations"
+      " WHERE name = ? AND valid_to_us IS NULL");
+  auto close = db_->Prepare(
+      "UPDATE observations SET valid_to_us = ? WHERE name = ? AND revision = ?");
+  auto insert = db_->Prepare(
+      "INSERT INTO observations(name, revision, entity, indicator, first_day,"
+      " last_day, dims_mask, valid_from_us, valid_to_us, record)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)");
+  for (auto* s : {&current, &close, &insert}) {
+    if (!s->ok()) return s->status();
+  }
+  BatchOutcome outcome;
+  for (v1::Observation& row : rows) {
+    const std::string content = Content(row);
+    current->Reset();
+    current->Bind(1, row.name());
+    absl::StatusOr<bool> found = current->Step();
+    if (!found.ok()) return found.status();
+    int64_t revision = 0;
+    if (*found) {
+      revision = current->ColumnInt(0);
+      if (current->ColumnBlob(1) == content) {
+        ++outcome.unchanged;
+        row.set_revision_id(revision);
+        *row.mutable_update_time() =
+            TimeUtil::MicrosecondsToTimestamp(current->ColumnInt(2));
+        continue;
+      }
+      close->Reset();
+      if (absl::Status s =
+              close->Bind(1, now_us).Bind(2, row.name()).Bind(3, revision).Run();
+          !s.ok()) {
+        return s;
+      }
+      ++outcome.revised;
+    } else {
+      ++outcome.created;
+    }
+    const DayRange range = RangeOf(row.period());
+    insert->Reset();
+    if (absl::Status s = insert->Bind(1, row.name())
+                             .Bind(2, revision + 1)
+                             .Bind(3, row.entity())
+                             .Bind(4, row.indicator())
+                             .Bind(5, range.first)
+                             .Bind(6, range.last)
+                             .Bind(7, int64_t{DimensionsMask(row)})
+                             .Bind(8, now_us)
+                             .BindBlob(9, content)
+                             .Run();
+        !s.ok()) {
+      return s;
+    }
+    row.set_revision_id(revision + 1);
+    *row.mutable_update_time() = now;
+  }
+  if (!request_id.empty()) {
+    auto request = db_->Prepare(
+        "INSERT INTO requests(request_id, fingerprint, response) VALUES (?, ?, ?)");
+    if (!request.ok()) return request.status();
+    if (absl::Status s = request->Bind(1, request_id)
+                             .BindBlob(2, fingerprint)
+                             .BindBlob(3, make_response(outcome))
+                             .Run();
+        !s.ok()) {
+      return s;
+    }
+  }
+  if (absl::Status s = txn->Commit(); !s.ok()) return s;
+  return outcome;
+}
+
+absl::StatusOr<std::optional<StoredRequest>> SqliteEnforcementStore::FindRequest(
+    absl::string_view request_id) {
+  auto lock = db_->Lock();
+  return FindRequestLocked(request_id);
+}
+
+absl::StatusOr<std::optional<StoredRequest>>
+SqliteEnforcementStore::FindRequestLocked(absl::string_view request_id) {
+  auto stmt = db_->Prepare(
+      "SELECT fingerprint, response FROM requests WHERE request_id = ?");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, request_id);
+  absl::StatusOr<bool> row = stmt->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::nullopt;
+  return StoredRequest{stmt->ColumnBlob(0), stmt->ColumnBlob(1)};
+}
+
+}  // namespace palermo::enforcement
