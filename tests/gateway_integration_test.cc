@@ -35,21 +35,18 @@ using ::testing::IsSupersetOf;
 class GatewayIntegrationTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto legislation = ServiceProcess::Start(PALERMO_LEGISLATION_SERVER,
-                                             {"--data_dir=" + MakeTempDir()});
-    ASSERT_TRUE(legislation.ok()) << legislation.status();
-    legislation_ = *std::move(legislation);
-    auto gateway = ServiceProcess::Start(
-        PALERMO_GATEWAY_SERVER,
-        {"--legislation_address=" + legislation_->address()});
-    ASSERT_TRUE(gateway.ok()) << gateway.status();
-    gateway_ = *std::move(gateway);
+    auto suite = palermo::test::Suite::Start(MakeTempDir());
+    ASSERT_TRUE(suite.ok()) << suite.status();
+    suite_ = *std::move(suite);
+    legislation_ = suite_->legislation.get();
+    gateway_ = suite_->gateway.get();
     legislation_stub_ = lv1::LegislationService::NewStub(gateway_->Channel());
     gateway_stub_ = gv1::GatewayService::NewStub(gateway_->Channel());
   }
 
-  std::unique_ptr<ServiceProcess> legislation_;
-  std::unique_ptr<ServiceProcess> gateway_;
+  std::unique_ptr<palermo::test::Suite> suite_;
+  ServiceProcess* legislation_;
+  ServiceProcess* gateway_;
   std::unique_ptr<lv1::LegislationService::Stub> legislation_stub_;
   std::unique_ptr<gv1::GatewayService::Stub> gateway_stub_;
 };
@@ -129,15 +126,25 @@ TEST_F(GatewayIntegrationTest, BackendDownIsUnavailableNotAHang) {
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
 }
 
-TEST_F(GatewayIntegrationTest, HealthIsServingOnBothPorts) {
-  for (ServiceProcess* process : {gateway_.get(), legislation_.get()}) {
+TEST_F(GatewayIntegrationTest, HealthIsServingOnEveryPort) {
+  const std::vector<std::pair<ServiceProcess*, std::vector<std::string>>>
+      cases = {
+          {gateway_,
+           {"", "palermo.gateway.v1.GatewayService",
+            "palermo.legislation.v1.LegislationService",
+            "palermo.enforcement.v1.EnforcementService"}},
+          {legislation_, {"", "palermo.legislation.v1.LegislationService"}},
+          {suite_->enforcement.get(),
+           {"", "palermo.enforcement.v1.EnforcementService"}},
+      };
+  for (const auto& [process, services] : cases) {
     auto health = grpc::health::v1::Health::NewStub(process->Channel());
-    for (const char* service :
-         {"", "palermo.legislation.v1.LegislationService"}) {
+    for (const std::string& service : services) {
       grpc::health::v1::HealthCheckRequest request;
       request.set_service(service);
       grpc::health::v1::HealthCheckResponse response;
-      ASSERT_TRUE(health->Check(Context().get(), request, &response).ok());
+      ASSERT_TRUE(health->Check(Context().get(), request, &response).ok())
+          << service;
       EXPECT_EQ(response.status(),
                 grpc::health::v1::HealthCheckResponse::SERVING);
     }
@@ -285,7 +292,8 @@ TEST(GatewayDeadlineTest, OutgoingCallsHaveTheGatewaysOwnBound) {
   SilentBackend backend;
   auto gateway = ServiceProcess::Start(
       PALERMO_GATEWAY_SERVER,
-      {"--legislation_address=" + backend.address(), "--outgoing_timeout=1s"});
+      {"--legislation_address=" + backend.address(),
+       "--enforcement_address=" + backend.address(), "--outgoing_timeout=1s"});
   ASSERT_TRUE(gateway.ok()) << gateway.status();
   auto stub = gv1::GatewayService::NewStub((*gateway)->Channel());
 

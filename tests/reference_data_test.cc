@@ -25,15 +25,10 @@ using Codes = std::set<std::string>;
 class ReferenceDataTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    auto legislation = ServiceProcess::Start(PALERMO_LEGISLATION_SERVER,
-                                             {"--data_dir=" + SuiteDir()});
-    ASSERT_TRUE(legislation.ok()) << legislation.status();
-    legislation_ = legislation->release();
-    auto gateway = ServiceProcess::Start(
-        PALERMO_GATEWAY_SERVER,
-        {"--legislation_address=" + legislation_->address()});
-    ASSERT_TRUE(gateway.ok()) << gateway.status();
-    gateway_ = gateway->release();
+    auto suite = palermo::test::Suite::Start(SuiteDir());
+    ASSERT_TRUE(suite.ok()) << suite.status();
+    suite_ = suite->release();
+    gateway_ = suite_->gateway.get();
     auto load = Load();
     ASSERT_TRUE(load.ok()) << load.status();
     ASSERT_EQ(load->exit_code, 0) << load->output;
@@ -41,8 +36,7 @@ class ReferenceDataTest : public ::testing::Test {
   }
 
   static void TearDownTestSuite() {
-    delete gateway_;
-    delete legislation_;
+    delete suite_;
     delete first_load_output_;
   }
 
@@ -79,11 +73,11 @@ class ReferenceDataTest : public ::testing::Test {
     return codes;
   }
 
-  static ServiceProcess* legislation_;
+  static palermo::test::Suite* suite_;
   static ServiceProcess* gateway_;
   static std::string* first_load_output_;
 };
-ServiceProcess* ReferenceDataTest::legislation_ = nullptr;
+palermo::test::Suite* ReferenceDataTest::suite_ = nullptr;
 ServiceProcess* ReferenceDataTest::gateway_ = nullptr;
 std::string* ReferenceDataTest::first_load_output_ = nullptr;
 

@@ -11,7 +11,8 @@ namespace {
 
 // Days before 1900 cannot hold a reported figure: an open start counts from
 // there when it must be weighed.
-const int64_t kEarliestDay = absl::CivilDay(1900, 1, 1) - absl::CivilDay(1970, 1, 1);
+const int64_t kEarliestDay =
+    absl::CivilDay(1900, 1, 1) - absl::CivilDay(1970, 1, 1);
 
 int64_t Weight(const DayRange& r) {
   return r.last - std::max(r.first, kEarliestDay) + 1;

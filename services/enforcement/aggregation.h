@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "palermo/enforcement/v1/enforcement.pb.h"
-#include "services/enforcement/periods.h"
+#include "services/common/periods.h"
 
 namespace palermo::enforcement {
 

@@ -20,7 +20,8 @@ common::v1::PartialDate Month(int y, int m) {
   return d;
 }
 
-DayRange Range(const common::v1::PartialDate& a, const common::v1::PartialDate& b) {
+DayRange Range(const common::v1::PartialDate& a,
+               const common::v1::PartialDate& b) {
   common::v1::ReportingPeriod p;
   *p.mutable_start() = a;
   *p.mutable_end() = b;

@@ -1,14 +1,13 @@
 #include "services/enforcement/enforcement_domain.h"
 
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+#include <google/protobuf/util/time_util.h>
 #include <openssl/evp.h>
 
 #include <algorithm>
 #include <map>
 #include <tuple>
-
-#include <google/protobuf/io/coded_stream.h>
-#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
-#include <google/protobuf/util/time_util.h>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
@@ -18,9 +17,9 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "services/common/pagination.h"
+#include "services/common/periods.h"
 #include "services/common/validation.h"
 #include "services/enforcement/aggregation.h"
-#include "services/enforcement/periods.h"
 #include "services/enforcement/sdmx_csv.h"
 
 namespace palermo::enforcement {
@@ -126,9 +125,9 @@ std::string EnforcementDomain::NameOf(const v1::Observation& o) {
   const auto date = [](bool has, const common::v1::PartialDate& d) {
     return has ? FormatDate(d) : std::string("open");
   };
-  std::string id = absl::StrCat(o.indicator(), "_",
-                                date(o.period().has_start(), o.period().start()),
-                                "_", date(o.period().has_end(), o.period().end()));
+  std::string id = absl::StrCat(
+      o.indicator(), "_", date(o.period().has_start(), o.period().start()), "_",
+      date(o.period().has_end(), o.period().end()));
   if (o.sex() != v1::SEX_UNSPECIFIED) {
     absl::StrAppend(&id, "_", v1::Sex_Name(o.sex()));
   }
@@ -171,9 +170,10 @@ void EnforcementDomain::Validate(const v1::Observation& o,
   if (!codes.ok()) {
     v.Add(path("indicator"), std::string(codes.status().message()));
   } else if (!codes->count(o.indicator())) {
-    v.Add(path("indicator"),
-          absl::StrCat("\"", o.indicator(),
-                       "\" is not in the indicator code list (ListIndicators)"));
+    v.Add(
+        path("indicator"),
+        absl::StrCat("\"", o.indicator(),
+                     "\" is not in the indicator code list (ListIndicators)"));
   }
   if (!o.period().has_end()) {
     v.Add(path("period.end"), "required: the last day, month or year covered");
@@ -208,7 +208,8 @@ absl::StatusOr<v1::ListIndicatorsResponse> EnforcementDomain::ListIndicators(
   FieldViolations violations;
   absl::StatusOr<int> page_size = EffectivePageSize(request.page_size());
   violations.AddAll(page_size.status(), "page_size");
-  absl::StatusOr<std::string> after = DecodePageToken(request.page_token(), "indicators");
+  absl::StatusOr<std::string> after =
+      DecodePageToken(request.page_token(), "indicators");
   violations.AddAll(after.status(), "page_token");
   if (!violations.empty()) return violations.ToStatus();
   absl::StatusOr<std::vector<v1::Indicator>> all = store_.ListIndicators();
@@ -234,9 +235,9 @@ absl::StatusOr<v1::Indicator> EnforcementDomain::CreateIndicator(
   bool code_ok = !code.empty() && code.size() <= 64 &&
                  absl::ascii_isupper(static_cast<unsigned char>(code[0]));
   for (char c : code) {
-    code_ok = code_ok && (absl::ascii_isupper(static_cast<unsigned char>(c)) ||
-                          absl::ascii_isdigit(static_cast<unsigned char>(c)) ||
-                          c == '_');
+    code_ok = code_ok &&
+              (absl::ascii_isupper(static_cast<unsigned char>(c)) ||
+               absl::ascii_isdigit(static_cast<unsigned char>(c)) || c == '_');
   }
   if (!code_ok) {
     violations.Add("indicator.code",
@@ -251,7 +252,8 @@ absl::StatusOr<v1::Indicator> EnforcementDomain::CreateIndicator(
   indicator.set_name(absl::StrCat("indicators/", code));
   absl::Status created = store_.CreateIndicator(indicator);
   if (created.code() == absl::StatusCode::kAlreadyExists) {
-    return AlreadyExistsError("palermo.enforcement.v1.Indicator", indicator.name());
+    return AlreadyExistsError("palermo.enforcement.v1.Indicator",
+                              indicator.name());
   }
   if (!created.ok()) return created;
   std::lock_guard<std::mutex> lock(indicators_mu_);
@@ -287,10 +289,12 @@ absl::StatusOr<v1::Observation> EnforcementDomain::Get(
     const v1::GetObservationRequest& request) {
   const std::string& name = request.name();
   const size_t at = name.find(kObservations);
-  if (at == std::string::npos || at + sizeof(kObservations) - 1 == name.size()) {
+  if (at == std::string::npos ||
+      at + sizeof(kObservations) - 1 == name.size()) {
     return InvalidField("name", "must be {entity}/observations/{id}");
   }
-  if (absl::Status s = CheckEntity(name.substr(0, at), "name"); !s.ok()) return s;
+  if (absl::Status s = CheckEntity(name.substr(0, at), "name"); !s.ok())
+    return s;
   ObservationQuery query;
   query.name = name;
   query.as_of = AsOf(request);
@@ -546,7 +550,8 @@ EnforcementDomain::ListRevisions(
     if (response.revisions_size() == *page_size) {
       response.set_next_page_token(EncodePageToken(
           request.name(),
-          absl::StrCat(response.revisions(*page_size - 1).observation().revision_id())));
+          absl::StrCat(
+              response.revisions(*page_size - 1).observation().revision_id())));
       break;
     }
     *response.add_revisions() = std::move(r);
@@ -579,7 +584,8 @@ absl::StatusOr<v1::Series> EnforcementDomain::GetSeries(
                    [](const v1::Observation& a, const v1::Observation& b) {
                      const DayRange ra = RangeOf(a.period());
                      const DayRange rb = RangeOf(b.period());
-                     return std::tie(ra.first, ra.last) < std::tie(rb.first, rb.last);
+                     return std::tie(ra.first, ra.last) <
+                            std::tie(rb.first, rb.last);
                    });
   for (auto& o : matching) *series.add_observations() = std::move(o);
   return series;
@@ -598,11 +604,21 @@ absl::StatusOr<v1::AggregateResponse> EnforcementDomain::Aggregate(
   int mask = 0;
   for (int i = 0; i < request.group_by_size(); ++i) {
     switch (request.group_by(i)) {
-      case v1::DIMENSION_ENTITY: by_entity = true; break;
-      case v1::DIMENSION_SEX: mask |= 1; break;
-      case v1::DIMENSION_AGE_GROUP: mask |= 2; break;
-      case v1::DIMENSION_EXPLOITATION_FORM: mask |= 4; break;
-      case v1::DIMENSION_CITIZENSHIP: mask |= 8; break;
+      case v1::DIMENSION_ENTITY:
+        by_entity = true;
+        break;
+      case v1::DIMENSION_SEX:
+        mask |= 1;
+        break;
+      case v1::DIMENSION_AGE_GROUP:
+        mask |= 2;
+        break;
+      case v1::DIMENSION_EXPLOITATION_FORM:
+        mask |= 4;
+        break;
+      case v1::DIMENSION_CITIZENSHIP:
+        mask |= 8;
+        break;
       default:
         violations.Add(absl::StrCat("group_by[", i, "]"), "not a dimension");
     }
@@ -622,7 +638,8 @@ absl::StatusOr<v1::AggregateResponse> EnforcementDomain::Aggregate(
                                      request.entities().end());
 
   // Series: one entity and one breakdown. Figures never cross series.
-  std::map<std::pair<std::string, std::string>, std::vector<const v1::Observation*>>
+  std::map<std::pair<std::string, std::string>,
+           std::vector<const v1::Observation*>>
       series;
   for (const v1::Observation& o : *found) {
     if (!wanted.empty() && !wanted.count(o.entity())) continue;
@@ -633,9 +650,9 @@ absl::StatusOr<v1::AggregateResponse> EnforcementDomain::Aggregate(
   for (const auto& [key, members] : series) {
     std::vector<Figure> figures;
     for (const v1::Observation* o : members) {
-      figures.push_back({RangeOf(o->period()),
-                         o->has_value() ? std::optional<int64_t>(o->value())
-                                        : std::nullopt});
+      figures.push_back(
+          {RangeOf(o->period()),
+           o->has_value() ? std::optional<int64_t>(o->value()) : std::nullopt});
     }
     const Selection selection = SelectFigures(figures, window);
     const std::string cell_entity = by_entity ? key.first : "";
@@ -651,7 +668,8 @@ absl::StatusOr<v1::AggregateResponse> EnforcementDomain::Aggregate(
         for (size_t i = 0; i < members.size(); ++i) {
           if (!selection.used[i]) continue;
           const DayRange mr = RangeOf(members[i]->period());
-          if (mr.first == r.first) *p->mutable_start() = members[i]->period().start();
+          if (mr.first == r.first)
+            *p->mutable_start() = members[i]->period().start();
           if (mr.last == r.last) *p->mutable_end() = members[i]->period().end();
         }
       }
@@ -667,22 +685,22 @@ absl::StatusOr<v1::AggregateResponse> EnforcementDomain::Aggregate(
       const int conflict = selection.conflicts_with[i];
       switch (selection.reason[i]) {
         case v1::EXCLUSION_REASON_NESTED:
-          use->set_explanation(absl::StrCat(
-              "its period lies inside that of ", members[conflict]->name(),
-              ", which is counted"));
+          use->set_explanation(absl::StrCat("its period lies inside that of ",
+                                            members[conflict]->name(),
+                                            ", which is counted"));
           break;
         case v1::EXCLUSION_REASON_OVERLAPS:
-          use->set_explanation(absl::StrCat(
-              "its period overlaps that of ", members[conflict]->name(),
-              ", which is counted"));
+          use->set_explanation(absl::StrCat("its period overlaps that of ",
+                                            members[conflict]->name(),
+                                            ", which is counted"));
           break;
         case v1::EXCLUSION_REASON_OUTSIDE_WINDOW:
           use->set_explanation(
               "its period extends outside the window and cannot be split");
           break;
         case v1::EXCLUSION_REASON_NO_VALUE:
-          use->set_explanation(absl::StrCat("no value (status ",
-                                            StatusName(o.status()), ")"));
+          use->set_explanation(
+              absl::StrCat("no value (status ", StatusName(o.status()), ")"));
           break;
         default:
           break;
@@ -690,7 +708,8 @@ absl::StatusOr<v1::AggregateResponse> EnforcementDomain::Aggregate(
       if (selection.used[i] &&
           (o.status() != v1::OBSERVATION_STATUS_NORMAL || !o.notes().empty())) {
         cell.add_caveats(absl::StrCat(o.name(), ": ", StatusName(o.status()),
-                                      o.notes().empty() ? "" : "; ", o.notes()));
+                                      o.notes().empty() ? "" : "; ",
+                                      o.notes()));
       }
     }
   }
@@ -722,7 +741,8 @@ absl::StatusOr<std::optional<v1::Observation>> FindExact(
 // Why a figure cannot take part in a comparison, or "".
 std::string Unusable(const v1::Observation& o) {
   if (!o.has_value()) {
-    return absl::StrCat(o.name(), " has no value (", StatusName(o.status()), ")");
+    return absl::StrCat(o.name(), " has no value (", StatusName(o.status()),
+                        ")");
   }
   if (o.status() == v1::OBSERVATION_STATUS_DEFINITION_DIFFERS ||
       o.status() == v1::OBSERVATION_STATUS_BREAK) {
@@ -754,16 +774,19 @@ absl::StatusOr<v1::ComputeChangeResponse> EnforcementDomain::ComputeChange(
   if (to->has_value()) *response.mutable_to_observation() = **to;
   std::string reason;
   if (!from->has_value()) {
-    reason = absl::StrCat("no figure for ", FormatTimePeriod(request.from_period()));
+    reason =
+        absl::StrCat("no figure for ", FormatTimePeriod(request.from_period()));
   } else if (!to->has_value()) {
-    reason = absl::StrCat("no figure for ", FormatTimePeriod(request.to_period()));
+    reason =
+        absl::StrCat("no figure for ", FormatTimePeriod(request.to_period()));
   } else if (!(reason = Unusable(**from)).empty() ||
              !(reason = Unusable(**to)).empty()) {
   } else if (!SameShape(request.from_period(), request.to_period())) {
     reason = absl::StrCat("periods ", FormatTimePeriod(request.from_period()),
                           " and ", FormatTimePeriod(request.to_period()),
                           " differ in length or precision");
-  } else if (RangeOf(request.from_period()).Overlaps(RangeOf(request.to_period()))) {
+  } else if (RangeOf(request.from_period())
+                 .Overlaps(RangeOf(request.to_period()))) {
     reason = "the periods overlap";
   }
   if (!reason.empty()) {
@@ -799,9 +822,11 @@ absl::StatusOr<v1::ComputeRatioResponse> EnforcementDomain::ComputeRatio(
   std::string reason;
   const std::string period = FormatTimePeriod(request.period());
   if (!num->has_value()) {
-    reason = absl::StrCat("no ", request.numerator(), " figure for exactly ", period);
+    reason = absl::StrCat("no ", request.numerator(), " figure for exactly ",
+                          period);
   } else if (!den->has_value()) {
-    reason = absl::StrCat("no ", request.denominator(), " figure for exactly ", period);
+    reason = absl::StrCat("no ", request.denominator(), " figure for exactly ",
+                          period);
   } else if (!(reason = Unusable(**num)).empty() ||
              !(reason = Unusable(**den)).empty()) {
   } else if ((*den)->value() == 0) {
@@ -836,7 +861,8 @@ absl::StatusOr<v1::GetCoverageResponse> EnforcementDomain::GetCoverage(
   query.as_of = AsOfTimestamp(request.has_as_of(), request.as_of());
   if (entities.size() == 1) query.entity = *entities.begin();
   if (indicators.size() == 1) query.indicator = *indicators.begin();
-  absl::StatusOr<std::vector<v1::Observation>> found = Scan(query, nullptr, 0, nullptr);
+  absl::StatusOr<std::vector<v1::Observation>> found =
+      Scan(query, nullptr, 0, nullptr);
   if (!found.ok()) return found.status();
   struct Entry {
     std::map<std::pair<int64_t, int64_t>, common::v1::ReportingPeriod> periods;

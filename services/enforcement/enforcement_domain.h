@@ -83,8 +83,7 @@ class EnforcementDomain {
       std::vector<v1::Observation> rows,
       const std::function<std::string(size_t)>& row_path,
       const std::string& request_id, const std::string& fingerprint,
-      std::string* replayed_response,
-      v1::ImportObservationsResponse* response);
+      std::string* replayed_response, v1::ImportObservationsResponse* response);
 
   // Versions matching `query`, then `filter`, at most `limit` (0: all).
   absl::StatusOr<std::vector<v1::Observation>> Scan(ObservationQuery query,

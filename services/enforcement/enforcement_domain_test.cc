@@ -3,23 +3,22 @@
 #include "services/enforcement/enforcement_domain.h"
 
 #include <gmock/gmock.h>
+#include <google/protobuf/util/time_util.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
 
-#include <google/protobuf/util/time_util.h>
-
 #include "absl/strings/str_cat.h"
-#include "services/enforcement/periods.h"
+#include "services/common/periods.h"
 #include "services/enforcement/sqlite_enforcement_store.h"
 
 namespace palermo::enforcement {
 namespace {
 
+using google::protobuf::util::TimeUtil;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::UnorderedElementsAre;
-using google::protobuf::util::TimeUtil;
 
 std::vector<std::string> ViolatedFields(const absl::Status& status) {
   std::vector<std::string> out;
@@ -52,8 +51,9 @@ class EnforcementDomainTest : public ::testing::Test {
 
   void SetUp() override {
     dir_ = std::filesystem::path(::testing::TempDir()) /
-           absl::StrCat("enforcement_domain_test_", getpid(), "_",
-                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+           absl::StrCat(
+               "enforcement_domain_test_", getpid(), "_",
+               ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
     auto store = SqliteEnforcementStore::Open((dir_ / "e.db").string());
@@ -108,37 +108,43 @@ TEST_F(EnforcementDomainTest, ImportReportsEveryBadRowAndWritesNothing) {
     rows.push_back(Figure("countries/SLV", "CASES_INVESTIGATED",
                           absl::StrCat(1990 + i % 20).c_str(), i));
     rows.back().set_citizenship(i < 20 ? "" : "UKR");
-    if (i >= 20) rows.back().set_notes(absl::StrCat("row ", i));  // distinct keys
+    if (i >= 20)
+      rows.back().set_notes(absl::StrCat("row ", i));  // distinct keys
     rows.back().set_sex(static_cast<v1::Sex>(1 + i % 4));
     rows.back().set_age_group(static_cast<v1::AgeGroup>(1 + (i / 4) % 3));
   }
   rows[17].set_indicator("CASES_GUESSED");
   rows[4242].clear_value();
   rows[9999].mutable_period()->mutable_end()->set_month(13);
-  rows[9999].mutable_period()->mutable_end()->set_precision(common::v1::DATE_PRECISION_MONTH);
+  rows[9999].mutable_period()->mutable_end()->set_precision(
+      common::v1::DATE_PRECISION_MONTH);
   rows[5000].set_entity("countries/XXX");
   auto result = Load(std::move(rows));
   ASSERT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(ViolatedFields(result.status()),
-              ElementsAre("observations[17].indicator", "observations[4242].value",
-                          "observations[5000].entity",
-                          "observations[9999].period.end.month"));
+  EXPECT_THAT(
+      ViolatedFields(result.status()),
+      ElementsAre("observations[17].indicator", "observations[4242].value",
+                  "observations[5000].entity",
+                  "observations[9999].period.end.month"));
   EXPECT_THAT(result.status().message(), HasSubstr("4 invalid row(s)"));
   EXPECT_EQ(Count(), 0);
 }
 
 TEST_F(EnforcementDomainTest, MissingIsNotZero) {
-  v1::Observation missing = Figure("countries/GRC", "PERSONS_CONVICTED", "2006", std::nullopt);
+  v1::Observation missing =
+      Figure("countries/GRC", "PERSONS_CONVICTED", "2006", std::nullopt);
   auto r = Load({missing});
   EXPECT_THAT(ViolatedFields(r.status()), ElementsAre("observations[0].value"));
   missing.set_status(v1::OBSERVATION_STATUS_MISSING);
   ASSERT_TRUE(Load({missing}).ok());
-  v1::Observation contradictory = Figure("countries/GRC", "PERSONS_CONVICTED", "2005", 3);
+  v1::Observation contradictory =
+      Figure("countries/GRC", "PERSONS_CONVICTED", "2005", 3);
   contradictory.set_status(v1::OBSERVATION_STATUS_SUPPRESSED);
   EXPECT_THAT(ViolatedFields(Load({contradictory}).status()),
               ElementsAre("observations[0].status"));
   // A reported zero is a value (Liechtenstein: no known case).
-  ASSERT_TRUE(Load({Figure("countries/LIE", "CASES_DETECTED", "2007", 0, 20)}).ok());
+  ASSERT_TRUE(
+      Load({Figure("countries/LIE", "CASES_DETECTED", "2007", 0, 20)}).ok());
   v1::GetSeriesRequest series;
   series.set_entity("countries/LIE");
   series.set_indicator("CASES_DETECTED");
@@ -151,16 +157,19 @@ TEST_F(EnforcementDomainTest, MissingIsNotZero) {
 TEST_F(EnforcementDomainTest, RevisionsKeepHistoryAndAsOfReadsThePast) {
   auto first = domain_->Upsert([] {
     v1::UpsertObservationRequest r;
-    *r.mutable_observation() = Figure("countries/SLV", "CASES_INVESTIGATED", "2007", 39);
+    *r.mutable_observation() =
+        Figure("countries/SLV", "CASES_INVESTIGATED", "2007", 39);
     return r;
   }());
   ASSERT_TRUE(first.ok()) << first.status();
   EXPECT_EQ(first->revision_id(), 1);
-  EXPECT_EQ(first->name(), "countries/SLV/observations/CASES_INVESTIGATED_2007_2007");
+  EXPECT_EQ(first->name(),
+            "countries/SLV/observations/CASES_INVESTIGATED_2007_2007");
   const absl::Time published = now_;
   now_ += absl::Hours(24);
   v1::UpsertObservationRequest revise;
-  *revise.mutable_observation() = Figure("countries/SLV", "CASES_INVESTIGATED", "2007", 41);
+  *revise.mutable_observation() =
+      Figure("countries/SLV", "CASES_INVESTIGATED", "2007", 41);
   revise.mutable_observation()->set_status(v1::OBSERVATION_STATUS_PROVISIONAL);
   auto second = domain_->Upsert(revise);
   ASSERT_TRUE(second.ok());
@@ -201,7 +210,8 @@ TEST_F(EnforcementDomainTest, ImportIsIdempotentWithRequestId) {
   EXPECT_EQ(replay->created(), 1);
   EXPECT_EQ(replay->commit_time().seconds(), first->commit_time().seconds());
   rows[0].set_value(351);
-  EXPECT_THAT(ViolatedFields(Load(rows, "ukr-2007").status()), ElementsAre("request_id"));
+  EXPECT_THAT(ViolatedFields(Load(rows, "ukr-2007").status()),
+              ElementsAre("request_id"));
 }
 
 TEST_F(EnforcementDomainTest, CroatiaAggregateDoesNotDoubleCount) {
@@ -221,7 +231,9 @@ TEST_F(EnforcementDomainTest, CroatiaAggregateDoesNotDoubleCount) {
   std::map<std::string, v1::ExclusionReason> reasons;
   for (const auto& use : result->observations()) {
     reasons[FormatTimePeriod(use.period())] = use.reason();
-    if (!use.used()) EXPECT_THAT(use.explanation(), HasSubstr("VICTIMS_IDENTIFIED_2002_2007-01"));
+    if (!use.used())
+      EXPECT_THAT(use.explanation(),
+                  HasSubstr("VICTIMS_IDENTIFIED_2002_2007-01"));
   }
   EXPECT_EQ(reasons["2002/2007-01"], v1::EXCLUSION_REASON_UNSPECIFIED);
   EXPECT_EQ(reasons["2005"], v1::EXCLUSION_REASON_NESTED);
@@ -231,9 +243,11 @@ TEST_F(EnforcementDomainTest, CroatiaAggregateDoesNotDoubleCount) {
 
 TEST_F(EnforcementDomainTest, AggregatesAcrossEntitiesAndBreakdowns) {
   LoadElSalvadorAndCroatia();
-  v1::Observation women = Figure("countries/SLV", "CASES_INVESTIGATED", "2005", 20);
+  v1::Observation women =
+      Figure("countries/SLV", "CASES_INVESTIGATED", "2005", 20);
   women.set_sex(v1::SEX_FEMALE);
-  v1::Observation men = Figure("countries/SLV", "CASES_INVESTIGATED", "2005", 12);
+  v1::Observation men =
+      Figure("countries/SLV", "CASES_INVESTIGATED", "2005", 12);
   men.set_sex(v1::SEX_MALE);
   ASSERT_TRUE(Load({women, men}).ok());
   v1::AggregateRequest request;
@@ -253,7 +267,9 @@ TEST_F(EnforcementDomainTest, AggregatesAcrossEntitiesAndBreakdowns) {
 
 TEST_F(EnforcementDomainTest, ChangeAndRatioOnlyWhereComparable) {
   LoadElSalvadorAndCroatia();
-  ASSERT_TRUE(Load({Figure("countries/SLV", "CASES_INVESTIGATED", "2003/2004", 50)}).ok());
+  ASSERT_TRUE(
+      Load({Figure("countries/SLV", "CASES_INVESTIGATED", "2003/2004", 50)})
+          .ok());
   v1::ComputeChangeRequest change;
   change.set_entity("countries/SLV");
   change.set_indicator("CASES_INVESTIGATED");
@@ -283,10 +299,13 @@ TEST_F(EnforcementDomainTest, ChangeAndRatioOnlyWhereComparable) {
 }
 
 TEST_F(EnforcementDomainTest, MixedCategoriesAreNotCompared) {
-  v1::Observation cuba = Figure("countries/CUB", "PERSONS_PROSECUTED", "1999/2004-06", 112, 13);
+  v1::Observation cuba =
+      Figure("countries/CUB", "PERSONS_PROSECUTED", "1999/2004-06", 112, 13);
   cuba.set_status(v1::OBSERVATION_STATUS_DEFINITION_DIFFERS);
   cuba.set_notes("Includes migrant smuggling");
-  ASSERT_TRUE(Load({cuba, Figure("countries/CUB", "CASES_INVESTIGATED", "1999/2004-06", 80, 13)}).ok());
+  ASSERT_TRUE(Load({cuba, Figure("countries/CUB", "CASES_INVESTIGATED",
+                                 "1999/2004-06", 80, 13)})
+                  .ok());
   v1::ComputeRatioRequest ratio;
   ratio.set_entity("countries/CUB");
   ratio.set_numerator("PERSONS_PROSECUTED");
@@ -315,7 +334,8 @@ TEST_F(EnforcementDomainTest, ListFiltersByOverlapAndPages) {
   do {
     auto page = domain_->List(request);
     ASSERT_TRUE(page.ok()) << page.status();
-    for (const auto& o : page->observations()) periods.push_back(FormatTimePeriod(o.period()));
+    for (const auto& o : page->observations())
+      periods.push_back(FormatTimePeriod(o.period()));
     request.set_page_token(page->next_page_token());
   } while (!request.page_token().empty());
   EXPECT_THAT(periods, ElementsAre("2005", "2006", "2007"));
@@ -330,7 +350,8 @@ TEST_F(EnforcementDomainTest, CoverageSaysWhoReportedWhat) {
   std::vector<std::string> rows;
   for (const auto& e : coverage->entries()) {
     std::string periods;
-    for (const auto& p : e.periods()) absl::StrAppend(&periods, " ", FormatTimePeriod(p));
+    for (const auto& p : e.periods())
+      absl::StrAppend(&periods, " ", FormatTimePeriod(p));
     rows.push_back(absl::StrCat(e.indicator(), ":", periods));
   }
   EXPECT_THAT(rows, ElementsAre("CASES_INVESTIGATED: 2005 2006 2007",
@@ -341,10 +362,13 @@ TEST_F(EnforcementDomainTest, CoverageSaysWhoReportedWhat) {
 TEST_F(EnforcementDomainTest, SdmxCsvExportThenImportIsLossless) {
   LoadElSalvadorAndCroatia();
   std::string csv;
-  ASSERT_TRUE(domain_->ExportSdmxCsv({}, [&csv](std::string chunk) {
-    csv += chunk;
-    return true;
-  }).ok());
+  ASSERT_TRUE(domain_
+                  ->ExportSdmxCsv({},
+                                  [&csv](std::string chunk) {
+                                    csv += chunk;
+                                    return true;
+                                  })
+                  .ok());
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 11);
 
   // Into a second, empty installation.
@@ -357,15 +381,19 @@ TEST_F(EnforcementDomainTest, SdmxCsvExportThenImportIsLossless) {
   ASSERT_TRUE(imported.ok()) << imported.status();
   EXPECT_EQ(imported->created(), 10);
   std::string again;
-  ASSERT_TRUE(other.ExportSdmxCsv({}, [&again](std::string chunk) {
-    again += chunk;
-    return true;
-  }).ok());
+  ASSERT_TRUE(other
+                  .ExportSdmxCsv({},
+                                 [&again](std::string chunk) {
+                                   again += chunk;
+                                   return true;
+                                 })
+                  .ok());
   EXPECT_EQ(again, csv);
 }
 
 TEST_F(EnforcementDomainTest, CreatedIndicatorsJoinTheCodeList) {
-  v1::Observation convictions = Figure("countries/SLV", "VICTIMS_COMPENSATED", "2006", 3);
+  v1::Observation convictions =
+      Figure("countries/SLV", "VICTIMS_COMPENSATED", "2006", 3);
   EXPECT_THAT(ViolatedFields(Load({convictions}).status()),
               ElementsAre("observations[0].indicator"));
   v1::CreateIndicatorRequest create;

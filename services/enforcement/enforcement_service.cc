@@ -13,7 +13,7 @@ grpc::Status Respond(absl::StatusOr<Response> result, Response* response) {
 
 }  // namespace
 
-#define PALERMO_UNARY(Method, Request, Response, Call)                      \
+#define PALERMO_UNARY(Method, Request, Response, Call)                    \
   grpc::Status EnforcementServiceImpl::Method(                            \
       grpc::ServerContext*, const Request* request, Response* response) { \
     return Respond(domain_.Call(*request), response);                     \
@@ -26,8 +26,8 @@ PALERMO_UNARY(CreateIndicator, v1::CreateIndicatorRequest, v1::Indicator,
 PALERMO_UNARY(GetObservation, v1::GetObservationRequest, v1::Observation, Get)
 PALERMO_UNARY(ListObservations, v1::ListObservationsRequest,
               v1::ListObservationsResponse, List)
-PALERMO_UNARY(UpsertObservation, v1::UpsertObservationRequest,
-              v1::Observation, Upsert)
+PALERMO_UNARY(UpsertObservation, v1::UpsertObservationRequest, v1::Observation,
+              Upsert)
 PALERMO_UNARY(ListObservationRevisions, v1::ListObservationRevisionsRequest,
               v1::ListObservationRevisionsResponse, ListRevisions)
 PALERMO_UNARY(GetSeries, v1::GetSeriesRequest, v1::Series, GetSeries)
@@ -44,7 +44,8 @@ PALERMO_UNARY(ImportSdmxCsv, v1::ImportSdmxCsvRequest,
 #undef PALERMO_UNARY
 
 grpc::Status EnforcementServiceImpl::ImportObservations(
-    grpc::ServerContext*, grpc::ServerReader<v1::ImportObservationsRequest>* reader,
+    grpc::ServerContext*,
+    grpc::ServerReader<v1::ImportObservationsRequest>* reader,
     v1::ImportObservationsResponse* response) {
   std::vector<v1::Observation> rows;
   std::string request_id;
@@ -53,7 +54,8 @@ grpc::Status EnforcementServiceImpl::ImportObservations(
   while (reader->Read(&message)) {
     if (first) request_id = message.request_id();
     first = false;
-    for (auto& o : *message.mutable_observations()) rows.push_back(std::move(o));
+    for (auto& o : *message.mutable_observations())
+      rows.push_back(std::move(o));
   }
   return Respond(domain_.Import(request_id, std::move(rows)), response);
 }
@@ -61,11 +63,12 @@ grpc::Status EnforcementServiceImpl::ImportObservations(
 grpc::Status EnforcementServiceImpl::ExportSdmxCsv(
     grpc::ServerContext*, const v1::ExportSdmxCsvRequest* request,
     grpc::ServerWriter<v1::ExportSdmxCsvResponse>* writer) {
-  return ToGrpcStatus(domain_.ExportSdmxCsv(*request, [writer](std::string chunk) {
-    v1::ExportSdmxCsvResponse response;
-    response.set_chunk(std::move(chunk));
-    return writer->Write(response);
-  }));
+  return ToGrpcStatus(
+      domain_.ExportSdmxCsv(*request, [writer](std::string chunk) {
+        v1::ExportSdmxCsvResponse response;
+        response.set_chunk(std::move(chunk));
+        return writer->Write(response);
+      }));
 }
 
 }  // namespace palermo::enforcement

@@ -10,7 +10,8 @@ namespace palermo::enforcement {
 // Synchronous handlers: the work is blocking SQLite I/O.
 class EnforcementServiceImpl final : public v1::EnforcementService::Service {
  public:
-  explicit EnforcementServiceImpl(EnforcementDomain& domain) : domain_(domain) {}
+  explicit EnforcementServiceImpl(EnforcementDomain& domain)
+      : domain_(domain) {}
 
   grpc::Status ListIndicators(grpc::ServerContext*,
                               const v1::ListIndicatorsRequest* request,
@@ -21,9 +22,9 @@ class EnforcementServiceImpl final : public v1::EnforcementService::Service {
   grpc::Status GetObservation(grpc::ServerContext*,
                               const v1::GetObservationRequest* request,
                               v1::Observation* response) override;
-  grpc::Status ListObservations(grpc::ServerContext*,
-                                const v1::ListObservationsRequest* request,
-                                v1::ListObservationsResponse* response) override;
+  grpc::Status ListObservations(
+      grpc::ServerContext*, const v1::ListObservationsRequest* request,
+      v1::ListObservationsResponse* response) override;
   grpc::Status UpsertObservation(grpc::ServerContext*,
                                  const v1::UpsertObservationRequest* request,
                                  v1::Observation* response) override;
@@ -34,9 +35,11 @@ class EnforcementServiceImpl final : public v1::EnforcementService::Service {
   grpc::Status ListObservationRevisions(
       grpc::ServerContext*, const v1::ListObservationRevisionsRequest* request,
       v1::ListObservationRevisionsResponse* response) override;
-  grpc::Status GetSeries(grpc::ServerContext*, const v1::GetSeriesRequest* request,
+  grpc::Status GetSeries(grpc::ServerContext*,
+                         const v1::GetSeriesRequest* request,
                          v1::Series* response) override;
-  grpc::Status Aggregate(grpc::ServerContext*, const v1::AggregateRequest* request,
+  grpc::Status Aggregate(grpc::ServerContext*,
+                         const v1::AggregateRequest* request,
                          v1::AggregateResponse* response) override;
   grpc::Status ComputeChange(grpc::ServerContext*,
                              const v1::ComputeChangeRequest* request,

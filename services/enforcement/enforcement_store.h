@@ -14,7 +14,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "palermo/enforcement/v1/enforcement.pb.h"
-#include "services/enforcement/periods.h"
+#include "services/common/periods.h"
 
 namespace palermo::enforcement {
 
@@ -46,7 +46,9 @@ struct StoredRequest {
 inline int DimensionsMask(const v1::Observation& o) {
   return (o.sex() != v1::SEX_UNSPECIFIED ? 1 : 0) |
          (o.age_group() != v1::AGE_GROUP_UNSPECIFIED ? 2 : 0) |
-         (o.exploitation_form() != common::v1::EXPLOITATION_FORM_UNSPECIFIED ? 4 : 0) |
+         (o.exploitation_form() != common::v1::EXPLOITATION_FORM_UNSPECIFIED
+              ? 4
+              : 0) |
          (!o.citizenship().empty() ? 8 : 0);
 }
 

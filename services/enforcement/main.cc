@@ -2,7 +2,6 @@
 // periods, breakdowns, status and source. Serves
 // palermo.enforcement.v1.EnforcementService.
 
-
 #include <spdlog/spdlog.h>
 
 #include <filesystem>

@@ -1,7 +1,6 @@
 #include "services/enforcement/sdmx_csv.h"
 
 #include <csv.h>
-
 #include <google/protobuf/util/json_util.h>
 
 #include <map>
@@ -11,16 +10,17 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
-#include "services/enforcement/periods.h"
+#include "services/common/periods.h"
 
 namespace palermo::enforcement {
 namespace {
 
 const std::vector<std::string>& Columns() {
   static const auto* columns = new std::vector<std::string>{
-      "STRUCTURE", "STRUCTURE_ID", "ACTION",  "REF_AREA",   "INDICATOR",
-      "SEX",       "AGE",          "EXPLOITATION_FORM",     "CITIZENSHIP",
-      "TIME_PERIOD", "OBS_VALUE",  "OBS_STATUS", "COMMENT", "SOURCE"};
+      "STRUCTURE",   "STRUCTURE_ID", "ACTION",    "REF_AREA",
+      "INDICATOR",   "SEX",          "AGE",       "EXPLOITATION_FORM",
+      "CITIZENSHIP", "TIME_PERIOD",  "OBS_VALUE", "OBS_STATUS",
+      "COMMENT",     "SOURCE"};
   return *columns;
 }
 
@@ -40,21 +40,21 @@ struct Codes {
 };
 
 const Codes<v1::Sex>& SexCodes() {
-  static const auto* codes = new Codes<v1::Sex>{
-      {v1::SEX_UNSPECIFIED, kTotal},
-      {v1::SEX_MALE, "M"},
-      {v1::SEX_FEMALE, "F"},
-      {v1::SEX_TRANSGENDER_OR_NON_CONFORMING, "_O"},
-      {v1::SEX_UNKNOWN, "_U"}};
+  static const auto* codes =
+      new Codes<v1::Sex>{{v1::SEX_UNSPECIFIED, kTotal},
+                         {v1::SEX_MALE, "M"},
+                         {v1::SEX_FEMALE, "F"},
+                         {v1::SEX_TRANSGENDER_OR_NON_CONFORMING, "_O"},
+                         {v1::SEX_UNKNOWN, "_U"}};
   return *codes;
 }
 
 const Codes<v1::AgeGroup>& AgeCodes() {
-  static const auto* codes = new Codes<v1::AgeGroup>{
-      {v1::AGE_GROUP_UNSPECIFIED, kTotal},
-      {v1::AGE_GROUP_ADULT, "Y_GE18"},
-      {v1::AGE_GROUP_CHILD, "Y_LT18"},
-      {v1::AGE_GROUP_UNKNOWN, "_U"}};
+  static const auto* codes =
+      new Codes<v1::AgeGroup>{{v1::AGE_GROUP_UNSPECIFIED, kTotal},
+                              {v1::AGE_GROUP_ADULT, "Y_GE18"},
+                              {v1::AGE_GROUP_CHILD, "Y_LT18"},
+                              {v1::AGE_GROUP_UNKNOWN, "_U"}};
   return *codes;
 }
 
@@ -91,7 +91,8 @@ void AppendField(std::string& line, absl::string_view field) {
     return;
   }
   std::string quoted(field.size() * 2 + 2, '\0');
-  quoted.resize(csv_write(quoted.data(), quoted.size(), field.data(), field.size()));
+  quoted.resize(
+      csv_write(quoted.data(), quoted.size(), field.data(), field.size()));
   line += quoted;
 }
 
@@ -136,7 +137,8 @@ std::string SdmxCsvLine(const v1::Observation& o) {
   if (o.exploitation_form() == common::v1::EXPLOITATION_FORM_UNSPECIFIED) {
     AppendField(line, kTotal);
   } else {
-    absl::string_view form = common::v1::ExploitationForm_Name(o.exploitation_form());
+    absl::string_view form =
+        common::v1::ExploitationForm_Name(o.exploitation_form());
     absl::ConsumePrefix(&form, kFormPrefix);
     AppendField(line, form);
   }
@@ -144,7 +146,8 @@ std::string SdmxCsvLine(const v1::Observation& o) {
   AppendField(line, FormatTimePeriod(o.period()));
   AppendField(line, o.has_value() ? absl::StrCat(o.value()) : "");
   auto status = StatusCodes().to_code.find(o.status());
-  AppendField(line, status == StatusCodes().to_code.end() ? "" : status->second);
+  AppendField(line,
+              status == StatusCodes().to_code.end() ? "" : status->second);
   AppendField(line, o.notes());
   std::string sources;
   if (!o.sources().empty()) {
@@ -186,8 +189,8 @@ std::vector<CsvRow> ParseSdmxCsv(
       violations.Add(absl::StrCat(at, ".", column), std::move(why));
     };
     if (row.size() != Columns().size()) {
-      bad("*", absl::StrCat("has ", row.size(), " fields, not ",
-                            Columns().size()));
+      bad("*",
+          absl::StrCat("has ", row.size(), " fields, not ", Columns().size()));
       continue;
     }
     const size_t before = violations.bad_request().field_violations_size();
@@ -201,15 +204,18 @@ std::vector<CsvRow> ParseSdmxCsv(
     v1::Observation o;
     o.set_entity(entity_of_area(row[3]));
     o.set_indicator(row[4]);
-    if (auto it = SexCodes().from_code.find(row[5]); it != SexCodes().from_code.end()) {
+    if (auto it = SexCodes().from_code.find(row[5]);
+        it != SexCodes().from_code.end()) {
       o.set_sex(it->second);
     } else {
       bad("SEX", absl::StrCat("\"", row[5], "\" is not _T, M, F, _O or _U"));
     }
-    if (auto it = AgeCodes().from_code.find(row[6]); it != AgeCodes().from_code.end()) {
+    if (auto it = AgeCodes().from_code.find(row[6]);
+        it != AgeCodes().from_code.end()) {
       o.set_age_group(it->second);
     } else {
-      bad("AGE", absl::StrCat("\"", row[6], "\" is not _T, Y_GE18, Y_LT18 or _U"));
+      bad("AGE",
+          absl::StrCat("\"", row[6], "\" is not _T, Y_GE18, Y_LT18 or _U"));
     }
     if (row[7] != kTotal) {
       common::v1::ExploitationForm form;
@@ -217,11 +223,13 @@ std::vector<CsvRow> ParseSdmxCsv(
                                              &form)) {
         o.set_exploitation_form(form);
       } else {
-        bad("EXPLOITATION_FORM", absl::StrCat("\"", row[7], "\" is not a form of exploitation"));
+        bad("EXPLOITATION_FORM",
+            absl::StrCat("\"", row[7], "\" is not a form of exploitation"));
       }
     }
     if (row[8] != kTotal) o.set_citizenship(row[8]);
-    absl::StatusOr<common::v1::ReportingPeriod> period = ParseTimePeriod(row[9]);
+    absl::StatusOr<common::v1::ReportingPeriod> period =
+        ParseTimePeriod(row[9]);
     if (period.ok()) {
       *o.mutable_period() = *period;
     } else {
@@ -240,19 +248,22 @@ std::vector<CsvRow> ParseSdmxCsv(
           it != StatusCodes().from_code.end()) {
         o.set_status(it->second);
       } else {
-        bad("OBS_STATUS", absl::StrCat("\"", row[11], "\" is not a CL_OBS_STATUS code"));
+        bad("OBS_STATUS",
+            absl::StrCat("\"", row[11], "\" is not a CL_OBS_STATUS code"));
       }
     }
     o.set_notes(row[12]);
     if (!row[13].empty()) {
       v1::Observation only_sources;
-      if (google::protobuf::util::JsonStringToMessage(row[13], &only_sources).ok()) {
+      if (google::protobuf::util::JsonStringToMessage(row[13], &only_sources)
+              .ok()) {
         *o.mutable_sources() = only_sources.sources();
       } else {
         bad("SOURCE", "not a JSON object {\"sources\": [...]}");
       }
     }
-    if (violations.bad_request().field_violations_size() == static_cast<int>(before)) {
+    if (violations.bad_request().field_violations_size() ==
+        static_cast<int>(before)) {
       out.push_back({static_cast<int>(r), std::move(o)});
     }
   }

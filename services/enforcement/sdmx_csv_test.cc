@@ -1,12 +1,11 @@
 #include "services/enforcement/sdmx_csv.h"
 
 #include <gmock/gmock.h>
+#include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
 
-#include <google/protobuf/util/message_differencer.h>
-
 #include "absl/strings/str_cat.h"
-#include "services/enforcement/periods.h"
+#include "services/common/periods.h"
 
 namespace palermo::enforcement {
 namespace {
@@ -24,7 +23,8 @@ v1::Observation Cuba() {
   *o.mutable_period() = *ParseTimePeriod("1999/2004-06");
   o.set_value(112);
   o.set_status(v1::OBSERVATION_STATUS_DEFINITION_DIFFERS);
-  o.set_notes("Includes migrant smuggling, \"transport\" of persons, from Cuba");
+  o.set_notes(
+      "Includes migrant smuggling, \"transport\" of persons, from Cuba");
   auto* s = o.add_sources();
   s->set_document_symbol("E/CN.15/2008/6");
   s->set_paragraph(13);
@@ -57,19 +57,23 @@ TEST(SdmxCsvTest, LineThenParseGivesTheSameObservation) {
   ASSERT_TRUE(violations.empty()) << violations.ToStatus();
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(rows[0].number, 1);
-  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(rows[0].observation, Cuba()))
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(
+      rows[0].observation, Cuba()))
       << rows[0].observation.DebugString();
-  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(rows[1].observation, missing))
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(
+      rows[1].observation, missing))
       << rows[1].observation.DebugString();
   EXPECT_NE(SdmxCsvLine(Cuba()).find(",D,"), std::string::npos);
-  EXPECT_NE(SdmxCsvLine(missing).find(",F,Y_LT18,FORCED_LABOUR,UKR,../2007-06,,Q,"),
-            std::string::npos);
+  EXPECT_NE(
+      SdmxCsvLine(missing).find(",F,Y_LT18,FORCED_LABOUR,UKR,../2007-06,,Q,"),
+      std::string::npos);
 }
 
 TEST(SdmxCsvTest, EveryBadCellIsReportedWithItsRowAndColumn) {
   std::string text = SdmxCsvHeader() + SdmxCsvLine(Cuba());
-  text += "dataflow,PALERMO:DF_TIP_ENFORCEMENT(1.0),I,SLV,CASES_INVESTIGATED,"
-          "X,_T,_T,_T,2005,thirty,Z,,\n";
+  text +=
+      "dataflow,PALERMO:DF_TIP_ENFORCEMENT(1.0),I,SLV,CASES_INVESTIGATED,"
+      "X,_T,_T,_T,2005,thirty,Z,,\n";
   text += "dataflow,OTHER,I,SLV,CASES_INVESTIGATED,_T,_T,_T,_T,20x5,32,A,,\n";
   FieldViolations violations;
   std::vector<CsvRow> rows = ParseSdmxCsv(text, Area, violations);

@@ -11,27 +11,46 @@ using google::protobuf::util::TimeUtil;
 
 // The indicators the report's figures need (issue: managed code list).
 constexpr const char* kSeedIndicators[][4] = {
-    {"CASES_INVESTIGATED", "Cases investigated", "Trafficking cases investigated", "cases"},
-    {"CASES_DETECTED", "Cases detected", "Trafficking cases detected or recorded", "cases"},
-    {"PERSONS_ARRESTED", "Persons arrested", "Persons arrested for trafficking", "persons"},
-    {"PERSONS_PROSECUTED", "Persons prosecuted", "Persons prosecuted for trafficking", "persons"},
-    {"PERSONS_CONVICTED", "Persons convicted", "Persons convicted of trafficking", "persons"},
-    {"OFFENDERS_IDENTIFIED", "Offenders identified", "Suspected offenders identified", "persons"},
-    {"VICTIMS_IDENTIFIED", "Victims identified", "Victims of trafficking identified", "persons"},
-    {"VICTIMS_RESCUED", "Victims rescued", "Victims of trafficking rescued", "persons"},
-    {"VICTIMS_ASSISTED", "Victims assisted", "Victims of trafficking assisted", "persons"},
-    {"OFFENCES_REGISTERED", "Offences registered", "Trafficking offences registered", "offences"},
-    {"CRIMINAL_PROCEEDINGS_OPENED", "Criminal proceedings opened", "Criminal proceedings opened for trafficking", "proceedings"},
-    {"ORGANIZED_GROUPS_DISMANTLED", "Organized criminal groups dismantled", "Organized criminal groups involved in trafficking dismantled", "groups"},
-    {"HOTLINE_CALLS", "Hotline calls received", "Calls received by a hotline", "calls"},
-    {"HOTLINE_CALLS_TRAFFICKING", "Trafficking-related hotline calls", "Hotline calls concerning suspected trafficking", "calls"},
-    {"CASES_REVEALED_BY_HOTLINE", "Cases revealed by hotline calls", "Trafficking cases revealed by investigations following hotline calls", "cases"},
-    {"SPECIALIZED_UNITS", "Specialized units", "Specialized law enforcement units against trafficking", "units"},
-    {"SPECIALIZED_UNIT_STAFF", "Staff of specialized units", "Staff of specialized law enforcement units", "persons"},
+    {"CASES_INVESTIGATED", "Cases investigated",
+     "Trafficking cases investigated", "cases"},
+    {"CASES_DETECTED", "Cases detected",
+     "Trafficking cases detected or recorded", "cases"},
+    {"PERSONS_ARRESTED", "Persons arrested", "Persons arrested for trafficking",
+     "persons"},
+    {"PERSONS_PROSECUTED", "Persons prosecuted",
+     "Persons prosecuted for trafficking", "persons"},
+    {"PERSONS_CONVICTED", "Persons convicted",
+     "Persons convicted of trafficking", "persons"},
+    {"OFFENDERS_IDENTIFIED", "Offenders identified",
+     "Suspected offenders identified", "persons"},
+    {"VICTIMS_IDENTIFIED", "Victims identified",
+     "Victims of trafficking identified", "persons"},
+    {"VICTIMS_RESCUED", "Victims rescued", "Victims of trafficking rescued",
+     "persons"},
+    {"VICTIMS_ASSISTED", "Victims assisted", "Victims of trafficking assisted",
+     "persons"},
+    {"OFFENCES_REGISTERED", "Offences registered",
+     "Trafficking offences registered", "offences"},
+    {"CRIMINAL_PROCEEDINGS_OPENED", "Criminal proceedings opened",
+     "Criminal proceedings opened for trafficking", "proceedings"},
+    {"ORGANIZED_GROUPS_DISMANTLED", "Organized criminal groups dismantled",
+     "Organized criminal groups involved in trafficking dismantled", "groups"},
+    {"HOTLINE_CALLS", "Hotline calls received", "Calls received by a hotline",
+     "calls"},
+    {"HOTLINE_CALLS_TRAFFICKING", "Trafficking-related hotline calls",
+     "Hotline calls concerning suspected trafficking", "calls"},
+    {"CASES_REVEALED_BY_HOTLINE", "Cases revealed by hotline calls",
+     "Trafficking cases revealed by investigations following hotline calls",
+     "cases"},
+    {"SPECIALIZED_UNITS", "Specialized units",
+     "Specialized law enforcement units against trafficking", "units"},
+    {"SPECIALIZED_UNIT_STAFF", "Staff of specialized units",
+     "Staff of specialized law enforcement units", "persons"},
 };
 
 std::vector<sqlite::Migration> Migrations() {
-  std::string seed = "INSERT INTO indicators(code, display_name, description, unit) VALUES ";
+  std::string seed =
+      "INSERT INTO indicators(code, display_name, description, unit) VALUES ";
   bool first = true;
   for (const auto& row : kSeedIndicators) {
     absl::StrAppend(&seed, first ? "" : ",", "('", row[0], "','", row[1], "','",
@@ -63,7 +82,8 @@ std::vector<sqlite::Migration> Migrations() {
        "CREATE UNIQUE INDEX observations_current ON observations(name)"
        "  WHERE valid_to_us IS NULL;"
        "CREATE INDEX observations_by_entity ON observations(entity, name);"
-       "CREATE INDEX observations_by_indicator ON observations(indicator, dims_mask, name);"
+       "CREATE INDEX observations_by_indicator ON observations(indicator, "
+       "dims_mask, name);"
        "CREATE TABLE requests ("
        "  request_id TEXT PRIMARY KEY,"
        "  fingerprint BLOB NOT NULL,"
@@ -102,7 +122,8 @@ absl::StatusOr<std::vector<v1::Indicator>>
 SqliteEnforcementStore::ListIndicators() {
   auto lock = db_->Lock();
   auto stmt = db_->Prepare(
-      "SELECT code, display_name, description, unit FROM indicators ORDER BY code");
+      "SELECT code, display_name, description, unit FROM indicators ORDER BY "
+      "code");
   if (!stmt.ok()) return stmt.status();
   std::vector<v1::Indicator> out;
   while (true) {
@@ -172,7 +193,8 @@ absl::StatusOr<std::vector<v1::Observation>> SqliteEnforcementStore::Query(
       return Corrupt(stmt->ColumnText(0));
     }
     o.set_revision_id(stmt->ColumnInt(1));
-    *o.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(stmt->ColumnInt(2));
+    *o.mutable_update_time() =
+        TimeUtil::MicrosecondsToTimestamp(stmt->ColumnInt(2));
   }
   return out;
 }
@@ -227,12 +249,14 @@ absl::StatusOr<BatchOutcome> SqliteEnforcementStore::WriteBatch(
     }
   }
   const int64_t now_us = absl::ToUnixMicros(commit_time);
-  const google::protobuf::Timestamp now = TimeUtil::MicrosecondsToTimestamp(now_us);
+  const google::protobuf::Timestamp now =
+      TimeUtil::MicrosecondsToTimestamp(now_us);
   auto current = db_->Prepare(
       "SELECT revision, record, valid_from_us FROM observations"
       " WHERE name = ? AND valid_to_us IS NULL");
   auto close = db_->Prepare(
-      "UPDATE observations SET valid_to_us = ? WHERE name = ? AND revision = ?");
+      "UPDATE observations SET valid_to_us = ? WHERE name = ? AND revision = "
+      "?");
   auto insert = db_->Prepare(
       "INSERT INTO observations(name, revision, entity, indicator, first_day,"
       " last_day, dims_mask, valid_from_us, valid_to_us, record)"
@@ -258,8 +282,10 @@ absl::StatusOr<BatchOutcome> SqliteEnforcementStore::WriteBatch(
         continue;
       }
       close->Reset();
-      if (absl::Status s =
-              close->Bind(1, now_us).Bind(2, row.name()).Bind(3, revision).Run();
+      if (absl::Status s = close->Bind(1, now_us)
+                               .Bind(2, row.name())
+                               .Bind(3, revision)
+                               .Run();
           !s.ok()) {
         return s;
       }
@@ -287,7 +313,8 @@ absl::StatusOr<BatchOutcome> SqliteEnforcementStore::WriteBatch(
   }
   if (!request_id.empty()) {
     auto request = db_->Prepare(
-        "INSERT INTO requests(request_id, fingerprint, response) VALUES (?, ?, ?)");
+        "INSERT INTO requests(request_id, fingerprint, response) VALUES (?, ?, "
+        "?)");
     if (!request.ok()) return request.status();
     if (absl::Status s = request->Bind(1, request_id)
                              .BindBlob(2, fingerprint)
@@ -301,8 +328,8 @@ absl::StatusOr<BatchOutcome> SqliteEnforcementStore::WriteBatch(
   return outcome;
 }
 
-absl::StatusOr<std::optional<StoredRequest>> SqliteEnforcementStore::FindRequest(
-    absl::string_view request_id) {
+absl::StatusOr<std::optional<StoredRequest>>
+SqliteEnforcementStore::FindRequest(absl::string_view request_id) {
   auto lock = db_->Lock();
   return FindRequestLocked(request_id);
 }

@@ -1,5 +1,7 @@
 #include "services/gateway/gateway_service.h"
 
+#include <mutex>
+
 #include "absl/strings/str_cat.h"
 #include "services/common/status.h"
 #include "services/gateway/forward.h"
@@ -9,6 +11,96 @@
 namespace palermo::gateway {
 
 namespace lv1 = legislation::v1;
+namespace ev1 = enforcement::v1;
+
+namespace {
+
+// One profile request: the sections are fetched concurrently and composed
+// when the last one arrives.
+class ProfileCall : public std::enable_shared_from_this<ProfileCall> {
+ public:
+  ProfileCall(grpc::CallbackServerContext* context,
+              grpc::ServerUnaryReactor* reactor, v1::CountryProfile* response,
+              common::v1::ReportingEntity entity, const Backends& backends)
+      : context_(context),
+        reactor_(reactor),
+        response_(response),
+        entity_(std::move(entity)),
+        backends_(backends) {}
+
+  void Start() {
+    auto self = shared_from_this();
+    legislation_context_ = OutgoingContext(context_);
+    legislation_request_.set_name(legislation::LegislationName(entity_.name()));
+    backends_.legislation->async()->GetLegislation(
+        legislation_context_.get(), &legislation_request_, &legislation_,
+        [self](grpc::Status status) {
+          self->parts_.legislation =
+              status.ok() ? absl::StatusOr<lv1::Legislation>(self->legislation_)
+                          : FromGrpcStatus(status);
+          self->SectionDone();
+        });
+    observations_request_.set_parent(entity_.name());
+    observations_request_.set_page_size(500);
+    parts_.observations = std::vector<ev1::Observation>();
+    FetchObservations();
+  }
+
+ private:
+  // Pages through the entity's observations.
+  void FetchObservations() {
+    auto self = shared_from_this();
+    observations_context_ = OutgoingContext(context_);
+    backends_.enforcement->async()->ListObservations(
+        observations_context_.get(), &observations_request_,
+        &observations_page_, [self](grpc::Status status) {
+          if (!status.ok()) {
+            self->parts_.observations = FromGrpcStatus(status);
+            self->SectionDone();
+            return;
+          }
+          for (auto& o : *self->observations_page_.mutable_observations()) {
+            self->parts_.observations->push_back(std::move(o));
+          }
+          if (self->observations_page_.next_page_token().empty()) {
+            self->SectionDone();
+            return;
+          }
+          self->observations_request_.set_page_token(
+              self->observations_page_.next_page_token());
+          self->FetchObservations();
+        });
+  }
+
+  void SectionDone() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (++done_ < kSections) return;
+    }
+    absl::StatusOr<v1::CountryProfile> profile =
+        ComposeProfile(entity_, parts_);
+    if (profile.ok()) *response_ = *std::move(profile);
+    reactor_->Finish(ToGrpcStatus(profile.status()));
+  }
+
+  static constexpr int kSections = 2;
+  grpc::CallbackServerContext* context_;
+  grpc::ServerUnaryReactor* reactor_;
+  v1::CountryProfile* response_;
+  common::v1::ReportingEntity entity_;
+  Backends backends_;
+  std::mutex mu_;
+  int done_ = 0;
+  ProfileParts parts_;
+  std::unique_ptr<grpc::ClientContext> legislation_context_;
+  lv1::GetLegislationRequest legislation_request_;
+  lv1::Legislation legislation_;
+  std::unique_ptr<grpc::ClientContext> observations_context_;
+  ev1::ListObservationsRequest observations_request_;
+  ev1::ListObservationsResponse observations_page_;
+};
+
+}  // namespace
 
 grpc::ServerUnaryReactor* GatewayServiceImpl::GetCountryProfile(
     grpc::CallbackServerContext* context,
@@ -20,34 +112,15 @@ grpc::ServerUnaryReactor* GatewayServiceImpl::GetCountryProfile(
     reactor->Finish(ToGrpcStatus(entity.status()));
     return reactor;
   }
-  // Everything the backend call needs outlives it in this one allocation.
-  struct Call {
-    std::unique_ptr<grpc::ClientContext> context;
-    lv1::GetLegislationRequest request;
-    lv1::Legislation legislation;
-    common::v1::ReportingEntity entity;
-  };
-  auto call = std::make_shared<Call>();
-  call->context = OutgoingContext(context);
-  call->request.set_name(legislation::LegislationName(entity->name()));
-  call->entity = *std::move(entity);
-  legislation_->async()->GetLegislation(
-      call->context.get(), &call->request, &call->legislation,
-      [reactor, response, call](grpc::Status status) {
-        absl::StatusOr<lv1::Legislation> legislation =
-            status.ok() ? absl::StatusOr<lv1::Legislation>(call->legislation)
-                        : FromGrpcStatus(status);
-        absl::StatusOr<v1::CountryProfile> profile =
-            ComposeProfile(call->entity, legislation);
-        if (profile.ok()) *response = *std::move(profile);
-        reactor->Finish(ToGrpcStatus(profile.status()));
-      });
+  std::make_shared<ProfileCall>(context, reactor, response, *std::move(entity),
+                                backends_)
+      ->Start();
   return reactor;
 }
 
 // Each forwarded method names its backend method once.
-#define PALERMO_FORWARD(Method, Request, Response)                       \
-  grpc::ServerUnaryReactor* LegislationForwarder::Method(                \
+#define PALERMO_FORWARD(Class, Method, Request, Response)                \
+  grpc::ServerUnaryReactor* Class::Method(                               \
       grpc::CallbackServerContext* context, const Request* request,      \
       Response* response) {                                              \
     return Forward(context, request, response,                           \
@@ -57,18 +130,72 @@ grpc::ServerUnaryReactor* GatewayServiceImpl::GetCountryProfile(
                    });                                                   \
   }
 
-PALERMO_FORWARD(GetLegislation, lv1::GetLegislationRequest, lv1::Legislation)
-PALERMO_FORWARD(ListLegislations, lv1::ListLegislationsRequest,
-                lv1::ListLegislationsResponse)
-PALERMO_FORWARD(CreateLegislation, lv1::CreateLegislationRequest,
-                lv1::Legislation)
-PALERMO_FORWARD(UpdateLegislation, lv1::UpdateLegislationRequest,
-                lv1::Legislation)
-PALERMO_FORWARD(DeleteLegislation, lv1::DeleteLegislationRequest,
-                google::protobuf::Empty)
-PALERMO_FORWARD(ListLegislationRevisions, lv1::ListLegislationRevisionsRequest,
+PALERMO_FORWARD(LegislationForwarder, GetLegislation,
+                lv1::GetLegislationRequest, lv1::Legislation)
+PALERMO_FORWARD(LegislationForwarder, ListLegislations,
+                lv1::ListLegislationsRequest, lv1::ListLegislationsResponse)
+PALERMO_FORWARD(LegislationForwarder, CreateLegislation,
+                lv1::CreateLegislationRequest, lv1::Legislation)
+PALERMO_FORWARD(LegislationForwarder, UpdateLegislation,
+                lv1::UpdateLegislationRequest, lv1::Legislation)
+PALERMO_FORWARD(LegislationForwarder, DeleteLegislation,
+                lv1::DeleteLegislationRequest, google::protobuf::Empty)
+PALERMO_FORWARD(LegislationForwarder, ListLegislationRevisions,
+                lv1::ListLegislationRevisionsRequest,
                 lv1::ListLegislationRevisionsResponse)
 
+PALERMO_FORWARD(EnforcementForwarder, ListIndicators,
+                ev1::ListIndicatorsRequest, ev1::ListIndicatorsResponse)
+PALERMO_FORWARD(EnforcementForwarder, CreateIndicator,
+                ev1::CreateIndicatorRequest, ev1::Indicator)
+PALERMO_FORWARD(EnforcementForwarder, GetObservation,
+                ev1::GetObservationRequest, ev1::Observation)
+PALERMO_FORWARD(EnforcementForwarder, ListObservations,
+                ev1::ListObservationsRequest, ev1::ListObservationsResponse)
+PALERMO_FORWARD(EnforcementForwarder, UpsertObservation,
+                ev1::UpsertObservationRequest, ev1::Observation)
+PALERMO_FORWARD(EnforcementForwarder, ListObservationRevisions,
+                ev1::ListObservationRevisionsRequest,
+                ev1::ListObservationRevisionsResponse)
+PALERMO_FORWARD(EnforcementForwarder, GetSeries, ev1::GetSeriesRequest,
+                ev1::Series)
+PALERMO_FORWARD(EnforcementForwarder, Aggregate, ev1::AggregateRequest,
+                ev1::AggregateResponse)
+PALERMO_FORWARD(EnforcementForwarder, ComputeChange, ev1::ComputeChangeRequest,
+                ev1::ComputeChangeResponse)
+PALERMO_FORWARD(EnforcementForwarder, ComputeRatio, ev1::ComputeRatioRequest,
+                ev1::ComputeRatioResponse)
+PALERMO_FORWARD(EnforcementForwarder, GetCoverage, ev1::GetCoverageRequest,
+                ev1::GetCoverageResponse)
+PALERMO_FORWARD(EnforcementForwarder, ImportSdmxCsv, ev1::ImportSdmxCsvRequest,
+                ev1::ImportObservationsResponse)
+
 #undef PALERMO_FORWARD
+
+grpc::ServerReadReactor<ev1::ImportObservationsRequest>*
+EnforcementForwarder::ImportObservations(
+    grpc::CallbackServerContext* context,
+    ev1::ImportObservationsResponse* response) {
+  return new ClientStreamForwarder<ev1::ImportObservationsRequest,
+                                   ev1::ImportObservationsResponse>(
+      context, response,
+      [this](
+          grpc::ClientContext* ctx, ev1::ImportObservationsResponse* resp,
+          grpc::ClientWriteReactor<ev1::ImportObservationsRequest>* reactor) {
+        backend_->async()->ImportObservations(ctx, resp, reactor);
+      });
+}
+
+grpc::ServerWriteReactor<ev1::ExportSdmxCsvResponse>*
+EnforcementForwarder::ExportSdmxCsv(grpc::CallbackServerContext* context,
+                                    const ev1::ExportSdmxCsvRequest* request) {
+  return new ServerStreamForwarder<ev1::ExportSdmxCsvRequest,
+                                   ev1::ExportSdmxCsvResponse>(
+      context, request,
+      [this](grpc::ClientContext* ctx, const ev1::ExportSdmxCsvRequest* req,
+             grpc::ClientReadReactor<ev1::ExportSdmxCsvResponse>* reactor) {
+        backend_->async()->ExportSdmxCsv(ctx, req, reactor);
+      });
+}
 
 }  // namespace palermo::gateway

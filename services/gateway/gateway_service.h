@@ -5,18 +5,23 @@
 
 #include <memory>
 
+#include "palermo/enforcement/v1/enforcement.grpc.pb.h"
 #include "palermo/gateway/v1/gateway.grpc.pb.h"
 #include "palermo/legislation/v1/legislation.grpc.pb.h"
 #include "services/common/entities.h"
 
 namespace palermo::gateway {
 
+// The backends' stubs.
+struct Backends {
+  std::shared_ptr<legislation::v1::LegislationService::Stub> legislation;
+  std::shared_ptr<enforcement::v1::EnforcementService::Stub> enforcement;
+};
+
 class GatewayServiceImpl final : public v1::GatewayService::CallbackService {
  public:
-  GatewayServiceImpl(
-      const EntityRegistry& entities,
-      std::shared_ptr<legislation::v1::LegislationService::Stub> legislation)
-      : entities_(entities), legislation_(std::move(legislation)) {}
+  GatewayServiceImpl(const EntityRegistry& entities, Backends backends)
+      : entities_(entities), backends_(std::move(backends)) {}
 
   grpc::ServerUnaryReactor* GetCountryProfile(
       grpc::CallbackServerContext* context,
@@ -25,11 +30,15 @@ class GatewayServiceImpl final : public v1::GatewayService::CallbackService {
 
  private:
   const EntityRegistry& entities_;
-  std::shared_ptr<legislation::v1::LegislationService::Stub> legislation_;
+  Backends backends_;
 };
 
-// palermo.legislation.v1.LegislationService on the gateway: each method is
-// forwarded as is to the legislation service.
+#define PALERMO_FORWARDED_UNARY(Method, Request, Response)                     \
+  grpc::ServerUnaryReactor* Method(grpc::CallbackServerContext* context,       \
+                                   const Request* request, Response* response) \
+      override;
+
+// palermo.legislation.v1.LegislationService on the gateway.
 class LegislationForwarder final
     : public legislation::v1::LegislationService::CallbackService {
  public:
@@ -37,34 +46,81 @@ class LegislationForwarder final
       std::shared_ptr<legislation::v1::LegislationService::Stub> backend)
       : backend_(std::move(backend)) {}
 
-  grpc::ServerUnaryReactor* GetLegislation(
-      grpc::CallbackServerContext* context,
-      const legislation::v1::GetLegislationRequest* request,
-      legislation::v1::Legislation* response) override;
-  grpc::ServerUnaryReactor* ListLegislations(
-      grpc::CallbackServerContext* context,
-      const legislation::v1::ListLegislationsRequest* request,
-      legislation::v1::ListLegislationsResponse* response) override;
-  grpc::ServerUnaryReactor* CreateLegislation(
-      grpc::CallbackServerContext* context,
-      const legislation::v1::CreateLegislationRequest* request,
-      legislation::v1::Legislation* response) override;
-  grpc::ServerUnaryReactor* UpdateLegislation(
-      grpc::CallbackServerContext* context,
-      const legislation::v1::UpdateLegislationRequest* request,
-      legislation::v1::Legislation* response) override;
-  grpc::ServerUnaryReactor* DeleteLegislation(
-      grpc::CallbackServerContext* context,
-      const legislation::v1::DeleteLegislationRequest* request,
-      google::protobuf::Empty* response) override;
-  grpc::ServerUnaryReactor* ListLegislationRevisions(
-      grpc::CallbackServerContext* context,
-      const legislation::v1::ListLegislationRevisionsRequest* request,
-      legislation::v1::ListLegislationRevisionsResponse* response) override;
+  PALERMO_FORWARDED_UNARY(GetLegislation,
+                          legislation::v1::GetLegislationRequest,
+                          legislation::v1::Legislation)
+  PALERMO_FORWARDED_UNARY(ListLegislations,
+                          legislation::v1::ListLegislationsRequest,
+                          legislation::v1::ListLegislationsResponse)
+  PALERMO_FORWARDED_UNARY(CreateLegislation,
+                          legislation::v1::CreateLegislationRequest,
+                          legislation::v1::Legislation)
+  PALERMO_FORWARDED_UNARY(UpdateLegislation,
+                          legislation::v1::UpdateLegislationRequest,
+                          legislation::v1::Legislation)
+  PALERMO_FORWARDED_UNARY(DeleteLegislation,
+                          legislation::v1::DeleteLegislationRequest,
+                          google::protobuf::Empty)
+  PALERMO_FORWARDED_UNARY(ListLegislationRevisions,
+                          legislation::v1::ListLegislationRevisionsRequest,
+                          legislation::v1::ListLegislationRevisionsResponse)
 
  private:
   std::shared_ptr<legislation::v1::LegislationService::Stub> backend_;
 };
+
+// palermo.enforcement.v1.EnforcementService on the gateway.
+class EnforcementForwarder final
+    : public enforcement::v1::EnforcementService::CallbackService {
+ public:
+  explicit EnforcementForwarder(
+      std::shared_ptr<enforcement::v1::EnforcementService::Stub> backend)
+      : backend_(std::move(backend)) {}
+
+  PALERMO_FORWARDED_UNARY(ListIndicators,
+                          enforcement::v1::ListIndicatorsRequest,
+                          enforcement::v1::ListIndicatorsResponse)
+  PALERMO_FORWARDED_UNARY(CreateIndicator,
+                          enforcement::v1::CreateIndicatorRequest,
+                          enforcement::v1::Indicator)
+  PALERMO_FORWARDED_UNARY(GetObservation,
+                          enforcement::v1::GetObservationRequest,
+                          enforcement::v1::Observation)
+  PALERMO_FORWARDED_UNARY(ListObservations,
+                          enforcement::v1::ListObservationsRequest,
+                          enforcement::v1::ListObservationsResponse)
+  PALERMO_FORWARDED_UNARY(UpsertObservation,
+                          enforcement::v1::UpsertObservationRequest,
+                          enforcement::v1::Observation)
+  PALERMO_FORWARDED_UNARY(ListObservationRevisions,
+                          enforcement::v1::ListObservationRevisionsRequest,
+                          enforcement::v1::ListObservationRevisionsResponse)
+  PALERMO_FORWARDED_UNARY(GetSeries, enforcement::v1::GetSeriesRequest,
+                          enforcement::v1::Series)
+  PALERMO_FORWARDED_UNARY(Aggregate, enforcement::v1::AggregateRequest,
+                          enforcement::v1::AggregateResponse)
+  PALERMO_FORWARDED_UNARY(ComputeChange, enforcement::v1::ComputeChangeRequest,
+                          enforcement::v1::ComputeChangeResponse)
+  PALERMO_FORWARDED_UNARY(ComputeRatio, enforcement::v1::ComputeRatioRequest,
+                          enforcement::v1::ComputeRatioResponse)
+  PALERMO_FORWARDED_UNARY(GetCoverage, enforcement::v1::GetCoverageRequest,
+                          enforcement::v1::GetCoverageResponse)
+  PALERMO_FORWARDED_UNARY(ImportSdmxCsv, enforcement::v1::ImportSdmxCsvRequest,
+                          enforcement::v1::ImportObservationsResponse)
+
+  grpc::ServerReadReactor<enforcement::v1::ImportObservationsRequest>*
+  ImportObservations(
+      grpc::CallbackServerContext* context,
+      enforcement::v1::ImportObservationsResponse* response) override;
+  grpc::ServerWriteReactor<enforcement::v1::ExportSdmxCsvResponse>*
+  ExportSdmxCsv(grpc::CallbackServerContext* context,
+                const enforcement::v1::ExportSdmxCsvRequest* request) override;
+
+ private:
+  std::shared_ptr<enforcement::v1::EnforcementService::Stub> backend_;
+};
+
+#undef PALERMO_FORWARDED_UNARY
 
 }  // namespace palermo::gateway
 

@@ -17,21 +17,29 @@ int main(int argc, char** argv) {
     spdlog::critical("{}", entities.status().ToString());
     return 1;
   }
+  gateway::Backends backends;
   const std::string legislation_address =
       absl::GetFlag(FLAGS_legislation_address);
-  auto legislation = std::shared_ptr<legislation::v1::LegislationService::Stub>(
-      legislation::v1::LegislationService::NewStub(
-          MakeChannel(legislation_address)));
-  spdlog::info("legislation service at {}", legislation_address);
+  backends.legislation = legislation::v1::LegislationService::NewStub(
+      MakeChannel(legislation_address));
+  const std::string enforcement_address =
+      absl::GetFlag(FLAGS_enforcement_address);
+  backends.enforcement = enforcement::v1::EnforcementService::NewStub(
+      MakeChannel(enforcement_address));
+  spdlog::info("legislation service at {}, enforcement service at {}",
+               legislation_address, enforcement_address);
 
-  gateway::GatewayServiceImpl gateway_service(*entities, legislation);
-  gateway::LegislationForwarder legislation_forwarder(legislation);
+  gateway::GatewayServiceImpl gateway_service(*entities, backends);
+  gateway::LegislationForwarder legislation_forwarder(backends.legislation);
+  gateway::EnforcementForwarder enforcement_forwarder(backends.enforcement);
 
   auto host = ServiceHost::Start(
       "0.0.0.0:50051",
       {{&gateway_service, gateway::v1::GatewayService::service_full_name()},
        {&legislation_forwarder,
-        legislation::v1::LegislationService::service_full_name()}});
+        legislation::v1::LegislationService::service_full_name()},
+       {&enforcement_forwarder,
+        enforcement::v1::EnforcementService::service_full_name()}});
   if (!host.ok()) {
     spdlog::critical("{}", host.status().ToString());
     return 1;

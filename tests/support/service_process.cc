@@ -132,6 +132,27 @@ void ServiceProcess::Kill() {
   pid_ = -1;
 }
 
+absl::StatusOr<std::unique_ptr<Suite>> Suite::Start(
+    const std::string& data_dir, std::vector<std::string> gateway_args) {
+  auto suite = std::make_unique<Suite>();
+  auto legislation = ServiceProcess::Start(
+      PALERMO_LEGISLATION_SERVER, {"--data_dir=" + data_dir + "/legislation"});
+  if (!legislation.ok()) return legislation.status();
+  suite->legislation = *std::move(legislation);
+  auto enforcement = ServiceProcess::Start(
+      PALERMO_ENFORCEMENT_SERVER, {"--data_dir=" + data_dir + "/enforcement"});
+  if (!enforcement.ok()) return enforcement.status();
+  suite->enforcement = *std::move(enforcement);
+  gateway_args.push_back("--legislation_address=" +
+                         suite->legislation->address());
+  gateway_args.push_back("--enforcement_address=" +
+                         suite->enforcement->address());
+  auto gateway = ServiceProcess::Start(PALERMO_GATEWAY_SERVER, gateway_args);
+  if (!gateway.ok()) return gateway.status();
+  suite->gateway = *std::move(gateway);
+  return suite;
+}
+
 absl::StatusOr<CommandResult> RunCommand(const std::string& binary,
                                          const std::vector<std::string>& args) {
   int fds[2];

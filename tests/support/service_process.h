@@ -41,6 +41,17 @@ class ServiceProcess {
   int port_ = 0;
 };
 
+// The whole suite on port 0: legislation and enforcement services, each with
+// its data directory under `data_dir`, and the gateway in front of them.
+struct Suite {
+  std::unique_ptr<ServiceProcess> legislation;
+  std::unique_ptr<ServiceProcess> enforcement;
+  std::unique_ptr<ServiceProcess> gateway;
+
+  static absl::StatusOr<std::unique_ptr<Suite>> Start(
+      const std::string& data_dir, std::vector<std::string> gateway_args = {});
+};
+
 // Runs a command to completion; returns its exit code and stdout.
 struct CommandResult {
   int exit_code;

@@ -1,10 +1,12 @@
-// palermo-load: loads the reference dataset (data/legislation/*.json, one
-// palermo.legislation.v1.Legislation in protobuf JSON per reporting entity)
-// into a running suite through the public API.
-//
-// Each record is created with a request_id derived from its content, so a
-// second run changes nothing; a record that exists with other content (an
-// analyst's correction, say) is kept, and reported.
+// palermo-load: loads the reference dataset into a running suite through its
+// public API (the gateway by default):
+//   data/legislation/*.json   one palermo.legislation.v1.Legislation each;
+//   data/enforcement/*.json   one
+//   palermo.enforcement.v1.ImportObservationsRequest
+//                             each, imported as one atomic batch.
+// Every write carries a request_id derived from the file's content, so a
+// second run writes nothing; a legislation record that exists with other
+// content (an analyst's correction, say) is kept, and reported.
 #include <google/protobuf/util/json_util.h>
 #include <grpcpp/grpcpp.h>
 #include <openssl/evp.h>
@@ -13,6 +15,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -22,17 +25,17 @@
 #include "absl/status/status.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "palermo/enforcement/v1/enforcement.grpc.pb.h"
 #include "palermo/legislation/v1/legislation.grpc.pb.h"
 #include "services/common/client.h"
 #include "services/legislation/names.h"
 
-ABSL_FLAG(std::string, target, "localhost:50051",
-          "Gateway (or legislation service) to load through.");
+ABSL_FLAG(std::string, target, "127.0.0.1:50051",
+          "Gateway (or domain service) to load through.");
 ABSL_FLAG(std::string, reference_dir, "data",
-          "Folder holding legislation/*.json.");
+          "Folder holding legislation/*.json and enforcement/*.json.");
 ABSL_FLAG(std::vector<std::string>, wait_for, {},
           "Addresses to wait for until their health is SERVING (default: "
           "--target).");
@@ -42,6 +45,7 @@ ABSL_FLAG(absl::Duration, wait_timeout, absl::Seconds(60),
 namespace {
 
 namespace lv1 = palermo::legislation::v1;
+namespace ev1 = palermo::enforcement::v1;
 using grpc::health::v1::HealthCheckRequest;
 using grpc::health::v1::HealthCheckResponse;
 
@@ -69,21 +73,162 @@ bool WaitServing(const std::string& address, absl::Time deadline) {
 
 std::unique_ptr<grpc::ClientContext> CallContext() {
   auto context = std::make_unique<grpc::ClientContext>();
-  context->set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
+  context->set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(60)));
   context->AddMetadata(palermo::kActorMetadataKey, "palermo-load");
   return context;
 }
 
-std::string Sha256Hex(const std::string& bytes) {
+std::string RequestId(const std::string& content) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
-  if (EVP_Digest(bytes.data(), bytes.size(), digest, &size, EVP_sha256(),
+  if (EVP_Digest(content.data(), content.size(), digest, &size, EVP_sha256(),
                  nullptr) != 1) {
     std::fprintf(stderr, "palermo-load: SHA-256 failed\n");
     std::exit(1);
   }
-  return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<char*>(digest), size));
+  return absl::StrCat(
+      "reference-",
+      absl::BytesToHexString(
+          absl::string_view(reinterpret_cast<char*>(digest), size))
+          .substr(0, 32));
+}
+
+std::string Describe(const grpc::Status& status) {
+  return absl::StrCat(absl::StatusCodeToString(
+                          static_cast<absl::StatusCode>(status.error_code())),
+                      ": ", status.error_message());
+}
+
+// A file of the dataset: its path, text and parsed message.
+template <typename Message>
+struct DataFile {
+  std::filesystem::path path;
+  std::string text;
+  Message message;
+};
+
+// Reads and parses every *.json of a folder; false if any cannot be.
+template <typename Message>
+bool ReadFolder(const std::filesystem::path& dir,
+                std::vector<DataFile<Message>>* files) {
+  std::vector<std::filesystem::path> paths;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, error)) {
+    if (entry.path().extension() == ".json") paths.push_back(entry.path());
+  }
+  if (error || paths.empty()) {
+    std::fprintf(stderr, "palermo-load: no *.json in %s %s\n", dir.c_str(),
+                 error.message().c_str());
+    return false;
+  }
+  std::sort(paths.begin(), paths.end());
+  bool ok = true;
+  for (const auto& path : paths) {
+    DataFile<Message>& file = files->emplace_back();
+    file.path = path;
+    std::ifstream in(path);
+    std::stringstream text;
+    if (!(in && text << in.rdbuf())) {
+      std::fprintf(stderr, "palermo-load: cannot read %s\n", path.c_str());
+      ok = false;
+      continue;
+    }
+    file.text = text.str();
+    if (auto s = google::protobuf::util::JsonStringToMessage(file.text,
+                                                             &file.message);
+        !s.ok()) {
+      std::fprintf(stderr, "palermo-load: %s: %s\n", path.c_str(),
+                   s.ToString().c_str());
+      ok = false;
+    }
+  }
+  return ok;
+}
+
+int LoadLegislation(const std::shared_ptr<grpc::Channel>& channel,
+                    const std::filesystem::path& dir) {
+  std::vector<DataFile<lv1::Legislation>> files;
+  if (!ReadFolder(dir, &files)) return 1;
+  auto stub = lv1::LegislationService::NewStub(channel);
+  int created = 0, unchanged = 0, kept = 0, failed = 0;
+  for (const auto& file : files) {
+    const lv1::Legislation& legislation = file.message;
+    absl::string_view parent;
+    if (!palermo::legislation::EntityOfLegislationName(legislation.name(),
+                                                       &parent)) {
+      std::fprintf(stderr,
+                   "palermo-load: %s: \"%s\" is not {entity}/legislation\n",
+                   file.path.c_str(), legislation.name().c_str());
+      ++failed;
+      continue;
+    }
+    lv1::CreateLegislationRequest request;
+    request.set_parent(std::string(parent));
+    *request.mutable_legislation() = legislation;
+    request.set_request_id(RequestId(file.text));
+    // Whether the record was there before tells "created" from "already
+    // loaded": a replayed create answers like the first one.
+    lv1::GetLegislationRequest get;
+    get.set_name(legislation.name());
+    lv1::Legislation existing;
+    const bool existed =
+        stub->GetLegislation(CallContext().get(), get, &existing).ok();
+    lv1::Legislation response;
+    grpc::Status status =
+        stub->CreateLegislation(CallContext().get(), request, &response);
+    if (status.ok()) {
+      ++(existed ? unchanged : created);
+      std::printf("%-45s %s\n", legislation.name().c_str(),
+                  existed ? "already loaded" : "created");
+    } else if (status.error_code() == grpc::StatusCode::ALREADY_EXISTS) {
+      ++kept;
+      std::printf("%-45s exists with other content: kept\n",
+                  legislation.name().c_str());
+    } else {
+      ++failed;
+      std::fprintf(stderr, "palermo-load: %s: %s\n", file.path.c_str(),
+                   Describe(status).c_str());
+    }
+  }
+  std::printf(
+      "reference data: %d created, %d already loaded, %d kept, %d failed\n",
+      created, unchanged, kept, failed);
+  return failed == 0 ? 0 : 1;
+}
+
+int LoadEnforcement(const std::shared_ptr<grpc::Channel>& channel,
+                    const std::filesystem::path& dir) {
+  std::vector<DataFile<ev1::ImportObservationsRequest>> files;
+  if (!ReadFolder(dir, &files)) return 1;
+  auto stub = ev1::EnforcementService::NewStub(channel);
+  int64_t created = 0, revised = 0, unchanged = 0;
+  int failed = 0;
+  for (auto& file : files) {
+    file.message.set_request_id(RequestId(file.text));
+    ev1::ImportObservationsResponse response;
+    auto context = CallContext();
+    auto writer = stub->ImportObservations(context.get(), &response);
+    writer->Write(file.message);
+    writer->WritesDone();
+    grpc::Status status = writer->Finish();
+    if (!status.ok()) {
+      ++failed;
+      std::fprintf(stderr, "palermo-load: %s: %s\n", file.path.c_str(),
+                   Describe(status).c_str());
+      continue;
+    }
+    created += response.created();
+    revised += response.revised();
+    unchanged += response.unchanged();
+    std::printf("%-45s %lld observations\n", file.path.filename().c_str(),
+                static_cast<long long>(response.received()));
+  }
+  std::printf(
+      "reference figures: %lld created, %lld revised, %lld unchanged, %d "
+      "files failed\n",
+      static_cast<long long>(created), static_cast<long long>(revised),
+      static_cast<long long>(unchanged), failed);
+  return failed == 0 ? 0 : 1;
 }
 
 }  // namespace
@@ -97,88 +242,9 @@ int main(int argc, char** argv) {
   for (const std::string& address : wait_for) {
     if (!WaitServing(address, deadline)) return 1;
   }
-
-  const std::filesystem::path dir =
-      std::filesystem::path(absl::GetFlag(FLAGS_reference_dir)) / "legislation";
-  std::vector<std::filesystem::path> files;
-  std::error_code error;
-  for (const auto& entry : std::filesystem::directory_iterator(dir, error)) {
-    if (entry.path().extension() == ".json") files.push_back(entry.path());
-  }
-  if (error) {
-    std::fprintf(stderr, "palermo-load: %s: %s\n", dir.c_str(),
-                 error.message().c_str());
-    return 1;
-  }
-  std::sort(files.begin(), files.end());
-  if (files.empty()) {
-    std::fprintf(stderr, "palermo-load: no *.json in %s\n", dir.c_str());
-    return 1;
-  }
-
-  auto stub = lv1::LegislationService::NewStub(palermo::MakeChannel(target));
-  int created = 0, unchanged = 0, kept = 0, failed = 0;
-  for (const auto& path : files) {
-    std::ifstream in(path);
-    std::stringstream text;
-    if (!(in && text << in.rdbuf())) {
-      std::fprintf(stderr, "palermo-load: cannot read %s\n", path.c_str());
-      ++failed;
-      continue;
-    }
-    lv1::Legislation legislation;
-    if (auto s = google::protobuf::util::JsonStringToMessage(text.str(),
-                                                             &legislation);
-        !s.ok()) {
-      std::fprintf(stderr, "palermo-load: %s: %s\n", path.c_str(),
-                   s.ToString().c_str());
-      ++failed;
-      continue;
-    }
-    lv1::CreateLegislationRequest request;
-    absl::string_view parent;
-    if (!palermo::legislation::EntityOfLegislationName(legislation.name(),
-                                                       &parent)) {
-      std::fprintf(stderr,
-                   "palermo-load: %s: \"%s\" is not {entity}/legislation\n",
-                   path.c_str(), legislation.name().c_str());
-      ++failed;
-      continue;
-    }
-    request.set_parent(std::string(parent));
-    *request.mutable_legislation() = legislation;
-    request.set_request_id(
-        absl::StrCat("reference-", Sha256Hex(text.str()).substr(0, 32)));
-
-    // Whether the record was there before tells "created" from "already
-    // loaded": a replayed create answers like the first one.
-    lv1::GetLegislationRequest get;
-    get.set_name(legislation.name());
-    lv1::Legislation existing;
-    grpc::Status status =
-        stub->GetLegislation(CallContext().get(), get, &existing);
-    const bool existed = status.ok();
-    lv1::Legislation response;
-    status = stub->CreateLegislation(CallContext().get(), request, &response);
-    if (status.ok()) {
-      ++(existed ? unchanged : created);
-      std::printf("%-35s %s\n", legislation.name().c_str(),
-                  existed ? "already loaded" : "created");
-    } else if (status.error_code() == grpc::StatusCode::ALREADY_EXISTS) {
-      ++kept;
-      std::printf("%-35s exists with other content: kept\n",
-                  legislation.name().c_str());
-    } else {
-      ++failed;
-      std::fprintf(stderr, "palermo-load: %s: %s: %s\n", path.c_str(),
-                   absl::StatusCodeToString(
-                       static_cast<absl::StatusCode>(status.error_code()))
-                       .c_str(),
-                   status.error_message().c_str());
-    }
-  }
-  std::printf(
-      "reference data: %d created, %d already loaded, %d kept, %d failed\n",
-      created, unchanged, kept, failed);
-  return failed == 0 ? 0 : 1;
+  const std::filesystem::path root = absl::GetFlag(FLAGS_reference_dir);
+  auto channel = palermo::MakeChannel(target);
+  const int legislation = LoadLegislation(channel, root / "legislation");
+  const int enforcement = LoadEnforcement(channel, root / "enforcement");
+  return legislation == 0 && enforcement == 0 ? 0 : 1;
 }

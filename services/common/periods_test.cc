@@ -1,8 +1,8 @@
-#include "services/enforcement/periods.h"
+#include "services/common/periods.h"
 
 #include <gtest/gtest.h>
 
-namespace palermo::enforcement {
+namespace palermo {
 namespace {
 
 common::v1::ReportingPeriod Parse(const char* text) {
@@ -12,8 +12,9 @@ common::v1::ReportingPeriod Parse(const char* text) {
 }
 
 TEST(PeriodsTest, TimePeriodTextRoundTrips) {
-  for (const char* text : {"2005", "2002-07/2007-10", "2003/2006", "../2007-06",
-                           "2002/2007-01", "2005-03-01/2005-03-31", "2007/.."}) {
+  for (const char* text :
+       {"2005", "2002-07/2007-10", "2003/2006", "../2007-06", "2002/2007-01",
+        "2005-03-01/2005-03-31", "2007/.."}) {
     EXPECT_EQ(FormatTimePeriod(Parse(text)), text);
   }
   EXPECT_FALSE(ParseTimePeriod("").ok());
@@ -28,7 +29,8 @@ TEST(PeriodsTest, RangesCoverWholeUnits) {
   EXPECT_EQ(myanmar.first, july.first);
   EXPECT_EQ(myanmar.last, october.last);
   EXPECT_EQ(october.last - october.first + 1, 31);
-  EXPECT_EQ(RangeOf(Parse("2008-02")).last - RangeOf(Parse("2008-02")).first + 1, 29);
+  EXPECT_EQ(
+      RangeOf(Parse("2008-02")).last - RangeOf(Parse("2008-02")).first + 1, 29);
   EXPECT_TRUE(RangeOf(Parse("../2007-06")).open_start());
 }
 
@@ -51,4 +53,4 @@ TEST(PeriodsTest, SameShapeMeansComparable) {
 }
 
 }  // namespace
-}  // namespace palermo::enforcement
+}  // namespace palermo

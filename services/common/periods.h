@@ -2,8 +2,8 @@
 // and their SDMX TIME_PERIOD text. States report calendar years, month
 // ranges, partial years and totals that contain yearly figures; every
 // comparison here works on the days a period covers.
-#ifndef PALERMO_SERVICES_ENFORCEMENT_PERIODS_H_
-#define PALERMO_SERVICES_ENFORCEMENT_PERIODS_H_
+#ifndef PALERMO_SERVICES_COMMON_PERIODS_H_
+#define PALERMO_SERVICES_COMMON_PERIODS_H_
 
 #include <cstdint>
 #include <limits>
@@ -13,7 +13,7 @@
 #include "absl/strings/string_view.h"
 #include "palermo/common/v1/common.pb.h"
 
-namespace palermo::enforcement {
+namespace palermo {
 
 // Inclusive range of days since 1970-01-01. An open start is the lowest
 // day, an open end the highest.
@@ -21,7 +21,9 @@ struct DayRange {
   int64_t first = std::numeric_limits<int64_t>::min();
   int64_t last = std::numeric_limits<int64_t>::max();
 
-  bool open_start() const { return first == std::numeric_limits<int64_t>::min(); }
+  bool open_start() const {
+    return first == std::numeric_limits<int64_t>::min();
+  }
   bool open_end() const { return last == std::numeric_limits<int64_t>::max(); }
   bool Overlaps(const DayRange& other) const {
     return first <= other.last && other.first <= last;
@@ -59,6 +61,6 @@ std::string FormatTimePeriod(const common::v1::ReportingPeriod& period);
 absl::StatusOr<common::v1::ReportingPeriod> ParseTimePeriod(
     absl::string_view text);
 
-}  // namespace palermo::enforcement
+}  // namespace palermo
 
-#endif  // PALERMO_SERVICES_ENFORCEMENT_PERIODS_H_
+#endif  // PALERMO_SERVICES_COMMON_PERIODS_H_

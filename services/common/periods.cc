@@ -1,4 +1,4 @@
-#include "services/enforcement/periods.h"
+#include "services/common/periods.h"
 
 #include <vector>
 
@@ -8,7 +8,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/civil_time.h"
 
-namespace palermo::enforcement {
+namespace palermo {
 namespace {
 
 using common::v1::PartialDate;
@@ -35,7 +35,8 @@ absl::StatusOr<PartialDate> ParseDate(absl::string_view text) {
   PartialDate date;
   int values[3] = {0, 0, 0};
   if (parts.empty() || parts.size() > 3) {
-    return absl::InvalidArgumentError(absl::StrCat("\"", text, "\" is not a date"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"", text, "\" is not a date"));
   }
   for (size_t i = 0; i < parts.size(); ++i) {
     if (!absl::SimpleAtoi(parts[i], &values[i])) {
@@ -55,8 +56,8 @@ absl::StatusOr<PartialDate> ParseDate(absl::string_view text) {
 }  // namespace
 
 int64_t FirstDay(const PartialDate& date) {
-  const int month = date.precision() == common::v1::DATE_PRECISION_YEAR ? 1
-                                                                          : date.month();
+  const int month =
+      date.precision() == common::v1::DATE_PRECISION_YEAR ? 1 : date.month();
   const int day =
       date.precision() == common::v1::DATE_PRECISION_DAY ? date.day() : 1;
   return absl::CivilDay(date.year(), month, day) - kEpoch;
@@ -143,4 +144,4 @@ absl::StatusOr<ReportingPeriod> ParseTimePeriod(absl::string_view text) {
   return period;
 }
 
-}  // namespace palermo::enforcement
+}  // namespace palermo

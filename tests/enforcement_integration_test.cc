@@ -1,0 +1,358 @@
+// The enforcement statistics service as real processes: the report's figures
+// loaded by palermo-load and read back through the gateway; revisions and
+// as-of reads; SDMX-CSV round trip; a bulk import with bad rows among 10,000;
+// kill -9 during a bulk import.
+#include <gmock/gmock.h>
+#include <google/protobuf/util/message_differencer.h>
+#include <google/protobuf/util/time_util.h>
+#include <gtest/gtest.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+#include "palermo/enforcement/v1/enforcement.grpc.pb.h"
+#include "palermo/gateway/v1/gateway.grpc.pb.h"
+#include "services/common/periods.h"
+#include "tests/support/service_process.h"
+
+namespace palermo {
+namespace {
+
+namespace ev1 = enforcement::v1;
+using palermo::test::Context;
+using palermo::test::MakeTempDir;
+using palermo::test::RunCommand;
+using palermo::test::ServiceProcess;
+using palermo::test::Suite;
+using palermo::test::ViolatedFields;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+std::string Periods(const ev1::Series& series) {
+  std::vector<std::string> out;
+  for (const auto& o : series.observations()) {
+    out.push_back(absl::StrCat(FormatTimePeriod(o.period()), "=", o.value()));
+  }
+  return absl::StrJoin(out, " ");
+}
+
+ev1::Observation Figure(const std::string& indicator, int year, int64_t value,
+                        const std::string& entity = "countries/SLV") {
+  ev1::Observation o;
+  o.set_entity(entity);
+  o.set_indicator(indicator);
+  *o.mutable_period() = *ParseTimePeriod(absl::StrCat(year));
+  o.set_value(value);
+  auto* s = o.add_sources();
+  s->set_document_symbol("TEST/1");
+  s->set_paragraph(1);
+  return o;
+}
+
+// The suite with the reference dataset, once for all the tests that read it.
+class EnforcementReferenceTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto suite = Suite::Start(::testing::TempDir() + "/palermo_enforcement_" +
+                              std::to_string(getpid()));
+    ASSERT_TRUE(suite.ok()) << suite.status();
+    suite_ = suite->release();
+    auto load = RunCommand(PALERMO_LOAD,
+                           {"--target=" + suite_->gateway->address(),
+                            "--reference_dir=" PALERMO_SOURCE_DIR "/data"});
+    ASSERT_TRUE(load.ok());
+    ASSERT_EQ(load->exit_code, 0) << load->output;
+  }
+  static void TearDownTestSuite() { delete suite_; }
+
+  static std::unique_ptr<ev1::EnforcementService::Stub> Gateway() {
+    return ev1::EnforcementService::NewStub(suite_->gateway->Channel());
+  }
+
+  static ev1::Series Series(const std::string& entity,
+                            const std::string& indicator) {
+    ev1::GetSeriesRequest request;
+    request.set_entity(entity);
+    request.set_indicator(indicator);
+    ev1::Series series;
+    grpc::Status status =
+        Gateway()->GetSeries(Context().get(), request, &series);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return series;
+  }
+
+  static Suite* suite_;
+};
+Suite* EnforcementReferenceTest::suite_ = nullptr;
+
+TEST_F(EnforcementReferenceTest, ElSalvadorSeriesOfParagraph14) {
+  EXPECT_EQ(Periods(Series("countries/SLV", "CASES_INVESTIGATED")),
+            "2005=32 2006=67 2007=39");
+  EXPECT_EQ(Periods(Series("countries/SLV", "PERSONS_ARRESTED")),
+            "2005=53 2006=56 2007=30");
+  EXPECT_EQ(Periods(Series("countries/SLV", "PERSONS_PROSECUTED")),
+            "2005=18 2006=37 2007=6");
+  EXPECT_EQ(Series("countries/SLV", "CASES_INVESTIGATED")
+                .observations(0)
+                .sources(0)
+                .paragraph(),
+            14);
+}
+
+TEST_F(EnforcementReferenceTest, PeriodsAreServedExactlyAsReported) {
+  const ev1::Series greece = Series("countries/GRC", "PERSONS_ARRESTED");
+  EXPECT_EQ(Periods(greece), "2003/2006=980");
+  EXPECT_EQ(greece.observations(0).sources(0).paragraph(), 18);
+  const ev1::Series myanmar = Series("countries/MMR", "VICTIMS_RESCUED");
+  EXPECT_EQ(Periods(myanmar), "2002-07/2007-10=5513");
+  EXPECT_EQ(myanmar.observations(0).sources(0).paragraph(), 21);
+  EXPECT_EQ(Periods(Series("countries/UKR", "OFFENCES_REGISTERED")),
+            "2007=350");
+  EXPECT_EQ(Periods(Series("countries/UKR", "ORGANIZED_GROUPS_DISMANTLED")),
+            "2007=16");
+  EXPECT_EQ(Periods(Series("countries/UKR", "CRIMINAL_PROCEEDINGS_OPENED")),
+            "2007=76");
+  EXPECT_EQ(Periods(Series("countries/PHL", "VICTIMS_ASSISTED")),
+            "../2007-06=315");
+  const ev1::Series cuba = Series("countries/CUB", "PERSONS_PROSECUTED");
+  ASSERT_EQ(cuba.observations_size(), 1);
+  EXPECT_EQ(cuba.observations(0).status(),
+            ev1::OBSERVATION_STATUS_DEFINITION_DIFFERS);
+  EXPECT_THAT(cuba.observations(0).notes(), HasSubstr("smuggling"));
+  const ev1::Series liechtenstein = Series("countries/LIE", "CASES_DETECTED");
+  ASSERT_EQ(liechtenstein.observations_size(), 1);
+  EXPECT_TRUE(liechtenstein.observations(0).has_value());
+  EXPECT_EQ(liechtenstein.observations(0).value(), 0);
+}
+
+TEST_F(EnforcementReferenceTest, ProfilesCarryTheEnforcementSection) {
+  auto stub = gateway::v1::GatewayService::NewStub(suite_->gateway->Channel());
+  gateway::v1::GetCountryProfileRequest request;
+  request.set_name("countries/GRC");
+  gateway::v1::CountryProfile profile;
+  ASSERT_TRUE(stub->GetCountryProfile(Context().get(), request, &profile).ok());
+  std::map<std::string, std::string> latest;
+  for (const auto& o : profile.enforcement().latest()) {
+    latest[o.indicator()] =
+        absl::StrCat(FormatTimePeriod(o.period()), "=", o.value(), " para ",
+                     o.sources(0).paragraph());
+  }
+  EXPECT_EQ(latest["CASES_DETECTED"], "2003/2006=244 para 18");
+  EXPECT_EQ(latest["VICTIMS_IDENTIFIED"], "2003/2006=494 para 18");
+  request.set_name("countries/SLV");
+  ASSERT_TRUE(stub->GetCountryProfile(Context().get(), request, &profile).ok());
+  EXPECT_TRUE(profile.has_legislation());
+  bool found = false;
+  for (const auto& s : profile.enforcement().series()) {
+    if (s.indicator() == "PERSONS_PROSECUTED") {
+      found = true;
+      EXPECT_EQ(Periods(s), "2005=18 2006=37 2007=6");
+    }
+  }
+  EXPECT_TRUE(found);
+}
+
+TEST_F(EnforcementReferenceTest, CroatiaAggregateCountsNothingTwice) {
+  ev1::AggregateRequest request;
+  request.set_indicator("VICTIMS_IDENTIFIED");
+  request.add_entities("countries/HRV");
+  *request.mutable_window() = *ParseTimePeriod("2002/2007");
+  request.add_group_by(ev1::DIMENSION_ENTITY);
+  ev1::AggregateResponse response;
+  ASSERT_TRUE(Gateway()->Aggregate(Context().get(), request, &response).ok());
+  ASSERT_EQ(response.cells_size(), 1);
+  EXPECT_EQ(response.cells(0).value(), 65);
+  std::vector<std::string> uses;
+  for (const auto& u : response.observations()) {
+    uses.push_back(absl::StrCat(
+        FormatTimePeriod(u.period()), " ",
+        u.used() ? "used" : ev1::ExclusionReason_Name(u.reason())));
+  }
+  std::sort(uses.begin(), uses.end());
+  EXPECT_THAT(uses,
+              ElementsAre("2002/2007-01 used", "2005 EXCLUSION_REASON_NESTED",
+                          "2006 EXCLUSION_REASON_NESTED",
+                          "2007 EXCLUSION_REASON_OVERLAPS"));
+}
+
+TEST_F(EnforcementReferenceTest, SdmxCsvExportThenImportIsLossless) {
+  auto export_all = [](ev1::EnforcementService::Stub& stub) {
+    auto context = Context();
+    auto reader =
+        stub.ExportSdmxCsv(context.get(), ev1::ExportSdmxCsvRequest());
+    std::string csv;
+    ev1::ExportSdmxCsvResponse chunk;
+    while (reader->Read(&chunk)) csv += chunk.chunk();
+    EXPECT_TRUE(reader->Finish().ok());
+    return csv;
+  };
+  const std::string csv = export_all(*Gateway());
+  EXPECT_THAT(csv, HasSubstr("SLV,CASES_INVESTIGATED,_T,_T,_T,_T,2005,32,A,"));
+  EXPECT_THAT(
+      csv,
+      HasSubstr("MMR,VICTIMS_RESCUED,_T,_T,_T,_T,2002-07/2007-10,5513,A,"));
+
+  auto fresh = ServiceProcess::Start(PALERMO_ENFORCEMENT_SERVER,
+                                     {"--data_dir=" + MakeTempDir()});
+  ASSERT_TRUE(fresh.ok()) << fresh.status();
+  auto stub = ev1::EnforcementService::NewStub((*fresh)->Channel());
+  ev1::ImportSdmxCsvRequest import;
+  import.set_csv(csv);
+  ev1::ImportObservationsResponse imported;
+  grpc::Status status = stub->ImportSdmxCsv(Context().get(), import, &imported);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(imported.created(), std::count(csv.begin(), csv.end(), '\n') - 1);
+  EXPECT_EQ(export_all(*stub), csv);
+}
+
+grpc::Status Import(ev1::EnforcementService::Stub& stub,
+                    const std::vector<ev1::Observation>& rows,
+                    ev1::ImportObservationsResponse* response,
+                    const std::string& request_id = "", size_t chunk = 1000) {
+  auto context = Context();
+  auto writer = stub.ImportObservations(context.get(), response);
+  ev1::ImportObservationsRequest message;
+  message.set_request_id(request_id);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    *message.add_observations() = rows[i];
+    if (message.observations_size() == static_cast<int>(chunk) ||
+        i + 1 == rows.size()) {
+      if (!writer->Write(message)) break;
+      message.Clear();
+    }
+  }
+  writer->WritesDone();
+  return writer->Finish();
+}
+
+std::vector<ev1::Observation> Synthetic(int count, int first_year = 1000) {
+  std::vector<ev1::Observation> rows;
+  const char* codes[] = {"EST", "LVA", "BGR", "ROU", "UKR"};
+  for (int i = 0; i < count; ++i) {
+    rows.push_back(
+        Figure("CASES_INVESTIGATED", 1900 + (first_year + i) % 200, i,
+               absl::StrCat("countries/", codes[(first_year + i) / 200 % 5])));
+    rows.back().set_sex(static_cast<ev1::Sex>(1 + (first_year + i) / 1000 % 4));
+    rows.back().set_age_group(
+        static_cast<ev1::AgeGroup>(1 + (first_year + i) / 4000 % 3));
+  }
+  return rows;
+}
+
+TEST(EnforcementImportTest,
+     BadRowsAmong10000AreAllReportedAndNothingIsWritten) {
+  auto suite = Suite::Start(MakeTempDir());
+  ASSERT_TRUE(suite.ok()) << suite.status();
+  auto stub = ev1::EnforcementService::NewStub((*suite)->gateway->Channel());
+  std::vector<ev1::Observation> rows = Synthetic(10000, 0);
+  rows[3].clear_value();
+  rows[2500].set_indicator("NOT_AN_INDICATOR");
+  rows[7777].set_value(-5);
+  rows[9998].mutable_period()->mutable_start()->set_year(2999);
+  ev1::ImportObservationsResponse response;
+  grpc::Status status = Import(*stub, rows, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(
+      ViolatedFields(status),
+      ElementsAre("observations[3].value", "observations[2500].indicator",
+                  "observations[7777].value",
+                  "observations[9998].period.start.year",
+                  "observations[9998].period.end"));
+  ev1::ListObservationsRequest list;
+  list.set_parent("-");
+  ev1::ListObservationsResponse listed;
+  ASSERT_TRUE(stub->ListObservations(Context().get(), list, &listed).ok());
+  EXPECT_EQ(listed.observations_size(), 0);
+
+  // Fixed, the same batch goes in whole, once.
+  rows = Synthetic(10000, 0);
+  ASSERT_TRUE(Import(*stub, rows, &response, "batch-1").ok());
+  EXPECT_EQ(response.created(), 10000);
+  ASSERT_TRUE(Import(*stub, rows, &response, "batch-1").ok());
+  EXPECT_EQ(response.created(), 10000);  // the first answer, replayed
+}
+
+TEST(EnforcementImportTest, RevisionsKeepTheOldValueForAsOfReads) {
+  auto suite = Suite::Start(MakeTempDir());
+  ASSERT_TRUE(suite.ok()) << suite.status();
+  auto stub = ev1::EnforcementService::NewStub((*suite)->gateway->Channel());
+  ev1::UpsertObservationRequest upsert;
+  *upsert.mutable_observation() = Figure("CASES_INVESTIGATED", 2007, 39);
+  ev1::Observation first;
+  ASSERT_TRUE(stub->UpsertObservation(Context().get(), upsert, &first).ok());
+  upsert.mutable_observation()->set_value(44);
+  ev1::Observation second;
+  ASSERT_TRUE(stub->UpsertObservation(Context().get(), upsert, &second).ok());
+  EXPECT_EQ(second.revision_id(), 2);
+
+  ev1::GetObservationRequest get;
+  get.set_name(first.name());
+  *get.mutable_as_of() = second.update_time();
+  ev1::Observation read;
+  ASSERT_TRUE(stub->GetObservation(Context().get(), get, &read).ok());
+  EXPECT_EQ(read.value(), 44);
+  *get.mutable_as_of() =
+      google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(
+          google::protobuf::util::TimeUtil::TimestampToMicroseconds(
+              second.update_time()) -
+          1);
+  ASSERT_TRUE(stub->GetObservation(Context().get(), get, &read).ok());
+  EXPECT_EQ(read.value(), 39);  // as published before the revision
+  ev1::ListObservationRevisionsRequest history;
+  history.set_name(first.name());
+  ev1::ListObservationRevisionsResponse revisions;
+  ASSERT_TRUE(
+      stub->ListObservationRevisions(Context().get(), history, &revisions)
+          .ok());
+  ASSERT_EQ(revisions.revisions_size(), 2);
+  EXPECT_EQ(revisions.revisions(1).observation().value(), 39);
+}
+
+TEST(EnforcementImportTest,
+     Kill9DuringABulkImportLosesOnlyTheUnacknowledgedBatch) {
+  const std::string data_dir = MakeTempDir();
+  auto server = ServiceProcess::Start(PALERMO_ENFORCEMENT_SERVER,
+                                      {"--data_dir=" + data_dir});
+  ASSERT_TRUE(server.ok()) << server.status();
+  auto stub = ev1::EnforcementService::NewStub((*server)->Channel());
+  ev1::ImportObservationsResponse response;
+  for (int batch = 0; batch < 3; ++batch) {
+    ASSERT_TRUE(Import(*stub, Synthetic(2000, batch * 2000), &response,
+                       absl::StrCat("batch-", batch))
+                    .ok());
+    EXPECT_EQ(response.created(), 2000);
+  }
+  // A fourth batch is streaming when the server is killed.
+  {
+    auto context = Context();
+    ev1::ImportObservationsResponse unused;
+    auto writer = stub->ImportObservations(context.get(), &unused);
+    ev1::ImportObservationsRequest message;
+    message.set_request_id("batch-3");
+    for (const auto& o : Synthetic(2000, 6000)) *message.add_observations() = o;
+    ASSERT_TRUE(writer->Write(message));
+    (*server)->Kill();
+    writer->WritesDone();
+    EXPECT_FALSE(writer->Finish().ok());
+  }
+  auto restarted = ServiceProcess::Start(PALERMO_ENFORCEMENT_SERVER,
+                                         {"--data_dir=" + data_dir});
+  ASSERT_TRUE(restarted.ok()) << restarted.status();
+  stub = ev1::EnforcementService::NewStub((*restarted)->Channel());
+  ev1::GetCoverageRequest coverage_request;
+  ev1::GetCoverageResponse coverage;
+  ASSERT_TRUE(
+      stub->GetCoverage(Context().get(), coverage_request, &coverage).ok());
+  int values = 0;
+  for (const auto& e : coverage.entries()) values += e.values();
+  EXPECT_EQ(values, 6000);  // three acknowledged batches, nothing of the fourth
+  // Its request id was never committed: the batch can be sent again.
+  ASSERT_TRUE(Import(*stub, Synthetic(2000, 6000), &response, "batch-3").ok());
+  EXPECT_EQ(response.created(), 2000);
+  stub.reset();  // closes the connection before the server stops
+}
+
+}  // namespace
+}  // namespace palermo
