@@ -6,6 +6,7 @@
 #include <locale.h>
 #include <stdlib.h>
 
+#include <algorithm>
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -154,6 +155,23 @@ absl::StatusOr<ReportingEntity> EntityRegistry::Resolve(
                          : "a known organization"));
   }
   return it->second;
+}
+
+bool EntityRegistry::Contains(absl::string_view entity_name) const {
+  absl::string_view code = entity_name;
+  if (absl::ConsumePrefix(&code, "countries/"))
+    return countries_.contains(code);
+  if (absl::ConsumePrefix(&code, "organizations/")) {
+    return organizations_.contains(code);
+  }
+  return false;
+}
+
+std::vector<std::string> EntityRegistry::CountryCodes() const {
+  std::vector<std::string> codes;
+  for (const auto& [code, entity] : countries_) codes.push_back(code);
+  std::sort(codes.begin(), codes.end());
+  return codes;
 }
 
 }  // namespace palermo

@@ -5,6 +5,7 @@
 #define PALERMO_SERVICES_COMMON_ENTITIES_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
@@ -25,7 +26,12 @@ class EntityRegistry {
   absl::StatusOr<common::v1::ReportingEntity> Resolve(
       absl::string_view entity_name, absl::string_view field) const;
 
+  // Whether `entity_name` resolves, without building the entity.
+  bool Contains(absl::string_view entity_name) const;
+
   size_t country_count() const { return countries_.size(); }
+  // Every ISO 3166-1 alpha-3 code, sorted.
+  std::vector<std::string> CountryCodes() const;
 
  private:
   absl::flat_hash_map<std::string, common::v1::ReportingEntity> countries_;

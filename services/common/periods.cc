@@ -103,14 +103,17 @@ bool SameShape(const ReportingPeriod& a, const ReportingPeriod& b) {
 }
 
 std::string FormatDate(const PartialDate& date) {
+  // Years are 1900-2100 once validated: four digits without padding.
   switch (date.precision()) {
     case common::v1::DATE_PRECISION_YEAR:
-      return absl::StrFormat("%04d", date.year());
+      return absl::StrCat(date.year());
     case common::v1::DATE_PRECISION_MONTH:
-      return absl::StrFormat("%04d-%02d", date.year(), date.month());
+      return absl::StrCat(date.year(), "-",
+                          absl::Dec(date.month(), absl::kZeroPad2));
     default:
-      return absl::StrFormat("%04d-%02d-%02d", date.year(), date.month(),
-                             date.day());
+      return absl::StrCat(date.year(), "-",
+                          absl::Dec(date.month(), absl::kZeroPad2), "-",
+                          absl::Dec(date.day(), absl::kZeroPad2));
   }
 }
 

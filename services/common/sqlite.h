@@ -40,6 +40,9 @@ class Statement {
   Statement& Bind(int index, int64_t value);
   Statement& Bind(int index, absl::string_view text);
   Statement& BindBlob(int index, absl::string_view bytes);
+  // Binds without copying: `bytes` must stay valid until the statement is
+  // stepped for the last time or reset. For hot loops.
+  Statement& BindStatic(int index, absl::string_view bytes, bool blob = false);
 
   // Advances to the next row: true if a row is available, false when done.
   absl::StatusOr<bool> Step();
@@ -84,6 +87,8 @@ class Database {
   absl::StatusOr<Statement> Prepare(absl::string_view sql);
   // Executes SQL with no parameters (DDL, BEGIN/COMMIT).
   absl::Status Exec(absl::string_view sql);
+  // Rows changed by the last INSERT, UPDATE or DELETE.
+  int Changes() { return sqlite3_changes(db_); }
   // The schema version after migrations.
   absl::StatusOr<int> SchemaVersion();
 

@@ -75,8 +75,9 @@ class EnforcementDomain {
   static std::string NameOf(const v1::Observation& observation);
 
  private:
-  // The indicator codes, read from the store once and after each creation.
-  absl::StatusOr<std::set<std::string>> IndicatorCodes();
+  // Whether the code list has `code`; the list is read from the store once
+  // and again after each creation. Sets `error` if it cannot be read.
+  bool HasIndicator(const std::string& code, absl::Status* error);
 
   // Validates and normalises rows, then writes them as one batch.
   absl::StatusOr<std::vector<v1::Observation>> WriteRows(
