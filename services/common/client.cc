@@ -16,19 +16,35 @@ std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address) {
   args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS,
               static_cast<int>(absl::ToInt64Milliseconds(
                   absl::GetFlag(FLAGS_keepalive_timeout))));
+  // Errors of a bulk import name every bad row in their trailers.
+  args.SetInt(GRPC_ARG_MAX_METADATA_SIZE, kMaxErrorMetadataBytes);
   return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(),
                                    args);
 }
 
-std::unique_ptr<grpc::ClientContext> OutgoingContext(
-    grpc::CallbackServerContext* incoming) {
+namespace {
+
+std::unique_ptr<grpc::ClientContext> Outgoing(
+    grpc::CallbackServerContext* incoming, absl::Duration bound) {
   auto context = grpc::ClientContext::FromCallbackServerContext(*incoming);
   std::chrono::system_clock::time_point deadline =
-      absl::ToChronoTime(absl::Now() + absl::GetFlag(FLAGS_outgoing_timeout));
+      absl::ToChronoTime(absl::Now() + bound);
   deadline = std::min(deadline, incoming->deadline());
   context->set_deadline(deadline);
   context->AddMetadata(kActorMetadataKey, ActorOf(*incoming));
   return context;
+}
+
+}  // namespace
+
+std::unique_ptr<grpc::ClientContext> OutgoingContext(
+    grpc::CallbackServerContext* incoming) {
+  return Outgoing(incoming, absl::GetFlag(FLAGS_outgoing_timeout));
+}
+
+std::unique_ptr<grpc::ClientContext> OutgoingStreamContext(
+    grpc::CallbackServerContext* incoming) {
+  return Outgoing(incoming, absl::GetFlag(FLAGS_outgoing_stream_timeout));
 }
 
 std::string ActorOf(const grpc::ServerContextBase& context) {

@@ -15,12 +15,22 @@ namespace palermo {
 // token auth lands it is the caller's word, recorded as such.
 inline constexpr char kActorMetadataKey[] = "palermo-actor";
 
+// Largest error trailers a Palermo client accepts: a rejected bulk import
+// names every bad row. Other clients may need to raise their own limit
+// (gRPC C++ defaults to 8 KiB; grpc-go, behind buf and grpcurl, to 16 MiB).
+inline constexpr int kMaxErrorMetadataBytes = 4 << 20;
+
 std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address);
 
 // A client context for a call made on behalf of `incoming`: it is cancelled
 // with the incoming call, its deadline is the earlier of the incoming
 // deadline and now + --outgoing_timeout, and it carries the actor.
 std::unique_ptr<grpc::ClientContext> OutgoingContext(
+    grpc::CallbackServerContext* incoming);
+
+// The same for a streaming call, bounded by --outgoing_stream_timeout: an
+// import or export of a large dataset outlasts a unary call's bound.
+std::unique_ptr<grpc::ClientContext> OutgoingStreamContext(
     grpc::CallbackServerContext* incoming);
 
 // Who is calling: the palermo-actor metadata if sent, otherwise the peer.

@@ -25,6 +25,9 @@ ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
 ABSL_FLAG(absl::Duration, outgoing_timeout, absl::Seconds(10),
           "Deadline of an outgoing call when the incoming call has a later "
           "one, or none.");
+ABSL_FLAG(absl::Duration, outgoing_stream_timeout, absl::Minutes(10),
+          "Deadline of an outgoing streaming call (imports, exports) when the "
+          "incoming call has a later one, or none.");
 ABSL_FLAG(absl::Duration, keepalive_time, absl::Seconds(60),
           "Interval of HTTP/2 keepalive pings on idle connections.");
 ABSL_FLAG(absl::Duration, keepalive_timeout, absl::Seconds(20),

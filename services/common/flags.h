@@ -21,6 +21,7 @@ ABSL_DECLARE_FLAG(int, ready_fd);
 ABSL_DECLARE_FLAG(int32_t, max_receive_message_bytes);
 ABSL_DECLARE_FLAG(absl::Duration, shutdown_grace);
 ABSL_DECLARE_FLAG(absl::Duration, outgoing_timeout);
+ABSL_DECLARE_FLAG(absl::Duration, outgoing_stream_timeout);
 ABSL_DECLARE_FLAG(absl::Duration, keepalive_time);
 ABSL_DECLARE_FLAG(absl::Duration, keepalive_timeout);
 

@@ -10,6 +10,7 @@
 #include <thread>
 #include <tuple>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
@@ -232,7 +233,7 @@ void EnforcementDomain::Validate(const v1::Observation& o,
   if (!o.period().has_end()) {
     v.Add(path("period.end"), "required: the last day, month or year covered");
   } else if (o.period().has_start() &&
-             PartialDateBefore(o.period().end(), o.period().start())) {
+             LastDay(o.period().end()) < FirstDay(o.period().start())) {
     v.Add(path("period.end"), "is before period.start");
   }
   if (!o.citizenship().empty()) {
@@ -242,6 +243,9 @@ void EnforcementDomain::Validate(const v1::Observation& o,
   }
   if (o.has_value()) {
     if (o.value() < 0) v.Add(path("value"), "a count cannot be negative");
+    if (o.value() > kMaxValue) {
+      v.Add(path("value"), absl::StrCat("above ", kMaxValue));
+    }
     if (IsMissingStatus(o.status())) {
       v.Add(path("status"),
             absl::StrCat(StatusName(o.status()),
@@ -403,7 +407,8 @@ absl::StatusOr<std::vector<v1::Observation>> EnforcementDomain::WriteRows(
     std::vector<v1::Observation> rows,
     const std::function<std::string(size_t)>& row_path,
     const std::string& request_id, const std::string& fingerprint,
-    std::string* replayed_response, v1::ImportObservationsResponse* response) {
+    bool respond_with_row, std::string* replayed_response,
+    v1::ImportObservationsResponse* response) {
   FieldViolations violations;
   violations.AddAll(ValidateRequestId(request_id), "request_id");
   // Large batches are validated on two threads, each on a contiguous half,
@@ -458,30 +463,46 @@ absl::StatusOr<std::vector<v1::Observation>> EnforcementDomain::WriteRows(
     }
     o.set_name(NameOf(o));
   }
-  // Writing in key order keeps the B-tree inserts local. Stable: a key sent
-  // twice keeps its last value.
-  std::stable_sort(rows.begin(), rows.end(),
-                   [](const v1::Observation& a, const v1::Observation& b) {
-                     return a.name() < b.name();
-                   });
-  const absl::Time now = clock_();
+  // One figure per series key and batch: a key sent twice is ambiguous.
+  absl::flat_hash_map<absl::string_view, size_t> first_row;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    auto [it, inserted] = first_row.emplace(rows[i].name(), i);
+    if (!inserted && violations.bad_request().field_violations_size() <
+                         kMaxReportedViolations) {
+      violations.Add(row_path(i),
+                     absl::StrCat("same series key as ", row_path(it->second),
+                                  " (", rows[i].name(), ")"));
+    }
+  }
+  first_row.clear();
+  if (!violations.empty()) {
+    return violations.ToStatus("rows repeat a series key, nothing written");
+  }
+  // Writing in key order keeps the B-tree inserts local; keys are unique.
+  // An upsert answers with its row, so its single row stays where it is.
+  std::sort(rows.begin(), rows.end(),
+            [](const v1::Observation& a, const v1::Observation& b) {
+              return a.name() < b.name();
+            });
   response->set_received(static_cast<int64_t>(rows.size()));
-  *response->mutable_commit_time() =
-      TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now));
+  auto fill = [&](const BatchOutcome& o) {
+    response->set_created(o.created);
+    response->set_revised(o.revised);
+    response->set_unchanged(o.unchanged);
+    *response->mutable_commit_time() =
+        TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(o.commit_time));
+  };
   std::optional<StoredRequest> earlier;
   absl::StatusOr<BatchOutcome> outcome = store_.WriteBatch(
-      rows, now, request_id, fingerprint,
+      rows, clock_(), request_id, fingerprint,
       [&](const BatchOutcome& o) {
-        response->set_created(o.created);
-        response->set_revised(o.revised);
-        response->set_unchanged(o.unchanged);
-        return response->SerializeAsString();
+        fill(o);
+        return respond_with_row ? rows.front().SerializeAsString()
+                                : response->SerializeAsString();
       },
       &earlier);
   if (!outcome.ok()) return outcome.status();
-  response->set_created(outcome->created);
-  response->set_revised(outcome->revised);
-  response->set_unchanged(outcome->unchanged);
+  fill(*outcome);
   if (earlier.has_value()) {
     if (earlier->fingerprint != fingerprint) return RequestIdReused();
     *replayed_response = earlier->response;
@@ -498,13 +519,15 @@ absl::StatusOr<v1::Observation> EnforcementDomain::Upsert(
       std::move(rows), [](size_t) { return std::string("observation"); },
       request.request_id(),
       Fingerprint("upsert", std::vector<v1::UpsertObservationRequest>{request}),
-      &replayed, &unused);
+      /*respond_with_row=*/true, &replayed, &unused);
   if (!written.ok()) return written.status();
   if (!replayed.empty()) {
-    // A retried upsert answers with the observation's current version.
-    v1::GetObservationRequest get;
-    get.set_name(NameOf(written->front()));
-    return Get(get);
+    // A retried upsert answers as the first one did.
+    v1::Observation first;
+    if (!first.ParseFromString(replayed)) {
+      return absl::DataLossError("cannot parse a stored response");
+    }
+    return first;
   }
   return std::move(written->front());
 }
@@ -517,7 +540,8 @@ absl::StatusOr<v1::ImportObservationsResponse> EnforcementDomain::Import(
   absl::StatusOr<std::vector<v1::Observation>> written = WriteRows(
       std::move(rows),
       [](size_t i) { return absl::StrCat("observations[", i, "]"); },
-      request_id, fingerprint, &replayed, &response);
+      request_id, fingerprint, /*respond_with_row=*/false, &replayed,
+      &response);
   if (!written.ok()) return written.status();
   if (!replayed.empty() && !response.ParseFromString(replayed)) {
     return absl::DataLossError("cannot parse a stored response");
@@ -557,7 +581,8 @@ absl::StatusOr<v1::ImportObservationsResponse> EnforcementDomain::ImportSdmxCsv(
   absl::StatusOr<std::vector<v1::Observation>> written = WriteRows(
       std::move(rows),
       [&numbers](size_t i) { return absl::StrCat("rows[", numbers[i], "]"); },
-      request.request_id(), fingerprint, &replayed, &response);
+      request.request_id(), fingerprint, /*respond_with_row=*/false, &replayed,
+      &response);
   if (!written.ok()) return written.status();
   if (!replayed.empty() && !response.ParseFromString(replayed)) {
     return absl::DataLossError("cannot parse a stored response");
@@ -578,7 +603,9 @@ absl::Status EnforcementDomain::ExportSdmxCsv(
       Filter::Compile(request.filter(), v1::Observation::descriptor());
   violations.AddAll(filter.status(), "filter");
   if (!violations.empty()) return violations.ToStatus();
-  query.as_of = AsOfTimestamp(request.has_as_of(), request.as_of());
+  // One snapshot for the whole export, even while writes go on.
+  query.as_of = request.has_as_of() ? AsOfTimestamp(true, request.as_of())
+                                    : std::optional<absl::Time>(clock_());
   std::string chunk = SdmxCsvHeader();
   constexpr int kPage = 5000;
   query.limit = kPage;
@@ -745,9 +772,13 @@ absl::StatusOr<v1::AggregateResponse> EnforcementDomain::Aggregate(
         for (size_t i = 0; i < members.size(); ++i) {
           if (!selection.used[i]) continue;
           const DayRange mr = RangeOf(members[i]->period());
-          if (mr.first == r.first)
-            *p->mutable_start() = members[i]->period().start();
-          if (mr.last == r.last) *p->mutable_end() = members[i]->period().end();
+          const auto& period = members[i]->period();
+          if (mr.first == r.first && period.has_start()) {
+            *p->mutable_start() = period.start();
+          }
+          if (mr.last == r.last && period.has_end()) {
+            *p->mutable_end() = period.end();
+          }
         }
       }
     }
@@ -908,10 +939,6 @@ absl::StatusOr<v1::ComputeRatioResponse> EnforcementDomain::ComputeRatio(
              !(reason = Unusable(**den)).empty()) {
   } else if ((*den)->value() == 0) {
     reason = "the denominator is zero";
-  } else if ((*num)->notes() != (*den)->notes()) {
-    // Different notes signal different coverage (regions, categories).
-    reason = absl::StrCat("coverage differs: \"", (*num)->notes(), "\" vs \"",
-                          (*den)->notes(), "\"");
   }
   if (!reason.empty()) {
     response.set_reason(reason);

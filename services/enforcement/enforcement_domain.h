@@ -23,6 +23,10 @@ namespace palermo::enforcement {
 inline constexpr char kObservationType[] = "palermo.enforcement.v1.Observation";
 // At most this many field violations are returned for one import.
 inline constexpr int kMaxReportedViolations = 10000;
+// At most this many rows in one import stream (they are held in memory).
+inline constexpr size_t kMaxImportRows = 2000000;
+// Largest figure accepted: sums of many stay far from int64 overflow.
+inline constexpr int64_t kMaxValue = int64_t{1} << 40;
 
 class EnforcementDomain {
  public:
@@ -84,7 +88,8 @@ class EnforcementDomain {
       std::vector<v1::Observation> rows,
       const std::function<std::string(size_t)>& row_path,
       const std::string& request_id, const std::string& fingerprint,
-      std::string* replayed_response, v1::ImportObservationsResponse* response);
+      bool respond_with_row, std::string* replayed_response,
+      v1::ImportObservationsResponse* response);
 
   // Versions matching `query`, then `filter`, at most `limit` (0: all).
   absl::StatusOr<std::vector<v1::Observation>> Scan(ObservationQuery query,

@@ -1,5 +1,6 @@
 #include "services/enforcement/enforcement_service.h"
 
+#include "absl/strings/str_cat.h"
 #include "services/common/status.h"
 
 namespace palermo::enforcement {
@@ -44,7 +45,7 @@ PALERMO_UNARY(ImportSdmxCsv, v1::ImportSdmxCsvRequest,
 #undef PALERMO_UNARY
 
 grpc::Status EnforcementServiceImpl::ImportObservations(
-    grpc::ServerContext*,
+    grpc::ServerContext* context,
     grpc::ServerReader<v1::ImportObservationsRequest>* reader,
     v1::ImportObservationsResponse* response) {
   std::vector<v1::Observation> rows;
@@ -52,14 +53,30 @@ grpc::Status EnforcementServiceImpl::ImportObservations(
   v1::ImportObservationsRequest message;
   bool first = true;
   while (reader->Read(&message)) {
-    if (first) request_id = message.request_id();
+    if (first) {
+      request_id = message.request_id();
+    } else if (!message.request_id().empty() &&
+               message.request_id() != request_id) {
+      return ToGrpcStatus(InvalidField(
+          "request_id", "differs between messages of one import stream"));
+    }
     first = false;
+    if (rows.size() + message.observations_size() > kMaxImportRows) {
+      return ToGrpcStatus(InvalidField(
+          "observations", absl::StrCat("more than ", kMaxImportRows,
+                                       " rows in one import; split it")));
+    }
     for (auto& o : *message.mutable_observations())
       rows.push_back(std::move(o));
   }
+  // Read() also ends when the caller cancels or its deadline passes: a
+  // stream that did not end normally is never committed.
+  if (context->IsCancelled()) {
+    return grpc::Status(grpc::StatusCode::CANCELLED,
+                        "the import stream was cancelled; nothing written");
+  }
   return Respond(domain_.Import(request_id, std::move(rows)), response);
 }
-
 grpc::Status EnforcementServiceImpl::ExportSdmxCsv(
     grpc::ServerContext*, const v1::ExportSdmxCsvRequest* request,
     grpc::ServerWriter<v1::ExportSdmxCsvResponse>* writer) {

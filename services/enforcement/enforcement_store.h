@@ -31,6 +31,7 @@ struct ObservationQuery {
 };
 
 struct BatchOutcome {
+  absl::Time commit_time;  // when the batch's versions became valid
   int64_t created = 0;
   int64_t revised = 0;
   int64_t unchanged = 0;
@@ -69,13 +70,15 @@ class EnforcementStore {
   virtual absl::StatusOr<std::vector<v1::ObservationRevision>> Revisions(
       absl::string_view name, int64_t before_revision, int limit) = 0;
 
-  // Writes `rows` (names set, output fields clear) as one transaction at
-  // `commit_time`: a row equal to the current version is unchanged, another
-  // becomes a new version. On return each row holds its stored version.
+  // Writes `rows` (names set, output fields clear, no name twice) as one
+  // transaction, valid from a commit time no earlier than `not_before` and
+  // later than every earlier commit, so that versions never overlap: a row
+  // equal to the current version is unchanged, another becomes a new
+  // version. On return each row holds its stored version.
   // If `request_id` was committed before, writes nothing and returns that
   // request in `earlier`; otherwise stores `make_response(outcome)` under it.
   virtual absl::StatusOr<BatchOutcome> WriteBatch(
-      std::vector<v1::Observation>& rows, absl::Time commit_time,
+      std::vector<v1::Observation>& rows, absl::Time not_before,
       const std::string& request_id, const std::string& fingerprint,
       const std::function<std::string(const BatchOutcome&)>& make_response,
       std::optional<StoredRequest>* earlier) = 0;

@@ -5,6 +5,7 @@
 
 #include <map>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -86,7 +87,13 @@ constexpr char kFormPrefix[] = "EXPLOITATION_FORM_";
 // A field, quoted by libcsv only where CSV needs it.
 void AppendField(std::string& line, absl::string_view field) {
   if (!line.empty() && line.back() != '\n') line.push_back(',');
-  if (field.find_first_of(",\"\r\n") == absl::string_view::npos) {
+  // libcsv trims unquoted fields: quote leading or trailing blanks too.
+  const bool edge_blank =
+      !field.empty() &&
+      (absl::ascii_isspace(static_cast<unsigned char>(field.front())) ||
+       absl::ascii_isspace(static_cast<unsigned char>(field.back())));
+  if (!edge_blank &&
+      field.find_first_of(",\"\r\n") == absl::string_view::npos) {
     line.append(field.data(), field.size());
     return;
   }

@@ -2,6 +2,8 @@
 
 #include <google/protobuf/util/time_util.h>
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 
 namespace palermo::enforcement {
@@ -111,8 +113,18 @@ absl::StatusOr<std::unique_ptr<SqliteEnforcementStore>>
 SqliteEnforcementStore::Open(const std::string& path) {
   auto db = sqlite::Database::Open(path, Migrations());
   if (!db.ok()) return db.status();
-  return std::unique_ptr<SqliteEnforcementStore>(
+  std::unique_ptr<SqliteEnforcementStore> store(
       new SqliteEnforcementStore(*std::move(db)));
+  auto lock = store->db_->Lock();
+  auto latest = store->db_->Prepare(
+      "SELECT COALESCE(MAX(MAX(valid_from_us), MAX(COALESCE(valid_to_us, 0))), "
+      "0)"
+      " FROM observations");
+  if (!latest.ok()) return latest.status();
+  absl::StatusOr<bool> row = latest->Step();
+  if (!row.ok()) return row.status();
+  store->last_commit_us_ = latest->ColumnInt(0);
+  return store;
 }
 
 absl::StatusOr<std::vector<v1::Indicator>>
@@ -231,7 +243,7 @@ SqliteEnforcementStore::Revisions(absl::string_view name,
 }
 
 absl::StatusOr<BatchOutcome> SqliteEnforcementStore::WriteBatch(
-    std::vector<v1::Observation>& rows, absl::Time commit_time,
+    std::vector<v1::Observation>& rows, absl::Time not_before,
     const std::string& request_id, const std::string& fingerprint,
     const std::function<std::string(const BatchOutcome&)>& make_response,
     std::optional<StoredRequest>* earlier) {
@@ -247,7 +259,10 @@ absl::StatusOr<BatchOutcome> SqliteEnforcementStore::WriteBatch(
       return BatchOutcome{};
     }
   }
-  const int64_t now_us = absl::ToUnixMicros(commit_time);
+  // Commit times strictly increase: a version never starts before the one it
+  // closes, whatever the clock did between two batches.
+  const int64_t now_us =
+      std::max(absl::ToUnixMicros(not_before), last_commit_us_ + 1);
   const google::protobuf::Timestamp now =
       TimeUtil::MicrosecondsToTimestamp(now_us);
   // The newest version of the name, current unless superseded.
@@ -271,6 +286,7 @@ absl::StatusOr<BatchOutcome> SqliteEnforcementStore::WriteBatch(
       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?) ON CONFLICT DO NOTHING");
   if (!insert_first.ok()) return insert_first.status();
   BatchOutcome outcome;
+  outcome.commit_time = absl::FromUnixMicros(now_us);
   for (v1::Observation& row : rows) {
     const std::string content = Content(row);
     const DayRange range = RangeOf(row.period());
@@ -336,6 +352,7 @@ absl::StatusOr<BatchOutcome> SqliteEnforcementStore::WriteBatch(
     }
   }
   if (absl::Status s = txn->Commit(); !s.ok()) return s;
+  last_commit_us_ = now_us;
   return outcome;
 }
 

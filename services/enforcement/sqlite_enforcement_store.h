@@ -22,7 +22,7 @@ class SqliteEnforcementStore : public EnforcementStore {
   absl::StatusOr<std::vector<v1::ObservationRevision>> Revisions(
       absl::string_view name, int64_t before_revision, int limit) override;
   absl::StatusOr<BatchOutcome> WriteBatch(
-      std::vector<v1::Observation>& rows, absl::Time commit_time,
+      std::vector<v1::Observation>& rows, absl::Time not_before,
       const std::string& request_id, const std::string& fingerprint,
       const std::function<std::string(const BatchOutcome&)>& make_response,
       std::optional<StoredRequest>* earlier) override;
@@ -35,6 +35,7 @@ class SqliteEnforcementStore : public EnforcementStore {
   absl::StatusOr<std::optional<StoredRequest>> FindRequestLocked(
       absl::string_view request_id);
   std::unique_ptr<sqlite::Database> db_;
+  int64_t last_commit_us_ = 0;  // guarded by the database lock
 };
 
 }  // namespace palermo::enforcement

@@ -11,6 +11,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <utility>
 
 #include "services/common/client.h"
@@ -35,7 +36,12 @@ grpc::ServerUnaryReactor* Forward(grpc::CallbackServerContext* context,
 
 // A client stream: each message read from the caller is written to the
 // backend, the next read starting once the write is done (flow control);
-// the backend's single response and status end the call.
+// the backend's single response and status end the call. A caller that
+// cancels cancels the backend call: an import must never be committed from
+// a stream that did not end normally.
+//
+// The backend call is held open (AddHold) while operations on it may still
+// be started from the caller's side, so that it cannot finish under them.
 template <typename Request, typename Response>
 class ClientStreamForwarder : public grpc::ServerReadReactor<Request>,
                               public grpc::ClientWriteReactor<Request> {
@@ -45,35 +51,54 @@ class ClientStreamForwarder : public grpc::ServerReadReactor<Request>,
 
   ClientStreamForwarder(grpc::CallbackServerContext* context,
                         Response* response, const Start& start)
-      : outgoing_(OutgoingContext(context)) {
+      : context_(context), outgoing_(OutgoingStreamContext(context)) {
     start(outgoing_.get(), response, this);
+    grpc::ClientWriteReactor<Request>::AddHold();
     grpc::ClientWriteReactor<Request>::StartCall();
     grpc::ServerReadReactor<Request>::StartRead(&message_);
   }
 
   void OnReadDone(bool ok) override {  // from the caller
-    if (backend_done_) return;
+    std::lock_guard<std::mutex> lock(mu_);
+    if (released_) return;
     if (ok) {
       grpc::ClientWriteReactor<Request>::StartWrite(&message_);
+      return;
+    }
+    if (context_->IsCancelled()) {
+      outgoing_->TryCancel();
     } else {
       grpc::ClientWriteReactor<Request>::StartWritesDone();
     }
+    Release();
   }
   void OnWriteDone(bool ok) override {  // to the backend
-    // A failed write means the backend call is over: OnDone says how.
-    if (ok) grpc::ServerReadReactor<Request>::StartRead(&message_);
+    std::lock_guard<std::mutex> lock(mu_);
+    if (ok) {
+      grpc::ServerReadReactor<Request>::StartRead(&message_);
+    } else {
+      Release();  // the backend call is over: OnDone says how
+    }
   }
   void OnDone(const grpc::Status& status) override {  // backend finished
-    backend_done_ = true;
     grpc::ServerReadReactor<Request>::Finish(status);
   }
   void OnCancel() override { outgoing_->TryCancel(); }
   void OnDone() override { delete this; }  // caller's side finished
 
  private:
+  void Release() {
+    if (!released_) {
+      released_ = true;
+      grpc::ClientWriteReactor<Request>::RemoveHold();
+    }
+  }
+
+  grpc::CallbackServerContext* context_;
   std::unique_ptr<grpc::ClientContext> outgoing_;
   Request message_;
-  std::atomic<bool> backend_done_{false};
+  std::mutex mu_;
+  bool released_ = false;
 };
 
 // A server stream: each message read from the backend is written to the
@@ -87,7 +112,7 @@ class ServerStreamForwarder : public grpc::ServerWriteReactor<Response>,
 
   ServerStreamForwarder(grpc::CallbackServerContext* context,
                         const Request* request, const Start& start)
-      : outgoing_(OutgoingContext(context)) {
+      : outgoing_(OutgoingStreamContext(context)) {
     start(outgoing_.get(), request, this);
     grpc::ClientReadReactor<Response>::StartRead(&message_);
     grpc::ClientReadReactor<Response>::StartCall();
