@@ -21,7 +21,7 @@ int64_t Weight(const DayRange& r) {
 }  // namespace
 
 Selection SelectFigures(const std::vector<Figure>& figures,
-                        const DayRange& window) {
+                        const DayRange& window, bool stock) {
   const size_t n = figures.size();
   Selection s;
   s.used.assign(n, false);
@@ -37,6 +37,29 @@ Selection SelectFigures(const std::vector<Figure>& figures,
     } else {
       candidates.push_back(static_cast<int>(i));
     }
+  }
+  if (stock) {
+    int latest = -1;
+    for (int i : candidates) {
+      if (latest < 0 ||
+          std::make_pair(figures[i].range.last, figures[i].range.first) >
+              std::make_pair(figures[latest].range.last,
+                             figures[latest].range.first)) {
+        latest = i;
+      }
+    }
+    for (int i : candidates) {
+      if (i == latest) {
+        s.used[i] = true;
+        s.sum = *figures[i].value;
+        s.count = 1;
+        s.covered.push_back(figures[i].range);
+      } else {
+        s.reason[i] = v1::EXCLUSION_REASON_EARLIER_STOCK;
+        s.conflicts_with[i] = latest;
+      }
+    }
+    return s;
   }
   // Weighted interval scheduling, ordered by last day: best[k] is the best
   // (days covered, figures used) among the first k candidates.

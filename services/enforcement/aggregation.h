@@ -37,9 +37,11 @@ struct Selection {
   std::vector<DayRange> covered;
 };
 
-// Chooses the figures of one series to sum over `window`.
+// Chooses the figures of one series to sum over `window`. For a stock
+// indicator only the figure ending last in the window counts: stocks of
+// successive periods do not add up.
 Selection SelectFigures(const std::vector<Figure>& figures,
-                        const DayRange& window);
+                        const DayRange& window, bool stock = false);
 
 }  // namespace palermo::enforcement
 

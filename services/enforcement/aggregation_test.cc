@@ -91,5 +91,21 @@ TEST(SelectFiguresTest, MissingIsNotZeroAndZeroIsAFigure) {
   EXPECT_EQ(s.covered[0], Range(Year(2006), Year(2006)));
 }
 
+TEST(SelectFiguresTest, StocksTakeTheLatestFigureInsteadOfASum) {
+  // Myanmar: 1 unit created in 2004; Greece-like later stock figures.
+  std::vector<Figure> figures = {
+      {Range(Year(2004), Year(2004)), 1},
+      {Range(Year(2006), Year(2006)), 3},
+      {Range(Year(2005), Year(2005)), 2},
+  };
+  Selection s =
+      SelectFigures(figures, Range(Year(2004), Year(2007)), /*stock=*/true);
+  EXPECT_EQ(s.sum, 3);
+  EXPECT_EQ(s.count, 1);
+  EXPECT_TRUE(s.used[1]);
+  EXPECT_EQ(s.reason[0], v1::EXCLUSION_REASON_EARLIER_STOCK);
+  EXPECT_EQ(s.conflicts_with[2], 1);
+}
+
 }  // namespace
 }  // namespace palermo::enforcement

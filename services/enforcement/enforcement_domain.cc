@@ -147,7 +147,8 @@ std::string EnforcementDomain::NameOf(const v1::Observation& o) {
 }
 
 bool EnforcementDomain::HasIndicator(const std::string& code,
-                                     absl::Status* error) {
+                                     absl::Status* error,
+                                     v1::IndicatorKind* kind) {
   std::lock_guard<std::mutex> lock(indicators_mu_);
   if (indicator_codes_.empty()) {
     absl::StatusOr<std::vector<v1::Indicator>> all = store_.ListIndicators();
@@ -155,9 +156,12 @@ bool EnforcementDomain::HasIndicator(const std::string& code,
       *error = all.status();
       return false;
     }
-    for (const auto& i : *all) indicator_codes_.insert(i.code());
+    for (const auto& i : *all) indicator_codes_[i.code()] = i.kind();
   }
-  return indicator_codes_.count(code) > 0;
+  auto it = indicator_codes_.find(code);
+  if (it == indicator_codes_.end()) return false;
+  if (kind != nullptr) *kind = it->second;
+  return true;
 }
 
 absl::Status EnforcementDomain::CheckEntity(absl::string_view entity,
@@ -704,6 +708,14 @@ absl::StatusOr<v1::AggregateResponse> EnforcementDomain::Aggregate(
     violations.AddAll(CheckEntity(request.entities(i), field), field);
   }
   ValidateCommonTypes(request.window(), "window", violations);
+  absl::Status codes_error;
+  v1::IndicatorKind kind = v1::INDICATOR_KIND_FLOW;
+  if (!request.indicator().empty() &&
+      !HasIndicator(request.indicator(), &codes_error, &kind)) {
+    violations.Add("indicator", codes_error.ok()
+                                    ? "not in the indicator code list"
+                                    : std::string(codes_error.message()));
+  }
   bool by_entity = false;
   int mask = 0;
   for (int i = 0; i < request.group_by_size(); ++i) {
@@ -758,7 +770,8 @@ absl::StatusOr<v1::AggregateResponse> EnforcementDomain::Aggregate(
           {RangeOf(o->period()),
            o->has_value() ? std::optional<int64_t>(o->value()) : std::nullopt});
     }
-    const Selection selection = SelectFigures(figures, window);
+    const Selection selection =
+        SelectFigures(figures, window, kind == v1::INDICATOR_KIND_STOCK);
     const std::string cell_entity = by_entity ? key.first : "";
     v1::AggregateCell& cell = cells[{cell_entity, key.second}];
     cell.set_entity(cell_entity);
@@ -805,6 +818,11 @@ absl::StatusOr<v1::AggregateResponse> EnforcementDomain::Aggregate(
         case v1::EXCLUSION_REASON_OUTSIDE_WINDOW:
           use->set_explanation(
               "its period extends outside the window and cannot be split");
+          break;
+        case v1::EXCLUSION_REASON_EARLIER_STOCK:
+          use->set_explanation(absl::StrCat(
+              "a stock indicator: the later figure ", members[conflict]->name(),
+              " stands for the window"));
           break;
         case v1::EXCLUSION_REASON_NO_VALUE:
           use->set_explanation(

@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <mutex>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -81,7 +82,8 @@ class EnforcementDomain {
  private:
   // Whether the code list has `code`; the list is read from the store once
   // and again after each creation. Sets `error` if it cannot be read.
-  bool HasIndicator(const std::string& code, absl::Status* error);
+  bool HasIndicator(const std::string& code, absl::Status* error,
+                    v1::IndicatorKind* kind = nullptr);
 
   // Validates and normalises rows, then writes them as one batch.
   absl::StatusOr<std::vector<v1::Observation>> WriteRows(
@@ -102,7 +104,7 @@ class EnforcementDomain {
   const EntityRegistry& entities_;
   Clock clock_;
   std::mutex indicators_mu_;
-  std::set<std::string> indicator_codes_;
+  std::map<std::string, v1::IndicatorKind> indicator_codes_;
 };
 
 }  // namespace palermo::enforcement

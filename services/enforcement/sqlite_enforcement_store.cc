@@ -92,6 +92,14 @@ std::vector<sqlite::Migration> Migrations() {
       // The seed is data, not schema: the code list is managed through the
       // API afterwards. Its texts are constants of this file.
       {2, seed},
+      // Stocks (units in place, their staff) are not summed over time.
+      {3,
+       "ALTER TABLE indicators ADD COLUMN kind INTEGER NOT NULL DEFAULT 1;"
+       "UPDATE indicators SET kind = 2 WHERE code IN"
+       "  ('SPECIALIZED_UNITS', 'SPECIALIZED_UNIT_STAFF');"
+       "INSERT INTO indicators(code, display_name, description, unit, kind)"
+       "  VALUES ('SPECIALIZED_LOCAL_TEAMS', 'Local specialized teams',"
+       "  'Local teams of a specialized anti-trafficking unit', 'teams', 2);"},
   };
 }
 
@@ -131,8 +139,8 @@ absl::StatusOr<std::vector<v1::Indicator>>
 SqliteEnforcementStore::ListIndicators() {
   auto lock = db_->Lock();
   auto stmt = db_->Prepare(
-      "SELECT code, display_name, description, unit FROM indicators ORDER BY "
-      "code");
+      "SELECT code, display_name, description, unit, kind FROM indicators"
+      " ORDER BY code");
   if (!stmt.ok()) return stmt.status();
   std::vector<v1::Indicator> out;
   while (true) {
@@ -145,6 +153,7 @@ SqliteEnforcementStore::ListIndicators() {
     i.set_display_name(stmt->ColumnText(1));
     i.set_description(stmt->ColumnText(2));
     i.set_unit(stmt->ColumnText(3));
+    i.set_kind(static_cast<v1::IndicatorKind>(stmt->ColumnInt(4)));
   }
   return out;
 }
@@ -152,13 +161,16 @@ SqliteEnforcementStore::ListIndicators() {
 absl::Status SqliteEnforcementStore::CreateIndicator(const v1::Indicator& i) {
   auto lock = db_->Lock();
   auto stmt = db_->Prepare(
-      "INSERT INTO indicators(code, display_name, description, unit)"
-      " VALUES (?, ?, ?, ?)");
+      "INSERT INTO indicators(code, display_name, description, unit, kind)"
+      " VALUES (?, ?, ?, ?, ?)");
   if (!stmt.ok()) return stmt.status();
   return stmt->Bind(1, i.code())
       .Bind(2, i.display_name())
       .Bind(3, i.description())
       .Bind(4, i.unit())
+      .Bind(5, int64_t{i.kind() == v1::INDICATOR_KIND_STOCK
+                           ? v1::INDICATOR_KIND_STOCK
+                           : v1::INDICATOR_KIND_FLOW})
       .Run();
 }
 

@@ -114,7 +114,11 @@ std::string ServiceProcess::address() const {
 }
 
 std::shared_ptr<grpc::Channel> ServiceProcess::Channel() const {
-  return grpc::CreateChannel(address(), grpc::InsecureChannelCredentials());
+  // Like Palermo's own clients: large error trailers (every bad row named).
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_MAX_METADATA_SIZE, 4 << 20);
+  return grpc::CreateCustomChannel(address(),
+                                   grpc::InsecureChannelCredentials(), args);
 }
 
 int ServiceProcess::Terminate() {
