@@ -8,6 +8,8 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <system_error>
 
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
@@ -92,6 +94,31 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
   health->SetServingStatus(false);
   spdlog::info("listening on {} (port {})", address, host->port_);
   return host;
+}
+
+absl::StatusOr<std::string> DataFile(absl::string_view file_name) {
+  const std::filesystem::path dir = absl::GetFlag(FLAGS_data_dir);
+  std::error_code error;
+  std::filesystem::create_directories(dir, error);
+  if (error) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot create ", dir.string(), ": ", error.message()));
+  }
+  return (dir / std::string(file_name)).string();
+}
+
+int StartupFailed(const absl::Status& status) {
+  spdlog::critical("{}", status.ToString());
+  return 1;
+}
+
+int Serve(absl::string_view default_listen,
+          std::vector<HostedService> services) {
+  auto host = ServiceHost::Start(default_listen, std::move(services));
+  if (!host.ok()) return StartupFailed(host.status());
+  (*host)->SetServing();
+  (*host)->WaitForShutdownSignal();
+  return 0;
 }
 
 void ServiceHost::SetServing() {

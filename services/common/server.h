@@ -33,6 +33,17 @@ struct HostedService {
   std::string full_name;
 };
 
+// `--data_dir`/`file_name`, creating the directory if needed.
+absl::StatusOr<std::string> DataFile(absl::string_view file_name);
+
+// Hosts `services` until SIGINT or SIGTERM; returns the process exit code.
+// Everything the services use must outlive the call.
+int Serve(absl::string_view default_listen,
+          std::vector<HostedService> services);
+
+// Logs a start-up failure and returns the exit code for it.
+int StartupFailed(const absl::Status& status);
+
 class ServiceHost {
  public:
   // Builds and starts the server on --listen, or on `default_listen` when the

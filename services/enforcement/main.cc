@@ -1,13 +1,6 @@
 // The enforcement statistics service: figures States report, with their
 // periods, breakdowns, status and source. Serves
-// palermo.enforcement.v1.EnforcementService.
-
-#include <spdlog/spdlog.h>
-
-#include <filesystem>
-#include <system_error>
-
-#include "services/common/flags.h"
+// palermo.enforcement.v1.EnforcementService (port 50053).
 #include "services/common/server.h"
 #include "services/enforcement/enforcement_domain.h"
 #include "services/enforcement/enforcement_service.h"
@@ -16,39 +9,16 @@
 int main(int argc, char** argv) {
   using namespace palermo;
   InitRuntime(argc, argv, "enforcement");
-
-  const std::filesystem::path data_dir = absl::GetFlag(FLAGS_data_dir);
-  std::error_code error;
-  std::filesystem::create_directories(data_dir, error);
-  if (error) {
-    spdlog::critical("cannot create {}: {}", data_dir.string(),
-                     error.message());
-    return 1;
-  }
-  auto store = enforcement::SqliteEnforcementStore::Open(
-      (data_dir / "enforcement.db").string());
-  if (!store.ok()) {
-    spdlog::critical("cannot open store: {}", store.status().ToString());
-    return 1;
-  }
+  auto path = DataFile("enforcement.db");
+  if (!path.ok()) return StartupFailed(path.status());
+  auto store = enforcement::SqliteEnforcementStore::Open(*path);
+  if (!store.ok()) return StartupFailed(store.status());
   auto entities = EntityRegistry::LoadDefault();
-  if (!entities.ok()) {
-    spdlog::critical("{}", entities.status().ToString());
-    return 1;
-  }
+  if (!entities.ok()) return StartupFailed(entities.status());
   enforcement::EnforcementDomain domain(**store, *entities);
   enforcement::EnforcementServiceImpl service(domain);
-
-  auto host = ServiceHost::Start(
+  // Serve returns once the server has stopped: the store closes after it.
+  return Serve(
       "127.0.0.1:50053",
       {{&service, enforcement::v1::EnforcementService::service_full_name()}});
-  if (!host.ok()) {
-    spdlog::critical("{}", host.status().ToString());
-    return 1;
-  }
-  (*host)->SetServing();
-  (*host)->WaitForShutdownSignal();
-  // The host is stopped: no call can reach the store any more.
-  store->reset();
-  return 0;
 }

@@ -13,10 +13,7 @@ int main(int argc, char** argv) {
   InitRuntime(argc, argv, "gateway");
 
   auto entities = EntityRegistry::LoadDefault();
-  if (!entities.ok()) {
-    spdlog::critical("{}", entities.status().ToString());
-    return 1;
-  }
+  if (!entities.ok()) return StartupFailed(entities.status());
   gateway::Backends backends;
   const std::string legislation_address =
       absl::GetFlag(FLAGS_legislation_address);
@@ -33,18 +30,11 @@ int main(int argc, char** argv) {
   gateway::LegislationForwarder legislation_forwarder(backends.legislation);
   gateway::EnforcementForwarder enforcement_forwarder(backends.enforcement);
 
-  auto host = ServiceHost::Start(
+  return Serve(
       "0.0.0.0:50051",
       {{&gateway_service, gateway::v1::GatewayService::service_full_name()},
        {&legislation_forwarder,
         legislation::v1::LegislationService::service_full_name()},
        {&enforcement_forwarder,
         enforcement::v1::EnforcementService::service_full_name()}});
-  if (!host.ok()) {
-    spdlog::critical("{}", host.status().ToString());
-    return 1;
-  }
-  (*host)->SetServing();
-  (*host)->WaitForShutdownSignal();
-  return 0;
 }
