@@ -14,6 +14,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "palermo/enforcement/v1/enforcement.pb.h"
+#include "services/common/idempotency.h"
 #include "services/common/periods.h"
 
 namespace palermo::enforcement {
@@ -35,11 +36,6 @@ struct BatchOutcome {
   int64_t created = 0;
   int64_t revised = 0;
   int64_t unchanged = 0;
-};
-
-struct StoredRequest {
-  std::string fingerprint;
-  std::string response;
 };
 
 // Bit set of the dimensions an observation is broken down by: 1 sex, 2 age

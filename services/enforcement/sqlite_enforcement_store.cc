@@ -84,11 +84,8 @@ std::vector<sqlite::Migration> Migrations() {
        // Names start with the entity, so the primary key also serves reads
        // by entity; aggregates read by indicator and breakdown.
        "CREATE INDEX observations_by_indicator ON observations(indicator, "
-       "dims_mask, name);"
-       "CREATE TABLE requests ("
-       "  request_id TEXT PRIMARY KEY,"
-       "  fingerprint BLOB NOT NULL,"
-       "  response BLOB NOT NULL);"},
+       "dims_mask, name);" +
+           std::string(kRequestsTableSql)},
       // The seed is data, not schema: the code list is managed through the
       // API afterwards. Its texts are constants of this file.
       {2, seed},
@@ -264,7 +261,7 @@ absl::StatusOr<BatchOutcome> SqliteEnforcementStore::WriteBatch(
   if (!txn.ok()) return txn.status();
   if (!request_id.empty()) {
     absl::StatusOr<std::optional<StoredRequest>> found =
-        FindRequestLocked(request_id);
+        FindStoredRequest(*db_, request_id);
     if (!found.ok()) return found.status();
     if (found->has_value()) {
       *earlier = *std::move(found);
@@ -351,14 +348,8 @@ absl::StatusOr<BatchOutcome> SqliteEnforcementStore::WriteBatch(
     *row.mutable_update_time() = now;
   }
   if (!request_id.empty()) {
-    auto request = db_->Prepare(
-        "INSERT INTO requests(request_id, fingerprint, response) VALUES (?, ?, "
-        "?)");
-    if (!request.ok()) return request.status();
-    if (absl::Status s = request->Bind(1, request_id)
-                             .BindBlob(2, fingerprint)
-                             .BindBlob(3, make_response(outcome))
-                             .Run();
+    if (absl::Status s = StoreRequest(*db_, request_id,
+                                      {fingerprint, make_response(outcome)});
         !s.ok()) {
       return s;
     }
@@ -371,19 +362,7 @@ absl::StatusOr<BatchOutcome> SqliteEnforcementStore::WriteBatch(
 absl::StatusOr<std::optional<StoredRequest>>
 SqliteEnforcementStore::FindRequest(absl::string_view request_id) {
   auto lock = db_->Lock();
-  return FindRequestLocked(request_id);
-}
-
-absl::StatusOr<std::optional<StoredRequest>>
-SqliteEnforcementStore::FindRequestLocked(absl::string_view request_id) {
-  auto stmt = db_->Prepare(
-      "SELECT fingerprint, response FROM requests WHERE request_id = ?");
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, request_id);
-  absl::StatusOr<bool> row = stmt->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return std::nullopt;
-  return StoredRequest{stmt->ColumnBlob(0), stmt->ColumnBlob(1)};
+  return FindStoredRequest(*db_, request_id);
 }
 
 }  // namespace palermo::enforcement

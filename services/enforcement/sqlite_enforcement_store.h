@@ -32,8 +32,6 @@ class SqliteEnforcementStore : public EnforcementStore {
  private:
   explicit SqliteEnforcementStore(std::unique_ptr<sqlite::Database> db)
       : db_(std::move(db)) {}
-  absl::StatusOr<std::optional<StoredRequest>> FindRequestLocked(
-      absl::string_view request_id);
   std::unique_ptr<sqlite::Database> db_;
   int64_t last_commit_us_ = 0;  // guarded by the database lock
 };

@@ -14,6 +14,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "palermo/legislation/v1/legislation.pb.h"
+#include "services/common/idempotency.h"
 
 namespace palermo::legislation {
 
@@ -23,12 +24,6 @@ struct StoredRecord {
   v1::Legislation record;
   int64_t revision = 0;
   bool deleted = false;
-};
-
-// The outcome of an earlier write carrying an idempotency key.
-struct StoredRequest {
-  std::string fingerprint;  // the request, serialised deterministically
-  std::string response;     // the serialised response that was returned
 };
 
 // One atomic write: the new state of a record, its revision entry and, if the

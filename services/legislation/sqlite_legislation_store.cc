@@ -28,11 +28,8 @@ const std::vector<sqlite::Migration>& Migrations() {
        "  change_time_us INTEGER NOT NULL,"
        "  changed_fields TEXT NOT NULL,"
        "  snapshot BLOB NOT NULL,"
-       "  PRIMARY KEY (name, revision));"
-       "CREATE TABLE requests ("
-       "  request_id TEXT PRIMARY KEY,"
-       "  fingerprint BLOB NOT NULL,"
-       "  response BLOB NOT NULL);"},
+       "  PRIMARY KEY (name, revision));" +
+           std::string(kRequestsTableSql)},
   };
   return *migrations;
 }
@@ -102,7 +99,7 @@ absl::StatusOr<ApplyResult> SqliteLegislationStore::Apply(const Write& write) {
 
   if (!write.request_id.empty()) {
     absl::StatusOr<std::optional<StoredRequest>> earlier =
-        FindRequestLocked(write.request_id);
+        FindStoredRequest(*db_, write.request_id);
     if (!earlier.ok()) return earlier.status();
     if (earlier->has_value()) return ApplyResult{0, *std::move(earlier)};
   }
@@ -148,14 +145,10 @@ absl::StatusOr<ApplyResult> SqliteLegislationStore::Apply(const Write& write) {
   if (absl::Status s = revision_row->Run(); !s.ok()) return s;
 
   if (!write.request_id.empty()) {
-    auto request = db_->Prepare(
-        "INSERT INTO requests(request_id, fingerprint, response)"
-        " VALUES (?, ?, ?)");
-    if (!request.ok()) return request.status();
-    request->Bind(1, write.request_id)
-        .BindBlob(2, write.request.fingerprint)
-        .BindBlob(3, write.request.response);
-    if (absl::Status s = request->Run(); !s.ok()) return s;
+    if (absl::Status s = StoreRequest(*db_, write.request_id, write.request);
+        !s.ok()) {
+      return s;
+    }
   }
   if (absl::Status s = txn->Commit(); !s.ok()) return s;
   return ApplyResult{next, std::nullopt};
@@ -164,19 +157,7 @@ absl::StatusOr<ApplyResult> SqliteLegislationStore::Apply(const Write& write) {
 absl::StatusOr<std::optional<StoredRequest>>
 SqliteLegislationStore::FindRequest(absl::string_view request_id) {
   auto lock = db_->Lock();
-  return FindRequestLocked(request_id);
-}
-
-absl::StatusOr<std::optional<StoredRequest>>
-SqliteLegislationStore::FindRequestLocked(absl::string_view request_id) {
-  auto stmt = db_->Prepare(
-      "SELECT fingerprint, response FROM requests WHERE request_id = ?");
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, request_id);
-  absl::StatusOr<bool> row = stmt->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return std::nullopt;
-  return StoredRequest{stmt->ColumnBlob(0), stmt->ColumnBlob(1)};
+  return FindStoredRequest(*db_, request_id);
 }
 
 absl::StatusOr<std::vector<v1::LegislationRevision>>

@@ -28,10 +28,6 @@ class SqliteLegislationStore : public LegislationStore {
       absl::string_view name, int64_t before_revision, int limit) override;
 
  private:
-  // FindRequest with the database lock held.
-  absl::StatusOr<std::optional<StoredRequest>> FindRequestLocked(
-      absl::string_view request_id);
-
   explicit SqliteLegislationStore(std::unique_ptr<sqlite::Database> db)
       : db_(std::move(db)) {}
   std::unique_ptr<sqlite::Database> db_;
