@@ -37,12 +37,21 @@ void FieldViolations::AddAll(const absl::Status& status,
 
 absl::Status FieldViolations::ToStatus(absl::string_view summary) const {
   if (empty()) return absl::OkStatus();
+  // The message names the first violations for humans; the details carry
+  // them all, so a large import's trailers do not hold every one twice.
+  constexpr int kInMessage = 10;
   std::vector<std::string> parts;
   for (const auto& v : violations_.field_violations()) {
+    if (static_cast<int>(parts.size()) == kInMessage) break;
     parts.push_back(absl::StrCat(v.field(), ": ", v.description()));
   }
-  absl::Status status(absl::StatusCode::kInvalidArgument,
-                      absl::StrCat(summary, ": ", absl::StrJoin(parts, "; ")));
+  const int more = violations_.field_violations_size() - kInMessage;
+  absl::Status status(
+      absl::StatusCode::kInvalidArgument,
+      absl::StrCat(summary, ": ", absl::StrJoin(parts, "; "),
+                   more > 0 ? absl::StrCat("; and ", more,
+                                           " more in the BadRequest details")
+                            : ""));
   Attach(status, kBadRequestTypeUrl, violations_);
   return status;
 }

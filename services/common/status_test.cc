@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_cat.h"
 #include "google/rpc/status.pb.h"
 
 namespace palermo {
@@ -22,6 +23,16 @@ TEST(FieldViolationsTest, ListsEveryFieldInOneError) {
   ASSERT_EQ(bad.field_violations_size(), 2);
   EXPECT_EQ(bad.field_violations(1).field(),
             "legislation.penalties.min_imprisonment_months");
+}
+
+TEST(FieldViolationsTest, MessageNamesTheFirstTenAndDetailsCarryAll) {
+  FieldViolations v;
+  for (int i = 0; i < 25; ++i) v.Add(absl::StrCat("rows[", i, "]"), "bad");
+  absl::Status status = v.ToStatus();
+  EXPECT_NE(status.message().find("rows[9]"), absl::string_view::npos);
+  EXPECT_EQ(status.message().find("rows[10]"), absl::string_view::npos);
+  EXPECT_NE(status.message().find("and 15 more"), absl::string_view::npos);
+  EXPECT_EQ(BadRequestOf(status).field_violations_size(), 25);
 }
 
 TEST(FieldViolationsTest, AddAllCopiesCarriedViolationsOrFallsBack) {

@@ -441,6 +441,10 @@ absl::StatusOr<std::vector<v1::Observation>> EnforcementDomain::WriteRows(
   validate(0, split, violations, reported_rows);
   if (helper.joinable()) helper.join();
   for (const auto& v : second_half.bad_request().field_violations()) {
+    if (violations.bad_request().field_violations_size() >=
+        kMaxReportedViolations) {
+      break;
+    }
     violations.Add(v.field(), v.description());
   }
   reported_rows += second_reported;
