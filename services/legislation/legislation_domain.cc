@@ -508,7 +508,16 @@ absl::StatusOr<v1::Legislation> LegislationDomain::Update(
       if (!violations.empty()) return violations.ToStatus();
 
       std::vector<std::string> changed = ChangedFields(current->record, out);
-      if (changed.empty()) return current->record;  // nothing to record
+      if (changed.empty()) {
+        // Nothing to write, but the id is taken for this request.
+        if (!request.request_id().empty()) {
+          absl::Status recorded = store_.RecordRequest(
+              request.request_id(),
+              {fingerprint, current->record.SerializeAsString()});
+          if (!recorded.ok()) return recorded;
+        }
+        return current->record;
+      }
 
       const absl::Time now = clock_();
       out.set_etag(EtagFor(current->revision + 1));

@@ -234,6 +234,25 @@ TEST_F(LegislationDomainTest, UpdateValidatesMaskAndMergedRecord) {
   EXPECT_EQ(domain_->Get(get)->etag(), "r1");
 }
 
+TEST_F(LegislationDomainTest, ANoOpUpdateStillTakesItsRequestId) {
+  auto created = Create("countries/EST", RatifiedRecord());
+  ASSERT_TRUE(created.ok());
+  v1::UpdateLegislationRequest same;
+  same.mutable_legislation()->set_name(created->name());
+  *same.mutable_legislation()->mutable_protocol() = created->protocol();
+  same.mutable_update_mask()->add_paths("protocol");
+  same.set_request_id("noop-1");
+  auto unchanged = domain_->Update(same, "x");
+  ASSERT_TRUE(unchanged.ok()) << unchanged.status();
+  EXPECT_EQ(unchanged->etag(), "r1");
+  EXPECT_TRUE(domain_->Update(same, "x").ok());  // a retry replays
+  v1::CreateLegislationRequest other;
+  other.set_parent("countries/LVA");
+  other.set_request_id("noop-1");
+  EXPECT_THAT(ViolatedFields(domain_->Create(other, "x").status()),
+              ElementsAre("request_id"));
+}
+
 TEST_F(LegislationDomainTest, UpdateOfMissingRecordIsNotFound) {
   EXPECT_EQ(UpdateNotes("countries/FRA/legislation", "x").status().code(),
             absl::StatusCode::kNotFound);

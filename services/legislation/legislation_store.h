@@ -68,6 +68,11 @@ class LegislationStore {
   virtual absl::StatusOr<std::optional<StoredRequest>> FindRequest(
       absl::string_view request_id) = 0;
 
+  // Records a request that changed nothing, so that its id is taken all the
+  // same. ALREADY_EXISTS if it was taken meanwhile.
+  virtual absl::Status RecordRequest(absl::string_view request_id,
+                                     const StoredRequest& request) = 0;
+
   // Revisions of `name` older than `before_revision` (0: from the newest),
   // newest first, at most `limit`.
   virtual absl::StatusOr<std::vector<v1::LegislationRevision>> ListRevisions(

@@ -197,4 +197,15 @@ SqliteLegislationStore::ListRevisions(absl::string_view name,
   return out;
 }
 
+absl::Status SqliteLegislationStore::RecordRequest(
+    absl::string_view request_id, const StoredRequest& request) {
+  auto lock = db_->Lock();
+  absl::StatusOr<sqlite::Transaction> txn = sqlite::Transaction::Begin(*db_);
+  if (!txn.ok()) return txn.status();
+  if (absl::Status s = StoreRequest(*db_, request_id, request); !s.ok()) {
+    return s;
+  }
+  return txn->Commit();
+}
+
 }  // namespace palermo::legislation

@@ -24,6 +24,8 @@ class SqliteLegislationStore : public LegislationStore {
   absl::StatusOr<ApplyResult> Apply(const Write& write) override;
   absl::StatusOr<std::optional<StoredRequest>> FindRequest(
       absl::string_view request_id) override;
+  absl::Status RecordRequest(absl::string_view request_id,
+                             const StoredRequest& request) override;
   absl::StatusOr<std::vector<v1::LegislationRevision>> ListRevisions(
       absl::string_view name, int64_t before_revision, int limit) override;
 
