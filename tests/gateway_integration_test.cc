@@ -293,7 +293,8 @@ TEST(GatewayDeadlineTest, OutgoingCallsHaveTheGatewaysOwnBound) {
   auto gateway = ServiceProcess::Start(
       PALERMO_GATEWAY_SERVER,
       {"--legislation_address=" + backend.address(),
-       "--enforcement_address=" + backend.address(), "--outgoing_timeout=1s"});
+       "--enforcement_address=" + backend.address(),
+       "--assistance_address=" + backend.address(), "--outgoing_timeout=1s"});
   ASSERT_TRUE(gateway.ok()) << gateway.status();
   auto stub = gv1::GatewayService::NewStub((*gateway)->Channel());
 

@@ -44,6 +44,10 @@ class ProfileCall : public std::enable_shared_from_this<ProfileCall> {
     observations_request_.set_page_size(500);
     parts_.observations = std::vector<ev1::Observation>();
     FetchObservations();
+    measures_request_.set_parent(entity_.name());
+    measures_request_.set_page_size(500);
+    parts_.measures = std::vector<assistance::v1::Measure>();
+    FetchMeasures();
   }
 
  private:
@@ -72,6 +76,31 @@ class ProfileCall : public std::enable_shared_from_this<ProfileCall> {
         });
   }
 
+  // Pages through the entity's assistance measures.
+  void FetchMeasures() {
+    auto self = shared_from_this();
+    measures_context_ = OutgoingContext(context_);
+    backends_.assistance->async()->ListMeasures(
+        measures_context_.get(), &measures_request_, &measures_page_,
+        [self](grpc::Status status) {
+          if (!status.ok()) {
+            self->parts_.measures = FromGrpcStatus(status);
+            self->SectionDone();
+            return;
+          }
+          for (auto& m : *self->measures_page_.mutable_measures()) {
+            self->parts_.measures->push_back(std::move(m));
+          }
+          if (self->measures_page_.next_page_token().empty()) {
+            self->SectionDone();
+            return;
+          }
+          self->measures_request_.set_page_token(
+              self->measures_page_.next_page_token());
+          self->FetchMeasures();
+        });
+  }
+
   void SectionDone() {
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -83,7 +112,7 @@ class ProfileCall : public std::enable_shared_from_this<ProfileCall> {
     reactor_->Finish(ToGrpcStatus(profile.status()));
   }
 
-  static constexpr int kSections = 2;
+  static constexpr int kSections = 3;
   grpc::CallbackServerContext* context_;
   grpc::ServerUnaryReactor* reactor_;
   v1::CountryProfile* response_;
@@ -98,6 +127,9 @@ class ProfileCall : public std::enable_shared_from_this<ProfileCall> {
   std::unique_ptr<grpc::ClientContext> observations_context_;
   ev1::ListObservationsRequest observations_request_;
   ev1::ListObservationsResponse observations_page_;
+  std::unique_ptr<grpc::ClientContext> measures_context_;
+  assistance::v1::ListMeasuresRequest measures_request_;
+  assistance::v1::ListMeasuresResponse measures_page_;
 };
 
 }  // namespace
@@ -169,6 +201,26 @@ PALERMO_FORWARD(EnforcementForwarder, GetCoverage, ev1::GetCoverageRequest,
                 ev1::GetCoverageResponse)
 PALERMO_FORWARD(EnforcementForwarder, ImportSdmxCsv, ev1::ImportSdmxCsvRequest,
                 ev1::ImportObservationsResponse)
+
+namespace av1 = assistance::v1;
+PALERMO_FORWARD(AssistanceForwarder, ListMeasureTypes,
+                av1::ListMeasureTypesRequest, av1::ListMeasureTypesResponse)
+PALERMO_FORWARD(AssistanceForwarder, CreateMeasureType,
+                av1::CreateMeasureTypeRequest, av1::MeasureType)
+PALERMO_FORWARD(AssistanceForwarder, GetMeasure, av1::GetMeasureRequest,
+                av1::Measure)
+PALERMO_FORWARD(AssistanceForwarder, ListMeasures, av1::ListMeasuresRequest,
+                av1::ListMeasuresResponse)
+PALERMO_FORWARD(AssistanceForwarder, CreateMeasure, av1::CreateMeasureRequest,
+                av1::Measure)
+PALERMO_FORWARD(AssistanceForwarder, UpdateMeasure, av1::UpdateMeasureRequest,
+                av1::Measure)
+PALERMO_FORWARD(AssistanceForwarder, DeleteMeasure, av1::DeleteMeasureRequest,
+                google::protobuf::Empty)
+PALERMO_FORWARD(AssistanceForwarder, CompareEntities,
+                av1::CompareEntitiesRequest, av1::CompareEntitiesResponse)
+PALERMO_FORWARD(AssistanceForwarder, AggregateCases, av1::AggregateCasesRequest,
+                av1::AggregateCasesResponse)
 
 #undef PALERMO_FORWARD
 

@@ -5,6 +5,7 @@
 
 #include <memory>
 
+#include "palermo/assistance/v1/assistance.grpc.pb.h"
 #include "palermo/enforcement/v1/enforcement.grpc.pb.h"
 #include "palermo/gateway/v1/gateway.grpc.pb.h"
 #include "palermo/legislation/v1/legislation.grpc.pb.h"
@@ -16,6 +17,7 @@ namespace palermo::gateway {
 struct Backends {
   std::shared_ptr<legislation::v1::LegislationService::Stub> legislation;
   std::shared_ptr<enforcement::v1::EnforcementService::Stub> enforcement;
+  std::shared_ptr<assistance::v1::AssistanceService::Stub> assistance;
 };
 
 class GatewayServiceImpl final : public v1::GatewayService::CallbackService {
@@ -118,6 +120,42 @@ class EnforcementForwarder final
 
  private:
   std::shared_ptr<enforcement::v1::EnforcementService::Stub> backend_;
+};
+
+// palermo.assistance.v1.AssistanceService on the gateway. The case workers'
+// CaseRecordService is deliberately not forwarded: individual records never
+// leave the assistance service through the public entry point.
+class AssistanceForwarder final
+    : public assistance::v1::AssistanceService::CallbackService {
+ public:
+  explicit AssistanceForwarder(
+      std::shared_ptr<assistance::v1::AssistanceService::Stub> backend)
+      : backend_(std::move(backend)) {}
+
+  PALERMO_FORWARDED_UNARY(ListMeasureTypes,
+                          assistance::v1::ListMeasureTypesRequest,
+                          assistance::v1::ListMeasureTypesResponse)
+  PALERMO_FORWARDED_UNARY(CreateMeasureType,
+                          assistance::v1::CreateMeasureTypeRequest,
+                          assistance::v1::MeasureType)
+  PALERMO_FORWARDED_UNARY(GetMeasure, assistance::v1::GetMeasureRequest,
+                          assistance::v1::Measure)
+  PALERMO_FORWARDED_UNARY(ListMeasures, assistance::v1::ListMeasuresRequest,
+                          assistance::v1::ListMeasuresResponse)
+  PALERMO_FORWARDED_UNARY(CreateMeasure, assistance::v1::CreateMeasureRequest,
+                          assistance::v1::Measure)
+  PALERMO_FORWARDED_UNARY(UpdateMeasure, assistance::v1::UpdateMeasureRequest,
+                          assistance::v1::Measure)
+  PALERMO_FORWARDED_UNARY(DeleteMeasure, assistance::v1::DeleteMeasureRequest,
+                          google::protobuf::Empty)
+  PALERMO_FORWARDED_UNARY(CompareEntities,
+                          assistance::v1::CompareEntitiesRequest,
+                          assistance::v1::CompareEntitiesResponse)
+  PALERMO_FORWARDED_UNARY(AggregateCases, assistance::v1::AggregateCasesRequest,
+                          assistance::v1::AggregateCasesResponse)
+
+ private:
+  std::shared_ptr<assistance::v1::AssistanceService::Stub> backend_;
 };
 
 #undef PALERMO_FORWARDED_UNARY

@@ -23,12 +23,17 @@ int main(int argc, char** argv) {
       absl::GetFlag(FLAGS_enforcement_address);
   backends.enforcement = enforcement::v1::EnforcementService::NewStub(
       MakeChannel(enforcement_address));
-  spdlog::info("legislation service at {}, enforcement service at {}",
-               legislation_address, enforcement_address);
+  const std::string assistance_address =
+      absl::GetFlag(FLAGS_assistance_address);
+  backends.assistance = assistance::v1::AssistanceService::NewStub(
+      MakeChannel(assistance_address));
+  spdlog::info("legislation at {}, enforcement at {}, assistance at {}",
+               legislation_address, enforcement_address, assistance_address);
 
   gateway::GatewayServiceImpl gateway_service(*entities, backends);
   gateway::LegislationForwarder legislation_forwarder(backends.legislation);
   gateway::EnforcementForwarder enforcement_forwarder(backends.enforcement);
+  gateway::AssistanceForwarder assistance_forwarder(backends.assistance);
 
   return Serve(
       "0.0.0.0:50051",
@@ -36,5 +41,7 @@ int main(int argc, char** argv) {
        {&legislation_forwarder,
         legislation::v1::LegislationService::service_full_name()},
        {&enforcement_forwarder,
-        enforcement::v1::EnforcementService::service_full_name()}});
+        enforcement::v1::EnforcementService::service_full_name()},
+       {&assistance_forwarder,
+        assistance::v1::AssistanceService::service_full_name()}});
 }

@@ -44,6 +44,10 @@ absl::StatusOr<v1::CountryProfile> ComposeProfile(
     return SectionFailed("legislation", entity.name(),
                          parts.legislation.status());
   }
+  if (!parts.measures.ok()) {
+    return SectionFailed("assistance", entity.name(), parts.measures.status());
+  }
+  for (const auto& m : *parts.measures) *profile.add_assistance_measures() = m;
   if (!parts.observations.ok()) {
     return SectionFailed("enforcement", entity.name(),
                          parts.observations.status());

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "palermo/assistance/v1/assistance.pb.h"
 #include "palermo/common/v1/common.pb.h"
 #include "palermo/enforcement/v1/enforcement.pb.h"
 #include "palermo/gateway/v1/gateway.pb.h"
@@ -17,6 +18,8 @@ namespace palermo::gateway {
 struct ProfileParts {
   absl::StatusOr<legislation::v1::Legislation> legislation;
   absl::StatusOr<std::vector<enforcement::v1::Observation>> observations;
+  absl::StatusOr<std::vector<assistance::v1::Measure>> measures =
+      std::vector<assistance::v1::Measure>();
 };
 
 // An entity with no legislation record (NOT_FOUND) or no figures gets a

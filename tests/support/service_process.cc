@@ -147,10 +147,16 @@ absl::StatusOr<std::unique_ptr<Suite>> Suite::Start(
       PALERMO_ENFORCEMENT_SERVER, {"--data_dir=" + data_dir + "/enforcement"});
   if (!enforcement.ok()) return enforcement.status();
   suite->enforcement = *std::move(enforcement);
+  auto assistance = ServiceProcess::Start(
+      PALERMO_ASSISTANCE_SERVER, {"--data_dir=" + data_dir + "/assistance"});
+  if (!assistance.ok()) return assistance.status();
+  suite->assistance = *std::move(assistance);
   gateway_args.push_back("--legislation_address=" +
                          suite->legislation->address());
   gateway_args.push_back("--enforcement_address=" +
                          suite->enforcement->address());
+  gateway_args.push_back("--assistance_address=" +
+                         suite->assistance->address());
   auto gateway = ServiceProcess::Start(PALERMO_GATEWAY_SERVER, gateway_args);
   if (!gateway.ok()) return gateway.status();
   suite->gateway = *std::move(gateway);

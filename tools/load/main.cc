@@ -27,6 +27,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "palermo/assistance/v1/assistance.grpc.pb.h"
 #include "palermo/enforcement/v1/enforcement.grpc.pb.h"
 #include "palermo/legislation/v1/legislation.grpc.pb.h"
 #include "services/common/client.h"
@@ -231,6 +232,47 @@ int LoadEnforcement(const std::shared_ptr<grpc::Channel>& channel,
   return failed == 0 ? 0 : 1;
 }
 
+int LoadAssistance(const std::shared_ptr<grpc::Channel>& channel,
+                   const std::filesystem::path& dir) {
+  namespace av1 = palermo::assistance::v1;
+  std::vector<DataFile<av1::ListMeasuresResponse>> files;
+  if (!ReadFolder(dir, &files)) return 1;
+  auto stub = av1::AssistanceService::NewStub(channel);
+  int written = 0, failed = 0;
+  for (const auto& file : files) {
+    const std::string file_id = RequestId(file.text);
+    for (int i = 0; i < file.message.measures_size(); ++i) {
+      const av1::Measure& measure = file.message.measures(i);
+      const size_t at = measure.name().find("/measures/");
+      if (at == std::string::npos) {
+        std::fprintf(stderr, "palermo-load: %s: bad name %s\n",
+                     file.path.c_str(), measure.name().c_str());
+        ++failed;
+        continue;
+      }
+      av1::CreateMeasureRequest request;
+      request.set_parent(measure.name().substr(0, at));
+      request.set_measure_id(measure.name().substr(at + 10));
+      *request.mutable_measure() = measure;
+      request.mutable_measure()->clear_name();
+      request.set_request_id(absl::StrCat(file_id, "-", i));
+      av1::Measure response;
+      grpc::Status status =
+          stub->CreateMeasure(CallContext().get(), request, &response);
+      if (status.ok()) {
+        ++written;
+      } else {
+        ++failed;
+        std::fprintf(stderr, "palermo-load: %s: %s: %s\n", file.path.c_str(),
+                     measure.name().c_str(), Describe(status).c_str());
+      }
+    }
+  }
+  std::printf("reference measures: %d loaded or already there, %d failed\n",
+              written, failed);
+  return failed == 0 ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -246,5 +288,6 @@ int main(int argc, char** argv) {
   auto channel = palermo::MakeChannel(target);
   const int legislation = LoadLegislation(channel, root / "legislation");
   const int enforcement = LoadEnforcement(channel, root / "enforcement");
-  return legislation == 0 && enforcement == 0 ? 0 : 1;
+  const int assistance = LoadAssistance(channel, root / "assistance");
+  return legislation == 0 && enforcement == 0 && assistance == 0 ? 0 : 1;
 }

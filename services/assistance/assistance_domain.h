@@ -1,0 +1,96 @@
+// The victim assistance service's rules, free of gRPC: valid measures and
+// case records, their idempotent and etag-guarded writes, comparisons, and
+// case counts published only through small-cell suppression.
+#ifndef PALERMO_SERVICES_ASSISTANCE_ASSISTANCE_DOMAIN_H_
+#define PALERMO_SERVICES_ASSISTANCE_ASSISTANCE_DOMAIN_H_
+
+#include <google/protobuf/field_mask.pb.h>
+
+#include <functional>
+#include <set>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/clock.h"
+#include "palermo/assistance/v1/assistance.pb.h"
+#include "services/assistance/assistance_store.h"
+#include "services/common/entities.h"
+#include "services/common/status.h"
+
+namespace palermo::assistance {
+
+inline constexpr int64_t kDefaultK = 11;
+
+class AssistanceDomain {
+ public:
+  using Clock = std::function<absl::Time()>;
+
+  AssistanceDomain(AssistanceStore& store, const EntityRegistry& entities,
+                   Clock clock = absl::Now)
+      : store_(store), entities_(entities), clock_(std::move(clock)) {}
+
+  absl::StatusOr<v1::ListMeasureTypesResponse> ListMeasureTypes(
+      const v1::ListMeasureTypesRequest& request);
+  absl::StatusOr<v1::MeasureType> CreateMeasureType(
+      const v1::CreateMeasureTypeRequest& request);
+
+  absl::StatusOr<v1::Measure> GetMeasure(const v1::GetMeasureRequest& request);
+  absl::StatusOr<v1::ListMeasuresResponse> ListMeasures(
+      const v1::ListMeasuresRequest& request);
+  absl::StatusOr<v1::Measure> CreateMeasure(
+      const v1::CreateMeasureRequest& request);
+  absl::StatusOr<v1::Measure> UpdateMeasure(
+      const v1::UpdateMeasureRequest& request);
+  absl::Status DeleteMeasure(const v1::DeleteMeasureRequest& request);
+  absl::StatusOr<v1::CompareEntitiesResponse> CompareEntities(
+      const v1::CompareEntitiesRequest& request);
+
+  absl::StatusOr<v1::CaseRecord> CreateCase(
+      const v1::CreateCaseRecordRequest& request);
+  absl::StatusOr<v1::CaseRecord> GetCase(
+      const v1::GetCaseRecordRequest& request);
+  absl::StatusOr<v1::ListCaseRecordsResponse> ListCases(
+      const v1::ListCaseRecordsRequest& request);
+  absl::StatusOr<v1::CaseRecord> UpdateCase(
+      const v1::UpdateCaseRecordRequest& request);
+  absl::Status DeleteCase(const v1::DeleteCaseRecordRequest& request);
+
+  // Counts only: no record, no count below k, nothing derivable.
+  absl::StatusOr<v1::AggregateCasesResponse> AggregateCases(
+      const v1::AggregateCasesRequest& request);
+
+  void ValidateMeasure(const v1::Measure& measure, absl::string_view prefix,
+                       FieldViolations& violations);
+  void ValidateCase(const v1::CaseRecord& record, absl::string_view prefix,
+                    FieldViolations& violations);
+
+ private:
+  absl::StatusOr<std::set<std::string>> MeasureTypeCodes();
+
+  // Stores `record` (a Measure or CaseRecord) at `name`: created if
+  // `expected_revision` is 0.
+  template <typename Record>
+  absl::StatusOr<Record> Write(Collection collection, Record record,
+                               int64_t expected_revision,
+                               const std::string& request_id,
+                               const std::string& fingerprint);
+  template <typename Record>
+  absl::StatusOr<std::pair<Record, int64_t>> Read(Collection collection,
+                                                  absl::string_view name,
+                                                  absl::string_view type);
+  template <typename Record>
+  absl::StatusOr<Record> Update(Collection collection, const Record& input,
+                                const google::protobuf::FieldMask& mask,
+                                absl::string_view type,
+                                absl::string_view field);
+  absl::Status Remove(Collection collection, absl::string_view name,
+                      absl::string_view etag, absl::string_view type);
+
+  AssistanceStore& store_;
+  const EntityRegistry& entities_;
+  Clock clock_;
+};
+
+}  // namespace palermo::assistance
+
+#endif  // PALERMO_SERVICES_ASSISTANCE_ASSISTANCE_DOMAIN_H_

@@ -1,0 +1,61 @@
+// gRPC glue of the victim assistance service: the public AssistanceService
+// and the case workers' CaseRecordService.
+#ifndef PALERMO_SERVICES_ASSISTANCE_ASSISTANCE_SERVICE_H_
+#define PALERMO_SERVICES_ASSISTANCE_ASSISTANCE_SERVICE_H_
+
+#include "palermo/assistance/v1/assistance.grpc.pb.h"
+#include "services/assistance/assistance_domain.h"
+
+namespace palermo::assistance {
+
+#define PALERMO_SYNC_UNARY(Method, Request, Response)                       \
+  grpc::Status Method(grpc::ServerContext* context, const Request* request, \
+                      Response* response) override;
+
+// Public methods: measures, comparisons, suppressed case counts.
+class AssistanceServiceImpl final : public v1::AssistanceService::Service {
+ public:
+  explicit AssistanceServiceImpl(AssistanceDomain& domain) : domain_(domain) {}
+  PALERMO_SYNC_UNARY(ListMeasureTypes, v1::ListMeasureTypesRequest,
+                     v1::ListMeasureTypesResponse)
+  PALERMO_SYNC_UNARY(CreateMeasureType, v1::CreateMeasureTypeRequest,
+                     v1::MeasureType)
+  PALERMO_SYNC_UNARY(GetMeasure, v1::GetMeasureRequest, v1::Measure)
+  PALERMO_SYNC_UNARY(ListMeasures, v1::ListMeasuresRequest,
+                     v1::ListMeasuresResponse)
+  PALERMO_SYNC_UNARY(CreateMeasure, v1::CreateMeasureRequest, v1::Measure)
+  PALERMO_SYNC_UNARY(UpdateMeasure, v1::UpdateMeasureRequest, v1::Measure)
+  PALERMO_SYNC_UNARY(DeleteMeasure, v1::DeleteMeasureRequest,
+                     google::protobuf::Empty)
+  PALERMO_SYNC_UNARY(CompareEntities, v1::CompareEntitiesRequest,
+                     v1::CompareEntitiesResponse)
+  PALERMO_SYNC_UNARY(AggregateCases, v1::AggregateCasesRequest,
+                     v1::AggregateCasesResponse)
+
+ private:
+  AssistanceDomain& domain_;
+};
+
+// Case workers' methods on individual records; never forwarded publicly.
+class CaseRecordServiceImpl final : public v1::CaseRecordService::Service {
+ public:
+  explicit CaseRecordServiceImpl(AssistanceDomain& domain) : domain_(domain) {}
+  PALERMO_SYNC_UNARY(CreateCaseRecord, v1::CreateCaseRecordRequest,
+                     v1::CaseRecord)
+  PALERMO_SYNC_UNARY(GetCaseRecord, v1::GetCaseRecordRequest, v1::CaseRecord)
+  PALERMO_SYNC_UNARY(ListCaseRecords, v1::ListCaseRecordsRequest,
+                     v1::ListCaseRecordsResponse)
+  PALERMO_SYNC_UNARY(UpdateCaseRecord, v1::UpdateCaseRecordRequest,
+                     v1::CaseRecord)
+  PALERMO_SYNC_UNARY(DeleteCaseRecord, v1::DeleteCaseRecordRequest,
+                     google::protobuf::Empty)
+
+ private:
+  AssistanceDomain& domain_;
+};
+
+#undef PALERMO_SYNC_UNARY
+
+}  // namespace palermo::assistance
+
+#endif  // PALERMO_SERVICES_ASSISTANCE_ASSISTANCE_SERVICE_H_

@@ -1,0 +1,25 @@
+// The victim assistance service (port 50054): State measures
+// (palermo.assistance.v1.AssistanceService, public) and de-identified case
+// records (palermo.assistance.v1.CaseRecordService, case workers only).
+#include "services/assistance/assistance_domain.h"
+#include "services/assistance/assistance_service.h"
+#include "services/assistance/sqlite_assistance_store.h"
+#include "services/common/server.h"
+
+int main(int argc, char** argv) {
+  using namespace palermo;
+  InitRuntime(argc, argv, "assistance");
+  auto path = DataFile("assistance.db");
+  if (!path.ok()) return StartupFailed(path.status());
+  auto store = assistance::SqliteAssistanceStore::Open(*path);
+  if (!store.ok()) return StartupFailed(store.status());
+  auto entities = EntityRegistry::LoadDefault();
+  if (!entities.ok()) return StartupFailed(entities.status());
+  assistance::AssistanceDomain domain(**store, *entities);
+  assistance::AssistanceServiceImpl service(domain);
+  assistance::CaseRecordServiceImpl cases(domain);
+  return Serve(
+      "127.0.0.1:50054",
+      {{&service, assistance::v1::AssistanceService::service_full_name()},
+       {&cases, assistance::v1::CaseRecordService::service_full_name()}});
+}
