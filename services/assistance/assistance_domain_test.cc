@@ -1,1 +1,221 @@
+// Rules of the victim assistance service on a real SQLite store, without a
+// server.
+#include "services/assistance/assistance_domain.h"
+
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "absl/strings/str_cat.h"
+#include "services/assistance/sqlite_assistance_store.h"
+
+namespace palermo::assistance {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::UnorderedElementsAre;
+
+std::vector<std::string> ViolatedFields(const absl::Status& status) {
+  std::vector<std::string> out;
+  const google::rpc::BadRequest bad = BadRequestOf(status);
+  for (const auto& v : bad.field_violations()) out.push_back(v.field());
+  return out;
+}
+
+v1::Measure Reflection(int days) {
+  v1::Measure m;
+  m.set_measure_type("REFLECTION_PERIOD");
+  m.set_provided(true);
+  m.set_duration_days(days);
+  auto* s = m.add_sources();
+  s->set_document_symbol("E/CN.15/2008/6");
+  s->set_paragraph(63);
+  return m;
+}
+
+class AssistanceDomainTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto loaded = EntityRegistry::LoadDefault();
+    ASSERT_TRUE(loaded.ok()) << loaded.status();
+    entities_ = new EntityRegistry(*std::move(loaded));
+  }
+  void SetUp() override {
+    dir_ = std::filesystem::path(::testing::TempDir()) /
+           absl::StrCat(
+               "assistance_domain_test_", getpid(), "_",
+               ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    auto store = SqliteAssistanceStore::Open((dir_ / "a.db").string());
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = *std::move(store);
+    domain_ = std::make_unique<AssistanceDomain>(*store_, *entities_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  absl::StatusOr<v1::Measure> Create(const std::string& parent,
+                                     const std::string& id, v1::Measure m,
+                                     const std::string& request_id = "") {
+    v1::CreateMeasureRequest request;
+    request.set_parent(parent);
+    request.set_measure_id(id);
+    *request.mutable_measure() = std::move(m);
+    request.set_request_id(request_id);
+    return domain_->CreateMeasure(request);
+  }
+
+  absl::StatusOr<v1::CaseRecord> AddCase(const std::string& entity,
+                                         v1::Gender gender) {
+    v1::CreateCaseRecordRequest request;
+    request.mutable_case_record()->set_entity(entity);
+    request.mutable_case_record()->set_gender(gender);
+    request.mutable_case_record()->add_exploitation_forms(
+        common::v1::EXPLOITATION_FORM_SEXUAL_EXPLOITATION);
+    return domain_->CreateCase(request);
+  }
+
+  static EntityRegistry* entities_;
+  std::filesystem::path dir_;
+  std::unique_ptr<SqliteAssistanceStore> store_;
+  std::unique_ptr<AssistanceDomain> domain_;
+};
+EntityRegistry* AssistanceDomainTest::entities_ = nullptr;
+
+TEST_F(AssistanceDomainTest, CreateGetAndEtagGuardedUpdate) {
+  auto created = Create("countries/ROU", "reflection-period", Reflection(90));
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_EQ(created->name(), "countries/ROU/measures/reflection-period");
+  EXPECT_EQ(created->etag(), "r1");
+  v1::UpdateMeasureRequest update;
+  update.mutable_measure()->set_name(created->name());
+  update.mutable_measure()->set_etag("r1");
+  update.mutable_measure()->set_duration_days(60);
+  update.mutable_update_mask()->add_paths("duration_days");
+  auto updated = domain_->UpdateMeasure(update);
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_EQ(updated->duration_days(), 60);
+  EXPECT_EQ(updated->measure_type(), "REFLECTION_PERIOD");
+  EXPECT_EQ(domain_->UpdateMeasure(update).status().code(),
+            absl::StatusCode::kAborted);
+}
+
+TEST_F(AssistanceDomainTest, InvalidMeasuresNameEveryFieldAndWriteNothing) {
+  v1::Measure bad = Reflection(0);
+  bad.set_measure_type("HOVERCRAFT");
+  bad.clear_sources();
+  bad.add_target_groups(v1::TARGET_GROUP_UNSPECIFIED);
+  auto result = Create("countries/XXX", "Bad Id", bad);
+  EXPECT_THAT(
+      ViolatedFields(result.status()),
+      UnorderedElementsAre("parent", "measure_id", "measure.measure_type",
+                           "measure.duration_days", "measure.sources",
+                           "measure.target_groups[0]"));
+  v1::ListMeasuresRequest list;
+  list.set_parent("-");
+  EXPECT_EQ(domain_->ListMeasures(list)->measures_size(), 0);
+}
+
+TEST_F(AssistanceDomainTest, RequestIdMakesCreateIdempotent) {
+  auto first =
+      Create("countries/ROU", "reflection-period", Reflection(90), "load-1");
+  ASSERT_TRUE(first.ok());
+  auto again =
+      Create("countries/ROU", "reflection-period", Reflection(90), "load-1");
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->etag(), "r1");
+  EXPECT_EQ(Create("countries/ROU", "reflection-period", Reflection(90))
+                .status()
+                .code(),
+            absl::StatusCode::kAlreadyExists);
+  EXPECT_THAT(
+      ViolatedFields(
+          Create("countries/LVA", "x", Reflection(90), "load-1").status()),
+      ElementsAre("request_id"));
+}
+
+TEST_F(AssistanceDomainTest, FilterFindsWhoProvidesWhatOnWhichCondition) {
+  v1::Measure latvia;
+  latvia.set_measure_type("TEMPORARY_RESIDENCE");
+  latvia.set_min_duration_months(6);
+  latvia.set_conditional_on_cooperation(true);
+  *latvia.add_sources() = Reflection(1).sources(0);
+  ASSERT_TRUE(Create("countries/LVA", "temporary-residence", latvia).ok());
+  v1::Measure other = latvia;
+  other.set_conditional_on_cooperation(false);
+  ASSERT_TRUE(Create("countries/BGR", "temporary-residence", other).ok());
+  v1::Measure unknown = latvia;
+  unknown.clear_conditional_on_cooperation();
+  ASSERT_TRUE(Create("countries/POL", "temporary-residence", unknown).ok());
+  v1::ListMeasuresRequest list;
+  list.set_parent("-");
+  list.set_filter(
+      "measure_type = \"TEMPORARY_RESIDENCE\" AND conditional_on_cooperation = "
+      "false");
+  auto found = domain_->ListMeasures(list);
+  ASSERT_TRUE(found.ok()) << found.status();
+  ASSERT_EQ(found->measures_size(), 1);  // unknown is not "no"
+  EXPECT_EQ(found->measures(0).name(),
+            "countries/BGR/measures/temporary-residence");
+}
+
+TEST_F(AssistanceDomainTest, CompareEntitiesSideBySide) {
+  ASSERT_TRUE(
+      Create("countries/ROU", "reflection-period", Reflection(90)).ok());
+  v1::CompareEntitiesRequest request;
+  request.add_entities("countries/ROU");
+  request.add_entities("countries/LVA");
+  request.add_measure_types("REFLECTION_PERIOD");
+  auto compared = domain_->CompareEntities(request);
+  ASSERT_TRUE(compared.ok());
+  ASSERT_EQ(compared->rows_size(), 1);
+  EXPECT_EQ(compared->rows(0).cells(0).measures(0).duration_days(), 90);
+  EXPECT_EQ(compared->rows(0).cells(1).measures_size(), 0);
+}
+
+TEST_F(AssistanceDomainTest, CaseRecordsAreValidatedAndCountedWithSuppression) {
+  v1::CreateCaseRecordRequest bad;
+  bad.mutable_case_record()->set_entity("countries/ROU");
+  bad.mutable_case_record()->set_citizenship("ZZZ");
+  bad.mutable_case_record()->add_services_received("SPA_DAY");
+  EXPECT_THAT(ViolatedFields(domain_->CreateCase(bad).status()),
+              UnorderedElementsAre("case_record.citizenship",
+                                   "case_record.services_received[0]"));
+  for (int i = 0; i < 30; ++i)
+    ASSERT_TRUE(AddCase("countries/ROU", v1::GENDER_FEMALE).ok());
+  for (int i = 0; i < 3; ++i)
+    ASSERT_TRUE(AddCase("countries/ROU", v1::GENDER_MALE).ok());
+  for (int i = 0; i < 20; ++i)
+    ASSERT_TRUE(AddCase("countries/ROU", v1::GENDER_UNKNOWN).ok());
+  v1::AggregateCasesRequest request;
+  request.add_group_by(v1::CASE_DIMENSION_GENDER);
+  auto table = domain_->AggregateCases(request);
+  ASSERT_TRUE(table.ok()) << table.status();
+  EXPECT_EQ(table->k(), 11);
+  std::map<std::string, const v1::CaseCell*> cells;
+  for (const auto& c : table->cells()) cells[c.keys(0)] = &c;
+  EXPECT_FALSE(cells.at("MALE")->has_count());
+  EXPECT_EQ(cells.at("MALE")->status(), v1::CELL_STATUS_SUPPRESSED);
+  EXPECT_FALSE(cells.at("UNKNOWN")->has_count());  // or 53 - 30 gives MALE
+  EXPECT_EQ(cells.at("_T")->count(), 53);
+  request.set_k(3);
+  table = domain_->AggregateCases(request);
+  for (const auto& c : table->cells()) {
+    if (c.keys(0) == "MALE") EXPECT_EQ(c.count(), 3);
+  }
+}
+
+TEST_F(AssistanceDomainTest, AggregateRejectsBadDimensionsAndK) {
+  v1::AggregateCasesRequest request;
+  EXPECT_THAT(ViolatedFields(domain_->AggregateCases(request).status()),
+              ElementsAre("group_by"));
+  request.add_group_by(v1::CASE_DIMENSION_GENDER);
+  request.add_group_by(v1::CASE_DIMENSION_GENDER);
+  request.set_k(-1);
+  EXPECT_THAT(ViolatedFields(domain_->AggregateCases(request).status()),
+              ElementsAre("group_by[1]", "k"));
+}
+
+}  // namespace
+}  // namespace palermo::assistance
