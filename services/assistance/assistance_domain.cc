@@ -516,10 +516,8 @@ absl::StatusOr<v1::AggregateCasesResponse> AssistanceDomain::AggregateCases(
   if (!request.entity().empty()) {
     v.AddAll(entities_.Resolve(request.entity(), "entity").status(), "entity");
   }
-  if (request.k() < 0 || request.k() > 1000)
-    v.Add("k", "must be 0 (default 11) to 1000");
   if (!v.empty()) return v.ToStatus();
-  const int64_t k = request.k() == 0 ? kDefaultK : request.k();
+  const int64_t k = k_;
 
   auto items = store_.List(Collection::kCases, kCasesPrefix, "");
   if (!items.ok()) return items.status();

@@ -25,9 +25,10 @@ class AssistanceDomain {
  public:
   using Clock = std::function<absl::Time()>;
 
+  // `k`: the smallest count AggregateCases publishes.
   AssistanceDomain(AssistanceStore& store, const EntityRegistry& entities,
-                   Clock clock = absl::Now)
-      : store_(store), entities_(entities), clock_(std::move(clock)) {}
+                   int64_t k = kDefaultK, Clock clock = absl::Now)
+      : store_(store), entities_(entities), k_(k), clock_(std::move(clock)) {}
 
   absl::StatusOr<v1::ListMeasureTypesResponse> ListMeasureTypes(
       const v1::ListMeasureTypesRequest& request);
@@ -88,6 +89,7 @@ class AssistanceDomain {
 
   AssistanceStore& store_;
   const EntityRegistry& entities_;
+  const int64_t k_;
   Clock clock_;
 };
 

@@ -114,7 +114,7 @@ std::vector<v1::CaseCell> SuppressedTable(const Counts& counts, int dimensions,
       }
       if (pick == cells.size() && !cells[r.total].hidden()) pick = r.total;
       if (pick == cells.size()) continue;  // everything is hidden already
-      cells[pick].status = v1::CELL_STATUS_SUPPRESSED_COMPLEMENTARY;
+      cells[pick].status = v1::CELL_STATUS_SUPPRESSED;
       changed = true;
     }
   }
