@@ -238,11 +238,9 @@ int LoadAssistance(const std::shared_ptr<grpc::Channel>& channel,
   std::vector<DataFile<av1::ListMeasuresResponse>> files;
   if (!ReadFolder(dir, &files)) return 1;
   auto stub = av1::AssistanceService::NewStub(channel);
-  int written = 0, failed = 0;
+  int written = 0, kept = 0, failed = 0;
   for (const auto& file : files) {
-    const std::string file_id = RequestId(file.text);
-    for (int i = 0; i < file.message.measures_size(); ++i) {
-      const av1::Measure& measure = file.message.measures(i);
+    for (const av1::Measure& measure : file.message.measures()) {
       const size_t at = measure.name().find("/measures/");
       if (at == std::string::npos) {
         std::fprintf(stderr, "palermo-load: %s: bad name %s\n",
@@ -255,12 +253,18 @@ int LoadAssistance(const std::shared_ptr<grpc::Channel>& channel,
       request.set_measure_id(measure.name().substr(at + 10));
       *request.mutable_measure() = measure;
       request.mutable_measure()->clear_name();
-      request.set_request_id(absl::StrCat(file_id, "-", i));
+      // Derived from the measure itself: loading twice writes nothing, and
+      // editing one measure in the file leaves the others' ids alone.
+      request.set_request_id(RequestId(measure.SerializeAsString()));
       av1::Measure response;
       grpc::Status status =
           stub->CreateMeasure(CallContext().get(), request, &response);
       if (status.ok()) {
         ++written;
+      } else if (status.error_code() == grpc::StatusCode::ALREADY_EXISTS) {
+        ++kept;  // an analyst's version stands
+        std::printf("%-45s exists with other content: kept\n",
+                    measure.name().c_str());
       } else {
         ++failed;
         std::fprintf(stderr, "palermo-load: %s: %s: %s\n", file.path.c_str(),
@@ -268,8 +272,9 @@ int LoadAssistance(const std::shared_ptr<grpc::Channel>& channel,
       }
     }
   }
-  std::printf("reference measures: %d loaded or already there, %d failed\n",
-              written, failed);
+  std::printf(
+      "reference measures: %d loaded or already there, %d kept, %d failed\n",
+      written, kept, failed);
   return failed == 0 ? 0 : 1;
 }
 
