@@ -513,21 +513,36 @@ absl::StatusOr<v1::AggregateCasesResponse> AssistanceDomain::AggregateCases(
       v.Add(absl::StrCat("group_by[", i, "]"), "repeated");
     }
   }
-  if (!request.entity().empty()) {
+  const bool one_entity = !request.entity().empty();
+  if (one_entity) {
     v.AddAll(entities_.Resolve(request.entity(), "entity").status(), "entity");
+    if (request.group_by_size() != 1 ||
+        request.group_by(0) == v1::CASE_DIMENSION_ENTITY) {
+      v.Add("group_by",
+            "with an entity, group by exactly one dimension other than the "
+            "entity");
+    }
   }
   if (!v.empty()) return v.ToStatus();
   const int64_t k = k_;
+  // One entity's table is its row of the all-entities table, suppressed as
+  // part of it: served separately, the two could be subtracted.
+  google::protobuf::RepeatedField<int> dimensions = request.group_by();
+  if (one_entity) dimensions.Add(v1::CASE_DIMENSION_ENTITY);
+  std::rotate(dimensions.begin(), dimensions.end() - (one_entity ? 1 : 0),
+              dimensions.end());
 
   auto items = store_.List(Collection::kCases, kCasesPrefix, "");
   if (!items.ok()) return items.status();
   Counts counts;
   for (const StoredItem& item : *items) {
     v1::CaseRecord c;
-    if (!c.ParseFromString(item.record)) continue;
-    if (!request.entity().empty() && c.entity() != request.entity()) continue;
+    if (!c.ParseFromString(item.record)) {
+      return absl::DataLossError(
+          absl::StrCat("cannot parse stored ", item.name));
+    }
     std::vector<std::string> key;
-    for (int d : request.group_by()) {
+    for (int d : dimensions) {
       switch (d) {
         case v1::CASE_DIMENSION_ENTITY:
           key.push_back(c.entity());
@@ -555,7 +570,11 @@ absl::StatusOr<v1::AggregateCasesResponse> AssistanceDomain::AggregateCases(
   *response.mutable_group_by() = request.group_by();
   response.set_k(static_cast<int32_t>(k));
   if (counts.empty()) return response;
-  for (auto& cell : SuppressedTable(counts, request.group_by_size(), k)) {
+  for (auto& cell : SuppressedTable(counts, dimensions.size(), k)) {
+    if (one_entity) {
+      if (cell.keys(0) != request.entity()) continue;
+      cell.mutable_keys()->erase(cell.mutable_keys()->begin());
+    }
     *response.add_cells() = std::move(cell);
   }
   return response;
