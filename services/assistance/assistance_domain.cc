@@ -5,6 +5,7 @@
 #include <google/protobuf/util/time_util.h>
 
 #include <map>
+#include <optional>
 
 #include "absl/random/random.h"
 #include "absl/strings/ascii.h"
@@ -570,7 +571,20 @@ absl::StatusOr<v1::AggregateCasesResponse> AssistanceDomain::AggregateCases(
   *response.mutable_group_by() = request.group_by();
   response.set_k(static_cast<int32_t>(k));
   if (counts.empty()) return response;
-  for (auto& cell : SuppressedTable(counts, dimensions.size(), k)) {
+  // Two-way tables keep the margins the one-way tables publish, so that all
+  // the tables served agree wherever they overlap.
+  std::optional<Margins> margins;
+  if (dimensions.size() == 2) {
+    Counts first, second;
+    for (const auto& [key, count] : counts) {
+      first[{key[0]}] += count;
+      second[{key[1]}] += count;
+    }
+    margins =
+        MarginsOf(SuppressedTable(first, 1, k), SuppressedTable(second, 1, k));
+  }
+  for (auto& cell : SuppressedTable(counts, dimensions.size(), k,
+                                    margins ? &*margins : nullptr)) {
     if (one_entity) {
       if (cell.keys(0) != request.entity()) continue;
       cell.mutable_keys()->erase(cell.mutable_keys()->begin());

@@ -12,6 +12,7 @@ struct Cell {
   std::vector<std::string> keys;
   int64_t count = 0;
   v1::CellStatus status = v1::CELL_STATUS_PUBLISHED;
+  bool fixed = false;  // a margin whose status another table decided
   bool hidden() const { return status != v1::CELL_STATUS_PUBLISHED; }
 };
 
@@ -41,15 +42,18 @@ bool SecureRelation(const Relation& r, int64_t k, std::vector<Cell>& cells) {
   // published part, else the total.
   size_t pick = cells.size();
   for (size_t i : r.parts) {
-    if (cells[i].hidden()) continue;
+    if (cells[i].hidden() || cells[i].fixed) continue;
     if (pick == cells.size() ||
         (cells[i].count > 0 &&
          (cells[pick].count == 0 || cells[i].count < cells[pick].count))) {
       pick = i;
     }
   }
-  if (pick == cells.size() && !cells[r.total].hidden()) pick = r.total;
-  if (pick == cells.size()) return false;  // everything is hidden already
+  if (pick == cells.size() && !cells[r.total].hidden() &&
+      !cells[r.total].fixed) {
+    pick = r.total;
+  }
+  if (pick == cells.size()) return false;  // nothing left it may hide
   cells[pick].status = v1::CELL_STATUS_SUPPRESSED;
   return true;
 }
@@ -108,20 +112,32 @@ bool BreakABridge(const std::vector<std::vector<std::string>>& keys,
       if (r2 == r || c2 == c) continue;
       int64_t cost = 0;
       int added = 0;
+      bool possible = true;
       for (Cell* cell : {&at(r, c2), &at(r2, c), &at(r2, c2)}) {
-        if (!cell->hidden()) {
-          cost += cell->count + 1;  // +1: hiding a zero is not free either
-          ++added;
-        }
+        if (cell->hidden()) continue;
+        if (cell->fixed) possible = false;  // another table publishes it
+        cost += cell->count + 1;  // +1: hiding a zero is not free either
+        ++added;
       }
-      if (added > 0 && (best_cost < 0 || cost < best_cost)) {
+      if (possible && added > 0 && (best_cost < 0 || cost < best_cost)) {
         best_cost = cost;
         best_r = r2;
         best_c = c2;
       }
     }
   }
-  if (best_cost < 0) return false;
+  if (best_cost < 0) {
+    // No rectangle without a fixed margin: hide every interior cell, which
+    // puts every hidden margin on a cycle with another hidden margin.
+    bool hid = false;
+    for (Cell& cell : cells) {
+      if (!cell.fixed && !cell.hidden()) {
+        cell.status = v1::CELL_STATUS_SUPPRESSED;
+        hid = true;
+      }
+    }
+    return hid;
+  }
   for (Cell* cell : {&at(r, best_c), &at(best_r, c), &at(best_r, best_c)}) {
     cell->status = v1::CELL_STATUS_SUPPRESSED;
   }
@@ -131,7 +147,7 @@ bool BreakABridge(const std::vector<std::vector<std::string>>& keys,
 }  // namespace
 
 std::vector<v1::CaseCell> SuppressedTable(const Counts& counts, int dimensions,
-                                          int64_t k) {
+                                          int64_t k, const Margins* margins) {
   // The keys of each dimension, and the full table including totals.
   std::vector<std::vector<std::string>> keys(dimensions);
   for (int d = 0; d < dimensions; ++d) {
@@ -187,8 +203,21 @@ std::vector<v1::CaseCell> SuppressedTable(const Counts& counts, int dimensions,
   }
 
   for (Cell& cell : cells) {
-    if (cell.count > 0 && cell.count < k)
+    const bool margin = std::find(cell.keys.begin(), cell.keys.end(),
+                                  kTotalKey) != cell.keys.end();
+    if (margins != nullptr && margin) {
+      // The margins are the one-way tables, published elsewhere: they keep
+      // the status those tables gave them.
+      cell.fixed = true;
+      const bool hidden = cell.keys[0] == kTotalKey
+                              ? (cell.keys[1] == kTotalKey
+                                     ? margins->grand_total_hidden
+                                     : margins->second.count(cell.keys[1]) > 0)
+                              : margins->first.count(cell.keys[0]) > 0;
+      if (hidden) cell.status = v1::CELL_STATUS_SUPPRESSED;
+    } else if (cell.count > 0 && cell.count < k) {
       cell.status = v1::CELL_STATUS_SUPPRESSED;
+    }
   }
   // Complementary suppression until every relation is safe and, for two
   // dimensions, no hidden cell can be solved for from all relations
@@ -211,6 +240,28 @@ std::vector<v1::CaseCell> SuppressedTable(const Counts& counts, int dimensions,
     if (!cell.hidden()) c.set_count(cell.count);
   }
   return out;
+}
+
+Margins MarginsOf(const std::vector<v1::CaseCell>& first,
+                  const std::vector<v1::CaseCell>& second) {
+  Margins m;
+  for (const auto& c : first) {
+    if (c.has_count()) continue;
+    if (c.keys(0) == kTotalKey) {
+      m.grand_total_hidden = true;
+    } else {
+      m.first.insert(c.keys(0));
+    }
+  }
+  for (const auto& c : second) {
+    if (c.has_count()) continue;
+    if (c.keys(0) == kTotalKey) {
+      m.grand_total_hidden = true;
+    } else {
+      m.second.insert(c.keys(0));
+    }
+  }
+  return m;
 }
 
 }  // namespace palermo::assistance

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -26,10 +27,26 @@ inline constexpr char kTotalKey[] = "_T";
 // Counts by key tuple (one key per dimension, one or two dimensions).
 using Counts = std::map<std::vector<std::string>, int64_t>;
 
+// Which margins of a two-way table are hidden: the hidden cells of the two
+// one-way tables it shares them with.
+struct Margins {
+  std::set<std::string> first;   // hidden values of the first dimension
+  std::set<std::string> second;  // hidden values of the second dimension
+  bool grand_total_hidden = false;
+};
+
 // The full table (every combination of the keys seen, the totals and the
-// grand total) with suppression applied, ordered by keys ("_T" last).
+// grand total) with suppression applied, ordered by keys ("_T" last). A
+// two-way table given `margins` keeps exactly those margins hidden and hides
+// interior cells only: served tables that share a margin then agree on it,
+// so one cannot be subtracted from another.
 std::vector<v1::CaseCell> SuppressedTable(const Counts& counts, int dimensions,
-                                          int64_t k);
+                                          int64_t k,
+                                          const Margins* margins = nullptr);
+
+// The margins decided by the one-way tables of the two dimensions.
+Margins MarginsOf(const std::vector<v1::CaseCell>& first,
+                  const std::vector<v1::CaseCell>& second);
 
 }  // namespace palermo::assistance
 

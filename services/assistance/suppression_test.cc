@@ -152,6 +152,42 @@ TEST(SuppressionTest, PublishedZerosDoNotLeakAHiddenCell) {
   ExpectSafe(SuppressedTable(counts, 2, 11), 2, 11);
 }
 
+TEST(SuppressionTest, TwoWayTablesKeepTheOneWayMarginsAndStaySafe) {
+  std::mt19937 random(20080124);
+  for (int trial = 0; trial < 200; ++trial) {
+    const int64_t k = 3 + trial % 10;
+    Counts counts, first, second;
+    const int rows = 2 + random() % 5, cols = 2 + random() % 4;
+    for (int r = 0; r < rows; ++r) {
+      for (int c = 0; c < cols; ++c) {
+        const int64_t n = random() % 3 == 0 ? random() % 5 : random() % 40;
+        if (n == 0) continue;
+        counts[{absl::StrCat("r", r), absl::StrCat("c", c)}] = n;
+        first[{absl::StrCat("r", r)}] += n;
+        second[{absl::StrCat("c", c)}] += n;
+      }
+    }
+    if (counts.empty()) continue;
+    const auto one_a = SuppressedTable(first, 1, k);
+    const auto one_b = SuppressedTable(second, 1, k);
+    const Margins margins = MarginsOf(one_a, one_b);
+    const auto two = SuppressedTable(counts, 2, k, &margins);
+    ExpectSafe(two, 2, k);
+    // Every margin says what the one-way table says: same count, or hidden.
+    for (const auto& cell : one_a) {
+      const v1::CaseCell* m = Find(two, {cell.keys(0), kTotalKey});
+      ASSERT_NE(m, nullptr);
+      EXPECT_EQ(m->has_count(), cell.has_count());
+      if (cell.has_count()) EXPECT_EQ(m->count(), cell.count());
+    }
+    for (const auto& cell : one_b) {
+      const v1::CaseCell* m = Find(two, {kTotalKey, cell.keys(0)});
+      ASSERT_NE(m, nullptr);
+      EXPECT_EQ(m->has_count(), cell.has_count());
+    }
+  }
+}
+
 TEST(SuppressionTest, RandomTablesNeverRevealACellBelowK) {
   std::mt19937 random(20071112);
   for (int trial = 0; trial < 300; ++trial) {
