@@ -188,6 +188,104 @@ TEST(SuppressionTest, TwoWayTablesKeepTheOneWayMarginsAndStaySafe) {
   }
 }
 
+// Audits several two-way tables that share their first dimension (entity x
+// gender, entity x age...) as one system: the shared margins (first
+// dimension's totals and the grand total) are the same unknowns in every
+// table.
+void ExpectJointlySafe(const std::vector<std::vector<v1::CaseCell>>& tables) {
+  std::map<std::string, int> variable;  // "shared|key" or "t<i>|key"
+  auto id = [&](size_t table, const std::vector<std::string>& key) {
+    const bool shared = key[1] == kTotalKey;
+    const std::string name =
+        (shared ? std::string("shared") : absl::StrCat("t", table)) + "|" +
+        key[0] + "|" + key[1];
+    auto it = variable.find(name);
+    if (it != variable.end()) return it->second;
+    const int next = static_cast<int>(variable.size());
+    variable[name] = next;
+    return next;
+  };
+  struct Term {
+    int var;
+    double sign;
+  };
+  std::vector<std::vector<Term>> equations;
+  for (size_t t = 0; t < tables.size(); ++t) {
+    std::map<std::vector<std::string>, const v1::CaseCell*> by_key;
+    std::set<std::string> a, b;
+    for (const auto& c : tables[t]) {
+      std::vector<std::string> key(c.keys().begin(), c.keys().end());
+      by_key[key] = &c;
+      a.insert(key[0]);
+      b.insert(key[1]);
+    }
+    for (int d = 0; d < 2; ++d) {
+      for (const std::string& other : d == 0 ? b : a) {
+        std::vector<Term> eq;
+        for (const std::string& v : d == 0 ? a : b) {
+          std::vector<std::string> key =
+              d == 0 ? std::vector<std::string>{v, other}
+                     : std::vector<std::string>{other, v};
+          if (!by_key.at(key)->has_count()) {
+            eq.push_back({id(t, key), v == kTotalKey ? -1.0 : 1.0});
+          }
+        }
+        equations.push_back(std::move(eq));
+      }
+    }
+  }
+  std::vector<std::vector<double>> matrix;
+  for (const auto& eq : equations) {
+    std::vector<double> row(variable.size(), 0);
+    for (const Term& term : eq) row[term.var] = term.sign;
+    matrix.push_back(std::move(row));
+  }
+  const int rank = Rank(matrix);
+  for (const auto& [name, i] : variable) {
+    std::vector<std::vector<double>> with = matrix;
+    std::vector<double> unit(variable.size(), 0);
+    unit[i] = 1;
+    with.push_back(unit);
+    EXPECT_GT(Rank(with), rank) << name << " can be solved for across tables";
+  }
+}
+
+TEST(SuppressionTest, TablesSharingAMarginAreSafeTogether) {
+  std::mt19937 random(19990601);
+  for (int trial = 0; trial < 150; ++trial) {
+    const int64_t k = 3 + trial % 9;
+    const int entities = 3 + random() % 5;
+    std::vector<std::vector<v1::CaseCell>> tables;
+    // Per-entity records, then two breakdowns of the same records.
+    std::vector<std::map<std::string, int64_t>> by_x(entities), by_y(entities);
+    Counts first;
+    for (int e = 0; e < entities; ++e) {
+      const int64_t n = random() % 3 == 0 ? 1 + random() % 6 : random() % 50;
+      for (int64_t i = 0; i < n; ++i) {
+        ++by_x[e][absl::StrCat("x", random() % 3)];
+        ++by_y[e][absl::StrCat("y", random() % 4)];
+      }
+      if (n > 0) first[{absl::StrCat("e", e)}] = n;
+    }
+    if (first.empty()) continue;
+    const auto one_entity = SuppressedTable(first, 1, k);
+    for (const auto* by : {&by_x, &by_y}) {
+      Counts counts, second;
+      for (int e = 0; e < entities; ++e) {
+        for (const auto& [value, n] : (*by)[e]) {
+          counts[{absl::StrCat("e", e), value}] = n;
+          second[{value}] += n;
+        }
+      }
+      const Margins margins =
+          MarginsOf(one_entity, SuppressedTable(second, 1, k));
+      tables.push_back(SuppressedTable(counts, 2, k, &margins));
+      ExpectSafe(tables.back(), 2, k);
+    }
+    ExpectJointlySafe(tables);
+  }
+}
+
 TEST(SuppressionTest, RandomTablesNeverRevealACellBelowK) {
   std::mt19937 random(20071112);
   for (int trial = 0; trial < 300; ++trial) {
