@@ -197,7 +197,15 @@ TEST(AssistanceCaseTest, ValidationErrorsAndPersistenceAfterRestart) {
   source->set_document_symbol("E/CN.15/2008/6");
   source->set_paragraph(63);
   ASSERT_TRUE(stub->CreateMeasure(Context().get(), request, &out).ok());
+  auto cases = av1::CaseRecordService::NewStub((*server)->Channel());
+  av1::CreateCaseRecordRequest create_case;
+  create_case.mutable_case_record()->set_entity("countries/ROU");
+  create_case.mutable_case_record()->set_gender(av1::GENDER_FEMALE);
+  av1::CaseRecord case_record;
+  ASSERT_TRUE(
+      cases->CreateCaseRecord(Context().get(), create_case, &case_record).ok());
   stub.reset();
+  cases.reset();
   (*server)->Kill();
   auto restarted =
       ServiceProcess::Start(PALERMO_ASSISTANCE_SERVER, {"--data_dir=" + dir});
@@ -208,7 +216,14 @@ TEST(AssistanceCaseTest, ValidationErrorsAndPersistenceAfterRestart) {
   av1::Measure read;
   ASSERT_TRUE(stub->GetMeasure(Context().get(), get, &read).ok());
   EXPECT_EQ(read.duration_days(), 90);
+  cases = av1::CaseRecordService::NewStub((*restarted)->Channel());
+  av1::GetCaseRecordRequest get_case;
+  get_case.set_name(case_record.name());
+  av1::CaseRecord case_read;
+  ASSERT_TRUE(cases->GetCaseRecord(Context().get(), get_case, &case_read).ok());
+  EXPECT_EQ(case_read.gender(), av1::GENDER_FEMALE);
   stub.reset();
+  cases.reset();
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <google/protobuf/util/field_mask_util.h>
 #include <google/protobuf/util/message_differencer.h>
 #include <google/protobuf/util/time_util.h>
+#include <openssl/evp.h>
 
 #include <map>
 #include <optional>
@@ -53,11 +54,15 @@ void CheckRequestId(absl::string_view id, FieldViolations& v) {
   if (id.size() > 128) v.Add("request_id", "longer than 128 characters");
 }
 
+// SHA-256 of the request: the key table never holds a victim's data.
 std::string Fingerprint(absl::string_view method,
                         const google::protobuf::Message& request) {
-  std::string bytes;
-  request.SerializeToString(&bytes);
-  return absl::StrCat(method, ":", bytes);
+  const std::string bytes =
+      absl::StrCat(method, ":", request.SerializeAsString());
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  EVP_Digest(bytes.data(), bytes.size(), digest, &size, EVP_sha256(), nullptr);
+  return std::string(reinterpret_cast<char*>(digest), size);
 }
 
 // The enum value's name without its type prefix: GENDER_FEMALE -> FEMALE.
@@ -154,14 +159,24 @@ absl::StatusOr<Record> AssistanceDomain::Write(Collection collection,
       TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(clock_()));
   StoredItem item{record.name(), record.SerializeAsString(),
                   expected_revision + 1};
+  // A case's idempotency key keeps only its name, so that deleting the case
+  // deletes the victim's data (a replay then finds it gone).
+  const bool name_only = collection == Collection::kCases;
   std::optional<StoredRequest> earlier;
-  absl::Status put = store_.Put(collection, item, expected_revision, request_id,
-                                {fingerprint, item.record}, &earlier);
+  absl::Status put = store_.Put(
+      collection, item, expected_revision, request_id,
+      {fingerprint, name_only ? record.name() : item.record}, &earlier);
   if (!put.ok()) return put;
   if (earlier.has_value()) {
     if (earlier->fingerprint != fingerprint) {
       return InvalidField("request_id",
                           "already used for a different request; use a new id");
+    }
+    if (name_only) {
+      auto read = Read<Record>(collection, earlier->response,
+                               Record::descriptor()->full_name());
+      if (!read.ok()) return read.status();
+      return std::move(read->first);
     }
     Record first;
     if (!first.ParseFromString(earlier->response)) {

@@ -250,6 +250,24 @@ TEST_F(AssistanceDomainTest, OneEntitysTableIsItsRowOfTheAllEntitiesTable) {
   }
 }
 
+TEST_F(AssistanceDomainTest, ADeletedCaseLeavesNothingBehindItsRequestId) {
+  v1::CreateCaseRecordRequest request;
+  request.mutable_case_record()->set_entity("countries/ROU");
+  request.mutable_case_record()->set_citizenship("MDA");
+  request.set_request_id("case-1");
+  auto created = domain_->CreateCase(request);
+  ASSERT_TRUE(created.ok()) << created.status();
+  auto replay = domain_->CreateCase(request);
+  ASSERT_TRUE(replay.ok());
+  EXPECT_EQ(replay->name(), created->name());
+  v1::DeleteCaseRecordRequest del;
+  del.set_name(created->name());
+  ASSERT_TRUE(domain_->DeleteCase(del).ok());
+  // The key table kept the name only: the retry finds the case gone.
+  EXPECT_EQ(domain_->CreateCase(request).status().code(),
+            absl::StatusCode::kNotFound);
+}
+
 TEST_F(AssistanceDomainTest, AggregateRejectsBadDimensionsAndK) {
   v1::AggregateCasesRequest request;
   EXPECT_THAT(ViolatedFields(domain_->AggregateCases(request).status()),
