@@ -97,12 +97,19 @@ void AssistanceDomain::ValidateMeasure(const v1::Measure& m,
           absl::StrCat("\"", m.measure_type(),
                        "\" is not in the catalogue (ListMeasureTypes)"));
   }
-  if (m.has_duration_days() &&
-      (m.duration_days() < 1 || m.duration_days() > 3650)) {
+  if (m.has_duration_days() && m.measure_type() != "REFLECTION_PERIOD") {
+    v.Add(path("duration_days"),
+          "only a REFLECTION_PERIOD has a length in days");
+  } else if (m.has_duration_days() &&
+             (m.duration_days() < 1 || m.duration_days() > 3650)) {
     v.Add(path("duration_days"), "must be 1-3650");
   }
   if (m.has_min_duration_months() &&
-      (m.min_duration_months() < 1 || m.min_duration_months() > 240)) {
+      m.measure_type() != "TEMPORARY_RESIDENCE") {
+    v.Add(path("min_duration_months"),
+          "only a TEMPORARY_RESIDENCE has a minimum duration in months");
+  } else if (m.has_min_duration_months() &&
+             (m.min_duration_months() < 1 || m.min_duration_months() > 240)) {
     v.Add(path("min_duration_months"), "must be 1-240");
   }
   if (m.sources().empty()) {
@@ -139,7 +146,8 @@ absl::StatusOr<std::pair<Record, int64_t>> AssistanceDomain::Read(
     Collection collection, absl::string_view name, absl::string_view type) {
   absl::StatusOr<std::optional<StoredItem>> item = store_.Get(collection, name);
   if (!item.ok()) return item.status();
-  if (!item->has_value()) return NotFoundError(type, name);
+  if (!item->has_value() || (*item)->deleted())
+    return NotFoundError(type, name);
   Record record;
   if (!record.ParseFromString((*item)->record)) {
     return absl::DataLossError(absl::StrCat("cannot parse stored ", name));
@@ -250,7 +258,8 @@ absl::Status AssistanceDomain::Remove(Collection collection,
                                       absl::string_view type) {
   absl::StatusOr<std::optional<StoredItem>> item = store_.Get(collection, name);
   if (!item.ok()) return item.status();
-  if (!item->has_value()) return NotFoundError(type, name);
+  if (!item->has_value() || (*item)->deleted())
+    return NotFoundError(type, name);
   if (!etag.empty() && etag != EtagFor((*item)->revision)) {
     return EtagMismatchError(name, etag, EtagFor((*item)->revision));
   }
@@ -378,12 +387,17 @@ absl::StatusOr<v1::Measure> AssistanceDomain::CreateMeasure(
   const std::string fingerprint = Fingerprint("create-measure", request);
   auto existing = store_.Get(Collection::kMeasures, measure.name());
   if (!existing.ok()) return existing.status();
-  if (existing->has_value() && request.request_id().empty()) {
+  const bool live = existing->has_value() && !(*existing)->deleted();
+  if (live && request.request_id().empty()) {
     return AlreadyExistsError(kMeasureType, measure.name());
   }
+  // Created again after a delete, the revision (and etag) goes on.
+  const int64_t revision = existing->has_value() && (*existing)->deleted()
+                               ? (*existing)->revision
+                               : 0;
   absl::StatusOr<v1::Measure> written =
-      Write(Collection::kMeasures, std::move(measure), 0, request.request_id(),
-            fingerprint);
+      Write(Collection::kMeasures, std::move(measure), revision,
+            request.request_id(), fingerprint);
   if (written.status().code() == absl::StatusCode::kAborted) {
     return AlreadyExistsError(
         kMeasureType,

@@ -101,6 +101,28 @@ TEST_F(AssistanceDomainTest, CreateGetAndEtagGuardedUpdate) {
             absl::StatusCode::kAborted);
 }
 
+TEST_F(AssistanceDomainTest, AnEtagOfADeletedMeasureNeverMatchesItsSuccessor) {
+  auto created = Create("countries/ROU", "reflection-period", Reflection(90));
+  ASSERT_TRUE(created.ok());
+  v1::DeleteMeasureRequest del;
+  del.set_name(created->name());
+  ASSERT_TRUE(domain_->DeleteMeasure(del).ok());
+  v1::GetMeasureRequest get;
+  get.set_name(created->name());
+  EXPECT_EQ(domain_->GetMeasure(get).status().code(),
+            absl::StatusCode::kNotFound);
+  auto again = Create("countries/ROU", "reflection-period", Reflection(30));
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_NE(again->etag(), created->etag());
+  v1::UpdateMeasureRequest stale;
+  stale.mutable_measure()->set_name(created->name());
+  stale.mutable_measure()->set_etag(created->etag());
+  stale.mutable_measure()->set_duration_days(90);
+  stale.mutable_update_mask()->add_paths("duration_days");
+  EXPECT_EQ(domain_->UpdateMeasure(stale).status().code(),
+            absl::StatusCode::kAborted);
+}
+
 TEST_F(AssistanceDomainTest, InvalidMeasuresNameEveryFieldAndWriteNothing) {
   v1::Measure bad = Reflection(0);
   bad.set_measure_type("HOVERCRAFT");
@@ -115,6 +137,19 @@ TEST_F(AssistanceDomainTest, InvalidMeasuresNameEveryFieldAndWriteNothing) {
   v1::ListMeasuresRequest list;
   list.set_parent("-");
   EXPECT_EQ(domain_->ListMeasures(list)->measures_size(), 0);
+}
+
+TEST_F(AssistanceDomainTest, DurationsBelongToTheirMeasureTypes) {
+  v1::Measure shelter = Reflection(90);
+  shelter.set_measure_type("SHELTER");
+  EXPECT_THAT(
+      ViolatedFields(Create("countries/ROU", "shelter", shelter).status()),
+      ElementsAre("measure.duration_days"));
+  shelter.clear_duration_days();
+  shelter.set_min_duration_months(6);
+  EXPECT_THAT(
+      ViolatedFields(Create("countries/ROU", "shelter", shelter).status()),
+      ElementsAre("measure.min_duration_months"));
 }
 
 TEST_F(AssistanceDomainTest, RequestIdMakesCreateIdempotent) {

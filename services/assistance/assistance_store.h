@@ -22,8 +22,9 @@ enum class Collection { kMeasures, kCases };
 
 struct StoredItem {
   std::string name;
-  std::string record;  // serialised Measure or CaseRecord
+  std::string record;  // serialised Measure or CaseRecord; empty once deleted
   int64_t revision = 0;
+  bool deleted() const { return record.empty(); }
 };
 
 class AssistanceStore {
@@ -34,6 +35,7 @@ class AssistanceStore {
   // ALREADY_EXISTS if the code is taken.
   virtual absl::Status CreateMeasureType(const v1::MeasureType& type) = 0;
 
+  // The item, or its tombstone (deleted(), revision kept) once deleted.
   virtual absl::StatusOr<std::optional<StoredItem>> Get(
       Collection collection, absl::string_view name) = 0;
   // Items whose name is after `after_name` (and starts with `prefix`), in
@@ -49,7 +51,8 @@ class AssistanceStore {
                            const std::string& request_id,
                            const StoredRequest& request,
                            std::optional<StoredRequest>* earlier) = 0;
-  // Deletes if the stored revision is still `expected_revision`.
+  // Deletes if the stored revision is still `expected_revision`: erases the
+  // record and leaves a tombstone with the next revision.
   virtual absl::Status Delete(Collection collection, absl::string_view name,
                               int64_t expected_revision) = 0;
 };

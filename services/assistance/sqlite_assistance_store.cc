@@ -147,9 +147,10 @@ absl::StatusOr<std::vector<StoredItem>> SqliteAssistanceStore::List(
   auto lock = db_->Lock();
   // Names under a prefix lie between the prefix and the prefix followed by
   // the highest byte.
-  auto stmt = db_->Prepare(absl::StrCat(
-      "SELECT name, revision, record FROM ", Table(collection),
-      " WHERE name > ? AND name >= ? AND name < ? || char(255) ORDER BY name"));
+  auto stmt = db_->Prepare(
+      absl::StrCat("SELECT name, revision, record FROM ", Table(collection),
+                   " WHERE name > ? AND name >= ? AND name < ? || char(255)"
+                   " AND length(record) > 0 ORDER BY name"));
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, after_name).Bind(2, prefix).Bind(3, prefix);
   std::vector<StoredItem> out;
@@ -226,8 +227,11 @@ absl::Status SqliteAssistanceStore::Delete(Collection collection,
   if (*revision != expected_revision) {
     return absl::AbortedError(absl::StrCat(name, " changed concurrently"));
   }
-  auto stmt = db_->Prepare(
-      absl::StrCat("DELETE FROM ", Table(collection), " WHERE name = ?"));
+  // A tombstone: the data is erased, the revision goes on, so that an etag
+  // of the deleted item never matches an item created again under its name.
+  auto stmt = db_->Prepare(absl::StrCat(
+      "UPDATE ", Table(collection),
+      " SET record = x'', revision = revision + 1 WHERE name = ?"));
   if (!stmt.ok()) return stmt.status();
   if (absl::Status s = stmt->Bind(1, name).Run(); !s.ok()) return s;
   return txn->Commit();
