@@ -27,8 +27,7 @@ using Codes = std::vector<std::string>;
 class AssistanceReferenceTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    auto suite = Suite::Start(::testing::TempDir() + "/palermo_assistance_" +
-                              std::to_string(getpid()));
+    auto suite = Suite::Start(palermo::test::MakeSuiteDir("assistance"));
     ASSERT_TRUE(suite.ok()) << suite.status();
     suite_ = suite->release();
     auto load = RunCommand(PALERMO_LOAD,

@@ -55,8 +55,7 @@ ev1::Observation Figure(const std::string& indicator, int year, int64_t value,
 class EnforcementReferenceTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    auto suite = Suite::Start(::testing::TempDir() + "/palermo_enforcement_" +
-                              std::to_string(getpid()));
+    auto suite = Suite::Start(palermo::test::MakeSuiteDir("enforcement"));
     ASSERT_TRUE(suite.ok()) << suite.status();
     suite_ = suite->release();
     auto load = RunCommand(PALERMO_LOAD,

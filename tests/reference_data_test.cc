@@ -25,7 +25,8 @@ using Codes = std::set<std::string>;
 class ReferenceDataTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    auto suite = palermo::test::Suite::Start(SuiteDir());
+    auto suite =
+        palermo::test::Suite::Start(palermo::test::MakeSuiteDir("reference"));
     ASSERT_TRUE(suite.ok()) << suite.status();
     suite_ = suite->release();
     gateway_ = suite_->gateway.get();
@@ -38,11 +39,6 @@ class ReferenceDataTest : public ::testing::Test {
   static void TearDownTestSuite() {
     delete suite_;
     delete first_load_output_;
-  }
-
-  static std::string SuiteDir() {
-    return ::testing::TempDir() + "/palermo_reference_" +
-           std::to_string(getpid());
   }
 
   static absl::StatusOr<palermo::test::CommandResult> Load() {

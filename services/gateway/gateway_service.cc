@@ -43,61 +43,58 @@ class ProfileCall : public std::enable_shared_from_this<ProfileCall> {
     observations_request_.set_parent(entity_.name());
     observations_request_.set_page_size(500);
     parts_.observations = std::vector<ev1::Observation>();
-    FetchObservations();
+    FetchAll(
+        &observations_context_, &observations_request_, &observations_page_,
+        &parts_.observations,
+        [this](auto* c, auto* request, auto* page, auto done) {
+          backends_.enforcement->async()->ListObservations(c, request, page,
+                                                           std::move(done));
+        },
+        [](ev1::ListObservationsResponse* page) {
+          return page->mutable_observations();
+        });
     measures_request_.set_parent(entity_.name());
     measures_request_.set_page_size(500);
     parts_.measures = std::vector<assistance::v1::Measure>();
-    FetchMeasures();
-  }
-
- private:
-  // Pages through the entity's observations.
-  void FetchObservations() {
-    auto self = shared_from_this();
-    observations_context_ = OutgoingContext(context_);
-    backends_.enforcement->async()->ListObservations(
-        observations_context_.get(), &observations_request_,
-        &observations_page_, [self](grpc::Status status) {
-          if (!status.ok()) {
-            self->parts_.observations = FromGrpcStatus(status);
-            self->SectionDone();
-            return;
-          }
-          for (auto& o : *self->observations_page_.mutable_observations()) {
-            self->parts_.observations->push_back(std::move(o));
-          }
-          if (self->observations_page_.next_page_token().empty()) {
-            self->SectionDone();
-            return;
-          }
-          self->observations_request_.set_page_token(
-              self->observations_page_.next_page_token());
-          self->FetchObservations();
+    FetchAll(
+        &measures_context_, &measures_request_, &measures_page_,
+        &parts_.measures,
+        [this](auto* c, auto* request, auto* page, auto done) {
+          backends_.assistance->async()->ListMeasures(c, request, page,
+                                                      std::move(done));
+        },
+        [](assistance::v1::ListMeasuresResponse* page) {
+          return page->mutable_measures();
         });
   }
 
-  // Pages through the entity's assistance measures.
-  void FetchMeasures() {
+ private:
+  // Pages through one of a backend's List methods, collecting every item
+  // into `out`, then reports the section done. `call` issues one page's
+  // request; `items` names the page's repeated field.
+  template <typename Request, typename Response, typename Item, typename Call,
+            typename Items>
+  void FetchAll(std::unique_ptr<grpc::ClientContext>* outgoing,
+                Request* request, Response* page,
+                absl::StatusOr<std::vector<Item>>* out, Call call,
+                Items items) {
     auto self = shared_from_this();
-    measures_context_ = OutgoingContext(context_);
-    backends_.assistance->async()->ListMeasures(
-        measures_context_.get(), &measures_request_, &measures_page_,
-        [self](grpc::Status status) {
+    *outgoing = OutgoingContext(context_);
+    call(
+        outgoing->get(), request, page,
+        [self, outgoing, request, page, out, call, items](grpc::Status status) {
           if (!status.ok()) {
-            self->parts_.measures = FromGrpcStatus(status);
+            *out = FromGrpcStatus(status);
             self->SectionDone();
             return;
           }
-          for (auto& m : *self->measures_page_.mutable_measures()) {
-            self->parts_.measures->push_back(std::move(m));
-          }
-          if (self->measures_page_.next_page_token().empty()) {
+          for (auto& item : *items(page)) (*out)->push_back(std::move(item));
+          if (page->next_page_token().empty()) {
             self->SectionDone();
             return;
           }
-          self->measures_request_.set_page_token(
-              self->measures_page_.next_page_token());
-          self->FetchMeasures();
+          request->set_page_token(page->next_page_token());
+          self->FetchAll(outgoing, request, page, out, call, items);
         });
   }
 

@@ -195,6 +195,14 @@ std::string MakeTempDir() {
   return dir.string();
 }
 
+std::string MakeSuiteDir(const std::string& suite) {
+  std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) /
+                              absl::StrCat("palermo_", suite, "_", getpid());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir.string();
+}
+
 std::vector<std::string> ViolatedFields(const grpc::Status& status) {
   std::vector<std::string> out;
   google::rpc::Status rpc;

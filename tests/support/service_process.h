@@ -64,6 +64,10 @@ absl::StatusOr<CommandResult> RunCommand(const std::string& binary,
 // A fresh, empty directory for this test.
 std::string MakeTempDir();
 
+// A fresh, empty directory for a whole test suite (its set-up has no current
+// test). Emptied first: process ids, and so earlier runs' names, recur.
+std::string MakeSuiteDir(const std::string& suite);
+
 // The field paths of the BadRequest detail carried by a gRPC status.
 std::vector<std::string> ViolatedFields(const grpc::Status& status);
 
