@@ -3,7 +3,6 @@
 #include <google/protobuf/util/field_mask_util.h>
 #include <google/protobuf/util/message_differencer.h>
 #include <google/protobuf/util/time_util.h>
-#include <openssl/evp.h>
 
 #include <map>
 #include <optional>
@@ -17,6 +16,7 @@
 #include "absl/strings/strip.h"
 #include "services/assistance/suppression.h"
 #include "services/common/filter.h"
+#include "services/common/idempotency.h"
 #include "services/common/pagination.h"
 #include "services/common/validation.h"
 
@@ -32,8 +32,6 @@ constexpr char kCaseType[] = "palermo.assistance.v1.CaseRecord";
 constexpr char kMeasures[] = "/measures/";
 constexpr char kCasesPrefix[] = "cases/";
 
-std::string EtagFor(int64_t revision) { return absl::StrCat("r", revision); }
-
 bool ValidId(absl::string_view id) {
   if (id.empty() || id.size() > 63 || !absl::ascii_islower(id[0])) return false;
   for (char c : id) {
@@ -41,28 +39,6 @@ bool ValidId(absl::string_view id) {
       return false;
   }
   return true;
-}
-
-void CheckRequestId(absl::string_view id, FieldViolations& v) {
-  for (char c : id) {
-    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-' &&
-        c != '_' && c != '.') {
-      v.Add("request_id", "only letters, digits, '-', '_' and '.'");
-      return;
-    }
-  }
-  if (id.size() > 128) v.Add("request_id", "longer than 128 characters");
-}
-
-// SHA-256 of the request: the key table never holds a victim's data.
-std::string Fingerprint(absl::string_view method,
-                        const google::protobuf::Message& request) {
-  const std::string bytes =
-      absl::StrCat(method, ":", request.SerializeAsString());
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest, &size, EVP_sha256(), nullptr);
-  return std::string(reinterpret_cast<char*>(digest), size);
 }
 
 // The enum value's name without its type prefix: GENDER_FEMALE -> FEMALE.
@@ -177,8 +153,7 @@ absl::StatusOr<Record> AssistanceDomain::Write(Collection collection,
   if (!put.ok()) return put;
   if (earlier.has_value()) {
     if (earlier->fingerprint != fingerprint) {
-      return InvalidField("request_id",
-                          "already used for a different request; use a new id");
+      return RequestIdReusedError();
     }
     if (name_only) {
       auto read = Read<Record>(collection, earlier->response,
@@ -377,14 +352,15 @@ absl::StatusOr<v1::Measure> AssistanceDomain::CreateMeasure(
     v.Add("measure_id", "1-63 of a-z, 0-9 and -, starting with a letter");
   }
   ValidateMeasure(request.measure(), "measure", v);
-  CheckRequestId(request.request_id(), v);
+  ValidateRequestId(request.request_id(), v);
   if (!v.empty()) return v.ToStatus();
   v1::Measure measure = request.measure();
   measure.set_name(
       absl::StrCat(request.parent(), kMeasures, request.measure_id()));
   measure.clear_etag();
   measure.clear_update_time();
-  const std::string fingerprint = Fingerprint("create-measure", request);
+  const std::string fingerprint =
+      RequestFingerprint("assistance.create-measure", request);
   auto existing = store_.Get(Collection::kMeasures, measure.name());
   if (!existing.ok()) return existing.status();
   const bool live = existing->has_value() && !(*existing)->deleted();
@@ -463,7 +439,7 @@ absl::StatusOr<v1::CaseRecord> AssistanceDomain::CreateCase(
     const v1::CreateCaseRecordRequest& request) {
   FieldViolations v;
   ValidateCase(request.case_record(), "case_record", v);
-  CheckRequestId(request.request_id(), v);
+  ValidateRequestId(request.request_id(), v);
   if (!v.empty()) return v.ToStatus();
   v1::CaseRecord record = request.case_record();
   // A random id: case names reveal nothing, not even an order.
@@ -474,7 +450,7 @@ absl::StatusOr<v1::CaseRecord> AssistanceDomain::CreateCase(
   record.clear_etag();
   record.clear_update_time();
   return Write(Collection::kCases, std::move(record), 0, request.request_id(),
-               Fingerprint("create-case", request));
+               RequestFingerprint("assistance.create-case", request));
 }
 
 absl::StatusOr<v1::CaseRecord> AssistanceDomain::GetCase(

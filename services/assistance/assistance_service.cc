@@ -3,20 +3,6 @@
 #include "services/common/status.h"
 
 namespace palermo::assistance {
-namespace {
-
-template <typename Response>
-grpc::Status Respond(absl::StatusOr<Response> result, Response* response) {
-  if (result.ok()) *response = *std::move(result);
-  return ToGrpcStatus(result.status());
-}
-
-grpc::Status Respond(const absl::Status& status, google::protobuf::Empty*) {
-  return ToGrpcStatus(status);
-}
-
-}  // namespace
-
 #define PALERMO_HANDLER(Class, Method, Request, Response, Call)            \
   grpc::Status Class::Method(grpc::ServerContext*, const Request* request, \
                              Response* response) {                         \

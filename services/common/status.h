@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "google/rpc/error_details.pb.h"
 
@@ -67,6 +68,19 @@ google::rpc::BadRequest BadRequestOf(const absl::Status& status);
 
 // absl::Status -> grpc::Status, packing payloads into a google.rpc.Status.
 grpc::Status ToGrpcStatus(const absl::Status& status);
+
+// The end of a synchronous handler: the domain's answer into `response`,
+// its status into a grpc::Status with rich details.
+template <typename Response>
+grpc::Status Respond(absl::StatusOr<Response> result, Response* response) {
+  if (result.ok()) *response = *std::move(result);
+  return ToGrpcStatus(result.status());
+}
+// The same for a method whose response is empty.
+template <typename Response>
+grpc::Status Respond(const absl::Status& status, Response*) {
+  return ToGrpcStatus(status);
+}
 
 // grpc::Status -> absl::Status, unpacking google.rpc.Status details back into
 // payloads, so that errors keep their details across a hop.

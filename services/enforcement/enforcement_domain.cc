@@ -1,9 +1,6 @@
 #include "services/enforcement/enforcement_domain.h"
 
-#include <google/protobuf/io/coded_stream.h>
-#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <google/protobuf/util/time_util.h>
-#include <openssl/evp.h>
 
 #include <algorithm>
 #include <map>
@@ -18,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "services/common/idempotency.h"
 #include "services/common/pagination.h"
 #include "services/common/periods.h"
 #include "services/common/validation.h"
@@ -46,33 +44,6 @@ std::string StatusName(v1::ObservationStatus s) {
   return std::string(short_name);
 }
 
-// Deterministic bytes of a message, for request fingerprints.
-void AppendDeterministic(const google::protobuf::Message& m, EVP_MD_CTX* ctx) {
-  std::string bytes;
-  {
-    google::protobuf::io::StringOutputStream stream(&bytes);
-    google::protobuf::io::CodedOutputStream coded(&stream);
-    coded.SetSerializationDeterministic(true);
-    m.SerializeToCodedStream(&coded);
-  }
-  EVP_DigestUpdate(ctx, bytes.data(), bytes.size());
-}
-
-// SHA-256 of a method name and messages: an import of a million rows is
-// fingerprinted without being copied.
-template <typename Messages>
-std::string Fingerprint(absl::string_view method, const Messages& messages) {
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
-  EVP_DigestUpdate(ctx, method.data(), method.size());
-  for (const auto& m : messages) AppendDeterministic(m, ctx);
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  EVP_DigestFinal_ex(ctx, digest, &size);
-  EVP_MD_CTX_free(ctx);
-  return std::string(reinterpret_cast<char*>(digest), size);
-}
-
 bool SameBreakdown(const v1::Observation& o, const v1::Breakdown& b) {
   return o.sex() == b.sex() && o.age_group() == b.age_group() &&
          o.exploitation_form() == b.exploitation_form() &&
@@ -91,23 +62,6 @@ v1::Breakdown BreakdownOf(const v1::Observation& o) {
 bool SamePeriod(const common::v1::ReportingPeriod& a,
                 const common::v1::ReportingPeriod& b) {
   return a.SerializeAsString() == b.SerializeAsString();
-}
-
-absl::Status ValidateRequestId(absl::string_view id) {
-  for (char c : id) {
-    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-' &&
-        c != '_' && c != '.') {
-      return InvalidField("request_id",
-                          "only letters, digits, '-', '_' and '.'");
-    }
-  }
-  if (id.size() > 128) return InvalidField("request_id", "longer than 128");
-  return absl::OkStatus();
-}
-
-absl::Status RequestIdReused() {
-  return InvalidField("request_id",
-                      "already used for a different request; use a new id");
 }
 
 std::optional<absl::Time> AsOf(const v1::GetObservationRequest& r) {
@@ -414,7 +368,7 @@ absl::StatusOr<std::vector<v1::Observation>> EnforcementDomain::WriteRows(
     bool respond_with_row, std::string* replayed_response,
     v1::ImportObservationsResponse* response) {
   FieldViolations violations;
-  violations.AddAll(ValidateRequestId(request_id), "request_id");
+  ValidateRequestId(request_id, violations);
   // Large batches are validated on two threads, each on a contiguous half,
   // so that violations stay in row order.
   constexpr size_t kParallelFrom = 10000;
@@ -457,7 +411,7 @@ absl::StatusOr<std::vector<v1::Observation>> EnforcementDomain::WriteRows(
         store_.FindRequest(request_id);
     if (!stored.ok()) return stored.status();
     if (stored->has_value()) {
-      if ((*stored)->fingerprint != fingerprint) return RequestIdReused();
+      if ((*stored)->fingerprint != fingerprint) return RequestIdReusedError();
       *replayed_response = (*stored)->response;
       return rows;
     }
@@ -512,7 +466,7 @@ absl::StatusOr<std::vector<v1::Observation>> EnforcementDomain::WriteRows(
   if (!outcome.ok()) return outcome.status();
   fill(*outcome);
   if (earlier.has_value()) {
-    if (earlier->fingerprint != fingerprint) return RequestIdReused();
+    if (earlier->fingerprint != fingerprint) return RequestIdReusedError();
     *replayed_response = earlier->response;
   }
   return rows;
@@ -525,8 +479,7 @@ absl::StatusOr<v1::Observation> EnforcementDomain::Upsert(
   v1::ImportObservationsResponse unused;
   absl::StatusOr<std::vector<v1::Observation>> written = WriteRows(
       std::move(rows), [](size_t) { return std::string("observation"); },
-      request.request_id(),
-      Fingerprint("upsert", std::vector<v1::UpsertObservationRequest>{request}),
+      request.request_id(), RequestFingerprint("enforcement.upsert", request),
       /*respond_with_row=*/true, &replayed, &unused);
   if (!written.ok()) return written.status();
   if (!replayed.empty()) {
@@ -542,7 +495,8 @@ absl::StatusOr<v1::Observation> EnforcementDomain::Upsert(
 
 absl::StatusOr<v1::ImportObservationsResponse> EnforcementDomain::Import(
     const std::string& request_id, std::vector<v1::Observation> rows) {
-  const std::string fingerprint = Fingerprint("import", rows);
+  const std::string fingerprint =
+      RequestFingerprintOfAll("enforcement.import", rows);
   std::string replayed;
   v1::ImportObservationsResponse response;
   absl::StatusOr<std::vector<v1::Observation>> written = WriteRows(
@@ -582,8 +536,8 @@ absl::StatusOr<v1::ImportObservationsResponse> EnforcementDomain::ImportSdmxCsv(
   if (!violations.empty()) {
     return violations.ToStatus("invalid SDMX-CSV, nothing written");
   }
-  const std::string fingerprint = Fingerprint(
-      "import-sdmx-csv", std::vector<v1::ImportSdmxCsvRequest>{request});
+  const std::string fingerprint =
+      RequestFingerprint("enforcement.import-sdmx-csv", request);
   std::string replayed;
   v1::ImportObservationsResponse response;
   absl::StatusOr<std::vector<v1::Observation>> written = WriteRows(

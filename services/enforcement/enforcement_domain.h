@@ -5,8 +5,8 @@
 #define PALERMO_SERVICES_ENFORCEMENT_ENFORCEMENT_DOMAIN_H_
 
 #include <functional>
-#include <mutex>
 #include <map>
+#include <mutex>
 #include <set>
 #include <string>
 #include <vector>

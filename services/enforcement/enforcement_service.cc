@@ -4,16 +4,6 @@
 #include "services/common/status.h"
 
 namespace palermo::enforcement {
-namespace {
-
-template <typename Response>
-grpc::Status Respond(absl::StatusOr<Response> result, Response* response) {
-  if (result.ok()) *response = *std::move(result);
-  return ToGrpcStatus(result.status());
-}
-
-}  // namespace
-
 #define PALERMO_UNARY(Method, Request, Response, Call)                    \
   grpc::Status EnforcementServiceImpl::Method(                            \
       grpc::ServerContext*, const Request* request, Response* response) { \

@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "services/common/filter.h"
+#include "services/common/idempotency.h"
 #include "services/common/pagination.h"
 #include "services/common/validation.h"
 #include "services/legislation/names.h"
@@ -27,7 +28,6 @@ using google::protobuf::util::FieldMaskUtil;
 using google::protobuf::util::MessageDifferencer;
 using google::protobuf::util::TimeUtil;
 
-constexpr int kMaxRequestIdLength = 128;
 constexpr int kMaxImprisonmentMonths = 100 * 12;
 
 // Fields the server sets; ignored on input (AIP-203), never in an update mask.
@@ -38,8 +38,6 @@ const std::set<std::string>& OutputOnlyFields() {
 }
 
 constexpr int kMaxWriteAttempts = 3;
-
-std::string EtagFor(int64_t revision) { return absl::StrCat("r", revision); }
 
 // Top-level fields a client may write, in field-number order.
 const std::vector<const FieldDescriptor*>& WritableFields() {
@@ -95,11 +93,6 @@ Write MakeWrite(v1::ChangeKind kind, int64_t expected_revision,
   return w;
 }
 
-absl::Status RequestIdReusedError() {
-  return InvalidField("request_id",
-                      "already used for a different request; use a new id");
-}
-
 absl::StatusOr<v1::Legislation> ParseResponse(const std::string& bytes) {
   v1::Legislation out;
   if (!out.ParseFromString(bytes)) {
@@ -114,32 +107,6 @@ void ClearOutputOnly(v1::Legislation& l) {
   l.clear_etag();
   l.clear_create_time();
   l.clear_update_time();
-}
-
-std::string Fingerprint(absl::string_view method,
-                        const google::protobuf::Message& request) {
-  std::string bytes;
-  google::protobuf::io::StringOutputStream stream(&bytes);
-  google::protobuf::io::CodedOutputStream coded(&stream);
-  coded.SetSerializationDeterministic(true);
-  request.SerializeToCodedStream(&coded);
-  coded.Trim();
-  return absl::StrCat(method, ":", bytes);
-}
-
-void ValidateRequestId(absl::string_view id, FieldViolations& v) {
-  if (id.size() > kMaxRequestIdLength) {
-    v.Add("request_id",
-          absl::StrCat("longer than ", kMaxRequestIdLength, " characters"));
-  }
-  for (char c : id) {
-    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-' &&
-        c != '_' && c != '.') {
-      v.Add("request_id",
-            "only letters, digits, '-', '_' and '.' (a UUID is best)");
-      return;
-    }
-  }
 }
 
 // Requires every present fact to say where it comes from.
@@ -405,7 +372,8 @@ absl::StatusOr<v1::Legislation> LegislationDomain::Create(
   ValidateRequestId(request.request_id(), violations);
   if (!violations.empty()) return violations.ToStatus();
 
-  const std::string fingerprint = Fingerprint("create", request);
+  const std::string fingerprint =
+      RequestFingerprint("legislation.create", request);
   absl::StatusOr<std::optional<std::string>> replay =
       Replay(request.request_id(), fingerprint);
   if (!replay.ok()) return replay.status();
@@ -482,7 +450,8 @@ absl::StatusOr<v1::Legislation> LegislationDomain::Update(
   ValidateRequestId(request.request_id(), violations);
   if (!violations.empty()) return violations.ToStatus();
 
-  const std::string fingerprint = Fingerprint("update", request);
+  const std::string fingerprint =
+      RequestFingerprint("legislation.update", request);
   absl::StatusOr<std::optional<std::string>> replay =
       Replay(request.request_id(), fingerprint);
   if (!replay.ok()) return replay.status();
@@ -545,7 +514,8 @@ absl::Status LegislationDomain::Delete(
   ValidateRequestId(request.request_id(), violations);
   if (!violations.empty()) return violations.ToStatus();
 
-  const std::string fingerprint = Fingerprint("delete", request);
+  const std::string fingerprint =
+      RequestFingerprint("legislation.delete", request);
   absl::StatusOr<std::optional<std::string>> replay =
       Replay(request.request_id(), fingerprint);
   if (!replay.ok()) return replay.status();

@@ -4,16 +4,6 @@
 #include "services/common/status.h"
 
 namespace palermo::legislation {
-namespace {
-
-template <typename Response>
-grpc::Status Respond(absl::StatusOr<Response> result, Response* response) {
-  if (result.ok()) *response = *std::move(result);
-  return ToGrpcStatus(result.status());
-}
-
-}  // namespace
-
 grpc::Status LegislationServiceImpl::GetLegislation(
     grpc::ServerContext*, const v1::GetLegislationRequest* request,
     v1::Legislation* response) {
