@@ -529,11 +529,12 @@ absl::StatusOr<v1::ImportObservationsResponse> EnforcementDomain::ImportSdmxCsv(
     numbers.push_back(row.number);
     rows.push_back(std::move(row.observation));
   }
-  // Rows that parsed are validated too, so every problem is reported at once.
-  for (size_t i = 0; i < rows.size(); ++i) {
-    Validate(rows[i], absl::StrCat("rows[", numbers[i], "]"), violations);
-  }
   if (!violations.empty()) {
+    // Rows that parsed are validated too, so every problem is reported at
+    // once. Otherwise WriteRows validates them, naming them rows[n] too.
+    for (size_t i = 0; i < rows.size(); ++i) {
+      Validate(rows[i], absl::StrCat("rows[", numbers[i], "]"), violations);
+    }
     return violations.ToStatus("invalid SDMX-CSV, nothing written");
   }
   const std::string fingerprint =
