@@ -22,8 +22,57 @@ namespace {
 
 using common::v1::ReportingEntity;
 
-// Intergovernmental organizations have no ISO code; the report's only one is
-// the League of Arab States (para 3).
+// Intergovernmental organizations have no ISO code. The League of Arab States
+// answered (para 3); the others are partners or members of the Inter-Agency
+// Coordination Group against Trafficking in Persons (paras 85-86).
+struct OrganizationName {
+  const char* id;
+  const char* name;
+  const char* french_name;
+};
+constexpr OrganizationName kOrganizations[] = {
+    {"LAS", "League of Arab States", "Ligue des États arabes"},
+    {"ICAT", "Inter-Agency Coordination Group against Trafficking in Persons",
+     "Groupe interinstitutions de coopération contre la traite des êtres "
+     "humains"},
+    {"ILO", "International Labour Organization",
+     "Organisation internationale du Travail"},
+    {"IOM", "International Organization for Migration",
+     "Organisation internationale pour les migrations"},
+    {"UNICEF", "United Nations Children's Fund",
+     "Fonds des Nations Unies pour l'enfance"},
+    {"UNIFEM", "United Nations Development Fund for Women",
+     "Fonds de développement des Nations Unies pour la femme"},
+    {"DAW",
+     "Division for the Advancement of Women, Department of Economic and "
+     "Social Affairs",
+     "Division de la promotion de la femme du Département des affaires "
+     "économiques et sociales"},
+    {"UNHCR", "Office of the United Nations High Commissioner for Refugees",
+     "Haut Commissariat des Nations Unies pour les réfugiés"},
+    {"UNFPA", "United Nations Population Fund",
+     "Fonds des Nations Unies pour la population"},
+    {"OHCHR", "Office of the United Nations High Commissioner for Human Rights",
+     "Haut Commissariat des Nations Unies aux droits de l'homme"},
+    {"UNFIP", "United Nations Fund for International Partnerships",
+     "Fonds des Nations Unies pour les partenariats internationaux"},
+    {"OSRSG-CAAC",
+     "Office of the Special Representative of the Secretary-General for "
+     "Children and Armed Conflict",
+     "Bureau du Représentant spécial du Secrétaire général pour les enfants "
+     "et les conflits armés"},
+    {"INTERPOL", "International Criminal Police Organization",
+     "Organisation internationale de police criminelle"},
+    {"WB", "World Bank", "Banque mondiale"},
+    {"INSTRAW",
+     "International Research and Training Institute for the Advancement of "
+     "Women",
+     "Institut international de recherche et de formation pour la promotion "
+     "de la femme"},
+    {"UNODC", "United Nations Office on Drugs and Crime",
+     "Office des Nations Unies contre la drogue et le crime"},
+};
+
 ReportingEntity Organization(std::string id, std::string name,
                              std::string french_name) {
   ReportingEntity e;
@@ -120,9 +169,9 @@ absl::StatusOr<EntityRegistry> EntityRegistry::Load(
     return absl::FailedPreconditionError(
         absl::StrCat(path, " lists no country"));
   }
-  registry.organizations_.emplace(
-      "LAS",
-      Organization("LAS", "League of Arab States", "Ligue des États arabes"));
+  for (const auto& [id, name, french_name] : kOrganizations) {
+    registry.organizations_.emplace(id, Organization(id, name, french_name));
+  }
   return registry;
 }
 

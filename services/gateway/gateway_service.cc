@@ -66,6 +66,18 @@ class ProfileCall : public std::enable_shared_from_this<ProfileCall> {
         [](assistance::v1::ListMeasuresResponse* page) {
           return page->mutable_measures();
         });
+    coordination_context_ = OutgoingContext(context_);
+    coordination_request_.set_entity(entity_.name());
+    backends_.coordination->async()->GetEntityCoordination(
+        coordination_context_.get(), &coordination_request_, &coordination_,
+        [self](grpc::Status status) {
+          self->parts_.coordination =
+              status.ok()
+                  ? absl::StatusOr<coordination::v1::EntityCoordination>(
+                        std::move(self->coordination_))
+                  : FromGrpcStatus(status);
+          self->SectionDone();
+        });
   }
 
  private:
@@ -109,7 +121,7 @@ class ProfileCall : public std::enable_shared_from_this<ProfileCall> {
     reactor_->Finish(ToGrpcStatus(profile.status()));
   }
 
-  static constexpr int kSections = 3;
+  static constexpr int kSections = 4;
   grpc::CallbackServerContext* context_;
   grpc::ServerUnaryReactor* reactor_;
   v1::CountryProfile* response_;
@@ -127,6 +139,9 @@ class ProfileCall : public std::enable_shared_from_this<ProfileCall> {
   std::unique_ptr<grpc::ClientContext> measures_context_;
   assistance::v1::ListMeasuresRequest measures_request_;
   assistance::v1::ListMeasuresResponse measures_page_;
+  std::unique_ptr<grpc::ClientContext> coordination_context_;
+  coordination::v1::GetEntityCoordinationRequest coordination_request_;
+  coordination::v1::EntityCoordination coordination_;
 };
 
 }  // namespace
@@ -219,6 +234,35 @@ PALERMO_FORWARD(AssistanceForwarder, CompareEntities,
 PALERMO_FORWARD(AssistanceForwarder, AggregateCases, av1::AggregateCasesRequest,
                 av1::AggregateCasesResponse)
 
+namespace cv1 = coordination::v1;
+#define PALERMO_FORWARD_STANDARD(T, Ts)                                        \
+  PALERMO_FORWARD(CoordinationForwarder, Get##T, cv1::Get##T##Request, cv1::T) \
+  PALERMO_FORWARD(CoordinationForwarder, List##Ts, cv1::List##Ts##Request,     \
+                  cv1::List##Ts##Response)                                     \
+  PALERMO_FORWARD(CoordinationForwarder, Create##T, cv1::Create##T##Request,   \
+                  cv1::T)                                                      \
+  PALERMO_FORWARD(CoordinationForwarder, Update##T, cv1::Update##T##Request,   \
+                  cv1::T)                                                      \
+  PALERMO_FORWARD(CoordinationForwarder, Delete##T, cv1::Delete##T##Request,   \
+                  google::protobuf::Empty)
+PALERMO_FORWARD_STANDARD(CoordinationBody, CoordinationBodies)
+PALERMO_FORWARD_STANDARD(ActionPlan, ActionPlans)
+PALERMO_FORWARD_STANDARD(ReferralMechanism, ReferralMechanisms)
+PALERMO_FORWARD_STANDARD(TrainingActivity, TrainingActivities)
+PALERMO_FORWARD_STANDARD(AwarenessCampaign, AwarenessCampaigns)
+PALERMO_FORWARD_STANDARD(CooperationActivity, CooperationActivities)
+PALERMO_FORWARD_STANDARD(InterAgencyGroup, InterAgencyGroups)
+PALERMO_FORWARD(CoordinationForwarder, FindEntities, cv1::FindEntitiesRequest,
+                cv1::FindEntitiesResponse)
+PALERMO_FORWARD(CoordinationForwarder, ListCooperationPartners,
+                cv1::ListCooperationPartnersRequest,
+                cv1::ListCooperationPartnersResponse)
+PALERMO_FORWARD(CoordinationForwarder, SummarizeTraining,
+                cv1::SummarizeTrainingRequest, cv1::SummarizeTrainingResponse)
+PALERMO_FORWARD(CoordinationForwarder, GetEntityCoordination,
+                cv1::GetEntityCoordinationRequest, cv1::EntityCoordination)
+
+#undef PALERMO_FORWARD_STANDARD
 #undef PALERMO_FORWARD
 
 grpc::ServerReadReactor<ev1::ImportObservationsRequest>*

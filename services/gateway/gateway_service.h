@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "palermo/assistance/v1/assistance.grpc.pb.h"
+#include "palermo/coordination/v1/coordination.grpc.pb.h"
 #include "palermo/enforcement/v1/enforcement.grpc.pb.h"
 #include "palermo/gateway/v1/gateway.grpc.pb.h"
 #include "palermo/legislation/v1/legislation.grpc.pb.h"
@@ -18,6 +19,7 @@ struct Backends {
   std::shared_ptr<legislation::v1::LegislationService::Stub> legislation;
   std::shared_ptr<enforcement::v1::EnforcementService::Stub> enforcement;
   std::shared_ptr<assistance::v1::AssistanceService::Stub> assistance;
+  std::shared_ptr<coordination::v1::CoordinationService::Stub> coordination;
 };
 
 class GatewayServiceImpl final : public v1::GatewayService::CallbackService {
@@ -158,6 +160,50 @@ class AssistanceForwarder final
   std::shared_ptr<assistance::v1::AssistanceService::Stub> backend_;
 };
 
+#define PALERMO_FORWARDED_STANDARD(T, Ts)                                  \
+  PALERMO_FORWARDED_UNARY(Get##T, coordination::v1::Get##T##Request,       \
+                          coordination::v1::T)                             \
+  PALERMO_FORWARDED_UNARY(List##Ts, coordination::v1::List##Ts##Request,   \
+                          coordination::v1::List##Ts##Response)            \
+  PALERMO_FORWARDED_UNARY(Create##T, coordination::v1::Create##T##Request, \
+                          coordination::v1::T)                             \
+  PALERMO_FORWARDED_UNARY(Update##T, coordination::v1::Update##T##Request, \
+                          coordination::v1::T)                             \
+  PALERMO_FORWARDED_UNARY(Delete##T, coordination::v1::Delete##T##Request, \
+                          google::protobuf::Empty)
+
+// palermo.coordination.v1.CoordinationService on the gateway.
+class CoordinationForwarder final
+    : public coordination::v1::CoordinationService::CallbackService {
+ public:
+  explicit CoordinationForwarder(
+      std::shared_ptr<coordination::v1::CoordinationService::Stub> backend)
+      : backend_(std::move(backend)) {}
+
+  PALERMO_FORWARDED_STANDARD(CoordinationBody, CoordinationBodies)
+  PALERMO_FORWARDED_STANDARD(ActionPlan, ActionPlans)
+  PALERMO_FORWARDED_STANDARD(ReferralMechanism, ReferralMechanisms)
+  PALERMO_FORWARDED_STANDARD(TrainingActivity, TrainingActivities)
+  PALERMO_FORWARDED_STANDARD(AwarenessCampaign, AwarenessCampaigns)
+  PALERMO_FORWARDED_STANDARD(CooperationActivity, CooperationActivities)
+  PALERMO_FORWARDED_STANDARD(InterAgencyGroup, InterAgencyGroups)
+  PALERMO_FORWARDED_UNARY(FindEntities, coordination::v1::FindEntitiesRequest,
+                          coordination::v1::FindEntitiesResponse)
+  PALERMO_FORWARDED_UNARY(ListCooperationPartners,
+                          coordination::v1::ListCooperationPartnersRequest,
+                          coordination::v1::ListCooperationPartnersResponse)
+  PALERMO_FORWARDED_UNARY(SummarizeTraining,
+                          coordination::v1::SummarizeTrainingRequest,
+                          coordination::v1::SummarizeTrainingResponse)
+  PALERMO_FORWARDED_UNARY(GetEntityCoordination,
+                          coordination::v1::GetEntityCoordinationRequest,
+                          coordination::v1::EntityCoordination)
+
+ private:
+  std::shared_ptr<coordination::v1::CoordinationService::Stub> backend_;
+};
+
+#undef PALERMO_FORWARDED_STANDARD
 #undef PALERMO_FORWARDED_UNARY
 
 }  // namespace palermo::gateway

@@ -27,13 +27,21 @@ int main(int argc, char** argv) {
       absl::GetFlag(FLAGS_assistance_address);
   backends.assistance = assistance::v1::AssistanceService::NewStub(
       MakeChannel(assistance_address));
-  spdlog::info("legislation at {}, enforcement at {}, assistance at {}",
-               legislation_address, enforcement_address, assistance_address);
+  const std::string coordination_address =
+      absl::GetFlag(FLAGS_coordination_address);
+  backends.coordination = coordination::v1::CoordinationService::NewStub(
+      MakeChannel(coordination_address));
+  spdlog::info(
+      "legislation at {}, enforcement at {}, assistance at {}, coordination "
+      "at {}",
+      legislation_address, enforcement_address, assistance_address,
+      coordination_address);
 
   gateway::GatewayServiceImpl gateway_service(*entities, backends);
   gateway::LegislationForwarder legislation_forwarder(backends.legislation);
   gateway::EnforcementForwarder enforcement_forwarder(backends.enforcement);
   gateway::AssistanceForwarder assistance_forwarder(backends.assistance);
+  gateway::CoordinationForwarder coordination_forwarder(backends.coordination);
 
   return Serve(
       "0.0.0.0:50051",
@@ -43,5 +51,7 @@ int main(int argc, char** argv) {
        {&enforcement_forwarder,
         enforcement::v1::EnforcementService::service_full_name()},
        {&assistance_forwarder,
-        assistance::v1::AssistanceService::service_full_name()}});
+        assistance::v1::AssistanceService::service_full_name()},
+       {&coordination_forwarder,
+        coordination::v1::CoordinationService::service_full_name()}});
 }

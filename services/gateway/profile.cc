@@ -48,6 +48,11 @@ absl::StatusOr<v1::CountryProfile> ComposeProfile(
     return SectionFailed("assistance", entity.name(), parts.measures.status());
   }
   for (const auto& m : *parts.measures) *profile.add_assistance_measures() = m;
+  if (!parts.coordination.ok()) {
+    return SectionFailed("coordination", entity.name(),
+                         parts.coordination.status());
+  }
+  *profile.mutable_coordination() = *parts.coordination;
   if (!parts.observations.ok()) {
     return SectionFailed("enforcement", entity.name(),
                          parts.observations.status());

@@ -8,6 +8,7 @@
 #include "absl/status/statusor.h"
 #include "palermo/assistance/v1/assistance.pb.h"
 #include "palermo/common/v1/common.pb.h"
+#include "palermo/coordination/v1/coordination.pb.h"
 #include "palermo/enforcement/v1/enforcement.pb.h"
 #include "palermo/gateway/v1/gateway.pb.h"
 #include "palermo/legislation/v1/legislation.pb.h"
@@ -20,6 +21,8 @@ struct ProfileParts {
   absl::StatusOr<std::vector<enforcement::v1::Observation>> observations;
   absl::StatusOr<std::vector<assistance::v1::Measure>> measures =
       std::vector<assistance::v1::Measure>();
+  absl::StatusOr<coordination::v1::EntityCoordination> coordination =
+      coordination::v1::EntityCoordination();
 };
 
 // An entity with no legislation record (NOT_FOUND) or no figures gets a

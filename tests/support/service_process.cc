@@ -151,12 +151,19 @@ absl::StatusOr<std::unique_ptr<Suite>> Suite::Start(
       PALERMO_ASSISTANCE_SERVER, {"--data_dir=" + data_dir + "/assistance"});
   if (!assistance.ok()) return assistance.status();
   suite->assistance = *std::move(assistance);
+  auto coordination =
+      ServiceProcess::Start(PALERMO_COORDINATION_SERVER,
+                            {"--data_dir=" + data_dir + "/coordination"});
+  if (!coordination.ok()) return coordination.status();
+  suite->coordination = *std::move(coordination);
   gateway_args.push_back("--legislation_address=" +
                          suite->legislation->address());
   gateway_args.push_back("--enforcement_address=" +
                          suite->enforcement->address());
   gateway_args.push_back("--assistance_address=" +
                          suite->assistance->address());
+  gateway_args.push_back("--coordination_address=" +
+                         suite->coordination->address());
   auto gateway = ServiceProcess::Start(PALERMO_GATEWAY_SERVER, gateway_args);
   if (!gateway.ok()) return gateway.status();
   suite->gateway = *std::move(gateway);

@@ -3,7 +3,11 @@
 //   data/legislation/*.json   one palermo.legislation.v1.Legislation each;
 //   data/enforcement/*.json   one
 //   palermo.enforcement.v1.ImportObservationsRequest
-//                             each, imported as one atomic batch.
+//                             each, imported as one atomic batch;
+//   data/assistance/*.json    one palermo.assistance.v1.ListMeasuresResponse
+//                             each;
+//   data/coordination/*.json  one palermo.coordination.v1.EntityCoordination
+//                             each (its resource lists).
 // Every write carries a request_id derived from the file's content, so a
 // second run writes nothing; a legislation record that exists with other
 // content (an analyst's correction, say) is kept, and reported.
@@ -28,6 +32,7 @@
 #include "absl/time/clock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "palermo/assistance/v1/assistance.grpc.pb.h"
+#include "palermo/coordination/v1/coordination.grpc.pb.h"
 #include "palermo/enforcement/v1/enforcement.grpc.pb.h"
 #include "palermo/legislation/v1/legislation.grpc.pb.h"
 #include "services/common/client.h"
@@ -36,7 +41,8 @@
 ABSL_FLAG(std::string, target, "127.0.0.1:50051",
           "Gateway (or domain service) to load through.");
 ABSL_FLAG(std::string, reference_dir, "data",
-          "Folder holding legislation/*.json and enforcement/*.json.");
+          "Folder holding legislation/, enforcement/, assistance/ and "
+          "coordination/ with their *.json.");
 ABSL_FLAG(std::vector<std::string>, wait_for, {},
           "Addresses to wait for until their health is SERVING (default: "
           "--target).");
@@ -278,6 +284,107 @@ int LoadAssistance(const std::shared_ptr<grpc::Channel>& channel,
   return failed == 0 ? 0 : 1;
 }
 
+// Creates each record of a list through `create(parent, id, record,
+// request_id, response)`, the parent and id taken from the record's name
+// around `/{segment}/` (or after `{segment}/` for top-level resources).
+struct Tally {
+  int written = 0, kept = 0, failed = 0;
+};
+template <typename Record, typename Create>
+void CreateEach(const std::filesystem::path& path,
+                const google::protobuf::RepeatedPtrField<Record>& records,
+                const std::string& segment, Create create, Tally& tally) {
+  for (const Record& record : records) {
+    std::string parent, id;
+    const std::string marker = "/" + segment + "/";
+    const size_t at = record.name().find(marker);
+    if (at != std::string::npos) {
+      parent = record.name().substr(0, at);
+      id = record.name().substr(at + marker.size());
+    } else if (record.name().rfind(segment + "/", 0) == 0) {
+      id = record.name().substr(segment.size() + 1);
+    } else {
+      std::fprintf(stderr, "palermo-load: %s: bad name %s\n", path.c_str(),
+                   record.name().c_str());
+      ++tally.failed;
+      continue;
+    }
+    Record body = record;
+    body.clear_name();
+    Record response;
+    // Derived from the record itself: loading twice writes nothing.
+    grpc::Status status = create(
+        parent, id, body, RequestId(record.SerializeAsString()), &response);
+    if (status.ok()) {
+      ++tally.written;
+    } else if (status.error_code() == grpc::StatusCode::ALREADY_EXISTS) {
+      ++tally.kept;  // an analyst's version stands
+      std::printf("%-60s exists with other content: kept\n",
+                  record.name().c_str());
+    } else {
+      ++tally.failed;
+      std::fprintf(stderr, "palermo-load: %s: %s: %s\n", path.c_str(),
+                   record.name().c_str(), Describe(status).c_str());
+    }
+  }
+}
+
+int LoadCoordination(const std::shared_ptr<grpc::Channel>& channel,
+                     const std::filesystem::path& dir) {
+  namespace cv1 = palermo::coordination::v1;
+  std::vector<DataFile<cv1::EntityCoordination>> files;
+  if (!ReadFolder(dir, &files)) return 1;
+  auto stub = cv1::CoordinationService::NewStub(channel);
+  Tally tally;
+#define PALERMO_CREATE_EACH(list, segment, T, field)                    \
+  CreateEach(                                                           \
+      file.path, file.message.list(), segment,                          \
+      [&stub](const std::string& parent, const std::string& id,         \
+              const cv1::T& record, const std::string& request_id,      \
+              cv1::T* response) {                                       \
+        cv1::Create##T##Request request;                                \
+        request.set_parent(parent);                                     \
+        request.set_##field##_id(id);                                   \
+        *request.mutable_##field() = record;                            \
+        request.set_request_id(request_id);                             \
+        return stub->Create##T(CallContext().get(), request, response); \
+      },                                                                \
+      tally)
+  for (const auto& file : files) {
+    PALERMO_CREATE_EACH(coordination_bodies, "coordinationBodies",
+                        CoordinationBody, coordination_body);
+    PALERMO_CREATE_EACH(action_plans, "actionPlans", ActionPlan, action_plan);
+    PALERMO_CREATE_EACH(referral_mechanisms, "referralMechanisms",
+                        ReferralMechanism, referral_mechanism);
+    PALERMO_CREATE_EACH(training_activities, "trainingActivities",
+                        TrainingActivity, training_activity);
+    PALERMO_CREATE_EACH(awareness_campaigns, "awarenessCampaigns",
+                        AwarenessCampaign, awareness_campaign);
+    PALERMO_CREATE_EACH(cooperation_activities, "cooperationActivities",
+                        CooperationActivity, cooperation_activity);
+    CreateEach(
+        file.path, file.message.inter_agency_groups(), "interAgencyGroups",
+        [&stub](const std::string&, const std::string& id,
+                const cv1::InterAgencyGroup& record,
+                const std::string& request_id,
+                cv1::InterAgencyGroup* response) {
+          cv1::CreateInterAgencyGroupRequest request;
+          request.set_inter_agency_group_id(id);
+          *request.mutable_inter_agency_group() = record;
+          request.set_request_id(request_id);
+          return stub->CreateInterAgencyGroup(CallContext().get(), request,
+                                              response);
+        },
+        tally);
+  }
+#undef PALERMO_CREATE_EACH
+  std::printf(
+      "reference coordination records: %d loaded or already there, %d kept, "
+      "%d failed\n",
+      tally.written, tally.kept, tally.failed);
+  return tally.failed == 0 ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -294,5 +401,9 @@ int main(int argc, char** argv) {
   const int legislation = LoadLegislation(channel, root / "legislation");
   const int enforcement = LoadEnforcement(channel, root / "enforcement");
   const int assistance = LoadAssistance(channel, root / "assistance");
-  return legislation == 0 && enforcement == 0 && assistance == 0 ? 0 : 1;
+  const int coordination = LoadCoordination(channel, root / "coordination");
+  return legislation == 0 && enforcement == 0 && assistance == 0 &&
+                 coordination == 0
+             ? 0
+             : 1;
 }

@@ -1,0 +1,150 @@
+#include "services/common/records.h"
+
+#include "absl/strings/ascii.h"
+
+namespace palermo {
+
+absl::StatusOr<std::unique_ptr<SqliteRecordStore>> SqliteRecordStore::Open(
+    const std::string& path, const std::vector<std::string>& collections) {
+  // Table names are spliced into SQL, so they are checked, not trusted.
+  std::string ddl;
+  for (const std::string& c : collections) {
+    bool ok = !c.empty();
+    for (char ch : c) ok = ok && (absl::ascii_islower(ch) || ch == '_');
+    if (!ok) return absl::InvalidArgumentError("bad collection name: " + c);
+    absl::StrAppend(&ddl, "CREATE TABLE ", c,
+                    " (name TEXT PRIMARY KEY, revision INTEGER NOT NULL,"
+                    " record BLOB NOT NULL);");
+  }
+  // Version 1 creates the collections known at first start; a collection
+  // added later gets its own migration version in its service.
+  auto db = sqlite::Database::Open(path, {{1, ddl + kRequestsTableSql}});
+  if (!db.ok()) return db.status();
+  return std::unique_ptr<SqliteRecordStore>(new SqliteRecordStore(
+      *std::move(db), {collections.begin(), collections.end()}));
+}
+
+absl::Status SqliteRecordStore::CheckCollection(
+    absl::string_view collection) const {
+  if (collections_.count(std::string(collection))) return absl::OkStatus();
+  return absl::InternalError(
+      absl::StrCat("no collection ", std::string(collection)));
+}
+
+absl::StatusOr<std::optional<StoredRecord>> SqliteRecordStore::Get(
+    absl::string_view collection, absl::string_view name) {
+  if (absl::Status s = CheckCollection(collection); !s.ok()) return s;
+  auto lock = db_->Lock();
+  auto stmt = db_->Prepare(absl::StrCat("SELECT revision, record FROM ",
+                                        collection, " WHERE name = ?"));
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, name);
+  absl::StatusOr<bool> row = stmt->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::nullopt;
+  return StoredRecord{std::string(name), stmt->ColumnBlob(1),
+                      stmt->ColumnInt(0)};
+}
+
+absl::StatusOr<std::vector<StoredRecord>> SqliteRecordStore::List(
+    absl::string_view collection, absl::string_view prefix,
+    absl::string_view after_name) {
+  if (absl::Status s = CheckCollection(collection); !s.ok()) return s;
+  auto lock = db_->Lock();
+  // Names under a prefix lie between the prefix and the prefix followed by
+  // the highest byte.
+  auto stmt = db_->Prepare(
+      absl::StrCat("SELECT name, revision, record FROM ", collection,
+                   " WHERE name > ? AND name >= ? AND name < ? || char(255)"
+                   " AND length(record) > 0 ORDER BY name"));
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, after_name).Bind(2, prefix).Bind(3, prefix);
+  std::vector<StoredRecord> out;
+  while (true) {
+    absl::StatusOr<bool> row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    out.push_back(
+        {stmt->ColumnText(0), stmt->ColumnBlob(2), stmt->ColumnInt(1)});
+  }
+  return out;
+}
+
+absl::StatusOr<int64_t> SqliteRecordStore::RevisionLocked(
+    absl::string_view collection, absl::string_view name) {
+  auto stmt = db_->Prepare(
+      absl::StrCat("SELECT revision FROM ", collection, " WHERE name = ?"));
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, name);
+  absl::StatusOr<bool> row = stmt->Step();
+  if (!row.ok()) return row.status();
+  return *row ? stmt->ColumnInt(0) : 0;
+}
+
+absl::Status SqliteRecordStore::Put(absl::string_view collection,
+                                    const StoredRecord& record,
+                                    int64_t expected_revision,
+                                    const std::string& request_id,
+                                    const StoredRequest& request,
+                                    std::optional<StoredRequest>* earlier) {
+  if (absl::Status s = CheckCollection(collection); !s.ok()) return s;
+  auto lock = db_->Lock();
+  absl::StatusOr<sqlite::Transaction> txn = sqlite::Transaction::Begin(*db_);
+  if (!txn.ok()) return txn.status();
+  if (!request_id.empty()) {
+    auto found = FindStoredRequest(*db_, request_id);
+    if (!found.ok()) return found.status();
+    if (found->has_value()) {
+      *earlier = *std::move(found);
+      return absl::OkStatus();
+    }
+  }
+  absl::StatusOr<int64_t> revision = RevisionLocked(collection, record.name);
+  if (!revision.ok()) return revision.status();
+  if (*revision != expected_revision) {
+    return absl::AbortedError(
+        absl::StrCat(record.name, " changed concurrently"));
+  }
+  auto stmt = db_->Prepare(absl::StrCat(
+      "INSERT INTO ", collection,
+      "(name, revision, record) VALUES (?1, ?2, ?3)"
+      " ON CONFLICT(name) DO UPDATE SET revision = ?2, record = ?3"));
+  if (!stmt.ok()) return stmt.status();
+  if (absl::Status s = stmt->Bind(1, record.name)
+                           .Bind(2, record.revision)
+                           .BindBlob(3, record.record)
+                           .Run();
+      !s.ok()) {
+    return s;
+  }
+  if (!request_id.empty()) {
+    if (absl::Status s = StoreRequest(*db_, request_id, request); !s.ok()) {
+      return s;
+    }
+  }
+  return txn->Commit();
+}
+
+absl::Status SqliteRecordStore::Delete(absl::string_view collection,
+                                       absl::string_view name,
+                                       int64_t expected_revision) {
+  if (absl::Status s = CheckCollection(collection); !s.ok()) return s;
+  auto lock = db_->Lock();
+  absl::StatusOr<sqlite::Transaction> txn = sqlite::Transaction::Begin(*db_);
+  if (!txn.ok()) return txn.status();
+  absl::StatusOr<int64_t> revision = RevisionLocked(collection, name);
+  if (!revision.ok()) return revision.status();
+  if (*revision != expected_revision) {
+    return absl::AbortedError(absl::StrCat(name, " changed concurrently"));
+  }
+  // A tombstone: the data is erased, the revision goes on, so that an etag
+  // of the deleted record never matches one created again under its name.
+  auto stmt = db_->Prepare(absl::StrCat(
+      "UPDATE ", collection,
+      " SET record = x'', revision = revision + 1 WHERE name = ?"));
+  if (!stmt.ok()) return stmt.status();
+  if (absl::Status s = stmt->Bind(1, name).Run(); !s.ok()) return s;
+  return txn->Commit();
+}
+
+}  // namespace palermo

@@ -1,0 +1,360 @@
+// Keyed collections of serialised protobuf records, the storage shape of
+// services whose resources are documents: each record has a revision for
+// compare-and-swap (etags), a deleted record leaves a tombstone so that its
+// revision goes on, and a write may carry an idempotency key recorded in the
+// same transaction. RecordStore is the contract; SqliteRecordStore the
+// embedded implementation; RecordCollection<T> the standard methods (AIP-131
+// to 135) over one collection, free of gRPC.
+#ifndef PALERMO_SERVICES_COMMON_RECORDS_H_
+#define PALERMO_SERVICES_COMMON_RECORDS_H_
+
+#include <google/protobuf/field_mask.pb.h>
+#include <google/protobuf/util/field_mask_util.h>
+#include <google/protobuf/util/time_util.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/clock.h"
+#include "services/common/filter.h"
+#include "services/common/idempotency.h"
+#include "services/common/pagination.h"
+#include "services/common/sqlite.h"
+#include "services/common/status.h"
+
+namespace palermo {
+
+struct StoredRecord {
+  std::string name;
+  std::string record;  // serialised message; empty once deleted
+  int64_t revision = 0;
+  bool deleted() const { return record.empty(); }
+};
+
+class RecordStore {
+ public:
+  virtual ~RecordStore() = default;
+
+  // The record, or its tombstone (deleted(), revision kept) once deleted.
+  virtual absl::StatusOr<std::optional<StoredRecord>> Get(
+      absl::string_view collection, absl::string_view name) = 0;
+  // Live records whose name is after `after_name` and starts with `prefix`,
+  // in name order.
+  virtual absl::StatusOr<std::vector<StoredRecord>> List(
+      absl::string_view collection, absl::string_view prefix,
+      absl::string_view after_name) = 0;
+  // Writes `record` if the stored revision is still `expected_revision` (0:
+  // absent), else ABORTED; records the request id in the same transaction.
+  // If the id was taken before, writes nothing and returns it in `earlier`.
+  virtual absl::Status Put(absl::string_view collection,
+                           const StoredRecord& record,
+                           int64_t expected_revision,
+                           const std::string& request_id,
+                           const StoredRequest& request,
+                           std::optional<StoredRequest>* earlier) = 0;
+  // Deletes if the stored revision is still `expected_revision`, else
+  // ABORTED: erases the record, leaving a tombstone with the next revision.
+  virtual absl::Status Delete(absl::string_view collection,
+                              absl::string_view name,
+                              int64_t expected_revision) = 0;
+};
+
+// One table per collection in a SQLite database (WAL, synchronous=FULL).
+class SqliteRecordStore : public RecordStore {
+ public:
+  // `collections` are table names: lower-case letters and '_' only.
+  static absl::StatusOr<std::unique_ptr<SqliteRecordStore>> Open(
+      const std::string& path, const std::vector<std::string>& collections);
+
+  absl::StatusOr<std::optional<StoredRecord>> Get(
+      absl::string_view collection, absl::string_view name) override;
+  absl::StatusOr<std::vector<StoredRecord>> List(
+      absl::string_view collection, absl::string_view prefix,
+      absl::string_view after_name) override;
+  absl::Status Put(absl::string_view collection, const StoredRecord& record,
+                   int64_t expected_revision, const std::string& request_id,
+                   const StoredRequest& request,
+                   std::optional<StoredRequest>* earlier) override;
+  absl::Status Delete(absl::string_view collection, absl::string_view name,
+                      int64_t expected_revision) override;
+
+ private:
+  SqliteRecordStore(std::unique_ptr<sqlite::Database> db,
+                    std::set<std::string> collections)
+      : db_(std::move(db)), collections_(std::move(collections)) {}
+  absl::Status CheckCollection(absl::string_view collection) const;
+  absl::StatusOr<int64_t> RevisionLocked(absl::string_view collection,
+                                         absl::string_view name);
+
+  std::unique_ptr<sqlite::Database> db_;
+  const std::set<std::string> collections_;
+};
+
+// Standard methods over one collection of `Record`, a message with `name`,
+// `etag` and `update_time` fields.
+template <typename Record>
+class RecordCollection {
+ public:
+  using Clock = std::function<absl::Time()>;
+  // Adds a violation per problem of a complete record; paths start with
+  // `prefix` (the request field holding the record).
+  using Validator = std::function<void(const Record&, absl::string_view prefix,
+                                       FieldViolations&)>;
+
+  RecordCollection(RecordStore& store, std::string collection,
+                   Validator validate, Clock clock = absl::Now)
+      : store_(store),
+        collection_(std::move(collection)),
+        validate_(std::move(validate)),
+        clock_(std::move(clock)) {}
+
+  absl::StatusOr<Record> Get(absl::string_view name) {
+    auto read = Read(name);
+    if (!read.ok()) return read.status();
+    return std::move(read->first);
+  }
+
+  // A page of records under `prefix` matching `filter`, after the page
+  // token's name; `query` binds the token to the request that made it.
+  absl::StatusOr<std::vector<Record>> ListPage(absl::string_view prefix,
+                                               const std::string& filter,
+                                               int page_size,
+                                               const std::string& page_token,
+                                               const std::string& query,
+                                               std::string* next_page_token);
+
+  // Every live record under `prefix` that matches `filter` (all pages).
+  absl::StatusOr<std::vector<Record>> All(absl::string_view prefix,
+                                          const Filter* filter = nullptr);
+
+  // Creates `record` (its name set), idempotent with `request_id`. The caller
+  // has validated the request.
+  absl::StatusOr<Record> Create(Record record, const std::string& request_id,
+                                const std::string& fingerprint);
+
+  // Replaces the fields of `mask` (`*` for all, none for those set), guarded
+  // by the input's etag; `field` is the request field holding the record.
+  absl::StatusOr<Record> Update(const Record& input,
+                                const google::protobuf::FieldMask& mask,
+                                absl::string_view field);
+
+  absl::Status Delete(absl::string_view name, absl::string_view etag);
+
+ private:
+  static std::string TypeName() { return Record::descriptor()->full_name(); }
+  absl::StatusOr<std::pair<Record, int64_t>> Read(absl::string_view name);
+  absl::StatusOr<Record> Write(Record record, int64_t expected_revision,
+                               const std::string& request_id,
+                               const std::string& fingerprint);
+
+  RecordStore& store_;
+  const std::string collection_;
+  Validator validate_;
+  Clock clock_;
+};
+
+// ---------------------------------------------------------------------------
+// Implementation.
+
+template <typename Record>
+absl::StatusOr<std::pair<Record, int64_t>> RecordCollection<Record>::Read(
+    absl::string_view name) {
+  auto item = store_.Get(collection_, name);
+  if (!item.ok()) return item.status();
+  if (!item->has_value() || (*item)->deleted()) {
+    return NotFoundError(TypeName(), name);
+  }
+  Record record;
+  if (!record.ParseFromString((*item)->record)) {
+    return absl::DataLossError(absl::StrCat("cannot parse stored ", name));
+  }
+  return std::make_pair(std::move(record), (*item)->revision);
+}
+
+template <typename Record>
+absl::StatusOr<std::vector<Record>> RecordCollection<Record>::ListPage(
+    absl::string_view prefix, const std::string& filter_text, int page_size,
+    const std::string& page_token, const std::string& query,
+    std::string* next_page_token) {
+  FieldViolations v;
+  absl::StatusOr<Filter> filter =
+      Filter::Compile(filter_text, Record::descriptor());
+  v.AddAll(filter.status(), "filter");
+  absl::StatusOr<int> size = EffectivePageSize(page_size);
+  v.AddAll(size.status(), "page_size");
+  absl::StatusOr<std::string> after = DecodePageToken(page_token, query);
+  v.AddAll(after.status(), "page_token");
+  if (!v.empty()) return v.ToStatus();
+  auto items = store_.List(collection_, prefix, *after);
+  if (!items.ok()) return items.status();
+  std::vector<Record> page;
+  next_page_token->clear();
+  for (const StoredRecord& item : *items) {
+    Record record;
+    if (!record.ParseFromString(item.record)) {
+      return absl::DataLossError(
+          absl::StrCat("cannot parse stored ", item.name));
+    }
+    if (!filter->Matches(record)) continue;
+    if (static_cast<int>(page.size()) == *size) {
+      *next_page_token = EncodePageToken(query, page.back().name());
+      break;
+    }
+    page.push_back(std::move(record));
+  }
+  return page;
+}
+
+template <typename Record>
+absl::StatusOr<std::vector<Record>> RecordCollection<Record>::All(
+    absl::string_view prefix, const Filter* filter) {
+  auto items = store_.List(collection_, prefix, "");
+  if (!items.ok()) return items.status();
+  std::vector<Record> out;
+  for (const StoredRecord& item : *items) {
+    Record record;
+    if (!record.ParseFromString(item.record)) {
+      return absl::DataLossError(
+          absl::StrCat("cannot parse stored ", item.name));
+    }
+    if (filter == nullptr || filter->Matches(record)) {
+      out.push_back(std::move(record));
+    }
+  }
+  return out;
+}
+
+template <typename Record>
+absl::StatusOr<Record> RecordCollection<Record>::Write(
+    Record record, int64_t expected_revision, const std::string& request_id,
+    const std::string& fingerprint) {
+  record.DiscardUnknownFields();
+  record.set_etag(EtagFor(expected_revision + 1));
+  *record.mutable_update_time() =
+      google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(
+          absl::ToUnixMicros(clock_()));
+  StoredRecord item{record.name(), record.SerializeAsString(),
+                    expected_revision + 1};
+  std::optional<StoredRequest> earlier;
+  absl::Status put =
+      store_.Put(collection_, item, expected_revision, request_id,
+                 {fingerprint, item.record}, &earlier);
+  if (!put.ok()) return put;
+  if (earlier.has_value()) {
+    if (earlier->fingerprint != fingerprint) return RequestIdReusedError();
+    Record first;
+    if (!first.ParseFromString(earlier->response)) {
+      return absl::DataLossError("cannot parse a stored response");
+    }
+    return first;
+  }
+  return record;
+}
+
+template <typename Record>
+absl::StatusOr<Record> RecordCollection<Record>::Create(
+    Record record, const std::string& request_id,
+    const std::string& fingerprint) {
+  record.clear_etag();
+  record.clear_update_time();
+  const std::string name = record.name();
+  auto existing = store_.Get(collection_, name);
+  if (!existing.ok()) return existing.status();
+  const bool live = existing->has_value() && !(*existing)->deleted();
+  if (live && request_id.empty()) return AlreadyExistsError(TypeName(), name);
+  // Created again after a delete, the revision (and etag) goes on.
+  // A live record with a request id goes to the store with revision 0, so
+  // that it fails (ALREADY_EXISTS) unless the id answers first.
+  const int64_t revision = existing->has_value() && (*existing)->deleted()
+                               ? (*existing)->revision
+                               : 0;
+  absl::StatusOr<Record> written =
+      Write(std::move(record), revision, request_id, fingerprint);
+  if (written.status().code() == absl::StatusCode::kAborted) {
+    return AlreadyExistsError(TypeName(), name);
+  }
+  return written;
+}
+
+template <typename Record>
+absl::StatusOr<Record> RecordCollection<Record>::Update(
+    const Record& input, const google::protobuf::FieldMask& request_mask,
+    absl::string_view field) {
+  using google::protobuf::util::FieldMaskUtil;
+  google::protobuf::FieldMask mask = request_mask;
+  FieldViolations v;
+  const std::set<std::string> output_only = {"name", "etag", "update_time"};
+  if (mask.paths().empty() ||
+      (mask.paths_size() == 1 && mask.paths(0) == "*")) {
+    const bool all = !mask.paths().empty();
+    mask.clear_paths();
+    const auto* d = Record::descriptor();
+    const auto* r = input.GetReflection();
+    for (int i = 0; i < d->field_count(); ++i) {
+      const auto* f = d->field(i);
+      if (output_only.count(f->name())) continue;
+      const bool set =
+          f->is_repeated() ? r->FieldSize(input, f) > 0 : r->HasField(input, f);
+      if (all || set) mask.add_paths(f->name());
+    }
+  }
+  for (int i = 0; i < mask.paths_size(); ++i) {
+    std::vector<const google::protobuf::FieldDescriptor*> fields;
+    if (!FieldMaskUtil::GetFieldDescriptors(Record::descriptor(), mask.paths(i),
+                                            &fields) ||
+        output_only.count(fields.front()->name())) {
+      v.Add(absl::StrCat("update_mask.paths[", i, "]"),
+            absl::StrCat("\"", mask.paths(i), "\" is not a writable field"));
+    }
+  }
+  if (!v.empty()) return v.ToStatus();
+  auto current = Read(input.name());
+  if (!current.ok()) return current.status();
+  if (!input.etag().empty() && input.etag() != current->first.etag()) {
+    return EtagMismatchError(input.name(), input.etag(), current->first.etag());
+  }
+  Record merged = current->first;
+  FieldMaskUtil::MergeOptions options;
+  options.set_replace_message_fields(true);
+  options.set_replace_repeated_fields(true);
+  FieldMaskUtil::MergeMessageTo(input, mask, options, &merged);
+  validate_(merged, field, v);
+  if (!v.empty()) return v.ToStatus();
+  absl::StatusOr<Record> written =
+      Write(std::move(merged), current->second, "", "");
+  if (written.status().code() == absl::StatusCode::kAborted) {
+    return EtagMismatchError(input.name(), input.etag(), "(changed meanwhile)");
+  }
+  return written;
+}
+
+template <typename Record>
+absl::Status RecordCollection<Record>::Delete(absl::string_view name,
+                                              absl::string_view etag) {
+  auto item = store_.Get(collection_, name);
+  if (!item.ok()) return item.status();
+  if (!item->has_value() || (*item)->deleted()) {
+    return NotFoundError(TypeName(), name);
+  }
+  if (!etag.empty() && etag != EtagFor((*item)->revision)) {
+    return EtagMismatchError(name, etag, EtagFor((*item)->revision));
+  }
+  absl::Status deleted = store_.Delete(collection_, name, (*item)->revision);
+  if (deleted.code() == absl::StatusCode::kAborted) {
+    return EtagMismatchError(name, etag, "(changed meanwhile)");
+  }
+  return deleted;
+}
+
+}  // namespace palermo
+
+#endif  // PALERMO_SERVICES_COMMON_RECORDS_H_

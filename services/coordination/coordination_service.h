@@ -1,0 +1,51 @@
+// gRPC glue of the coordination service: each handler translates to and
+// from CoordinationDomain, which decides.
+#ifndef PALERMO_SERVICES_COORDINATION_COORDINATION_SERVICE_H_
+#define PALERMO_SERVICES_COORDINATION_COORDINATION_SERVICE_H_
+
+#include "palermo/coordination/v1/coordination.grpc.pb.h"
+#include "services/coordination/coordination_domain.h"
+
+namespace palermo::coordination {
+
+#define PALERMO_SYNC_UNARY(Method, Request, Response)                       \
+  grpc::Status Method(grpc::ServerContext* context, const Request* request, \
+                      Response* response) override;
+#define PALERMO_SYNC_STANDARD(T, Ts)                                          \
+  PALERMO_SYNC_UNARY(Get##T, v1::Get##T##Request, v1::T)                      \
+  PALERMO_SYNC_UNARY(List##Ts, v1::List##Ts##Request, v1::List##Ts##Response) \
+  PALERMO_SYNC_UNARY(Create##T, v1::Create##T##Request, v1::T)                \
+  PALERMO_SYNC_UNARY(Update##T, v1::Update##T##Request, v1::T)                \
+  PALERMO_SYNC_UNARY(Delete##T, v1::Delete##T##Request, google::protobuf::Empty)
+
+class CoordinationServiceImpl final : public v1::CoordinationService::Service {
+ public:
+  explicit CoordinationServiceImpl(CoordinationDomain& domain)
+      : domain_(domain) {}
+  PALERMO_SYNC_STANDARD(CoordinationBody, CoordinationBodies)
+  PALERMO_SYNC_STANDARD(ActionPlan, ActionPlans)
+  PALERMO_SYNC_STANDARD(ReferralMechanism, ReferralMechanisms)
+  PALERMO_SYNC_STANDARD(TrainingActivity, TrainingActivities)
+  PALERMO_SYNC_STANDARD(AwarenessCampaign, AwarenessCampaigns)
+  PALERMO_SYNC_STANDARD(CooperationActivity, CooperationActivities)
+  PALERMO_SYNC_STANDARD(InterAgencyGroup, InterAgencyGroups)
+  PALERMO_SYNC_UNARY(FindEntities, v1::FindEntitiesRequest,
+                     v1::FindEntitiesResponse)
+  PALERMO_SYNC_UNARY(ListCooperationPartners,
+                     v1::ListCooperationPartnersRequest,
+                     v1::ListCooperationPartnersResponse)
+  PALERMO_SYNC_UNARY(SummarizeTraining, v1::SummarizeTrainingRequest,
+                     v1::SummarizeTrainingResponse)
+  PALERMO_SYNC_UNARY(GetEntityCoordination, v1::GetEntityCoordinationRequest,
+                     v1::EntityCoordination)
+
+ private:
+  CoordinationDomain& domain_;
+};
+
+#undef PALERMO_SYNC_STANDARD
+#undef PALERMO_SYNC_UNARY
+
+}  // namespace palermo::coordination
+
+#endif  // PALERMO_SERVICES_COORDINATION_COORDINATION_SERVICE_H_
