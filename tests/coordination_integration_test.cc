@@ -120,6 +120,16 @@ TEST_F(CoordinationReferenceTest, Para44AwarenessForActorsAndAgainstDemand) {
       ElementsAre("EST", "NLD"));
 }
 
+TEST_F(CoordinationReferenceTest, Paras45And46HotlinesAndSchoolCurricula) {
+  // "au Bélarus, en Estonie, en Roumanie et en Ukraine".
+  EXPECT_THAT(Find(cv1::RESOURCE_KIND_AWARENESS_CAMPAIGN, "channels:HOTLINE"),
+              ElementsAre("BLR", "EST", "ROU", "UKR"));
+  // "La Croatie et l'Estonie ... dans les programmes scolaires".
+  EXPECT_THAT(
+      Find(cv1::RESOURCE_KIND_AWARENESS_CAMPAIGN, "channels:SCHOOL_CURRICULA"),
+      ElementsAre("EST", "HRV"));
+}
+
 TEST_F(CoordinationReferenceTest, Para68NationalActionPlans) {
   // "Le Japon et la Lettonie ont signalé avoir adopté des plans d'action
   // nationaux".
@@ -176,8 +186,8 @@ TEST_F(CoordinationReferenceTest, HungarysJointInvestigationsBothWays) {
   }
   EXPECT_TRUE(found);
   Codes reporters;
-  for (const auto& p :
-       Profile("countries/DEU").coordination().cooperation_partners()) {
+  const auto germany = Profile("countries/DEU");
+  for (const auto& p : germany.coordination().cooperation_partners()) {
     reporters.push_back(p.partner());
   }
   EXPECT_THAT(reporters, Contains("countries/HUN"));
@@ -231,8 +241,8 @@ TEST_F(CoordinationReferenceTest, IcatAndItsMembers) {
   EXPECT_EQ(icat.meeting_count(), 3);
   // Japan hosted the first meeting; its profile says so.
   Codes groups;
-  for (const auto& g :
-       Profile("countries/JPN").coordination().inter_agency_groups()) {
+  const auto japan = Profile("countries/JPN");
+  for (const auto& g : japan.coordination().inter_agency_groups()) {
     groups.push_back(g.name());
   }
   EXPECT_THAT(groups, ElementsAre("interAgencyGroups/icat"));
