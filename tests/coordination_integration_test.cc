@@ -141,6 +141,10 @@ TEST_F(CoordinationReferenceTest, Para68NationalActionPlans) {
   EXPECT_THAT(Find(cv1::RESOURCE_KIND_ACTION_PLAN,
                    "kind = NATIONAL_ACTION_PLAN AND scope = CHILDREN"),
               ElementsAre("MUS", "NER"));
+  // Of the four, only Japan's and Latvia's are said to be adopted.
+  EXPECT_THAT(Find(cv1::RESOURCE_KIND_ACTION_PLAN,
+                   "kind = NATIONAL_ACTION_PLAN AND status = ADOPTED"),
+              ElementsAre("JPN", "LVA"));
 }
 
 TEST_F(CoordinationReferenceTest, OnlyTheCzechRepublicHasANationalRapporteur) {
@@ -239,13 +243,26 @@ TEST_F(CoordinationReferenceTest, IcatAndItsMembers) {
   EXPECT_EQ(icat.members_size(), 14);  // para 86's list
   EXPECT_THAT(icat.members(), Contains("organizations/UNODC"));
   EXPECT_EQ(icat.meeting_count(), 3);
-  // Japan hosted the first meeting; its profile says so.
+  // Only the two meetings of 2007 are dated; the third is the report's count.
+  ASSERT_EQ(icat.meetings_size(), 2);
+  EXPECT_EQ(icat.meetings(0).date().year(), 2007);
+  // A member's profile lists the group.
   Codes groups;
-  const auto japan = Profile("countries/JPN");
-  for (const auto& g : japan.coordination().inter_agency_groups()) {
+  const auto unodc = Profile("organizations/UNODC");
+  for (const auto& g : unodc.coordination().inter_agency_groups()) {
     groups.push_back(g.name());
   }
   EXPECT_THAT(groups, ElementsAre("interAgencyGroups/icat"));
+  // Japan hosted the meeting that led to the group (paras 85-86).
+  bool hosted = false;
+  const auto japan = Profile("countries/JPN");
+  for (const auto& a : japan.coordination().cooperation_activities()) {
+    if (a.kind() != cv1::COOPERATION_KIND_MEETING) continue;
+    hosted = true;
+    EXPECT_EQ(a.role(), cv1::COOPERATION_ROLE_ORGANIZER);
+    EXPECT_THAT(Paragraphs(a.sources()), ElementsAre(85, 86));
+  }
+  EXPECT_TRUE(hosted);
 }
 
 TEST_F(CoordinationReferenceTest, LoadingAgainChangesNothing) {
@@ -257,6 +274,12 @@ TEST_F(CoordinationReferenceTest, LoadingAgainChangesNothing) {
   auto load = Load();
   ASSERT_TRUE(load.ok());
   EXPECT_EQ(load->exit_code, 0) << load->output;
+  // Every record's retry was answered from its key: none found "with other
+  // content" (which the loader would keep, and count).
+  EXPECT_THAT(load->output,
+              ::testing::HasSubstr("reference coordination records: 106 "
+                                   "loaded or already there, 0 kept, 0 failed"))
+      << load->output;
   ASSERT_TRUE(
       Stub()->GetCooperationActivity(Context().get(), get, &after).ok());
   EXPECT_EQ(after.etag(), before.etag());

@@ -152,19 +152,31 @@ struct Report {
       if (!words.empty()) parts.push_back(std::move(words));
     }
     if (parts.empty()) return "no excerpt";
+    // Where the parts may start: anywhere for a footnote, else in the
+    // cited paragraph; each next part follows the previous one.
     size_t at = 0;
-    for (const std::string& part : parts) {
-      at = text[reading].find(part, at);
-      if (at == std::string::npos) return "excerpt is not in the report";
-      at += part.size();
+    size_t first_end = std::string::npos;
+    if (!footnote) {
+      auto it = paragraphs[reading].find(paragraph);
+      if (it == paragraphs[reading].end()) {
+        return absl::StrCat("the report has no paragraph ", paragraph);
+      }
+      at = text[reading].find(it->second);
+      first_end = at + it->second.size();
     }
-    if (footnote) return "";  // footnotes sit between paragraphs
-    auto it = paragraphs[reading].find(paragraph);
-    if (it == paragraphs[reading].end()) {
-      return absl::StrCat("the report has no paragraph ", paragraph);
-    }
-    if (it->second.find(parts.front()) == std::string::npos) {
-      return absl::StrCat("excerpt is not in paragraph ", paragraph);
+    for (size_t i = 0; i < parts.size(); ++i) {
+      const size_t found = text[reading].find(parts[i], at);
+      if (found == std::string::npos) {
+        return first_end == std::string::npos || i > 0 ||
+                       text[reading].find(parts[i]) == std::string::npos
+                   ? "excerpt is not in the report"
+                   : absl::StrCat("excerpt is not in paragraph ", paragraph);
+      }
+      if (i == 0 && first_end != std::string::npos &&
+          found + parts[i].size() > first_end) {
+        return absl::StrCat("excerpt is not in paragraph ", paragraph);
+      }
+      at = found + parts[i].size();
     }
     return "";
   }
@@ -233,7 +245,7 @@ TEST(ProvenanceTest, CheckerRefusesWordsNotInTheCitedParagraph) {
 
 TEST(ProvenanceTest, EveryExcerptIsTheReportsOwnWords) {
   const Report& report = TheReport();
-  int checked = 0;
+  std::map<std::string, int> checked;  // per data folder
   for (const auto& folder :
        fs::directory_iterator(fs::path(PALERMO_SOURCE_DIR) / "data")) {
     if (!folder.is_directory()) continue;
@@ -254,7 +266,7 @@ TEST(ProvenanceTest, EveryExcerptIsTheReportsOwnWords) {
                          ? 0
                          : static_cast<int>(it->second.number_value());
             };
-            ++checked;
+            ++checked[folder.path().filename().string()];
             EXPECT_EQ(
                 report.Problem(f.at("excerpt").string_value(),
                                number("paragraph"), number("footnote") != 0),
@@ -264,7 +276,11 @@ TEST(ProvenanceTest, EveryExcerptIsTheReportsOwnWords) {
           });
     }
   }
-  EXPECT_GT(checked, 300);  // every data folder was read
+  // Every folder of sourced records was read.
+  for (const char* folder :
+       {"legislation", "enforcement", "assistance", "coordination"}) {
+    EXPECT_GT(checked[folder], 20) << folder;
+  }
 }
 
 }  // namespace

@@ -32,15 +32,6 @@ constexpr char kCaseType[] = "palermo.assistance.v1.CaseRecord";
 constexpr char kMeasures[] = "/measures/";
 constexpr char kCasesPrefix[] = "cases/";
 
-bool ValidId(absl::string_view id) {
-  if (id.empty() || id.size() > 63 || !absl::ascii_islower(id[0])) return false;
-  for (char c : id) {
-    if (!absl::ascii_islower(c) && !absl::ascii_isdigit(c) && c != '-')
-      return false;
-  }
-  return true;
-}
-
 // The enum value's name without its type prefix: GENDER_FEMALE -> FEMALE.
 template <typename Enum>
 std::string ShortName(const std::string& full, absl::string_view prefix) {
@@ -117,129 +108,24 @@ void AssistanceDomain::ValidateCase(const v1::CaseRecord& c,
   }
 }
 
-template <typename Record>
-absl::StatusOr<std::pair<Record, int64_t>> AssistanceDomain::Read(
-    Collection collection, absl::string_view name, absl::string_view type) {
-  absl::StatusOr<std::optional<StoredItem>> item = store_.Get(collection, name);
-  if (!item.ok()) return item.status();
-  if (!item->has_value() || (*item)->deleted())
-    return NotFoundError(type, name);
-  Record record;
-  if (!record.ParseFromString((*item)->record)) {
-    return absl::DataLossError(absl::StrCat("cannot parse stored ", name));
-  }
-  return std::make_pair(std::move(record), (*item)->revision);
-}
-
-template <typename Record>
-absl::StatusOr<Record> AssistanceDomain::Write(Collection collection,
-                                               Record record,
-                                               int64_t expected_revision,
-                                               const std::string& request_id,
-                                               const std::string& fingerprint) {
-  record.DiscardUnknownFields();
-  record.set_etag(EtagFor(expected_revision + 1));
-  *record.mutable_update_time() =
-      TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(clock_()));
-  StoredItem item{record.name(), record.SerializeAsString(),
-                  expected_revision + 1};
-  // A case's idempotency key keeps only its name, so that deleting the case
-  // deletes the victim's data (a replay then finds it gone).
-  const bool name_only = collection == Collection::kCases;
-  std::optional<StoredRequest> earlier;
-  absl::Status put = store_.Put(
-      collection, item, expected_revision, request_id,
-      {fingerprint, name_only ? record.name() : item.record}, &earlier);
-  if (!put.ok()) return put;
-  if (earlier.has_value()) {
-    if (earlier->fingerprint != fingerprint) {
-      return RequestIdReusedError();
-    }
-    if (name_only) {
-      auto read = Read<Record>(collection, earlier->response,
-                               Record::descriptor()->full_name());
-      if (!read.ok()) return read.status();
-      return std::move(read->first);
-    }
-    Record first;
-    if (!first.ParseFromString(earlier->response)) {
-      return absl::DataLossError("cannot parse a stored response");
-    }
-    return first;
-  }
-  return record;
-}
-
-template <typename Record>
-absl::StatusOr<Record> AssistanceDomain::Update(Collection collection,
-                                                const Record& input,
-                                                const FieldMask& request_mask,
-                                                absl::string_view type,
-                                                absl::string_view field) {
-  FieldMask mask = request_mask;
-  FieldViolations v;
-  const std::set<std::string> output_only = {"name", "etag", "update_time"};
-  if (mask.paths().empty() ||
-      (mask.paths_size() == 1 && mask.paths(0) == "*")) {
-    const bool all = !mask.paths().empty();
-    mask.clear_paths();
-    const auto* d = Record::descriptor();
-    for (int i = 0; i < d->field_count(); ++i) {
-      const auto* f = d->field(i);
-      if (output_only.count(f->name())) continue;
-      const auto* r = input.GetReflection();
-      const bool set =
-          f->is_repeated() ? r->FieldSize(input, f) > 0 : r->HasField(input, f);
-      if (all || set) mask.add_paths(f->name());
-    }
-  }
-  for (int i = 0; i < mask.paths_size(); ++i) {
-    std::vector<const google::protobuf::FieldDescriptor*> fields;
-    if (!FieldMaskUtil::GetFieldDescriptors(Record::descriptor(), mask.paths(i),
-                                            &fields) ||
-        output_only.count(fields.front()->name())) {
-      v.Add(absl::StrCat("update_mask.paths[", i, "]"),
-            absl::StrCat("\"", mask.paths(i), "\" is not a writable field"));
-    }
-  }
-  if (!v.empty()) return v.ToStatus();
-  auto current = Read<Record>(collection, input.name(), type);
-  if (!current.ok()) return current.status();
-  if (!input.etag().empty() && input.etag() != current->first.etag()) {
-    return EtagMismatchError(input.name(), input.etag(), current->first.etag());
-  }
-  Record merged = current->first;
-  FieldMaskUtil::MergeOptions options;
-  options.set_replace_message_fields(true);
-  options.set_replace_repeated_fields(true);
-  FieldMaskUtil::MergeMessageTo(input, mask, options, &merged);
-  if constexpr (std::is_same_v<Record, v1::Measure>) {
-    ValidateMeasure(merged, field, v);
-  } else {
-    ValidateCase(merged, field, v);
-  }
-  if (!v.empty()) return v.ToStatus();
-  absl::StatusOr<Record> written =
-      Write(collection, std::move(merged), current->second, "", "");
-  if (written.status().code() == absl::StatusCode::kAborted) {
-    return EtagMismatchError(input.name(), input.etag(), "(changed meanwhile)");
-  }
-  return written;
-}
-
-absl::Status AssistanceDomain::Remove(Collection collection,
-                                      absl::string_view name,
-                                      absl::string_view etag,
-                                      absl::string_view type) {
-  absl::StatusOr<std::optional<StoredItem>> item = store_.Get(collection, name);
-  if (!item.ok()) return item.status();
-  if (!item->has_value() || (*item)->deleted())
-    return NotFoundError(type, name);
-  if (!etag.empty() && etag != EtagFor((*item)->revision)) {
-    return EtagMismatchError(name, etag, EtagFor((*item)->revision));
-  }
-  return store_.Delete(collection, name, (*item)->revision);
-}
+AssistanceDomain::AssistanceDomain(AssistanceStore& store,
+                                   const EntityRegistry& entities, int64_t k,
+                                   Clock clock)
+    : store_(store),
+      entities_(entities),
+      k_(k),
+      measures_(
+          store, kMeasuresTable,
+          [this](const v1::Measure& m, absl::string_view prefix,
+                 FieldViolations& v) { ValidateMeasure(m, prefix, v); },
+          clock),
+      // A case's idempotency key keeps only its name, so that deleting the
+      // case deletes the victim's data (a replay then finds it gone).
+      cases_(
+          store, kCasesTable,
+          [this](const v1::CaseRecord& c, absl::string_view prefix,
+                 FieldViolations& v) { ValidateCase(c, prefix, v); },
+          clock, KeptResponse::kNameOnly) {}
 
 absl::StatusOr<v1::ListMeasureTypesResponse> AssistanceDomain::ListMeasureTypes(
     const v1::ListMeasureTypesRequest& request) {
@@ -298,10 +184,7 @@ absl::StatusOr<v1::Measure> AssistanceDomain::GetMeasure(
       !entities_.Contains(request.name().substr(0, at))) {
     return InvalidField("name", "must be {entity}/measures/{measure_id}");
   }
-  auto read =
-      Read<v1::Measure>(Collection::kMeasures, request.name(), kMeasureType);
-  if (!read.ok()) return read.status();
-  return std::move(read->first);
+  return measures_.Get(request.name());
 }
 
 absl::StatusOr<v1::ListMeasuresResponse> AssistanceDomain::ListMeasures(
@@ -312,35 +195,13 @@ absl::StatusOr<v1::ListMeasuresResponse> AssistanceDomain::ListMeasures(
     v.AddAll(entities_.Resolve(request.parent(), "parent").status(), "parent");
     prefix = absl::StrCat(request.parent(), kMeasures);
   }
-  absl::StatusOr<Filter> filter =
-      Filter::Compile(request.filter(), v1::Measure::descriptor());
-  v.AddAll(filter.status(), "filter");
-  absl::StatusOr<int> page_size = EffectivePageSize(request.page_size());
-  v.AddAll(page_size.status(), "page_size");
-  const std::string query =
-      absl::StrCat(request.parent(), "\n", request.filter());
-  absl::StatusOr<std::string> after =
-      DecodePageToken(request.page_token(), query);
-  v.AddAll(after.status(), "page_token");
-  if (!v.empty()) return v.ToStatus();
-  absl::StatusOr<std::vector<StoredItem>> items =
-      store_.List(Collection::kMeasures, prefix, *after);
-  if (!items.ok()) return items.status();
   v1::ListMeasuresResponse response;
-  for (const StoredItem& item : *items) {
-    v1::Measure m;
-    if (!m.ParseFromString(item.record)) {
-      return absl::DataLossError(
-          absl::StrCat("cannot parse stored ", item.name));
-    }
-    if (!filter->Matches(m)) continue;
-    if (response.measures_size() == *page_size) {
-      response.set_next_page_token(
-          EncodePageToken(query, response.measures(*page_size - 1).name()));
-      break;
-    }
-    *response.add_measures() = std::move(m);
-  }
+  auto page = measures_.ListPage(
+      prefix, request.filter(), request.page_size(), request.page_token(),
+      absl::StrCat(request.parent(), "\n", request.filter()),
+      response.mutable_next_page_token(), std::move(v));
+  if (!page.ok()) return page.status();
+  for (auto& m : *page) *response.add_measures() = std::move(m);
   return response;
 }
 
@@ -348,7 +209,7 @@ absl::StatusOr<v1::Measure> AssistanceDomain::CreateMeasure(
     const v1::CreateMeasureRequest& request) {
   FieldViolations v;
   v.AddAll(entities_.Resolve(request.parent(), "parent").status(), "parent");
-  if (!ValidId(request.measure_id())) {
+  if (!ValidResourceId(request.measure_id())) {
     v.Add("measure_id", "1-63 of a-z, 0-9 and -, starting with a letter");
   }
   ValidateMeasure(request.measure(), "measure", v);
@@ -357,41 +218,19 @@ absl::StatusOr<v1::Measure> AssistanceDomain::CreateMeasure(
   v1::Measure measure = request.measure();
   measure.set_name(
       absl::StrCat(request.parent(), kMeasures, request.measure_id()));
-  measure.clear_etag();
-  measure.clear_update_time();
-  const std::string fingerprint =
-      RequestFingerprint("assistance.create-measure", request);
-  auto existing = store_.Get(Collection::kMeasures, measure.name());
-  if (!existing.ok()) return existing.status();
-  const bool live = existing->has_value() && !(*existing)->deleted();
-  if (live && request.request_id().empty()) {
-    return AlreadyExistsError(kMeasureType, measure.name());
-  }
-  // Created again after a delete, the revision (and etag) goes on.
-  const int64_t revision = existing->has_value() && (*existing)->deleted()
-                               ? (*existing)->revision
-                               : 0;
-  absl::StatusOr<v1::Measure> written =
-      Write(Collection::kMeasures, std::move(measure), revision,
-            request.request_id(), fingerprint);
-  if (written.status().code() == absl::StatusCode::kAborted) {
-    return AlreadyExistsError(
-        kMeasureType,
-        absl::StrCat(request.parent(), kMeasures, request.measure_id()));
-  }
-  return written;
+  return measures_.Create(
+      std::move(measure), request.request_id(),
+      RequestFingerprint("assistance.create-measure", request));
 }
 
 absl::StatusOr<v1::Measure> AssistanceDomain::UpdateMeasure(
     const v1::UpdateMeasureRequest& request) {
-  return Update(Collection::kMeasures, request.measure(), request.update_mask(),
-                kMeasureType, "measure");
+  return measures_.Update(request.measure(), request.update_mask(), "measure");
 }
 
 absl::Status AssistanceDomain::DeleteMeasure(
     const v1::DeleteMeasureRequest& request) {
-  return Remove(Collection::kMeasures, request.name(), request.etag(),
-                kMeasureType);
+  return measures_.Delete(request.name(), request.etag());
 }
 
 absl::StatusOr<v1::CompareEntitiesResponse> AssistanceDomain::CompareEntities(
@@ -408,12 +247,9 @@ absl::StatusOr<v1::CompareEntitiesResponse> AssistanceDomain::CompareEntities(
   // type -> entity index -> measures
   std::map<std::string, std::vector<std::vector<v1::Measure>>> rows;
   for (int e = 0; e < request.entities_size(); ++e) {
-    auto items = store_.List(Collection::kMeasures,
-                             absl::StrCat(request.entities(e), kMeasures), "");
-    if (!items.ok()) return items.status();
-    for (const StoredItem& item : *items) {
-      v1::Measure m;
-      if (!m.ParseFromString(item.record)) continue;
+    auto measures = measures_.All(absl::StrCat(request.entities(e), kMeasures));
+    if (!measures.ok()) return measures.status();
+    for (v1::Measure& m : *measures) {
       if (!wanted.empty() && !wanted.count(m.measure_type())) continue;
       auto& row = rows[m.measure_type()];
       row.resize(request.entities_size());
@@ -447,10 +283,8 @@ absl::StatusOr<v1::CaseRecord> AssistanceDomain::CreateCase(
   record.set_name(absl::StrCat(
       kCasesPrefix, absl::StrFormat("%016x%016x", absl::Uniform<uint64_t>(bits),
                                     absl::Uniform<uint64_t>(bits))));
-  record.clear_etag();
-  record.clear_update_time();
-  return Write(Collection::kCases, std::move(record), 0, request.request_id(),
-               RequestFingerprint("assistance.create-case", request));
+  return cases_.Create(std::move(record), request.request_id(),
+                       RequestFingerprint("assistance.create-case", request));
 }
 
 absl::StatusOr<v1::CaseRecord> AssistanceDomain::GetCase(
@@ -458,50 +292,29 @@ absl::StatusOr<v1::CaseRecord> AssistanceDomain::GetCase(
   if (!absl::StartsWith(request.name(), kCasesPrefix)) {
     return InvalidField("name", "must be cases/{case_id}");
   }
-  auto read =
-      Read<v1::CaseRecord>(Collection::kCases, request.name(), kCaseType);
-  if (!read.ok()) return read.status();
-  return std::move(read->first);
+  return cases_.Get(request.name());
 }
 
 absl::StatusOr<v1::ListCaseRecordsResponse> AssistanceDomain::ListCases(
     const v1::ListCaseRecordsRequest& request) {
-  FieldViolations v;
-  absl::StatusOr<Filter> filter =
-      Filter::Compile(request.filter(), v1::CaseRecord::descriptor());
-  v.AddAll(filter.status(), "filter");
-  absl::StatusOr<int> page_size = EffectivePageSize(request.page_size());
-  v.AddAll(page_size.status(), "page_size");
-  absl::StatusOr<std::string> after =
-      DecodePageToken(request.page_token(), request.filter());
-  v.AddAll(after.status(), "page_token");
-  if (!v.empty()) return v.ToStatus();
-  auto items = store_.List(Collection::kCases, kCasesPrefix, *after);
-  if (!items.ok()) return items.status();
   v1::ListCaseRecordsResponse response;
-  for (const StoredItem& item : *items) {
-    v1::CaseRecord c;
-    if (!c.ParseFromString(item.record)) continue;
-    if (!filter->Matches(c)) continue;
-    if (response.case_records_size() == *page_size) {
-      response.set_next_page_token(EncodePageToken(
-          request.filter(), response.case_records(*page_size - 1).name()));
-      break;
-    }
-    *response.add_case_records() = std::move(c);
-  }
+  auto page = cases_.ListPage(
+      kCasesPrefix, request.filter(), request.page_size(), request.page_token(),
+      request.filter(), response.mutable_next_page_token());
+  if (!page.ok()) return page.status();
+  for (auto& c : *page) *response.add_case_records() = std::move(c);
   return response;
 }
 
 absl::StatusOr<v1::CaseRecord> AssistanceDomain::UpdateCase(
     const v1::UpdateCaseRecordRequest& request) {
-  return Update(Collection::kCases, request.case_record(),
-                request.update_mask(), kCaseType, "case_record");
+  return cases_.Update(request.case_record(), request.update_mask(),
+                       "case_record");
 }
 
 absl::Status AssistanceDomain::DeleteCase(
     const v1::DeleteCaseRecordRequest& request) {
-  return Remove(Collection::kCases, request.name(), request.etag(), kCaseType);
+  return cases_.Delete(request.name(), request.etag());
 }
 
 absl::StatusOr<v1::AggregateCasesResponse> AssistanceDomain::AggregateCases(
@@ -538,15 +351,10 @@ absl::StatusOr<v1::AggregateCasesResponse> AssistanceDomain::AggregateCases(
   std::rotate(dimensions.begin(), dimensions.end() - (one_entity ? 1 : 0),
               dimensions.end());
 
-  auto items = store_.List(Collection::kCases, kCasesPrefix, "");
-  if (!items.ok()) return items.status();
+  auto cases = cases_.All(kCasesPrefix);
+  if (!cases.ok()) return cases.status();
   Counts counts;
-  for (const StoredItem& item : *items) {
-    v1::CaseRecord c;
-    if (!c.ParseFromString(item.record)) {
-      return absl::DataLossError(
-          absl::StrCat("cannot parse stored ", item.name));
-    }
+  for (const v1::CaseRecord& c : *cases) {
     std::vector<std::string> key;
     for (int d : dimensions) {
       switch (d) {

@@ -15,6 +15,7 @@
 #include "palermo/assistance/v1/assistance.pb.h"
 #include "services/assistance/assistance_store.h"
 #include "services/common/entities.h"
+#include "services/common/records.h"
 #include "services/common/status.h"
 
 namespace palermo::assistance {
@@ -27,8 +28,10 @@ class AssistanceDomain {
 
   // `k`: the smallest count AggregateCases publishes.
   AssistanceDomain(AssistanceStore& store, const EntityRegistry& entities,
-                   int64_t k = kDefaultK, Clock clock = absl::Now)
-      : store_(store), entities_(entities), k_(k), clock_(std::move(clock)) {}
+                   int64_t k = kDefaultK, Clock clock = absl::Now);
+  // Its collections validate through `this`.
+  AssistanceDomain(const AssistanceDomain&) = delete;
+  AssistanceDomain& operator=(const AssistanceDomain&) = delete;
 
   absl::StatusOr<v1::ListMeasureTypesResponse> ListMeasureTypes(
       const v1::ListMeasureTypesRequest& request);
@@ -68,29 +71,11 @@ class AssistanceDomain {
  private:
   absl::StatusOr<std::set<std::string>> MeasureTypeCodes();
 
-  // Stores `record` (a Measure or CaseRecord) at `name`: created if
-  // `expected_revision` is 0.
-  template <typename Record>
-  absl::StatusOr<Record> Write(Collection collection, Record record,
-                               int64_t expected_revision,
-                               const std::string& request_id,
-                               const std::string& fingerprint);
-  template <typename Record>
-  absl::StatusOr<std::pair<Record, int64_t>> Read(Collection collection,
-                                                  absl::string_view name,
-                                                  absl::string_view type);
-  template <typename Record>
-  absl::StatusOr<Record> Update(Collection collection, const Record& input,
-                                const google::protobuf::FieldMask& mask,
-                                absl::string_view type,
-                                absl::string_view field);
-  absl::Status Remove(Collection collection, absl::string_view name,
-                      absl::string_view etag, absl::string_view type);
-
   AssistanceStore& store_;
   const EntityRegistry& entities_;
   const int64_t k_;
-  Clock clock_;
+  RecordCollection<v1::Measure> measures_;
+  RecordCollection<v1::CaseRecord> cases_;
 };
 
 }  // namespace palermo::assistance

@@ -17,24 +17,35 @@ class SqliteAssistanceStore : public AssistanceStore {
 
   absl::StatusOr<std::vector<v1::MeasureType>> ListMeasureTypes() override;
   absl::Status CreateMeasureType(const v1::MeasureType& type) override;
-  absl::StatusOr<std::optional<StoredItem>> Get(
-      Collection collection, absl::string_view name) override;
-  absl::StatusOr<std::vector<StoredItem>> List(
-      Collection collection, absl::string_view prefix,
-      absl::string_view after_name) override;
-  absl::Status Put(Collection collection, const StoredItem& item,
+
+  // Measures and cases: the shared SQLite record store, on this database.
+  absl::StatusOr<std::optional<StoredRecord>> Get(
+      absl::string_view collection, absl::string_view name) override {
+    return records_->Get(collection, name);
+  }
+  absl::StatusOr<std::vector<StoredRecord>> List(
+      absl::string_view collection, absl::string_view prefix,
+      absl::string_view after_name) override {
+    return records_->List(collection, prefix, after_name);
+  }
+  absl::Status Put(absl::string_view collection, const StoredRecord& record,
                    int64_t expected_revision, const std::string& request_id,
                    const StoredRequest& request,
-                   std::optional<StoredRequest>* earlier) override;
-  absl::Status Delete(Collection collection, absl::string_view name,
-                      int64_t expected_revision) override;
+                   std::optional<StoredRequest>* earlier) override {
+    return records_->Put(collection, record, expected_revision, request_id,
+                         request, earlier);
+  }
+  absl::Status Delete(absl::string_view collection, absl::string_view name,
+                      int64_t expected_revision) override {
+    return records_->Delete(collection, name, expected_revision);
+  }
 
  private:
-  explicit SqliteAssistanceStore(std::unique_ptr<sqlite::Database> db)
-      : db_(std::move(db)) {}
-  absl::StatusOr<int64_t> RevisionLocked(Collection collection,
-                                         absl::string_view name);
+  SqliteAssistanceStore(std::unique_ptr<sqlite::Database> db,
+                        std::unique_ptr<SqliteRecordStore> records)
+      : db_(std::move(db)), records_(std::move(records)) {}
   std::unique_ptr<sqlite::Database> db_;
+  std::unique_ptr<SqliteRecordStore> records_;  // over *db_
 };
 
 }  // namespace palermo::assistance

@@ -3,25 +3,51 @@
 #include "absl/strings/ascii.h"
 
 namespace palermo {
+namespace {
+
+// Table names are spliced into SQL, so they are checked, not trusted.
+bool ValidTableName(const std::string& name) {
+  bool ok = !name.empty();
+  for (char c : name) ok = ok && (absl::ascii_islower(c) || c == '_');
+  return ok;
+}
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<SqliteRecordStore>> SqliteRecordStore::Open(
     const std::string& path, const std::vector<std::string>& collections) {
-  // Table names are spliced into SQL, so they are checked, not trusted.
-  std::string ddl;
-  for (const std::string& c : collections) {
-    bool ok = !c.empty();
-    for (char ch : c) ok = ok && (absl::ascii_islower(ch) || ch == '_');
-    if (!ok) return absl::InvalidArgumentError("bad collection name: " + c);
-    absl::StrAppend(&ddl, "CREATE TABLE ", c,
-                    " (name TEXT PRIMARY KEY, revision INTEGER NOT NULL,"
-                    " record BLOB NOT NULL);");
+  // Version 1 is the requests table, version 2 + i collection i: a
+  // collection appended to the list later gets its table on the next start.
+  std::vector<sqlite::Migration> migrations = {{1, kRequestsTableSql}};
+  for (size_t i = 0; i < collections.size(); ++i) {
+    if (!ValidTableName(collections[i])) {
+      return absl::InvalidArgumentError("bad collection name: " +
+                                        collections[i]);
+    }
+    migrations.push_back({static_cast<int>(i) + 2, TableSql(collections[i])});
   }
-  // Version 1 creates the collections known at first start; a collection
-  // added later gets its own migration version in its service.
-  auto db = sqlite::Database::Open(path, {{1, ddl + kRequestsTableSql}});
+  auto db = sqlite::Database::Open(path, migrations);
   if (!db.ok()) return db.status();
+  sqlite::Database* raw = db->get();
   return std::unique_ptr<SqliteRecordStore>(new SqliteRecordStore(
-      *std::move(db), {collections.begin(), collections.end()}));
+      *std::move(db), raw, {collections.begin(), collections.end()}));
+}
+
+std::string SqliteRecordStore::TableSql(const std::string& collection) {
+  return absl::StrCat("CREATE TABLE ", collection,
+                      " (name TEXT PRIMARY KEY, revision INTEGER NOT NULL,"
+                      " record BLOB NOT NULL);");
+}
+
+absl::StatusOr<std::unique_ptr<SqliteRecordStore>> SqliteRecordStore::Over(
+    sqlite::Database& db, const std::vector<std::string>& collections) {
+  for (const std::string& c : collections) {
+    if (!ValidTableName(c)) {
+      return absl::InvalidArgumentError("bad collection name: " + c);
+    }
+  }
+  return std::unique_ptr<SqliteRecordStore>(new SqliteRecordStore(
+      nullptr, &db, {collections.begin(), collections.end()}));
 }
 
 absl::Status SqliteRecordStore::CheckCollection(
@@ -52,13 +78,14 @@ absl::StatusOr<std::vector<StoredRecord>> SqliteRecordStore::List(
   if (absl::Status s = CheckCollection(collection); !s.ok()) return s;
   auto lock = db_->Lock();
   // Names under a prefix lie between the prefix and the prefix followed by
-  // the highest byte.
+  // byte 0xFF, which no UTF-8 text contains (names compare as bytes).
   auto stmt = db_->Prepare(
       absl::StrCat("SELECT name, revision, record FROM ", collection,
-                   " WHERE name > ? AND name >= ? AND name < ? || char(255)"
+                   " WHERE name > ? AND name >= ? AND name < ?"
                    " AND length(record) > 0 ORDER BY name"));
   if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, after_name).Bind(2, prefix).Bind(3, prefix);
+  const std::string upper = absl::StrCat(prefix, "\xff");
+  stmt->Bind(1, after_name).Bind(2, prefix).Bind(3, upper);
   std::vector<StoredRecord> out;
   while (true) {
     absl::StatusOr<bool> row = stmt->Step();

@@ -10,6 +10,7 @@
 
 #include <google/protobuf/field_mask.pb.h>
 #include <google/protobuf/util/field_mask_util.h>
+#include <google/protobuf/util/message_differencer.h>
 #include <google/protobuf/util/time_util.h>
 
 #include <cstdint>
@@ -74,6 +75,13 @@ class SqliteRecordStore : public RecordStore {
   // `collections` are table names: lower-case letters and '_' only.
   static absl::StatusOr<std::unique_ptr<SqliteRecordStore>> Open(
       const std::string& path, const std::vector<std::string>& collections);
+  // The DDL of one collection's table, for a service that owns its
+  // database and migrations.
+  static std::string TableSql(const std::string& collection);
+  // Over a database whose migrations created the collections' tables
+  // (TableSql) and the requests table; `db` must outlive the store.
+  static absl::StatusOr<std::unique_ptr<SqliteRecordStore>> Over(
+      sqlite::Database& db, const std::vector<std::string>& collections);
 
   absl::StatusOr<std::optional<StoredRecord>> Get(
       absl::string_view collection, absl::string_view name) override;
@@ -88,15 +96,26 @@ class SqliteRecordStore : public RecordStore {
                       int64_t expected_revision) override;
 
  private:
-  SqliteRecordStore(std::unique_ptr<sqlite::Database> db,
-                    std::set<std::string> collections)
-      : db_(std::move(db)), collections_(std::move(collections)) {}
+  SqliteRecordStore(std::unique_ptr<sqlite::Database> owned,
+                    sqlite::Database* db, std::set<std::string> collections)
+      : owned_(std::move(owned)),
+        db_(db),
+        collections_(std::move(collections)) {}
   absl::Status CheckCollection(absl::string_view collection) const;
   absl::StatusOr<int64_t> RevisionLocked(absl::string_view collection,
                                          absl::string_view name);
 
-  std::unique_ptr<sqlite::Database> db_;
+  std::unique_ptr<sqlite::Database> owned_;  // null when Over() another's
+  sqlite::Database* db_;
   const std::set<std::string> collections_;
+};
+
+// What a write's idempotency key keeps as its answer.
+enum class KeptResponse {
+  kRecord,  // the record as written: a retry gets exactly the first answer
+  // The record's name only: a retry reads the record again, so that deleting
+  // a record deletes its data from the keys too (victims' case records).
+  kNameOnly,
 };
 
 // Standard methods over one collection of `Record`, a message with `name`,
@@ -111,11 +130,13 @@ class RecordCollection {
                                        FieldViolations&)>;
 
   RecordCollection(RecordStore& store, std::string collection,
-                   Validator validate, Clock clock = absl::Now)
+                   Validator validate, Clock clock = absl::Now,
+                   KeptResponse kept = KeptResponse::kRecord)
       : store_(store),
         collection_(std::move(collection)),
         validate_(std::move(validate)),
-        clock_(std::move(clock)) {}
+        clock_(std::move(clock)),
+        kept_(kept) {}
 
   absl::StatusOr<Record> Get(absl::string_view name) {
     auto read = Read(name);
@@ -125,12 +146,12 @@ class RecordCollection {
 
   // A page of records under `prefix` matching `filter`, after the page
   // token's name; `query` binds the token to the request that made it.
-  absl::StatusOr<std::vector<Record>> ListPage(absl::string_view prefix,
-                                               const std::string& filter,
-                                               int page_size,
-                                               const std::string& page_token,
-                                               const std::string& query,
-                                               std::string* next_page_token);
+  // `violations` holds the caller's own findings on the request, reported
+  // with those on filter, page_size and page_token.
+  absl::StatusOr<std::vector<Record>> ListPage(
+      absl::string_view prefix, const std::string& filter, int page_size,
+      const std::string& page_token, const std::string& query,
+      std::string* next_page_token, FieldViolations violations = {});
 
   // Every live record under `prefix` that matches `filter` (all pages).
   absl::StatusOr<std::vector<Record>> All(absl::string_view prefix,
@@ -150,6 +171,7 @@ class RecordCollection {
   absl::Status Delete(absl::string_view name, absl::string_view etag);
 
  private:
+  static constexpr int kMaxMergeAttempts = 8;
   static std::string TypeName() { return Record::descriptor()->full_name(); }
   absl::StatusOr<std::pair<Record, int64_t>> Read(absl::string_view name);
   absl::StatusOr<Record> Write(Record record, int64_t expected_revision,
@@ -160,6 +182,7 @@ class RecordCollection {
   const std::string collection_;
   Validator validate_;
   Clock clock_;
+  const KeptResponse kept_;
 };
 
 // ---------------------------------------------------------------------------
@@ -184,14 +207,15 @@ template <typename Record>
 absl::StatusOr<std::vector<Record>> RecordCollection<Record>::ListPage(
     absl::string_view prefix, const std::string& filter_text, int page_size,
     const std::string& page_token, const std::string& query,
-    std::string* next_page_token) {
-  FieldViolations v;
+    std::string* next_page_token, FieldViolations v) {
   absl::StatusOr<Filter> filter =
       Filter::Compile(filter_text, Record::descriptor());
   v.AddAll(filter.status(), "filter");
   absl::StatusOr<int> size = EffectivePageSize(page_size);
   v.AddAll(size.status(), "page_size");
-  absl::StatusOr<std::string> after = DecodePageToken(page_token, query);
+  // A token is bound to its collection and query.
+  const std::string bound = absl::StrCat(collection_, "\n", query);
+  absl::StatusOr<std::string> after = DecodePageToken(page_token, bound);
   v.AddAll(after.status(), "page_token");
   if (!v.empty()) return v.ToStatus();
   auto items = store_.List(collection_, prefix, *after);
@@ -206,7 +230,7 @@ absl::StatusOr<std::vector<Record>> RecordCollection<Record>::ListPage(
     }
     if (!filter->Matches(record)) continue;
     if (static_cast<int>(page.size()) == *size) {
-      *next_page_token = EncodePageToken(query, page.back().name());
+      *next_page_token = EncodePageToken(bound, page.back().name());
       break;
     }
     page.push_back(std::move(record));
@@ -244,13 +268,15 @@ absl::StatusOr<Record> RecordCollection<Record>::Write(
           absl::ToUnixMicros(clock_()));
   StoredRecord item{record.name(), record.SerializeAsString(),
                     expected_revision + 1};
+  const bool name_only = kept_ == KeptResponse::kNameOnly;
   std::optional<StoredRequest> earlier;
-  absl::Status put =
-      store_.Put(collection_, item, expected_revision, request_id,
-                 {fingerprint, item.record}, &earlier);
+  absl::Status put = store_.Put(
+      collection_, item, expected_revision, request_id,
+      {fingerprint, name_only ? record.name() : item.record}, &earlier);
   if (!put.ok()) return put;
   if (earlier.has_value()) {
     if (earlier->fingerprint != fingerprint) return RequestIdReusedError();
+    if (name_only) return Get(earlier->response);
     Record first;
     if (!first.ParseFromString(earlier->response)) {
       return absl::DataLossError("cannot parse a stored response");
@@ -317,42 +343,58 @@ absl::StatusOr<Record> RecordCollection<Record>::Update(
     }
   }
   if (!v.empty()) return v.ToStatus();
-  auto current = Read(input.name());
-  if (!current.ok()) return current.status();
-  if (!input.etag().empty() && input.etag() != current->first.etag()) {
-    return EtagMismatchError(input.name(), input.etag(), current->first.etag());
+  // Without an etag the caller asks for its fields whatever the version, so
+  // a concurrent write is merged again rather than refused.
+  for (int attempt = 0;; ++attempt) {
+    auto current = Read(input.name());
+    if (!current.ok()) return current.status();
+    if (!input.etag().empty() && input.etag() != current->first.etag()) {
+      return EtagMismatchError(input.name(), input.etag(),
+                               current->first.etag());
+    }
+    Record merged = current->first;
+    FieldMaskUtil::MergeOptions options;
+    options.set_replace_message_fields(true);
+    options.set_replace_repeated_fields(true);
+    FieldMaskUtil::MergeMessageTo(input, mask, options, &merged);
+    validate_(merged, field, v);
+    if (!v.empty()) return v.ToStatus();
+    // A change that changes nothing keeps the version (and etag).
+    if (google::protobuf::util::MessageDifferencer::Equals(merged,
+                                                           current->first)) {
+      return merged;
+    }
+    absl::StatusOr<Record> written =
+        Write(std::move(merged), current->second, "", "");
+    if (written.status().code() != absl::StatusCode::kAborted) return written;
+    if (!input.etag().empty() || attempt == kMaxMergeAttempts) {
+      auto now = Read(input.name());
+      return EtagMismatchError(input.name(), input.etag(),
+                               now.ok() ? now->first.etag() : "(deleted)");
+    }
   }
-  Record merged = current->first;
-  FieldMaskUtil::MergeOptions options;
-  options.set_replace_message_fields(true);
-  options.set_replace_repeated_fields(true);
-  FieldMaskUtil::MergeMessageTo(input, mask, options, &merged);
-  validate_(merged, field, v);
-  if (!v.empty()) return v.ToStatus();
-  absl::StatusOr<Record> written =
-      Write(std::move(merged), current->second, "", "");
-  if (written.status().code() == absl::StatusCode::kAborted) {
-    return EtagMismatchError(input.name(), input.etag(), "(changed meanwhile)");
-  }
-  return written;
 }
 
 template <typename Record>
 absl::Status RecordCollection<Record>::Delete(absl::string_view name,
                                               absl::string_view etag) {
-  auto item = store_.Get(collection_, name);
-  if (!item.ok()) return item.status();
-  if (!item->has_value() || (*item)->deleted()) {
-    return NotFoundError(TypeName(), name);
+  for (int attempt = 0;; ++attempt) {
+    auto item = store_.Get(collection_, name);
+    if (!item.ok()) return item.status();
+    if (!item->has_value() || (*item)->deleted()) {
+      return NotFoundError(TypeName(), name);
+    }
+    const std::string current = EtagFor((*item)->revision);
+    if (!etag.empty() && etag != current) {
+      return EtagMismatchError(name, etag, current);
+    }
+    absl::Status deleted = store_.Delete(collection_, name, (*item)->revision);
+    if (deleted.code() != absl::StatusCode::kAborted) return deleted;
+    // Changed meanwhile: without an etag, delete whatever version is there.
+    if (!etag.empty() || attempt == kMaxMergeAttempts) {
+      return EtagMismatchError(name, etag, "(changed meanwhile)");
+    }
   }
-  if (!etag.empty() && etag != EtagFor((*item)->revision)) {
-    return EtagMismatchError(name, etag, EtagFor((*item)->revision));
-  }
-  absl::Status deleted = store_.Delete(collection_, name, (*item)->revision);
-  if (deleted.code() == absl::StatusCode::kAborted) {
-    return EtagMismatchError(name, etag, "(changed meanwhile)");
-  }
-  return deleted;
 }
 
 }  // namespace palermo

@@ -2,6 +2,7 @@
 
 #include <tuple>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 
@@ -166,6 +167,16 @@ bool PartialDateBefore(const common::v1::PartialDate& a,
     return std::make_tuple(d.year(), d.month(), d.day());
   };
   return key(a) < key(b);
+}
+
+bool ValidResourceId(absl::string_view id) {
+  if (id.empty() || id.size() > 63 || !absl::ascii_islower(id[0])) return false;
+  for (char c : id) {
+    if (!absl::ascii_islower(c) && !absl::ascii_isdigit(c) && c != '-') {
+      return false;
+    }
+  }
+  return true;
 }
 
 }  // namespace palermo

@@ -39,6 +39,10 @@ void ValidateProvenance(const common::v1::Provenance& provenance,
 bool PartialDateBefore(const common::v1::PartialDate& a,
                        const common::v1::PartialDate& b);
 
+// A resource id (the last segment of a name, AIP-122): 1-63 of a-z, 0-9 and
+// '-', starting with a letter.
+bool ValidResourceId(absl::string_view id);
+
 // "prefix.field", or "field" when prefix is empty.
 std::string FieldPath(absl::string_view prefix, absl::string_view field);
 

@@ -21,15 +21,6 @@ using common::v1::ReportingPeriod;
 
 constexpr char kGroupsSegment[] = "interAgencyGroups";
 
-bool ValidId(absl::string_view id) {
-  if (id.empty() || id.size() > 63 || !absl::ascii_islower(id[0])) return false;
-  for (char c : id) {
-    if (!absl::ascii_islower(c) && !absl::ascii_isdigit(c) && c != '-')
-      return false;
-  }
-  return true;
-}
-
 std::string Indexed(const std::string& path, int i) {
   return absl::StrCat(path, "[", i, "]");
 }
@@ -50,6 +41,18 @@ InForce CoversYear(const ReportingPeriod& period, int year) {
   return range.open_start() ? InForce::kUnknown : InForce::kYes;
 }
 
+// The entity owning a resource name (`{entity}/{collection}/{id}`); empty
+// before the record is named.
+std::string OwnerOfName(const std::string& name) {
+  const std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
+  return parts.size() == 4 ? absl::StrCat(parts[0], "/", parts[1]) : "";
+}
+
+bool WithinYear(const ReportingPeriod& period, int year) {
+  return period.has_start() && period.has_end() &&
+         period.start().year() == year && period.end().year() == year;
+}
+
 ReportingPeriod Since(const PartialDate& date, bool known) {
   ReportingPeriod p;
   if (known) *p.mutable_start() = date;
@@ -60,13 +63,31 @@ InForce InForceIn(const v1::CoordinationBody& r, int year) {
   return CoversYear(Since(r.established(), r.has_established()), year);
 }
 InForce InForceIn(const v1::ActionPlan& r, int year) {
-  if (r.status() == v1::PLAN_STATUS_IN_PREPARATION) return InForce::kNo;
-  if (r.status() == v1::PLAN_STATUS_UNSPECIFIED) return InForce::kUnknown;
-  return CoversYear(r.period(), year);
+  switch (r.status()) {
+    case v1::PLAN_STATUS_IN_PREPARATION:
+      return InForce::kNo;
+    case v1::PLAN_STATUS_ADOPTED:
+      return CoversYear(r.period(), year);
+    case v1::PLAN_STATUS_ENDED: {
+      // Over, but when is not known: in force only within a dated end.
+      const InForce covered = CoversYear(r.period(), year);
+      return covered == InForce::kYes && !r.period().has_end()
+                 ? InForce::kUnknown
+                 : covered;
+    }
+    default:
+      return InForce::kUnknown;
+  }
 }
 InForce InForceIn(const v1::ReferralMechanism& r, int year) {
-  if (r.status() == v1::MECHANISM_STATUS_IN_PREPARATION) return InForce::kNo;
-  return CoversYear(Since(r.established(), r.has_established()), year);
+  switch (r.status()) {
+    case v1::MECHANISM_STATUS_IN_PREPARATION:
+      return InForce::kNo;
+    case v1::MECHANISM_STATUS_OPERATIONAL:
+      return CoversYear(Since(r.established(), r.has_established()), year);
+    default:
+      return InForce::kUnknown;
+  }
 }
 template <typename T>
 InForce InForceIn(const T& r, int year) {
@@ -88,10 +109,10 @@ void ValidateCount(bool has, int64_t value, const std::string& path,
   }
 }
 
-template <typename Enum>
-void NoRepeats(const google::protobuf::RepeatedField<int>& values,
-               const std::string& path, FieldViolations& v) {
-  std::set<int> seen;
+template <typename Values>
+void NoRepeats(const Values& values, const std::string& path,
+               FieldViolations& v) {
+  std::set<typename Values::value_type> seen;
   for (int i = 0; i < values.size(); ++i) {
     if (!seen.insert(values[i]).second) v.Add(Indexed(path, i), "repeated");
   }
@@ -180,7 +201,7 @@ absl::StatusOr<std::string> CoordinationDomain::OwnerOf(
   if constexpr (std::is_same_v<T, v1::InterAgencyGroup>) {
     absl::string_view id = name;
     if (absl::ConsumePrefix(&id, kGroupsSegment) &&
-        absl::ConsumePrefix(&id, "/") && ValidId(id)) {
+        absl::ConsumePrefix(&id, "/") && ValidResourceId(id)) {
       return std::string();
     }
     return InvalidField(std::string(field),
@@ -189,7 +210,7 @@ absl::StatusOr<std::string> CoordinationDomain::OwnerOf(
     const size_t at = name.find(segment);
     if (at != absl::string_view::npos &&
         entities_.Contains(name.substr(0, at)) &&
-        ValidId(name.substr(at + segment.size()))) {
+        ValidResourceId(name.substr(at + segment.size()))) {
       return std::string(name.substr(0, at));
     }
     return InvalidField(
@@ -206,6 +227,22 @@ void CoordinationDomain::ValidateEntity(absl::string_view entity,
                                         const std::string& path,
                                         FieldViolations& v) const {
   v.AddAll(entities_.Resolve(entity, path).status(), path);
+}
+
+void CoordinationDomain::ValidateEntities(
+    const google::protobuf::RepeatedPtrField<std::string>& names,
+    const std::string& path, const std::string& owner, bool organizations_only,
+    FieldViolations& v) const {
+  std::set<std::string> seen;
+  for (int i = 0; i < names.size(); ++i) {
+    const std::string at = Indexed(path, i);
+    ValidateEntity(names[i], at, v);
+    if (!seen.insert(names[i]).second) v.Add(at, "repeated");
+    if (names[i] == owner) v.Add(at, "the reporting entity itself");
+    if (organizations_only && !absl::StartsWith(names[i], "organizations/")) {
+      v.Add(at, "must be an organization: organizations/{id}");
+    }
+  }
 }
 
 void CoordinationDomain::ValidateInstitution(const v1::Institution& i,
@@ -306,8 +343,7 @@ void CoordinationDomain::Validate(const v1::TrainingActivity& r,
   if (r.has_organizer()) {
     ValidateInstitution(r.organizer(), FieldPath(prefix, "organizer"), v);
   }
-  NoRepeats<v1::TrainingAudience>(r.audiences(), FieldPath(prefix, "audiences"),
-                                  v);
+  NoRepeats(r.audiences(), FieldPath(prefix, "audiences"), v);
   ValidateCount(r.has_number_trained(), r.number_trained(),
                 FieldPath(prefix, "number_trained"), v);
   if (r.number_trained_qualifier() != v1::COUNT_QUALIFIER_UNSPECIFIED &&
@@ -316,10 +352,9 @@ void CoordinationDomain::Validate(const v1::TrainingActivity& r,
           "qualifies number_trained, which is not set");
   }
   ValidatePeriodOrder(r.period(), FieldPath(prefix, "period"), v);
-  for (int i = 0; i < r.international_partners_size(); ++i) {
-    ValidateEntity(r.international_partners(i),
-                   Indexed(FieldPath(prefix, "international_partners"), i), v);
-  }
+  ValidateEntities(r.international_partners(),
+                   FieldPath(prefix, "international_partners"),
+                   OwnerOfName(r.name()), false, v);
   if (r.has_language_count() &&
       (r.language_count() < 1 || r.language_count() > 1000)) {
     v.Add(FieldPath(prefix, "language_count"), "must be 1-1000");
@@ -335,9 +370,9 @@ void CoordinationDomain::Validate(const v1::AwarenessCampaign& r,
     ValidateInstitution(r.organizers(i),
                         Indexed(FieldPath(prefix, "organizers"), i), v);
   }
-  NoRepeats<v1::Channel>(r.channels(), FieldPath(prefix, "channels"), v);
-  NoRepeats<v1::CampaignAudience>(r.audiences(), FieldPath(prefix, "audiences"),
-                                  v);
+  NoRepeats(r.channels(), FieldPath(prefix, "channels"), v);
+  NoRepeats(r.languages(), FieldPath(prefix, "languages"), v);
+  NoRepeats(r.audiences(), FieldPath(prefix, "audiences"), v);
   for (int i = 0; i < r.languages_size(); ++i) {
     const std::string& l = r.languages(i);
     if (l.size() != 2 || !absl::ascii_islower(l[0]) ||
@@ -371,17 +406,8 @@ void CoordinationDomain::Validate(const v1::CooperationActivity& r,
     v.Add(FieldPath(prefix, "partners"),
           "name the partners, or describe them in unnamed_partners");
   }
-  // The owner, if the record is named yet: an entity is not its own partner.
-  const size_t at = r.name().find("/cooperationActivities/");
-  const std::string owner =
-      at == std::string::npos ? "" : r.name().substr(0, at);
-  std::set<std::string> seen;
-  for (int i = 0; i < r.partners_size(); ++i) {
-    const std::string path = Indexed(FieldPath(prefix, "partners"), i);
-    ValidateEntity(r.partners(i), path, v);
-    if (!seen.insert(r.partners(i)).second) v.Add(path, "repeated");
-    if (r.partners(i) == owner) v.Add(path, "the reporting entity itself");
-  }
+  ValidateEntities(r.partners(), FieldPath(prefix, "partners"),
+                   OwnerOfName(r.name()), false, v);
   if (r.has_participant_count() &&
       (r.participant_count() < 1 || r.participant_count() > 1000)) {
     v.Add(FieldPath(prefix, "participant_count"), "must be 1-1000");
@@ -394,18 +420,12 @@ void CoordinationDomain::Validate(const v1::InterAgencyGroup& r,
                                   FieldViolations& v) const {
   const std::string prefix(prefix_view);
   ValidateRecord(r, prefix, v);
-  std::set<std::string> seen;
-  for (int i = 0; i < r.members_size(); ++i) {
-    const std::string path = Indexed(FieldPath(prefix, "members"), i);
-    ValidateEntity(r.members(i), path, v);
-    if (!seen.insert(r.members(i)).second) v.Add(path, "repeated");
-  }
+  ValidateEntities(r.members(), FieldPath(prefix, "members"), "", true, v);
   for (int m = 0; m < r.meetings_size(); ++m) {
-    const std::string path = Indexed(FieldPath(prefix, "meetings"), m);
-    for (int i = 0; i < r.meetings(m).hosts_size(); ++i) {
-      ValidateEntity(r.meetings(m).hosts(i),
-                     Indexed(FieldPath(path, "hosts"), i), v);
-    }
+    ValidateEntities(
+        r.meetings(m).hosts(),
+        FieldPath(Indexed(FieldPath(prefix, "meetings"), m), "hosts"), "",
+        false, v);
   }
   if (r.has_meeting_count() &&
       (r.meeting_count() < r.meetings_size() || r.meeting_count() > 100000)) {
@@ -428,18 +448,16 @@ absl::StatusOr<std::vector<T>> CoordinationDomain::ListIn(
     const std::string& parent, const std::string& filter, int page_size,
     const std::string& page_token, std::string* next_page_token) {
   std::string prefix;
+  FieldViolations v;
   if constexpr (std::is_same_v<T, v1::InterAgencyGroup>) {
     prefix = absl::StrCat(kGroupsSegment, "/");
   } else if (parent != "-") {
-    if (absl::Status s = entities_.Resolve(parent, "parent").status();
-        !s.ok()) {
-      return s;
-    }
+    ValidateEntity(parent, "parent", v);
     prefix = absl::StrCat(parent, "/", Kind<T>::kSegment, "/");
   }
   return CollectionOf<T>().ListPage(prefix, filter, page_size, page_token,
                                     absl::StrCat(parent, "\n", filter),
-                                    next_page_token);
+                                    next_page_token, std::move(v));
 }
 
 template <typename T, typename Request>
@@ -457,7 +475,7 @@ absl::StatusOr<T> CoordinationDomain::CreateIn(const Request& request,
     ValidateEntity(parent, "parent", v);
     record.set_name(absl::StrCat(parent, "/", Kind<T>::kSegment, "/", id));
   }
-  if (!ValidId(id)) {
+  if (!ValidResourceId(id)) {
     v.Add(std::string(id_field),
           "1-63 of a-z, 0-9 and -, starting with a letter");
   }
@@ -563,13 +581,16 @@ struct Matches {
   std::map<std::string, std::vector<std::string>> unknown;
 };
 
+// The matches of `filter_text` among the records of type T, or the
+// filter's violations added to `v`.
 template <typename T>
 absl::StatusOr<Matches> Match(RecordCollection<T>& collection,
                               absl::string_view segment,
-                              const std::string& filter_text, int year) {
+                              const std::string& filter_text, int year,
+                              FieldViolations v) {
   absl::StatusOr<Filter> filter = Filter::Compile(filter_text, T::descriptor());
-  if (!filter.ok())
-    return InvalidField("filter", std::string(filter.status().message()));
+  v.AddAll(filter.status(), "filter");
+  if (!v.empty()) return v.ToStatus();
   auto all = collection.All("", &*filter);
   if (!all.ok()) return all.status();
   Matches m;
@@ -590,41 +611,43 @@ absl::StatusOr<Matches> Match(RecordCollection<T>& collection,
 absl::StatusOr<v1::FindEntitiesResponse> CoordinationDomain::FindEntities(
     const v1::FindEntitiesRequest& request) {
   FieldViolations v;
-  if (request.in_force_year() != 0 && (request.in_force_year() < kMinYear ||
-                                       request.in_force_year() > kMaxYear)) {
+  const int year = request.in_force_year();
+  if (year != 0 && (year < kMinYear || year > kMaxYear)) {
     v.Add("in_force_year",
           absl::StrCat("must be 0 or ", kMinYear, "-", kMaxYear));
   }
-  absl::StatusOr<Matches> matches = absl::InvalidArgumentError("unset");
-  const int year = request.in_force_year();
   const std::string& f = request.filter();
+  absl::StatusOr<Matches> matches;
   switch (request.kind()) {
     case v1::RESOURCE_KIND_COORDINATION_BODY:
-      matches = Match(bodies_, Kind<v1::CoordinationBody>::kSegment, f, year);
+      matches = Match(bodies_, Kind<v1::CoordinationBody>::kSegment, f, year,
+                      std::move(v));
       break;
     case v1::RESOURCE_KIND_ACTION_PLAN:
-      matches = Match(plans_, Kind<v1::ActionPlan>::kSegment, f, year);
+      matches =
+          Match(plans_, Kind<v1::ActionPlan>::kSegment, f, year, std::move(v));
       break;
     case v1::RESOURCE_KIND_REFERRAL_MECHANISM:
-      matches =
-          Match(mechanisms_, Kind<v1::ReferralMechanism>::kSegment, f, year);
+      matches = Match(mechanisms_, Kind<v1::ReferralMechanism>::kSegment, f,
+                      year, std::move(v));
       break;
     case v1::RESOURCE_KIND_TRAINING_ACTIVITY:
-      matches =
-          Match(trainings_, Kind<v1::TrainingActivity>::kSegment, f, year);
+      matches = Match(trainings_, Kind<v1::TrainingActivity>::kSegment, f, year,
+                      std::move(v));
       break;
     case v1::RESOURCE_KIND_AWARENESS_CAMPAIGN:
-      matches =
-          Match(campaigns_, Kind<v1::AwarenessCampaign>::kSegment, f, year);
+      matches = Match(campaigns_, Kind<v1::AwarenessCampaign>::kSegment, f,
+                      year, std::move(v));
       break;
     case v1::RESOURCE_KIND_COOPERATION_ACTIVITY:
       matches = Match(cooperations_, Kind<v1::CooperationActivity>::kSegment, f,
-                      year);
+                      year, std::move(v));
       break;
     default:
+      // Without a kind the filter cannot be compiled; say so and stop.
       v.Add("kind", "required: the kind of resource to look in");
+      return v.ToStatus();
   }
-  if (!v.empty()) return v.ToStatus();
   if (!matches.ok()) return matches.status();
   v1::FindEntitiesResponse response;
   auto fill = [this](const std::map<std::string, std::vector<std::string>>& in,
@@ -718,7 +741,11 @@ CoordinationDomain::SummarizeTraining(
         CoversYear(a.period(), request.year()) != InForce::kYes) {
       continue;
     }
-    const bool counted = a.has_number_trained();
+    // A count over several years cannot be split by year: in a year's
+    // totals, only an activity held within the year brings its number.
+    const bool counted =
+        a.has_number_trained() &&
+        (request.year() == 0 || WithinYear(a.period(), request.year()));
     const bool more_than = counted && a.number_trained_qualifier() ==
                                           v1::COUNT_QUALIFIER_MORE_THAN;
     response.set_activities(response.activities() + 1);
@@ -761,22 +788,28 @@ CoordinationDomain::GetEntityCoordination(
     for (auto& r : *all) *field->Add() = std::move(r);
     return absl::OkStatus();
   };
-  for (absl::Status s : {
-           add(bodies_, Kind<v1::CoordinationBody>::kSegment,
-               out.mutable_coordination_bodies()),
-           add(plans_, Kind<v1::ActionPlan>::kSegment,
-               out.mutable_action_plans()),
-           add(mechanisms_, Kind<v1::ReferralMechanism>::kSegment,
-               out.mutable_referral_mechanisms()),
-           add(trainings_, Kind<v1::TrainingActivity>::kSegment,
-               out.mutable_training_activities()),
-           add(campaigns_, Kind<v1::AwarenessCampaign>::kSegment,
-               out.mutable_awareness_campaigns()),
-           add(cooperations_, Kind<v1::CooperationActivity>::kSegment,
-               out.mutable_cooperation_activities()),
-       }) {
-    if (!s.ok()) return s;
+  absl::Status s = add(bodies_, Kind<v1::CoordinationBody>::kSegment,
+                       out.mutable_coordination_bodies());
+  if (s.ok()) {
+    s = add(plans_, Kind<v1::ActionPlan>::kSegment, out.mutable_action_plans());
   }
+  if (s.ok()) {
+    s = add(mechanisms_, Kind<v1::ReferralMechanism>::kSegment,
+            out.mutable_referral_mechanisms());
+  }
+  if (s.ok()) {
+    s = add(trainings_, Kind<v1::TrainingActivity>::kSegment,
+            out.mutable_training_activities());
+  }
+  if (s.ok()) {
+    s = add(campaigns_, Kind<v1::AwarenessCampaign>::kSegment,
+            out.mutable_awareness_campaigns());
+  }
+  if (s.ok()) {
+    s = add(cooperations_, Kind<v1::CooperationActivity>::kSegment,
+            out.mutable_cooperation_activities());
+  }
+  if (!s.ok()) return s;
   v1::ListCooperationPartnersRequest partners_request;
   partners_request.set_entity(request.entity());
   auto partners = ListCooperationPartners(partners_request);

@@ -42,6 +42,9 @@ class CoordinationDomain {
 
   CoordinationDomain(RecordStore& store, const EntityRegistry& entities,
                      Clock clock = absl::Now);
+  // Its collections validate through `this`.
+  CoordinationDomain(const CoordinationDomain&) = delete;
+  CoordinationDomain& operator=(const CoordinationDomain&) = delete;
 
   PALERMO_STANDARD_METHODS(CoordinationBody, CoordinationBodies)
   PALERMO_STANDARD_METHODS(ActionPlan, ActionPlans)
@@ -109,6 +112,12 @@ class CoordinationDomain {
 
   void ValidateEntity(absl::string_view entity, const std::string& path,
                       FieldViolations& v) const;
+  // Entity names: each known, none repeated, none `owner`, and with
+  // `organizations_only` none a country.
+  void ValidateEntities(
+      const google::protobuf::RepeatedPtrField<std::string>& names,
+      const std::string& path, const std::string& owner,
+      bool organizations_only, FieldViolations& v) const;
   void ValidateInstitution(const v1::Institution& institution,
                            const std::string& path, FieldViolations& v) const;
   void ValidateRecord(const google::protobuf::Message& record,

@@ -350,11 +350,70 @@ TEST_F(CoordinationDomainTest, FindEntitiesValidatesItsQuery) {
   find.set_in_force_year(3000);
   EXPECT_THAT(ViolatedFields(domain_->FindEntities(find).status()),
               UnorderedElementsAre("kind", "in_force_year"));
-  find.set_in_force_year(0);
   find.set_kind(v1::RESOURCE_KIND_COORDINATION_BODY);
   find.set_filter("kind = NO_SUCH_KIND");
   EXPECT_THAT(ViolatedFields(domain_->FindEntities(find).status()),
-              ElementsAre("filter"));
+              UnorderedElementsAre("in_force_year", "filter"));
+}
+
+TEST_F(CoordinationDomainTest, EndedPlanWithoutEndIsNotInForceForEver) {
+  v1::ActionPlan ended = Plan(2002, 0);
+  ended.set_status(v1::PLAN_STATUS_ENDED);
+  ASSERT_TRUE(CreatePlan("countries/HRV", "strategy", ended).ok());
+  v1::FindEntitiesRequest find;
+  find.set_kind(v1::RESOURCE_KIND_ACTION_PLAN);
+  find.set_in_force_year(2010);
+  auto found = domain_->FindEntities(find);
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_THAT(found->entities(), IsEmpty());
+  ASSERT_EQ(found->undetermined_size(), 1);
+  find.set_in_force_year(2001);  // before it began: out
+  found = domain_->FindEntities(find);
+  ASSERT_TRUE(found.ok());
+  EXPECT_THAT(found->undetermined(), IsEmpty());
+}
+
+TEST_F(CoordinationDomainTest, AYearsTrainingTotalsLeaveOutMultiYearCounts) {
+  v1::TrainingActivity team =
+      Training({v1::TRAINING_AUDIENCE_PUBLIC_OFFICIALS}, 500, true);
+  *team.mutable_period()->mutable_start() = Year(2000);
+  team.mutable_period()->clear_end();  // "since 2000, more than 500"
+  ASSERT_TRUE(CreateTraining("countries/MMR", "mobile-team", team).ok());
+  v1::SummarizeTrainingRequest request;
+  request.set_parent("countries/MMR");
+  request.set_year(2006);
+  auto summary = domain_->SummarizeTraining(request);
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  EXPECT_EQ(summary->activities(), 1);  // it ran in 2006
+  EXPECT_EQ(summary->activities_with_count(), 0);
+  EXPECT_EQ(summary->number_trained(), 0);  // but its 500 are not 2006's
+  request.set_year(0);
+  summary = domain_->SummarizeTraining(request);
+  ASSERT_TRUE(summary.ok());
+  EXPECT_EQ(summary->number_trained(), 500);
+  EXPECT_TRUE(summary->lower_bound());
+}
+
+TEST_F(CoordinationDomainTest, EntityListsAreKnownDistinctAndOfTheRightKind) {
+  v1::TrainingActivity t = Training({v1::TRAINING_AUDIENCE_POLICE}, 10);
+  t.add_international_partners("organizations/IOM");
+  t.add_international_partners("organizations/IOM");
+  t.add_international_partners("countries/HUN");
+  EXPECT_THAT(
+      ViolatedFields(CreateTraining("countries/HUN", "t", t).status()),
+      UnorderedElementsAre("training_activity.international_partners[1]",
+                           "training_activity.international_partners[2]"));
+  v1::CreateInterAgencyGroupRequest group;
+  group.set_inter_agency_group_id("icat");
+  auto* g = group.mutable_inter_agency_group();
+  g->set_display_name("ICAT");
+  g->add_members("organizations/UNODC");
+  g->add_members("countries/JPN");
+  g->add_meetings()->add_hosts("countries/ZZZ");
+  *g = Sourced(*g, 86);
+  EXPECT_THAT(ViolatedFields(domain_->CreateInterAgencyGroup(group).status()),
+              UnorderedElementsAre("inter_agency_group.members[1]",
+                                   "inter_agency_group.meetings[0].hosts[0]"));
 }
 
 TEST_F(CoordinationDomainTest, PartnersComeBackInBothDirections) {

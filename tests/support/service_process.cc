@@ -30,6 +30,7 @@ absl::StatusOr<pid_t> Spawn(const std::string& binary,
   std::vector<char*> argv;
   for (auto& a : argv_storage) argv.push_back(a.data());
   argv.push_back(nullptr);
+  const pid_t parent = getpid();
   pid_t pid = fork();
   if (pid < 0) return absl::InternalError(strerror(errno));
   if (pid == 0) {
@@ -43,9 +44,10 @@ absl::StatusOr<pid_t> Spawn(const std::string& binary,
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
     // A test that crashes takes its services with it, rather than leaving
-    // them holding ports and its output pipe.
+    // them holding ports and its output pipe. (The signal follows the
+    // forking thread: tests start services from their main thread.)
     prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() == 1) _exit(127);
+    if (getppid() != parent) _exit(127);  // died before prctl took effect
     execv(binary.c_str(), argv.data());
     _exit(127);
   }

@@ -11,6 +11,8 @@
 // Every write carries a request_id derived from the file's content, so a
 // second run writes nothing; a legislation record that exists with other
 // content (an analyst's correction, say) is kept, and reported.
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <google/protobuf/util/json_util.h>
 #include <grpcpp/grpcpp.h>
 #include <openssl/evp.h>
@@ -98,6 +100,19 @@ std::string RequestId(const std::string& content) {
       absl::BytesToHexString(
           absl::string_view(reinterpret_cast<char*>(digest), size))
           .substr(0, 32));
+}
+
+// The request id of a record: a hash of its deterministic serialisation, so
+// that the same record gets the same id whatever the protobuf version.
+std::string RequestIdOf(const google::protobuf::Message& record) {
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream stream(&bytes);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    record.SerializeToCodedStream(&coded);
+  }
+  return RequestId(bytes);
 }
 
 std::string Describe(const grpc::Status& status) {
@@ -238,52 +253,6 @@ int LoadEnforcement(const std::shared_ptr<grpc::Channel>& channel,
   return failed == 0 ? 0 : 1;
 }
 
-int LoadAssistance(const std::shared_ptr<grpc::Channel>& channel,
-                   const std::filesystem::path& dir) {
-  namespace av1 = palermo::assistance::v1;
-  std::vector<DataFile<av1::ListMeasuresResponse>> files;
-  if (!ReadFolder(dir, &files)) return 1;
-  auto stub = av1::AssistanceService::NewStub(channel);
-  int written = 0, kept = 0, failed = 0;
-  for (const auto& file : files) {
-    for (const av1::Measure& measure : file.message.measures()) {
-      const size_t at = measure.name().find("/measures/");
-      if (at == std::string::npos) {
-        std::fprintf(stderr, "palermo-load: %s: bad name %s\n",
-                     file.path.c_str(), measure.name().c_str());
-        ++failed;
-        continue;
-      }
-      av1::CreateMeasureRequest request;
-      request.set_parent(measure.name().substr(0, at));
-      request.set_measure_id(measure.name().substr(at + 10));
-      *request.mutable_measure() = measure;
-      request.mutable_measure()->clear_name();
-      // Derived from the measure itself: loading twice writes nothing, and
-      // editing one measure in the file leaves the others' ids alone.
-      request.set_request_id(RequestId(measure.SerializeAsString()));
-      av1::Measure response;
-      grpc::Status status =
-          stub->CreateMeasure(CallContext().get(), request, &response);
-      if (status.ok()) {
-        ++written;
-      } else if (status.error_code() == grpc::StatusCode::ALREADY_EXISTS) {
-        ++kept;  // an analyst's version stands
-        std::printf("%-45s exists with other content: kept\n",
-                    measure.name().c_str());
-      } else {
-        ++failed;
-        std::fprintf(stderr, "palermo-load: %s: %s: %s\n", file.path.c_str(),
-                     measure.name().c_str(), Describe(status).c_str());
-      }
-    }
-  }
-  std::printf(
-      "reference measures: %d loaded or already there, %d kept, %d failed\n",
-      written, kept, failed);
-  return failed == 0 ? 0 : 1;
-}
-
 // Creates each record of a list through `create(parent, id, record,
 // request_id, response)`, the parent and id taken from the record's name
 // around `/{segment}/` (or after `{segment}/` for top-level resources).
@@ -309,12 +278,22 @@ void CreateEach(const std::filesystem::path& path,
       ++tally.failed;
       continue;
     }
+    // A file holds its entity's records only (`HUN.json`: countries/HUN).
+    const std::string stem = path.stem().string();
+    if (!parent.empty() && parent != "countries/" + stem &&
+        parent != "organizations/" + stem) {
+      std::fprintf(stderr, "palermo-load: %s: %s belongs to another file\n",
+                   path.c_str(), record.name().c_str());
+      ++tally.failed;
+      continue;
+    }
     Record body = record;
     body.clear_name();
     Record response;
-    // Derived from the record itself: loading twice writes nothing.
-    grpc::Status status = create(
-        parent, id, body, RequestId(record.SerializeAsString()), &response);
+    // Derived from the record itself: loading twice writes nothing, and
+    // editing one record leaves the others' ids alone.
+    grpc::Status status =
+        create(parent, id, body, RequestIdOf(record), &response);
     if (status.ok()) {
       ++tally.written;
     } else if (status.error_code() == grpc::StatusCode::ALREADY_EXISTS) {
@@ -327,6 +306,34 @@ void CreateEach(const std::filesystem::path& path,
                    record.name().c_str(), Describe(status).c_str());
     }
   }
+}
+
+int LoadAssistance(const std::shared_ptr<grpc::Channel>& channel,
+                   const std::filesystem::path& dir) {
+  namespace av1 = palermo::assistance::v1;
+  std::vector<DataFile<av1::ListMeasuresResponse>> files;
+  if (!ReadFolder(dir, &files)) return 1;
+  auto stub = av1::AssistanceService::NewStub(channel);
+  Tally tally;
+  for (const auto& file : files) {
+    CreateEach(
+        file.path, file.message.measures(), "measures",
+        [&stub](const std::string& parent, const std::string& id,
+                const av1::Measure& record, const std::string& request_id,
+                av1::Measure* response) {
+          av1::CreateMeasureRequest request;
+          request.set_parent(parent);
+          request.set_measure_id(id);
+          *request.mutable_measure() = record;
+          request.set_request_id(request_id);
+          return stub->CreateMeasure(CallContext().get(), request, response);
+        },
+        tally);
+  }
+  std::printf(
+      "reference measures: %d loaded or already there, %d kept, %d failed\n",
+      tally.written, tally.kept, tally.failed);
+  return tally.failed == 0 ? 0 : 1;
 }
 
 int LoadCoordination(const std::shared_ptr<grpc::Channel>& channel,

@@ -1,0 +1,215 @@
+// The generic record store and its standard methods, on real SQLite files.
+#include "services/common/records.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "palermo/assistance/v1/assistance.pb.h"
+#include "services/common/validation.h"
+
+namespace palermo {
+namespace {
+
+// Any message with name, etag and update_time will do.
+using Record = assistance::v1::Measure;
+using ::testing::ElementsAre;
+
+Record Named(const std::string& name, const std::string& notes) {
+  Record r;
+  r.set_name(name);
+  r.set_notes(notes);
+  return r;
+}
+
+// Stands for another writer: just before the next Put of a record, it writes
+// that record itself (through the same real store), so the Put's expected
+// revision is stale.
+class RacingStore : public RecordStore {
+ public:
+  explicit RacingStore(RecordStore& real) : real_(real) {}
+  void RaceNextPut(std::string title) { race_title_ = std::move(title); }
+
+  absl::StatusOr<std::optional<StoredRecord>> Get(
+      absl::string_view c, absl::string_view name) override {
+    return real_.Get(c, name);
+  }
+  absl::StatusOr<std::vector<StoredRecord>> List(
+      absl::string_view c, absl::string_view prefix,
+      absl::string_view after) override {
+    return real_.List(c, prefix, after);
+  }
+  absl::Status Put(absl::string_view c, const StoredRecord& record,
+                   int64_t expected, const std::string& request_id,
+                   const StoredRequest& request,
+                   std::optional<StoredRequest>* earlier) override {
+    if (!race_title_.empty()) {
+      auto current = real_.Get(c, record.name);
+      Record other;
+      other.ParseFromString((*current)->record);
+      other.set_title(race_title_);
+      race_title_.clear();
+      const int64_t revision = (*current)->revision;
+      EXPECT_TRUE(
+          real_
+              .Put(c, {record.name, other.SerializeAsString(), revision + 1},
+                   revision, "", {}, nullptr)
+              .ok());
+    }
+    return real_.Put(c, record, expected, request_id, request, earlier);
+  }
+  absl::Status Delete(absl::string_view c, absl::string_view name,
+                      int64_t expected) override {
+    return real_.Delete(c, name, expected);
+  }
+
+ private:
+  RecordStore& real_;
+  std::string race_title_;
+};
+
+class RecordsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::path(::testing::TempDir()) /
+           absl::StrCat(
+               "records_test_", getpid(), "_",
+               ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    Open({"things", "others"});
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  void Open(const std::vector<std::string>& collections) {
+    store_.reset();
+    auto store = SqliteRecordStore::Open((dir_ / "r.db").string(), collections);
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = *std::move(store);
+  }
+  RecordCollection<Record> Things(KeptResponse kept = KeptResponse::kRecord) {
+    return RecordCollection<Record>(
+        *store_, "things",
+        [](const Record& r, absl::string_view prefix, FieldViolations& v) {
+          if (r.notes() == "invalid") v.Add(FieldPath(prefix, "notes"), "no");
+        },
+        absl::Now, kept);
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<SqliteRecordStore> store_;
+};
+
+TEST_F(RecordsTest, RevisionsGoOnThroughDeletes) {
+  auto things = Things();
+  auto a = things.Create(Named("things/a", "one"), "", "");
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_EQ(a->etag(), "r1");
+  ASSERT_TRUE(things.Delete("things/a", "r1").ok());
+  EXPECT_EQ(things.Get("things/a").status().code(),
+            absl::StatusCode::kNotFound);
+  auto again = things.Create(Named("things/a", "two"), "", "");
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->etag(), "r3");  // r1 can never match the successor
+  EXPECT_EQ(things.Delete("things/a", "r1").code(), absl::StatusCode::kAborted);
+}
+
+TEST_F(RecordsTest, UpdateWithoutEtagMergesAConcurrentWrite) {
+  RacingStore racing(*store_);
+  RecordCollection<Record> things(
+      racing, "things",
+      [](const Record&, absl::string_view, FieldViolations&) {});
+  ASSERT_TRUE(things.Create(Named("things/a", "one"), "", "").ok());
+  racing.RaceNextPut("set by the other writer");
+  google::protobuf::FieldMask mask;
+  mask.add_paths("notes");
+  auto updated = things.Update(Named("things/a", "two"), mask, "thing");
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_EQ(updated->notes(), "two");
+  EXPECT_EQ(updated->title(), "set by the other writer");  // not lost
+  EXPECT_EQ(updated->etag(), "r3");
+  // With an etag, the same race is refused, naming the current etag.
+  racing.RaceNextPut("again");
+  Record guarded = Named("things/a", "three");
+  guarded.set_etag("r3");
+  auto refused = things.Update(guarded, mask, "thing");
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(things.Get("things/a")->notes(), "two");
+}
+
+TEST_F(RecordsTest, UpdateThatChangesNothingKeepsTheVersion) {
+  auto things = Things();
+  ASSERT_TRUE(things.Create(Named("things/a", "one"), "", "").ok());
+  google::protobuf::FieldMask mask;
+  mask.add_paths("notes");
+  auto same = things.Update(Named("things/a", "one"), mask, "thing");
+  ASSERT_TRUE(same.ok()) << same.status();
+  EXPECT_EQ(same->etag(), "r1");
+  auto invalid = things.Update(Named("things/a", "invalid"), mask, "thing");
+  EXPECT_EQ(invalid.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(things.Get("things/a")->notes(), "one");
+}
+
+TEST_F(RecordsTest, PageTokensBelongToTheirCollection) {
+  auto things = Things();
+  RecordCollection<Record> others(
+      *store_, "others",
+      [](const Record&, absl::string_view, FieldViolations&) {});
+  for (const char* n : {"x/a", "x/b", "x/c"}) {
+    ASSERT_TRUE(things.Create(Named(n, ""), "", "").ok());
+    ASSERT_TRUE(others.Create(Named(n, ""), "", "").ok());
+  }
+  std::string next;
+  auto page = things.ListPage("x/", "", 2, "", "q", &next);
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->size(), 2u);
+  ASSERT_FALSE(next.empty());
+  std::string unused;
+  EXPECT_EQ(others.ListPage("x/", "", 2, next, "q", &unused).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  auto rest = things.ListPage("x/", "", 2, next, "q", &unused);
+  ASSERT_TRUE(rest.ok()) << rest.status();
+  ASSERT_EQ(rest->size(), 1u);
+  EXPECT_EQ(rest->front().name(), "x/c");
+  EXPECT_TRUE(unused.empty());
+}
+
+TEST_F(RecordsTest, RetryAnswersFromItsKeyOrFromTheRecord) {
+  auto things = Things();
+  auto first = things.Create(Named("things/a", "one"), "key-1", "fp");
+  ASSERT_TRUE(first.ok());
+  auto replay = things.Create(Named("things/a", "one"), "key-1", "fp");
+  ASSERT_TRUE(replay.ok()) << replay.status();
+  EXPECT_EQ(replay->etag(), first->etag());
+  EXPECT_EQ(things.Create(Named("things/b", "one"), "key-1", "other fp")
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+  // A key that keeps the name only answers with the record as it is now,
+  // and not at all once it is deleted.
+  auto by_name = Things(KeptResponse::kNameOnly);
+  ASSERT_TRUE(by_name.Create(Named("things/c", "one"), "key-2", "fp").ok());
+  ASSERT_TRUE(by_name.Delete("things/c", "").ok());
+  EXPECT_EQ(
+      by_name.Create(Named("things/c", "one"), "key-2", "fp").status().code(),
+      absl::StatusCode::kNotFound);
+}
+
+TEST_F(RecordsTest, ACollectionAddedLaterGetsItsTable) {
+  ASSERT_TRUE(Things().Create(Named("things/a", "one"), "", "").ok());
+  Open({"things", "others", "later"});
+  RecordCollection<Record> later(
+      *store_, "later",
+      [](const Record&, absl::string_view, FieldViolations&) {});
+  ASSERT_TRUE(later.Create(Named("later/a", ""), "", "").ok());
+  EXPECT_EQ(Things().Get("things/a")->notes(), "one");
+  EXPECT_EQ(store_->Get("nowhere", "x").status().code(),
+            absl::StatusCode::kInternal);
+}
+
+}  // namespace
+}  // namespace palermo
