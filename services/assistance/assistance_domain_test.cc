@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/assistance/sqlite_assistance_store.h"
+#include "services/common/test_dir.h"
 
 namespace palermo::assistance {
 namespace {
@@ -42,12 +43,7 @@ class AssistanceDomainTest : public ::testing::Test {
     entities_ = new EntityRegistry(*std::move(loaded));
   }
   void SetUp() override {
-    dir_ = std::filesystem::path(::testing::TempDir()) /
-           absl::StrCat(
-               "assistance_domain_test_", getpid(), "_",
-               ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
+    dir_ = FreshTestDir();
     auto store = SqliteAssistanceStore::Open((dir_ / "a.db").string());
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = *std::move(store);

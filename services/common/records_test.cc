@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "palermo/assistance/v1/assistance.pb.h"
+#include "services/common/test_dir.h"
 #include "services/common/validation.h"
 
 namespace palermo {
@@ -73,12 +74,7 @@ class RacingStore : public RecordStore {
 class RecordsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::path(::testing::TempDir()) /
-           absl::StrCat(
-               "records_test_", getpid(), "_",
-               ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
+    dir_ = FreshTestDir();
     Open({"things", "others"});
   }
   void TearDown() override {

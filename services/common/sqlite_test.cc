@@ -4,18 +4,14 @@
 
 #include <filesystem>
 
+#include "services/common/test_dir.h"
+
 namespace palermo::sqlite {
 namespace {
 
 class SqliteTest : public testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::path(testing::TempDir()) /
-           ("sqlite_test_" + std::to_string(::getpid()) + "_" +
-            testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-  }
+  void SetUp() override { dir_ = FreshTestDir(); }
   void TearDown() override { std::filesystem::remove_all(dir_); }
   std::string Path() const { return (dir_ / "test.db").string(); }
   std::filesystem::path dir_;

@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
+#include "services/common/test_dir.h"
 
 namespace palermo::coordination {
 namespace {
@@ -85,12 +86,7 @@ class CoordinationDomainTest : public ::testing::Test {
     entities_ = new EntityRegistry(*std::move(loaded));
   }
   void SetUp() override {
-    dir_ = std::filesystem::path(::testing::TempDir()) /
-           absl::StrCat(
-               "coordination_domain_test_", getpid(), "_",
-               ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
+    dir_ = FreshTestDir();
     Open();
   }
   void Open() {

@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/common/periods.h"
+#include "services/common/test_dir.h"
 #include "services/enforcement/sqlite_enforcement_store.h"
 
 namespace palermo::enforcement {
@@ -50,12 +51,7 @@ class EnforcementDomainTest : public ::testing::Test {
   }
 
   void SetUp() override {
-    dir_ = std::filesystem::path(::testing::TempDir()) /
-           absl::StrCat(
-               "enforcement_domain_test_", getpid(), "_",
-               ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
+    dir_ = FreshTestDir();
     auto store = SqliteEnforcementStore::Open((dir_ / "e.db").string());
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = *std::move(store);

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "services/common/status.h"
+#include "services/common/test_dir.h"
 #include "services/legislation/sqlite_legislation_store.h"
 
 namespace palermo::legislation {
@@ -50,11 +51,7 @@ class LegislationDomainTest : public testing::Test {
   }
 
   void SetUp() override {
-    dir_ = std::filesystem::path(testing::TempDir()) /
-           ("legislation_domain_test_" + std::to_string(::getpid()) + "_" +
-            testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
+    dir_ = FreshTestDir();
     auto store = SqliteLegislationStore::Open((dir_ / "l.db").string());
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = *std::move(store);

@@ -6,18 +6,15 @@
 
 #include <filesystem>
 
+#include "services/common/test_dir.h"
+
 namespace palermo::legislation {
 namespace {
 
 class SqliteLegislationStoreTest : public testing::Test {
  protected:
   void SetUp() override {
-    dir_ =
-        std::filesystem::path(testing::TempDir()) /
-        ("sqlite_legislation_store_test_" + std::to_string(::getpid()) + "_" +
-         testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
+    dir_ = FreshTestDir();
     Reopen();
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
