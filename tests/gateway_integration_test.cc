@@ -192,9 +192,15 @@ void ExpectReflection(ServiceProcess& process,
 TEST_F(GatewayIntegrationTest, ReflectionListsServicesAndDescribesHealth) {
   ExpectReflection(*gateway_, {"palermo.gateway.v1.GatewayService",
                                "palermo.legislation.v1.LegislationService",
+                               "palermo.enforcement.v1.EnforcementService",
+                               "palermo.assistance.v1.AssistanceService",
+                               "palermo.coordination.v1.CoordinationService",
                                "grpc.health.v1.Health"});
   ExpectReflection(*legislation_, {"palermo.legislation.v1.LegislationService",
                                    "grpc.health.v1.Health"});
+  ExpectReflection(*suite_->coordination,
+                   {"palermo.coordination.v1.CoordinationService",
+                    "grpc.health.v1.Health"});
 }
 
 TEST_F(GatewayIntegrationTest, OversizedRequestIsRefused) {

@@ -81,5 +81,25 @@ TEST(ProfileTest, AFailingEnforcementServiceFailsTheProfile) {
             std::string::npos);
 }
 
+TEST(ProfileTest, CarriesTheCoordinationSectionOrNamesItsFailure) {
+  ProfileParts parts{NotFoundError("L", "x"),
+                     std::vector<enforcement::v1::Observation>()};
+  coordination::v1::EntityCoordination section;
+  section.set_entity("countries/EST");
+  section.add_coordination_bodies()->set_name(
+      "countries/EST/coordinationBodies/national-mechanism");
+  parts.coordination = section;
+  auto profile = ComposeProfile(Estonia(), parts);
+  ASSERT_TRUE(profile.ok()) << profile.status();
+  ASSERT_EQ(profile->coordination().coordination_bodies_size(), 1);
+  EXPECT_EQ(profile->coordination().entity(), "countries/EST");
+
+  parts.coordination = absl::UnavailableError("connection refused");
+  profile = ComposeProfile(Estonia(), parts);
+  EXPECT_EQ(profile.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_NE(profile.status().message().find("coordination section"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace palermo::gateway
