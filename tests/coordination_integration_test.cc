@@ -377,6 +377,31 @@ TEST(CoordinationServiceTest, AcknowledgedWritesSurviveACrash) {
   ASSERT_TRUE(
       stub->CreateCoordinationBody(Context().get(), request, &retried).ok());
   EXPECT_EQ(retried.etag(), created.etag());
+  // So are an update's and a delete's.
+  cv1::UpdateCoordinationBodyRequest update;
+  update.mutable_coordination_body()->set_name(created.name());
+  update.mutable_coordination_body()->set_etag(created.etag());
+  update.mutable_coordination_body()->set_meeting_frequency(
+      cv1::RECURRENCE_TWICE_A_YEAR);
+  update.mutable_update_mask()->add_paths("meeting_frequency");
+  update.set_request_id("cze-rapporteur-2");
+  cv1::CoordinationBody updated, updated_again;
+  ASSERT_TRUE(
+      stub->UpdateCoordinationBody(Context().get(), update, &updated).ok());
+  ASSERT_TRUE(
+      stub->UpdateCoordinationBody(Context().get(), update, &updated_again)
+          .ok());
+  EXPECT_EQ(updated_again.etag(), updated.etag());
+  cv1::DeleteCoordinationBodyRequest del;
+  del.set_name(created.name());
+  del.set_request_id("cze-rapporteur-3");
+  google::protobuf::Empty empty;
+  ASSERT_TRUE(stub->DeleteCoordinationBody(Context().get(), del, &empty).ok());
+  EXPECT_TRUE(stub->DeleteCoordinationBody(Context().get(), del, &empty).ok());
+  del.clear_request_id();
+  EXPECT_EQ(
+      stub->DeleteCoordinationBody(Context().get(), del, &empty).error_code(),
+      grpc::StatusCode::NOT_FOUND);
   stub.reset();
 }
 

@@ -36,8 +36,15 @@ class SqliteAssistanceStore : public AssistanceStore {
                          request, earlier);
   }
   absl::Status Delete(absl::string_view collection, absl::string_view name,
-                      int64_t expected_revision) override {
-    return records_->Delete(collection, name, expected_revision);
+                      int64_t expected_revision, const std::string& request_id,
+                      const StoredRequest& request,
+                      std::optional<StoredRequest>* earlier) override {
+    return records_->Delete(collection, name, expected_revision, request_id,
+                            request, earlier);
+  }
+  absl::StatusOr<std::optional<StoredRequest>> FindRequest(
+      const std::string& request_id) override {
+    return records_->FindRequest(request_id);
   }
 
  private:

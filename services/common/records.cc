@@ -152,13 +152,30 @@ absl::Status SqliteRecordStore::Put(absl::string_view collection,
   return txn->Commit();
 }
 
+absl::StatusOr<std::optional<StoredRequest>> SqliteRecordStore::FindRequest(
+    const std::string& request_id) {
+  auto lock = db_->Lock();
+  return FindStoredRequest(*db_, request_id);
+}
+
 absl::Status SqliteRecordStore::Delete(absl::string_view collection,
                                        absl::string_view name,
-                                       int64_t expected_revision) {
+                                       int64_t expected_revision,
+                                       const std::string& request_id,
+                                       const StoredRequest& request,
+                                       std::optional<StoredRequest>* earlier) {
   if (absl::Status s = CheckCollection(collection); !s.ok()) return s;
   auto lock = db_->Lock();
   absl::StatusOr<sqlite::Transaction> txn = sqlite::Transaction::Begin(*db_);
   if (!txn.ok()) return txn.status();
+  if (!request_id.empty()) {
+    auto found = FindStoredRequest(*db_, request_id);
+    if (!found.ok()) return found.status();
+    if (found->has_value()) {
+      *earlier = *std::move(found);
+      return absl::OkStatus();
+    }
+  }
   absl::StatusOr<int64_t> revision = RevisionLocked(collection, name);
   if (!revision.ok()) return revision.status();
   if (*revision != expected_revision) {
@@ -171,6 +188,11 @@ absl::Status SqliteRecordStore::Delete(absl::string_view collection,
       " SET record = x'', revision = revision + 1 WHERE name = ?"));
   if (!stmt.ok()) return stmt.status();
   if (absl::Status s = stmt->Bind(1, name).Run(); !s.ok()) return s;
+  if (!request_id.empty()) {
+    if (absl::Status s = StoreRequest(*db_, request_id, request); !s.ok()) {
+      return s;
+    }
+  }
   return txn->Commit();
 }
 

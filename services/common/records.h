@@ -64,9 +64,15 @@ class RecordStore {
                            std::optional<StoredRequest>* earlier) = 0;
   // Deletes if the stored revision is still `expected_revision`, else
   // ABORTED: erases the record, leaving a tombstone with the next revision.
+  // A request id is recorded as for Put.
   virtual absl::Status Delete(absl::string_view collection,
-                              absl::string_view name,
-                              int64_t expected_revision) = 0;
+                              absl::string_view name, int64_t expected_revision,
+                              const std::string& request_id,
+                              const StoredRequest& request,
+                              std::optional<StoredRequest>* earlier) = 0;
+  // The write recorded under `request_id`, if any.
+  virtual absl::StatusOr<std::optional<StoredRequest>> FindRequest(
+      const std::string& request_id) = 0;
 };
 
 // One table per collection in a SQLite database (WAL, synchronous=FULL).
@@ -93,7 +99,11 @@ class SqliteRecordStore : public RecordStore {
                    const StoredRequest& request,
                    std::optional<StoredRequest>* earlier) override;
   absl::Status Delete(absl::string_view collection, absl::string_view name,
-                      int64_t expected_revision) override;
+                      int64_t expected_revision, const std::string& request_id,
+                      const StoredRequest& request,
+                      std::optional<StoredRequest>* earlier) override;
+  absl::StatusOr<std::optional<StoredRequest>> FindRequest(
+      const std::string& request_id) override;
 
  private:
   SqliteRecordStore(std::unique_ptr<sqlite::Database> owned,
@@ -164,11 +174,18 @@ class RecordCollection {
 
   // Replaces the fields of `mask` (`*` for all, none for those set), guarded
   // by the input's etag; `field` is the request field holding the record.
+  // With a request id, a retry gets the first answer.
   absl::StatusOr<Record> Update(const Record& input,
                                 const google::protobuf::FieldMask& mask,
-                                absl::string_view field);
+                                absl::string_view field,
+                                const std::string& request_id = "",
+                                const std::string& fingerprint = "");
 
-  absl::Status Delete(absl::string_view name, absl::string_view etag);
+  // Deletes, guarded by `etag` if set; with a request id, a retry after the
+  // delete succeeds again rather than finding nothing.
+  absl::Status Delete(absl::string_view name, absl::string_view etag,
+                      const std::string& request_id = "",
+                      const std::string& fingerprint = "");
 
  private:
   static constexpr int kMaxMergeAttempts = 8;
@@ -177,6 +194,12 @@ class RecordCollection {
   absl::StatusOr<Record> Write(Record record, int64_t expected_revision,
                                const std::string& request_id,
                                const std::string& fingerprint);
+  // The answer to a request already made under `request_id`: nullopt if
+  // none was.
+  absl::StatusOr<std::optional<Record>> Replay(const std::string& request_id,
+                                               const std::string& fingerprint);
+  absl::StatusOr<Record> Answer(const StoredRequest& earlier,
+                                const std::string& fingerprint);
 
   RecordStore& store_;
   const std::string collection_;
@@ -274,16 +297,32 @@ absl::StatusOr<Record> RecordCollection<Record>::Write(
       collection_, item, expected_revision, request_id,
       {fingerprint, name_only ? record.name() : item.record}, &earlier);
   if (!put.ok()) return put;
-  if (earlier.has_value()) {
-    if (earlier->fingerprint != fingerprint) return RequestIdReusedError();
-    if (name_only) return Get(earlier->response);
-    Record first;
-    if (!first.ParseFromString(earlier->response)) {
-      return absl::DataLossError("cannot parse a stored response");
-    }
-    return first;
-  }
+  if (earlier.has_value()) return Answer(*earlier, fingerprint);
   return record;
+}
+
+template <typename Record>
+absl::StatusOr<Record> RecordCollection<Record>::Answer(
+    const StoredRequest& earlier, const std::string& fingerprint) {
+  if (earlier.fingerprint != fingerprint) return RequestIdReusedError();
+  if (kept_ == KeptResponse::kNameOnly) return Get(earlier.response);
+  Record first;
+  if (!first.ParseFromString(earlier.response)) {
+    return absl::DataLossError("cannot parse a stored response");
+  }
+  return first;
+}
+
+template <typename Record>
+absl::StatusOr<std::optional<Record>> RecordCollection<Record>::Replay(
+    const std::string& request_id, const std::string& fingerprint) {
+  if (request_id.empty()) return std::nullopt;
+  auto earlier = store_.FindRequest(request_id);
+  if (!earlier.ok()) return earlier.status();
+  if (!earlier->has_value()) return std::nullopt;
+  auto answer = Answer(**earlier, fingerprint);
+  if (!answer.ok()) return answer.status();
+  return std::optional<Record>(*std::move(answer));
 }
 
 template <typename Record>
@@ -314,7 +353,8 @@ absl::StatusOr<Record> RecordCollection<Record>::Create(
 template <typename Record>
 absl::StatusOr<Record> RecordCollection<Record>::Update(
     const Record& input, const google::protobuf::FieldMask& request_mask,
-    absl::string_view field) {
+    absl::string_view field, const std::string& request_id,
+    const std::string& fingerprint) {
   using google::protobuf::util::FieldMaskUtil;
   google::protobuf::FieldMask mask = request_mask;
   FieldViolations v;
@@ -343,6 +383,10 @@ absl::StatusOr<Record> RecordCollection<Record>::Update(
     }
   }
   if (!v.empty()) return v.ToStatus();
+  // A retry is answered before its etag, now stale, is checked.
+  auto replayed = Replay(request_id, fingerprint);
+  if (!replayed.ok()) return replayed.status();
+  if (replayed->has_value()) return **std::move(replayed);
   // Without an etag the caller asks for its fields whatever the version, so
   // a concurrent write is merged again rather than refused.
   for (int attempt = 0;; ++attempt) {
@@ -365,7 +409,7 @@ absl::StatusOr<Record> RecordCollection<Record>::Update(
       return merged;
     }
     absl::StatusOr<Record> written =
-        Write(std::move(merged), current->second, "", "");
+        Write(std::move(merged), current->second, request_id, fingerprint);
     if (written.status().code() != absl::StatusCode::kAborted) return written;
     if (!input.etag().empty() || attempt == kMaxMergeAttempts) {
       auto now = Read(input.name());
@@ -377,7 +421,17 @@ absl::StatusOr<Record> RecordCollection<Record>::Update(
 
 template <typename Record>
 absl::Status RecordCollection<Record>::Delete(absl::string_view name,
-                                              absl::string_view etag) {
+                                              absl::string_view etag,
+                                              const std::string& request_id,
+                                              const std::string& fingerprint) {
+  if (!request_id.empty()) {
+    auto earlier = store_.FindRequest(request_id);
+    if (!earlier.ok()) return earlier.status();
+    if (earlier->has_value()) {
+      return (*earlier)->fingerprint == fingerprint ? absl::OkStatus()
+                                                    : RequestIdReusedError();
+    }
+  }
   for (int attempt = 0;; ++attempt) {
     auto item = store_.Get(collection_, name);
     if (!item.ok()) return item.status();
@@ -388,7 +442,14 @@ absl::Status RecordCollection<Record>::Delete(absl::string_view name,
     if (!etag.empty() && etag != current) {
       return EtagMismatchError(name, etag, current);
     }
-    absl::Status deleted = store_.Delete(collection_, name, (*item)->revision);
+    std::optional<StoredRequest> earlier;
+    absl::Status deleted =
+        store_.Delete(collection_, name, (*item)->revision, request_id,
+                      {fingerprint, std::string(name)}, &earlier);
+    if (earlier.has_value()) {  // the same request, answered meanwhile
+      return earlier->fingerprint == fingerprint ? absl::OkStatus()
+                                                 : RequestIdReusedError();
+    }
     if (deleted.code() != absl::StatusCode::kAborted) return deleted;
     // Changed meanwhile: without an etag, delete whatever version is there.
     if (!etag.empty() || attempt == kMaxMergeAttempts) {

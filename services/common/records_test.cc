@@ -62,8 +62,14 @@ class RacingStore : public RecordStore {
     return real_.Put(c, record, expected, request_id, request, earlier);
   }
   absl::Status Delete(absl::string_view c, absl::string_view name,
-                      int64_t expected) override {
-    return real_.Delete(c, name, expected);
+                      int64_t expected, const std::string& request_id,
+                      const StoredRequest& request,
+                      std::optional<StoredRequest>* earlier) override {
+    return real_.Delete(c, name, expected, request_id, request, earlier);
+  }
+  absl::StatusOr<std::optional<StoredRequest>> FindRequest(
+      const std::string& request_id) override {
+    return real_.FindRequest(request_id);
   }
 
  private:
@@ -193,6 +199,29 @@ TEST_F(RecordsTest, RetryAnswersFromItsKeyOrFromTheRecord) {
   EXPECT_EQ(
       by_name.Create(Named("things/c", "one"), "key-2", "fp").status().code(),
       absl::StatusCode::kNotFound);
+}
+
+TEST_F(RecordsTest, UpdateAndDeleteRetriesGetTheFirstAnswer) {
+  auto things = Things();
+  ASSERT_TRUE(things.Create(Named("things/a", "one"), "", "").ok());
+  google::protobuf::FieldMask mask;
+  mask.add_paths("notes");
+  Record change = Named("things/a", "two");
+  change.set_etag("r1");
+  auto first = things.Update(change, mask, "thing", "upd-1", "fp-upd");
+  ASSERT_TRUE(first.ok()) << first.status();
+  // The response was lost; the retry carries the now stale etag r1.
+  auto retry = things.Update(change, mask, "thing", "upd-1", "fp-upd");
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_EQ(retry->etag(), first->etag());
+  // Without the key, the same stale etag is refused.
+  EXPECT_EQ(things.Update(change, mask, "thing").status().code(),
+            absl::StatusCode::kAborted);
+  ASSERT_TRUE(things.Delete("things/a", "", "del-1", "fp-del").ok());
+  EXPECT_TRUE(things.Delete("things/a", "", "del-1", "fp-del").ok());
+  EXPECT_EQ(things.Delete("things/a", "", "del-1", "other").code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(things.Delete("things/a", "").code(), absl::StatusCode::kNotFound);
 }
 
 TEST_F(RecordsTest, ACollectionAddedLaterGetsItsTable) {

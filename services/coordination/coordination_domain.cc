@@ -489,22 +489,33 @@ absl::StatusOr<T> CoordinationDomain::CreateIn(const Request& request,
           request));
 }
 
-template <typename T>
+template <typename T, typename Request>
 absl::StatusOr<T> CoordinationDomain::UpdateIn(
-    const T& record, const google::protobuf::FieldMask& mask,
-    absl::string_view field) {
-  if (auto owner = OwnerOf<T>(record.name(), FieldPath(field, "name"));
-      !owner.ok()) {
-    return owner.status();
-  }
-  return CollectionOf<T>().Update(record, mask, field);
+    const Request& request, const T& record,
+    const google::protobuf::FieldMask& mask, absl::string_view field) {
+  FieldViolations v;
+  v.AddAll(OwnerOf<T>(record.name(), FieldPath(field, "name")).status(),
+           FieldPath(field, "name"));
+  ValidateRequestId(request.request_id(), v);
+  if (!v.empty()) return v.ToStatus();
+  return CollectionOf<T>().Update(
+      record, mask, field, request.request_id(),
+      RequestFingerprint(
+          absl::StrCat("coordination.update.", T::descriptor()->name()),
+          request));
 }
 
-template <typename T>
-absl::Status CoordinationDomain::DeleteIn(const std::string& name,
-                                          const std::string& etag) {
-  if (auto owner = OwnerOf<T>(name, "name"); !owner.ok()) return owner.status();
-  return CollectionOf<T>().Delete(name, etag);
+template <typename T, typename Request>
+absl::Status CoordinationDomain::DeleteIn(const Request& request) {
+  FieldViolations v;
+  v.AddAll(OwnerOf<T>(request.name(), "name").status(), "name");
+  ValidateRequestId(request.request_id(), v);
+  if (!v.empty()) return v.ToStatus();
+  return CollectionOf<T>().Delete(
+      request.name(), request.etag(), request.request_id(),
+      RequestFingerprint(
+          absl::StrCat("coordination.delete.", T::descriptor()->name()),
+          request));
 }
 
 #define PALERMO_DEFINE_STANDARD_METHODS(T, Ts, field, fields, ParentOf)       \
@@ -529,11 +540,11 @@ absl::Status CoordinationDomain::DeleteIn(const std::string& name,
   }                                                                           \
   absl::StatusOr<v1::T> CoordinationDomain::Update##T(                        \
       const v1::Update##T##Request& r) {                                      \
-    return UpdateIn(r.field(), r.update_mask(), #field);                      \
+    return UpdateIn(r, r.field(), r.update_mask(), #field);                   \
   }                                                                           \
   absl::Status CoordinationDomain::Delete##T(                                 \
       const v1::Delete##T##Request& r) {                                      \
-    return DeleteIn<v1::T>(r.name(), r.etag());                               \
+    return DeleteIn<v1::T>(r);                                                \
   }
 
 namespace {

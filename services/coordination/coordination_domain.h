@@ -98,12 +98,12 @@ class CoordinationDomain {
                              const std::string& id, const T& record,
                              absl::string_view record_field,
                              absl::string_view id_field);
-  template <typename T>
-  absl::StatusOr<T> UpdateIn(const T& record,
+  template <typename T, typename Request>
+  absl::StatusOr<T> UpdateIn(const Request& request, const T& record,
                              const google::protobuf::FieldMask& mask,
                              absl::string_view field);
-  template <typename T>
-  absl::Status DeleteIn(const std::string& name, const std::string& etag);
+  template <typename T, typename Request>
+  absl::Status DeleteIn(const Request& request);
   // The entity owning `name` (`{entity}/{segment}/{id}`), or
   // INVALID_ARGUMENT on `field`.
   template <typename T>
