@@ -9,20 +9,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/assistance/sqlite_assistance_store.h"
-#include "services/common/test_dir.h"
+#include "services/common/test_support.h"
 
 namespace palermo::assistance {
 namespace {
 
 using ::testing::ElementsAre;
 using ::testing::UnorderedElementsAre;
-
-std::vector<std::string> ViolatedFields(const absl::Status& status) {
-  std::vector<std::string> out;
-  const google::rpc::BadRequest bad = BadRequestOf(status);
-  for (const auto& v : bad.field_violations()) out.push_back(v.field());
-  return out;
-}
 
 v1::Measure Reflection(int days) {
   v1::Measure m;
@@ -37,17 +30,12 @@ v1::Measure Reflection(int days) {
 
 class AssistanceDomainTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    auto loaded = EntityRegistry::LoadDefault();
-    ASSERT_TRUE(loaded.ok()) << loaded.status();
-    entities_ = new EntityRegistry(*std::move(loaded));
-  }
   void SetUp() override {
     dir_ = FreshTestDir();
     auto store = SqliteAssistanceStore::Open((dir_ / "a.db").string());
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = *std::move(store);
-    domain_ = std::make_unique<AssistanceDomain>(*store_, *entities_);
+    domain_ = std::make_unique<AssistanceDomain>(*store_, TestEntities());
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
@@ -72,12 +60,10 @@ class AssistanceDomainTest : public ::testing::Test {
     return domain_->CreateCase(request);
   }
 
-  static EntityRegistry* entities_;
   std::filesystem::path dir_;
   std::unique_ptr<SqliteAssistanceStore> store_;
   std::unique_ptr<AssistanceDomain> domain_;
 };
-EntityRegistry* AssistanceDomainTest::entities_ = nullptr;
 
 TEST_F(AssistanceDomainTest, CreateGetAndEtagGuardedUpdate) {
   auto created = Create("countries/ROU", "reflection-period", Reflection(90));
@@ -231,7 +217,7 @@ TEST_F(AssistanceDomainTest, CaseRecordsAreValidatedAndCountedWithSuppression) {
   EXPECT_FALSE(cells.at("UNKNOWN")->has_count());  // or 53 - 30 gives MALE
   EXPECT_EQ(cells.at("_T")->count(), 53);
   // k is the service's setting: with k = 3 the 3 is published.
-  AssistanceDomain k3(*store_, *entities_, /*k=*/3);
+  AssistanceDomain k3(*store_, TestEntities(), /*k=*/3);
   table = k3.AggregateCases(request);
   ASSERT_TRUE(table.ok());
   EXPECT_EQ(table->k(), 3);

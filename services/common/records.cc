@@ -12,6 +12,19 @@ bool ValidTableName(const std::string& name) {
   return ok;
 }
 
+// Inside the caller's transaction: whether `request_id` was used before,
+// and if so its earlier request in `earlier`.
+absl::StatusOr<bool> SeenLocked(sqlite::Database& db,
+                                const std::string& request_id,
+                                std::optional<StoredRequest>* earlier) {
+  if (request_id.empty()) return false;
+  auto found = FindStoredRequest(db, request_id);
+  if (!found.ok()) return found.status();
+  if (!found->has_value()) return false;
+  *earlier = *std::move(found);
+  return true;
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<SqliteRecordStore>> SqliteRecordStore::Open(
@@ -118,13 +131,9 @@ absl::Status SqliteRecordStore::Put(absl::string_view collection,
   auto lock = db_->Lock();
   absl::StatusOr<sqlite::Transaction> txn = sqlite::Transaction::Begin(*db_);
   if (!txn.ok()) return txn.status();
-  if (!request_id.empty()) {
-    auto found = FindStoredRequest(*db_, request_id);
-    if (!found.ok()) return found.status();
-    if (found->has_value()) {
-      *earlier = *std::move(found);
-      return absl::OkStatus();
-    }
+  if (absl::StatusOr<bool> seen = SeenLocked(*db_, request_id, earlier);
+      !seen.ok() || *seen) {
+    return seen.status();
   }
   absl::StatusOr<int64_t> revision = RevisionLocked(collection, record.name);
   if (!revision.ok()) return revision.status();
@@ -168,13 +177,9 @@ absl::Status SqliteRecordStore::Delete(absl::string_view collection,
   auto lock = db_->Lock();
   absl::StatusOr<sqlite::Transaction> txn = sqlite::Transaction::Begin(*db_);
   if (!txn.ok()) return txn.status();
-  if (!request_id.empty()) {
-    auto found = FindStoredRequest(*db_, request_id);
-    if (!found.ok()) return found.status();
-    if (found->has_value()) {
-      *earlier = *std::move(found);
-      return absl::OkStatus();
-    }
+  if (absl::StatusOr<bool> seen = SeenLocked(*db_, request_id, earlier);
+      !seen.ok() || *seen) {
+    return seen.status();
   }
   absl::StatusOr<int64_t> revision = RevisionLocked(collection, name);
   if (!revision.ok()) return revision.status();

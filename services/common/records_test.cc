@@ -8,7 +8,7 @@
 #include <filesystem>
 
 #include "palermo/assistance/v1/assistance.pb.h"
-#include "services/common/test_dir.h"
+#include "services/common/test_support.h"
 #include "services/common/validation.h"
 
 namespace palermo {

@@ -9,7 +9,7 @@
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
-#include "services/common/test_dir.h"
+#include "services/common/test_support.h"
 
 namespace palermo::coordination {
 namespace {
@@ -17,13 +17,6 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAre;
-
-std::vector<std::string> ViolatedFields(const absl::Status& status) {
-  std::vector<std::string> out;
-  const google::rpc::BadRequest bad = BadRequestOf(status);
-  for (const auto& v : bad.field_violations()) out.push_back(v.field());
-  return out;
-}
 
 template <typename T>
 T Sourced(T record, int paragraph) {
@@ -80,11 +73,6 @@ v1::TrainingActivity Training(std::vector<v1::TrainingAudience> audiences,
 
 class CoordinationDomainTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    auto loaded = EntityRegistry::LoadDefault();
-    ASSERT_TRUE(loaded.ok()) << loaded.status();
-    entities_ = new EntityRegistry(*std::move(loaded));
-  }
   void SetUp() override {
     dir_ = FreshTestDir();
     Open();
@@ -96,7 +84,7 @@ class CoordinationDomainTest : public ::testing::Test {
         SqliteRecordStore::Open((dir_ / "c.db").string(), AllCollections());
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = *std::move(store);
-    domain_ = std::make_unique<CoordinationDomain>(*store_, *entities_);
+    domain_ = std::make_unique<CoordinationDomain>(*store_, TestEntities());
   }
   void TearDown() override {
     domain_.reset();
@@ -147,12 +135,10 @@ class CoordinationDomainTest : public ::testing::Test {
     return out;
   }
 
-  static EntityRegistry* entities_;
   std::filesystem::path dir_;
   std::unique_ptr<SqliteRecordStore> store_;
   std::unique_ptr<CoordinationDomain> domain_;
 };
-EntityRegistry* CoordinationDomainTest::entities_ = nullptr;
 
 TEST_F(CoordinationDomainTest, CreateNamesTheRecordAndSetsEtag) {
   auto b = CreateBody("countries/CZE", "national-rapporteur", Rapporteur());

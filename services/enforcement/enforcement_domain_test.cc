@@ -10,7 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/common/periods.h"
-#include "services/common/test_dir.h"
+#include "services/common/test_support.h"
 #include "services/enforcement/sqlite_enforcement_store.h"
 
 namespace palermo::enforcement {
@@ -20,13 +20,6 @@ using google::protobuf::util::TimeUtil;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::UnorderedElementsAre;
-
-std::vector<std::string> ViolatedFields(const absl::Status& status) {
-  std::vector<std::string> out;
-  const google::rpc::BadRequest bad = BadRequestOf(status);
-  for (const auto& v : bad.field_violations()) out.push_back(v.field());
-  return out;
-}
 
 v1::Observation Figure(const std::string& entity, const std::string& indicator,
                        const char* period, std::optional<int64_t> value,
@@ -44,18 +37,12 @@ v1::Observation Figure(const std::string& entity, const std::string& indicator,
 
 class EnforcementDomainTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    auto loaded = EntityRegistry::LoadDefault();
-    ASSERT_TRUE(loaded.ok()) << loaded.status();
-    entities_ = new EntityRegistry(*std::move(loaded));
-  }
-
   void SetUp() override {
     dir_ = FreshTestDir();
     auto store = SqliteEnforcementStore::Open((dir_ / "e.db").string());
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = *std::move(store);
-    domain_ = std::make_unique<EnforcementDomain>(*store_, *entities_,
+    domain_ = std::make_unique<EnforcementDomain>(*store_, TestEntities(),
                                                   [this] { return now_; });
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
@@ -90,13 +77,11 @@ class EnforcementDomainTest : public ::testing::Test {
     return list.ok() ? list->observations_size() : -1;
   }
 
-  static EntityRegistry* entities_;
   std::filesystem::path dir_;
   std::unique_ptr<SqliteEnforcementStore> store_;
   std::unique_ptr<EnforcementDomain> domain_;
   absl::Time now_ = absl::FromUnixSeconds(1200000000);
 };
-EntityRegistry* EnforcementDomainTest::entities_ = nullptr;
 
 TEST_F(EnforcementDomainTest, ImportReportsEveryBadRowAndWritesNothing) {
   std::vector<v1::Observation> rows;
@@ -370,7 +355,8 @@ TEST_F(EnforcementDomainTest, SdmxCsvExportThenImportIsLossless) {
   // Into a second, empty installation.
   auto other_store = SqliteEnforcementStore::Open((dir_ / "other.db").string());
   ASSERT_TRUE(other_store.ok());
-  EnforcementDomain other(**other_store, *entities_, [this] { return now_; });
+  EnforcementDomain other(**other_store, TestEntities(),
+                          [this] { return now_; });
   v1::ImportSdmxCsvRequest import;
   import.set_csv(csv);
   auto imported = other.ImportSdmxCsv(import);

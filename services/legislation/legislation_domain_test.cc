@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "services/common/status.h"
-#include "services/common/test_dir.h"
+#include "services/common/test_support.h"
 #include "services/legislation/sqlite_legislation_store.h"
 
 namespace palermo::legislation {
@@ -17,15 +17,6 @@ namespace {
 
 using testing::ElementsAre;
 using testing::UnorderedElementsAre;
-
-std::vector<std::string> ViolatedFields(const absl::Status& status) {
-  std::vector<std::string> out;
-  const google::rpc::BadRequest bad = BadRequestOf(status);
-  for (const auto& v : bad.field_violations()) {
-    out.push_back(v.field());
-  }
-  return out;
-}
 
 common::v1::Provenance Source(int paragraph, int footnote = 0) {
   common::v1::Provenance p;
@@ -44,18 +35,12 @@ v1::Legislation RatifiedRecord() {
 
 class LegislationDomainTest : public testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    auto loaded = EntityRegistry::LoadDefault();
-    ASSERT_TRUE(loaded.ok()) << loaded.status();
-    entities_ = new EntityRegistry(*std::move(loaded));
-  }
-
   void SetUp() override {
     dir_ = FreshTestDir();
     auto store = SqliteLegislationStore::Open((dir_ / "l.db").string());
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = *std::move(store);
-    domain_ = std::make_unique<LegislationDomain>(*store_, *entities_,
+    domain_ = std::make_unique<LegislationDomain>(*store_, TestEntities(),
                                                   [this] { return now_; });
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
@@ -87,13 +72,11 @@ class LegislationDomainTest : public testing::Test {
     return list.ok() ? list->total_size() : -1;
   }
 
-  static EntityRegistry* entities_;
   std::filesystem::path dir_;
   std::unique_ptr<SqliteLegislationStore> store_;
   std::unique_ptr<LegislationDomain> domain_;
   absl::Time now_ = absl::FromUnixSeconds(1200000000);
 };
-EntityRegistry* LegislationDomainTest::entities_ = nullptr;
 
 TEST_F(LegislationDomainTest, CreateSetsNameEntityEtagAndTimes) {
   v1::Legislation input = RatifiedRecord();

@@ -6,7 +6,7 @@
 
 #include <filesystem>
 
-#include "services/common/test_dir.h"
+#include "services/common/test_support.h"
 
 namespace palermo::legislation {
 namespace {
