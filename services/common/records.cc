@@ -121,12 +121,11 @@ absl::StatusOr<int64_t> SqliteRecordStore::RevisionLocked(
   return *row ? stmt->ColumnInt(0) : 0;
 }
 
-absl::Status SqliteRecordStore::Put(absl::string_view collection,
-                                    const StoredRecord& record,
-                                    int64_t expected_revision,
-                                    const std::string& request_id,
-                                    const StoredRequest& request,
-                                    std::optional<StoredRequest>* earlier) {
+absl::Status SqliteRecordStore::Commit(
+    absl::string_view collection, absl::string_view name,
+    int64_t expected_revision, const std::string& request_id,
+    const StoredRequest& request, std::optional<StoredRequest>* earlier,
+    const std::function<absl::Status()>& apply) {
   if (absl::Status s = CheckCollection(collection); !s.ok()) return s;
   auto lock = db_->Lock();
   absl::StatusOr<sqlite::Transaction> txn = sqlite::Transaction::Begin(*db_);
@@ -135,30 +134,39 @@ absl::Status SqliteRecordStore::Put(absl::string_view collection,
       !seen.ok() || *seen) {
     return seen.status();
   }
-  absl::StatusOr<int64_t> revision = RevisionLocked(collection, record.name);
+  absl::StatusOr<int64_t> revision = RevisionLocked(collection, name);
   if (!revision.ok()) return revision.status();
   if (*revision != expected_revision) {
-    return absl::AbortedError(
-        absl::StrCat(record.name, " changed concurrently"));
+    return absl::AbortedError(absl::StrCat(name, " changed concurrently"));
   }
-  auto stmt = db_->Prepare(absl::StrCat(
-      "INSERT INTO ", collection,
-      "(name, revision, record) VALUES (?1, ?2, ?3)"
-      " ON CONFLICT(name) DO UPDATE SET revision = ?2, record = ?3"));
-  if (!stmt.ok()) return stmt.status();
-  if (absl::Status s = stmt->Bind(1, record.name)
-                           .Bind(2, record.revision)
-                           .BindBlob(3, record.record)
-                           .Run();
-      !s.ok()) {
-    return s;
-  }
+  if (absl::Status s = apply(); !s.ok()) return s;
   if (!request_id.empty()) {
     if (absl::Status s = StoreRequest(*db_, request_id, request); !s.ok()) {
       return s;
     }
   }
   return txn->Commit();
+}
+
+absl::Status SqliteRecordStore::Put(absl::string_view collection,
+                                    const StoredRecord& record,
+                                    int64_t expected_revision,
+                                    const std::string& request_id,
+                                    const StoredRequest& request,
+                                    std::optional<StoredRequest>* earlier) {
+  return Commit(collection, record.name, expected_revision, request_id, request,
+                earlier, [&]() -> absl::Status {
+                  auto stmt = db_->Prepare(absl::StrCat(
+                      "INSERT INTO ", collection,
+                      "(name, revision, record) VALUES (?1, ?2, ?3)"
+                      " ON CONFLICT(name) DO UPDATE SET revision = ?2,"
+                      " record = ?3"));
+                  if (!stmt.ok()) return stmt.status();
+                  return stmt->Bind(1, record.name)
+                      .Bind(2, record.revision)
+                      .BindBlob(3, record.record)
+                      .Run();
+                });
 }
 
 absl::StatusOr<std::optional<StoredRequest>> SqliteRecordStore::FindRequest(
@@ -173,32 +181,17 @@ absl::Status SqliteRecordStore::Delete(absl::string_view collection,
                                        const std::string& request_id,
                                        const StoredRequest& request,
                                        std::optional<StoredRequest>* earlier) {
-  if (absl::Status s = CheckCollection(collection); !s.ok()) return s;
-  auto lock = db_->Lock();
-  absl::StatusOr<sqlite::Transaction> txn = sqlite::Transaction::Begin(*db_);
-  if (!txn.ok()) return txn.status();
-  if (absl::StatusOr<bool> seen = SeenLocked(*db_, request_id, earlier);
-      !seen.ok() || *seen) {
-    return seen.status();
-  }
-  absl::StatusOr<int64_t> revision = RevisionLocked(collection, name);
-  if (!revision.ok()) return revision.status();
-  if (*revision != expected_revision) {
-    return absl::AbortedError(absl::StrCat(name, " changed concurrently"));
-  }
   // A tombstone: the data is erased, the revision goes on, so that an etag
   // of the deleted record never matches one created again under its name.
-  auto stmt = db_->Prepare(absl::StrCat(
-      "UPDATE ", collection,
-      " SET record = x'', revision = revision + 1 WHERE name = ?"));
-  if (!stmt.ok()) return stmt.status();
-  if (absl::Status s = stmt->Bind(1, name).Run(); !s.ok()) return s;
-  if (!request_id.empty()) {
-    if (absl::Status s = StoreRequest(*db_, request_id, request); !s.ok()) {
-      return s;
-    }
-  }
-  return txn->Commit();
+  return Commit(collection, name, expected_revision, request_id, request,
+                earlier, [&]() -> absl::Status {
+                  auto stmt = db_->Prepare(
+                      absl::StrCat("UPDATE ", collection,
+                                   " SET record = x'', revision = revision + 1"
+                                   " WHERE name = ?"));
+                  if (!stmt.ok()) return stmt.status();
+                  return stmt->Bind(1, name).Run();
+                });
 }
 
 }  // namespace palermo

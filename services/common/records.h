@@ -112,6 +112,13 @@ class SqliteRecordStore : public RecordStore {
         db_(db),
         collections_(std::move(collections)) {}
   absl::Status CheckCollection(absl::string_view collection) const;
+  // One compare-and-swap write with its idempotency key, in a transaction:
+  // `apply` runs once the key is new and the revision still the expected.
+  absl::Status Commit(absl::string_view collection, absl::string_view name,
+                      int64_t expected_revision, const std::string& request_id,
+                      const StoredRequest& request,
+                      std::optional<StoredRequest>* earlier,
+                      const std::function<absl::Status()>& apply);
   absl::StatusOr<int64_t> RevisionLocked(absl::string_view collection,
                                          absl::string_view name);
 
