@@ -225,12 +225,22 @@ absl::StatusOr<v1::Measure> AssistanceDomain::CreateMeasure(
 
 absl::StatusOr<v1::Measure> AssistanceDomain::UpdateMeasure(
     const v1::UpdateMeasureRequest& request) {
-  return measures_.Update(request.measure(), request.update_mask(), "measure");
+  FieldViolations v;
+  ValidateRequestId(request.request_id(), v);
+  if (!v.empty()) return v.ToStatus();
+  return measures_.Update(
+      request.measure(), request.update_mask(), "measure", request.request_id(),
+      RequestFingerprint("assistance.update-measure", request));
 }
 
 absl::Status AssistanceDomain::DeleteMeasure(
     const v1::DeleteMeasureRequest& request) {
-  return measures_.Delete(request.name(), request.etag());
+  FieldViolations v;
+  ValidateRequestId(request.request_id(), v);
+  if (!v.empty()) return v.ToStatus();
+  return measures_.Delete(
+      request.name(), request.etag(), request.request_id(),
+      RequestFingerprint("assistance.delete-measure", request));
 }
 
 absl::StatusOr<v1::CompareEntitiesResponse> AssistanceDomain::CompareEntities(
@@ -308,13 +318,21 @@ absl::StatusOr<v1::ListCaseRecordsResponse> AssistanceDomain::ListCases(
 
 absl::StatusOr<v1::CaseRecord> AssistanceDomain::UpdateCase(
     const v1::UpdateCaseRecordRequest& request) {
+  FieldViolations v;
+  ValidateRequestId(request.request_id(), v);
+  if (!v.empty()) return v.ToStatus();
   return cases_.Update(request.case_record(), request.update_mask(),
-                       "case_record");
+                       "case_record", request.request_id(),
+                       RequestFingerprint("assistance.update-case", request));
 }
 
 absl::Status AssistanceDomain::DeleteCase(
     const v1::DeleteCaseRecordRequest& request) {
-  return cases_.Delete(request.name(), request.etag());
+  FieldViolations v;
+  ValidateRequestId(request.request_id(), v);
+  if (!v.empty()) return v.ToStatus();
+  return cases_.Delete(request.name(), request.etag(), request.request_id(),
+                       RequestFingerprint("assistance.delete-case", request));
 }
 
 absl::StatusOr<v1::AggregateCasesResponse> AssistanceDomain::AggregateCases(

@@ -134,6 +134,32 @@ TEST_F(AssistanceDomainTest, DurationsBelongToTheirMeasureTypes) {
       ElementsAre("measure.min_duration_months"));
 }
 
+TEST_F(AssistanceDomainTest, RequestIdMakesUpdateAndDeleteRetriesSucceed) {
+  auto created = Create("countries/ROU", "reflection-period", Reflection(90));
+  ASSERT_TRUE(created.ok()) << created.status();
+  v1::UpdateMeasureRequest update;
+  *update.mutable_measure() = Reflection(30);
+  update.mutable_measure()->set_name(created->name());
+  update.mutable_measure()->set_etag(created->etag());
+  update.mutable_update_mask()->add_paths("duration_days");
+  update.set_request_id("update-1");
+  auto first = domain_->UpdateMeasure(update);
+  ASSERT_TRUE(first.ok()) << first.status();
+  auto retry = domain_->UpdateMeasure(update);  // its etag is stale now
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_EQ(retry->etag(), first->etag());
+  update.set_request_id("bad id!");
+  EXPECT_THAT(ViolatedFields(domain_->UpdateMeasure(update).status()),
+              ElementsAre("request_id"));
+  v1::DeleteMeasureRequest del;
+  del.set_name(created->name());
+  del.set_request_id("delete-1");
+  ASSERT_TRUE(domain_->DeleteMeasure(del).ok());
+  EXPECT_TRUE(domain_->DeleteMeasure(del).ok());
+  del.clear_request_id();
+  EXPECT_EQ(domain_->DeleteMeasure(del).code(), absl::StatusCode::kNotFound);
+}
+
 TEST_F(AssistanceDomainTest, RequestIdMakesCreateIdempotent) {
   auto first =
       Create("countries/ROU", "reflection-period", Reflection(90), "load-1");
