@@ -27,8 +27,6 @@ using google::protobuf::FieldMask;
 using google::protobuf::util::FieldMaskUtil;
 using google::protobuf::util::TimeUtil;
 
-constexpr char kMeasureType[] = "palermo.assistance.v1.Measure";
-constexpr char kCaseType[] = "palermo.assistance.v1.CaseRecord";
 constexpr char kMeasures[] = "/measures/";
 constexpr char kCasesPrefix[] = "cases/";
 
@@ -102,7 +100,7 @@ void AssistanceDomain::ValidateCase(const v1::CaseRecord& c,
   absl::StatusOr<std::set<std::string>> codes = MeasureTypeCodes();
   for (int i = 0; i < c.services_received_size(); ++i) {
     if (codes.ok() && !codes->count(c.services_received(i))) {
-      v.Add(absl::StrCat(path("services_received"), "[", i, "]"),
+      v.Add(ElementPath(path("services_received"), i),
             "not in the measure-type catalogue");
     }
   }

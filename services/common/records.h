@@ -201,12 +201,16 @@ class RecordCollection {
   absl::StatusOr<Record> Write(Record record, int64_t expected_revision,
                                const std::string& request_id,
                                const std::string& fingerprint);
-  // The answer to a request already made under `request_id`: nullopt if
-  // none was.
-  absl::StatusOr<std::optional<Record>> Replay(const std::string& request_id,
-                                               const std::string& fingerprint);
-  absl::StatusOr<Record> Answer(const StoredRequest& earlier,
-                                const std::string& fingerprint);
+  static absl::StatusOr<Record> Parse(const std::string& name,
+                                      const std::string& bytes);
+  // The request already made under `request_id`, if any: INVALID_ARGUMENT
+  // if the id was used for another request.
+  absl::StatusOr<std::optional<StoredRequest>> Earlier(
+      const std::string& request_id, const std::string& fingerprint);
+  static absl::Status SameRequest(const StoredRequest& earlier,
+                                  const std::string& fingerprint);
+  // The answer an earlier request got.
+  absl::StatusOr<Record> Answer(const StoredRequest& earlier);
 
   RecordStore& store_;
   const std::string collection_;
@@ -226,11 +230,19 @@ absl::StatusOr<std::pair<Record, int64_t>> RecordCollection<Record>::Read(
   if (!item->has_value() || (*item)->deleted()) {
     return NotFoundError(TypeName(), name);
   }
+  auto record = Parse((*item)->name, (*item)->record);
+  if (!record.ok()) return record.status();
+  return std::make_pair(*std::move(record), (*item)->revision);
+}
+
+template <typename Record>
+absl::StatusOr<Record> RecordCollection<Record>::Parse(
+    const std::string& name, const std::string& bytes) {
   Record record;
-  if (!record.ParseFromString((*item)->record)) {
+  if (!record.ParseFromString(bytes)) {
     return absl::DataLossError(absl::StrCat("cannot parse stored ", name));
   }
-  return std::make_pair(std::move(record), (*item)->revision);
+  return record;
 }
 
 template <typename Record>
@@ -253,17 +265,14 @@ absl::StatusOr<std::vector<Record>> RecordCollection<Record>::ListPage(
   std::vector<Record> page;
   next_page_token->clear();
   for (const StoredRecord& item : *items) {
-    Record record;
-    if (!record.ParseFromString(item.record)) {
-      return absl::DataLossError(
-          absl::StrCat("cannot parse stored ", item.name));
-    }
-    if (!filter->Matches(record)) continue;
+    auto record = Parse(item.name, item.record);
+    if (!record.ok()) return record.status();
+    if (!filter->Matches(*record)) continue;
     if (static_cast<int>(page.size()) == *size) {
       *next_page_token = EncodePageToken(bound, page.back().name());
       break;
     }
-    page.push_back(std::move(record));
+    page.push_back(*std::move(record));
   }
   return page;
 }
@@ -275,13 +284,10 @@ absl::StatusOr<std::vector<Record>> RecordCollection<Record>::All(
   if (!items.ok()) return items.status();
   std::vector<Record> out;
   for (const StoredRecord& item : *items) {
-    Record record;
-    if (!record.ParseFromString(item.record)) {
-      return absl::DataLossError(
-          absl::StrCat("cannot parse stored ", item.name));
-    }
-    if (filter == nullptr || filter->Matches(record)) {
-      out.push_back(std::move(record));
+    auto record = Parse(item.name, item.record);
+    if (!record.ok()) return record.status();
+    if (filter == nullptr || filter->Matches(*record)) {
+      out.push_back(*std::move(record));
     }
   }
   return out;
@@ -304,32 +310,35 @@ absl::StatusOr<Record> RecordCollection<Record>::Write(
       collection_, item, expected_revision, request_id,
       {fingerprint, name_only ? record.name() : item.record}, &earlier);
   if (!put.ok()) return put;
-  if (earlier.has_value()) return Answer(*earlier, fingerprint);
+  if (earlier.has_value()) {  // the same key, answered first by another call
+    if (absl::Status s = SameRequest(*earlier, fingerprint); !s.ok()) return s;
+    return Answer(*earlier);
+  }
   return record;
 }
 
 template <typename Record>
-absl::StatusOr<Record> RecordCollection<Record>::Answer(
+absl::Status RecordCollection<Record>::SameRequest(
     const StoredRequest& earlier, const std::string& fingerprint) {
-  if (earlier.fingerprint != fingerprint) return RequestIdReusedError();
-  if (kept_ == KeptResponse::kNameOnly) return Get(earlier.response);
-  Record first;
-  if (!first.ParseFromString(earlier.response)) {
-    return absl::DataLossError("cannot parse a stored response");
-  }
-  return first;
+  return earlier.fingerprint == fingerprint ? absl::OkStatus()
+                                            : RequestIdReusedError();
 }
 
 template <typename Record>
-absl::StatusOr<std::optional<Record>> RecordCollection<Record>::Replay(
+absl::StatusOr<std::optional<StoredRequest>> RecordCollection<Record>::Earlier(
     const std::string& request_id, const std::string& fingerprint) {
   if (request_id.empty()) return std::nullopt;
   auto earlier = store_.FindRequest(request_id);
-  if (!earlier.ok()) return earlier.status();
-  if (!earlier->has_value()) return std::nullopt;
-  auto answer = Answer(**earlier, fingerprint);
-  if (!answer.ok()) return answer.status();
-  return std::optional<Record>(*std::move(answer));
+  if (!earlier.ok() || !earlier->has_value()) return earlier;
+  if (absl::Status s = SameRequest(**earlier, fingerprint); !s.ok()) return s;
+  return earlier;
+}
+
+template <typename Record>
+absl::StatusOr<Record> RecordCollection<Record>::Answer(
+    const StoredRequest& earlier) {
+  if (kept_ == KeptResponse::kNameOnly) return Get(earlier.response);
+  return Parse("response", earlier.response);
 }
 
 template <typename Record>
@@ -391,9 +400,9 @@ absl::StatusOr<Record> RecordCollection<Record>::Update(
   }
   if (!v.empty()) return v.ToStatus();
   // A retry is answered before its etag, now stale, is checked.
-  auto replayed = Replay(request_id, fingerprint);
-  if (!replayed.ok()) return replayed.status();
-  if (replayed->has_value()) return **std::move(replayed);
+  auto earlier = Earlier(request_id, fingerprint);
+  if (!earlier.ok()) return earlier.status();
+  if (earlier->has_value()) return Answer(**earlier);
   // Without an etag the caller asks for its fields whatever the version, so
   // a concurrent write is merged again rather than refused.
   for (int attempt = 0;; ++attempt) {
@@ -431,14 +440,9 @@ absl::Status RecordCollection<Record>::Delete(absl::string_view name,
                                               absl::string_view etag,
                                               const std::string& request_id,
                                               const std::string& fingerprint) {
-  if (!request_id.empty()) {
-    auto earlier = store_.FindRequest(request_id);
-    if (!earlier.ok()) return earlier.status();
-    if (earlier->has_value()) {
-      return (*earlier)->fingerprint == fingerprint ? absl::OkStatus()
-                                                    : RequestIdReusedError();
-    }
-  }
+  auto answered = Earlier(request_id, fingerprint);
+  if (!answered.ok()) return answered.status();
+  if (answered->has_value()) return absl::OkStatus();
   for (int attempt = 0;; ++attempt) {
     auto item = store_.Get(collection_, name);
     if (!item.ok()) return item.status();
@@ -453,10 +457,8 @@ absl::Status RecordCollection<Record>::Delete(absl::string_view name,
     absl::Status deleted =
         store_.Delete(collection_, name, (*item)->revision, request_id,
                       {fingerprint, std::string(name)}, &earlier);
-    if (earlier.has_value()) {  // the same request, answered meanwhile
-      return earlier->fingerprint == fingerprint ? absl::OkStatus()
-                                                 : RequestIdReusedError();
-    }
+    // The same key, answered meanwhile by another call.
+    if (earlier.has_value()) return SameRequest(*earlier, fingerprint);
     if (deleted.code() != absl::StatusCode::kAborted) return deleted;
     // Changed meanwhile: without an etag, delete whatever version is there.
     if (!etag.empty() || attempt == kMaxMergeAttempts) {

@@ -53,7 +53,7 @@ void Walk(const Message& message, const std::string& prefix,
     if (field->is_repeated()) {
       const int n = reflection->FieldSize(message, field);
       for (int i = 0; i < n; ++i) {
-        const std::string item = absl::StrCat(path, "[", i, "]");
+        const std::string item = ElementPath(path, i);
         if (field->cpp_type() == FieldDescriptor::CPPTYPE_ENUM) {
           CheckEnum(field, reflection->GetRepeatedEnumValue(message, field, i),
                     item, violations);
@@ -78,6 +78,10 @@ void Walk(const Message& message, const std::string& prefix,
 }
 
 }  // namespace
+
+std::string ElementPath(absl::string_view path, int index) {
+  return absl::StrCat(path, "[", index, "]");
+}
 
 std::string FieldPath(absl::string_view prefix, absl::string_view field) {
   return prefix.empty() ? std::string(field) : absl::StrCat(prefix, ".", field);

@@ -45,6 +45,8 @@ bool ValidResourceId(absl::string_view id);
 
 // "prefix.field", or "field" when prefix is empty.
 std::string FieldPath(absl::string_view prefix, absl::string_view field);
+// "path[index]": an element of a repeated field.
+std::string ElementPath(absl::string_view path, int index);
 
 }  // namespace palermo
 

@@ -21,10 +21,6 @@ using common::v1::ReportingPeriod;
 
 constexpr char kGroupsSegment[] = "interAgencyGroups";
 
-std::string Indexed(const std::string& path, int i) {
-  return absl::StrCat(path, "[", i, "]");
-}
-
 // Whether a record with this period was in force during `year`: kUnknown
 // when the source does not date it well enough to tell (no start).
 enum class InForce { kYes, kNo, kUnknown };
@@ -114,7 +110,7 @@ void NoRepeats(const Values& values, const std::string& path,
                FieldViolations& v) {
   std::set<typename Values::value_type> seen;
   for (int i = 0; i < values.size(); ++i) {
-    if (!seen.insert(values[i]).second) v.Add(Indexed(path, i), "repeated");
+    if (!seen.insert(values[i]).second) v.Add(ElementPath(path, i), "repeated");
   }
 }
 
@@ -235,7 +231,7 @@ void CoordinationDomain::ValidateEntities(
     FieldViolations& v) const {
   std::set<std::string> seen;
   for (int i = 0; i < names.size(); ++i) {
-    const std::string at = Indexed(path, i);
+    const std::string at = ElementPath(path, i);
     ValidateEntity(names[i], at, v);
     if (!seen.insert(names[i]).second) v.Add(at, "repeated");
     if (names[i] == owner) v.Add(at, "the reporting entity itself");
@@ -283,9 +279,9 @@ void CoordinationDomain::Validate(const v1::CoordinationBody& r,
                         FieldPath(prefix, "lead_institution"), v);
   }
   for (int i = 0; i < r.member_institutions_size(); ++i) {
-    ValidateInstitution(r.member_institutions(i),
-                        Indexed(FieldPath(prefix, "member_institutions"), i),
-                        v);
+    ValidateInstitution(
+        r.member_institutions(i),
+        ElementPath(FieldPath(prefix, "member_institutions"), i), v);
   }
   if (r.has_unit_count() && (r.unit_count() < 1 || r.unit_count() > 100000)) {
     v.Add(FieldPath(prefix, "unit_count"), "must be 1-100000");
@@ -316,7 +312,7 @@ void CoordinationDomain::Validate(const v1::ActionPlan& r,
   for (int i = 0; i < r.implementing_institutions_size(); ++i) {
     ValidateInstitution(
         r.implementing_institutions(i),
-        Indexed(FieldPath(prefix, "implementing_institutions"), i), v);
+        ElementPath(FieldPath(prefix, "implementing_institutions"), i), v);
   }
 }
 
@@ -331,7 +327,7 @@ void CoordinationDomain::Validate(const v1::ReferralMechanism& r,
   for (int i = 0; i < r.participating_institutions_size(); ++i) {
     ValidateInstitution(
         r.participating_institutions(i),
-        Indexed(FieldPath(prefix, "participating_institutions"), i), v);
+        ElementPath(FieldPath(prefix, "participating_institutions"), i), v);
   }
 }
 
@@ -368,7 +364,7 @@ void CoordinationDomain::Validate(const v1::AwarenessCampaign& r,
   ValidateRecord(r, prefix, v);
   for (int i = 0; i < r.organizers_size(); ++i) {
     ValidateInstitution(r.organizers(i),
-                        Indexed(FieldPath(prefix, "organizers"), i), v);
+                        ElementPath(FieldPath(prefix, "organizers"), i), v);
   }
   NoRepeats(r.channels(), FieldPath(prefix, "channels"), v);
   NoRepeats(r.languages(), FieldPath(prefix, "languages"), v);
@@ -377,7 +373,7 @@ void CoordinationDomain::Validate(const v1::AwarenessCampaign& r,
     const std::string& l = r.languages(i);
     if (l.size() != 2 || !absl::ascii_islower(l[0]) ||
         !absl::ascii_islower(l[1])) {
-      v.Add(Indexed(FieldPath(prefix, "languages"), i),
+      v.Add(ElementPath(FieldPath(prefix, "languages"), i),
             "an ISO 639-1 code: two lower-case letters");
     }
   }
@@ -424,7 +420,7 @@ void CoordinationDomain::Validate(const v1::InterAgencyGroup& r,
   for (int m = 0; m < r.meetings_size(); ++m) {
     ValidateEntities(
         r.meetings(m).hosts(),
-        FieldPath(Indexed(FieldPath(prefix, "meetings"), m), "hosts"), "",
+        FieldPath(ElementPath(FieldPath(prefix, "meetings"), m), "hosts"), "",
         false, v);
   }
   if (r.has_meeting_count() &&
@@ -596,7 +592,6 @@ struct Matches {
 // filter's violations added to `v`.
 template <typename T>
 absl::StatusOr<Matches> Match(RecordCollection<T>& collection,
-                              absl::string_view segment,
                               const std::string& filter_text, int year,
                               FieldViolations v) {
   absl::StatusOr<Filter> filter = Filter::Compile(filter_text, T::descriptor());
@@ -605,9 +600,8 @@ absl::StatusOr<Matches> Match(RecordCollection<T>& collection,
   auto all = collection.All("", &*filter);
   if (!all.ok()) return all.status();
   Matches m;
-  const std::string marker = absl::StrCat("/", segment, "/");
   for (const T& r : *all) {
-    const std::string entity = r.name().substr(0, r.name().find(marker));
+    const std::string entity = OwnerOfName(r.name());
     const InForce in_force = year == 0 ? InForce::kYes : InForceIn(r, year);
     if (in_force == InForce::kYes) m.in[entity].push_back(r.name());
     if (in_force == InForce::kUnknown) m.unknown[entity].push_back(r.name());
@@ -631,28 +625,22 @@ absl::StatusOr<v1::FindEntitiesResponse> CoordinationDomain::FindEntities(
   absl::StatusOr<Matches> matches;
   switch (request.kind()) {
     case v1::RESOURCE_KIND_COORDINATION_BODY:
-      matches = Match(bodies_, Kind<v1::CoordinationBody>::kSegment, f, year,
-                      std::move(v));
+      matches = Match(bodies_, f, year, std::move(v));
       break;
     case v1::RESOURCE_KIND_ACTION_PLAN:
-      matches =
-          Match(plans_, Kind<v1::ActionPlan>::kSegment, f, year, std::move(v));
+      matches = Match(plans_, f, year, std::move(v));
       break;
     case v1::RESOURCE_KIND_REFERRAL_MECHANISM:
-      matches = Match(mechanisms_, Kind<v1::ReferralMechanism>::kSegment, f,
-                      year, std::move(v));
+      matches = Match(mechanisms_, f, year, std::move(v));
       break;
     case v1::RESOURCE_KIND_TRAINING_ACTIVITY:
-      matches = Match(trainings_, Kind<v1::TrainingActivity>::kSegment, f, year,
-                      std::move(v));
+      matches = Match(trainings_, f, year, std::move(v));
       break;
     case v1::RESOURCE_KIND_AWARENESS_CAMPAIGN:
-      matches = Match(campaigns_, Kind<v1::AwarenessCampaign>::kSegment, f,
-                      year, std::move(v));
+      matches = Match(campaigns_, f, year, std::move(v));
       break;
     case v1::RESOURCE_KIND_COOPERATION_ACTIVITY:
-      matches = Match(cooperations_, Kind<v1::CooperationActivity>::kSegment, f,
-                      year, std::move(v));
+      matches = Match(cooperations_, f, year, std::move(v));
       break;
     default:
       // Without a kind the filter cannot be compiled; say so and stop.
@@ -688,24 +676,18 @@ CoordinationDomain::ListCooperationPartners(
   if (!v.empty()) return v.ToStatus();
   auto all = cooperations_.All("", &*filter);
   if (!all.ok()) return all.status();
-  const std::string own_prefix =
-      absl::StrCat(request.entity(), "/cooperationActivities/");
   // (partner, direction) -> activities
   std::map<std::pair<std::string, v1::Direction>,
            std::vector<const v1::CooperationActivity*>>
       rows;
   for (const v1::CooperationActivity& a : *all) {
-    if (absl::StartsWith(a.name(), own_prefix)) {
-      for (const std::string& p : a.partners()) {
-        rows[{p, v1::DIRECTION_REPORTED_BY_ENTITY}].push_back(&a);
-      }
-      continue;
-    }
+    const std::string owner = OwnerOfName(a.name());
     for (const std::string& p : a.partners()) {
-      if (p != request.entity()) continue;
-      const std::string owner =
-          a.name().substr(0, a.name().find("/cooperationActivities/"));
-      rows[{owner, v1::DIRECTION_REPORTED_BY_PARTNER}].push_back(&a);
+      if (owner == request.entity()) {
+        rows[{p, v1::DIRECTION_REPORTED_BY_ENTITY}].push_back(&a);
+      } else if (p == request.entity()) {
+        rows[{owner, v1::DIRECTION_REPORTED_BY_PARTNER}].push_back(&a);
+      }
     }
   }
   v1::ListCooperationPartnersResponse response;

@@ -157,7 +157,7 @@ void EnforcementDomain::Validate(const v1::Observation& o,
   }
   for (int i = 0; i < o.sources_size(); ++i) {
     const common::v1::Provenance& source = o.sources(i);
-    const std::string item = absl::StrCat(path("sources"), "[", i, "]");
+    const std::string item = ElementPath(path("sources"), i);
     ValidateProvenance(source, item, v);
     for (auto [text, field] :
          {std::pair{&source.document_symbol(), "document_symbol"},

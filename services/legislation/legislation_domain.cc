@@ -197,14 +197,14 @@ void LegislationDomain::ValidateContent(const v1::Legislation& l,
     }
   }
   for (int i = 0; i < l.other_laws_size(); ++i) {
-    const std::string item = absl::StrCat(path("other_laws"), "[", i, "]");
+    const std::string item = ElementPath(path("other_laws"), i);
     ValidateLaw(l.other_laws(i), item, v);
     if (IsProtectionKind(l.other_laws(i).kind())) {
       v.Add(FieldPath(item, "kind"), "protection laws go in protection_laws");
     }
   }
   for (int i = 0; i < l.quality_notes_size(); ++i) {
-    const std::string item = absl::StrCat(path("quality_notes"), "[", i, "]");
+    const std::string item = ElementPath(path("quality_notes"), i);
     if (l.quality_notes(i).kind() ==
         common::v1::QUALITY_NOTE_KIND_UNSPECIFIED) {
       v.Add(FieldPath(item, "kind"), "required");
@@ -214,7 +214,7 @@ void LegislationDomain::ValidateContent(const v1::Legislation& l,
     }
   }
   for (int i = 0; i < l.protection_laws_size(); ++i) {
-    const std::string item = absl::StrCat(path("protection_laws"), "[", i, "]");
+    const std::string item = ElementPath(path("protection_laws"), i);
     ValidateLaw(l.protection_laws(i), item, v);
     if (!IsProtectionKind(l.protection_laws(i).kind())) {
       v.Add(FieldPath(item, "kind"),
