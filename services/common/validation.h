@@ -10,6 +10,7 @@
 
 #include "absl/strings/string_view.h"
 #include "palermo/common/v1/common.pb.h"
+#include "services/common/limits.h"
 #include "services/common/status.h"
 
 namespace palermo {
@@ -17,8 +18,6 @@ namespace palermo {
 // Years a reported date or law may carry.
 inline constexpr int kMinYear = 1900;
 inline constexpr int kMaxYear = 2100;
-// Longest text accepted in any string field.
-inline constexpr size_t kMaxStringBytes = 10000;
 
 // Adds a violation for each problem found anywhere in `message` (enum values
 // the schema does not define, UNSPECIFIED list elements, over-long strings,
