@@ -116,14 +116,19 @@ TEST_F(GatewayIntegrationTest, ErrorsKeepTheirDetailsThroughTheGateway) {
   EXPECT_THAT(ViolatedFields(status), ElementsAre("name"));
 }
 
-TEST_F(GatewayIntegrationTest, BackendDownIsUnavailableNotAHang) {
+TEST_F(GatewayIntegrationTest, ADeadBackendIsNamedNotAFailedProfile) {
   legislation_->Kill();
   gv1::GetCountryProfileRequest request;
   request.set_name("countries/EST");
   gv1::CountryProfile profile;
   grpc::Status status =
       gateway_stub_->GetCountryProfile(Context().get(), request, &profile);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(profile.entity().display_name(), "Estonia");
+  ASSERT_EQ(profile.omitted_sections_size(), 1);
+  EXPECT_EQ(profile.omitted_sections(0).section(),
+            gv1::PROFILE_SECTION_LEGISLATION);
+  EXPECT_EQ(profile.omitted_sections(0).code(), grpc::StatusCode::UNAVAILABLE);
 }
 
 TEST_F(GatewayIntegrationTest, HealthIsServingOnEveryPort) {
@@ -198,9 +203,9 @@ TEST_F(GatewayIntegrationTest, ReflectionListsServicesAndDescribesHealth) {
                                "grpc.health.v1.Health"});
   ExpectReflection(*legislation_, {"palermo.legislation.v1.LegislationService",
                                    "grpc.health.v1.Health"});
-  ExpectReflection(*suite_->coordination,
-                   {"palermo.coordination.v1.CoordinationService",
-                    "grpc.health.v1.Health"});
+  ExpectReflection(
+      *suite_->coordination,
+      {"palermo.coordination.v1.CoordinationService", "grpc.health.v1.Health"});
 }
 
 TEST_F(GatewayIntegrationTest, OversizedRequestIsRefused) {
@@ -300,17 +305,124 @@ TEST(GatewayDeadlineTest, OutgoingCallsHaveTheGatewaysOwnBound) {
       PALERMO_GATEWAY_SERVER,
       {"--legislation_address=" + backend.address(),
        "--enforcement_address=" + backend.address(),
-       "--assistance_address=" + backend.address(), "--outgoing_timeout=1s"});
+       "--assistance_address=" + backend.address(),
+       "--coordination_address=" + backend.address(), "--outgoing_timeout=1s"});
   ASSERT_TRUE(gateway.ok()) << gateway.status();
   auto stub = gv1::GatewayService::NewStub((*gateway)->Channel());
 
   grpc::Status status;
   // A caller with a generous deadline gets the gateway's own 1 s bound: the
-  // answer comes from the gateway, well before the caller's deadline.
+  // answer comes from the gateway, well before the caller's deadline, with
+  // every section named as too slow.
   const absl::Time start = absl::Now();
-  Profile(*stub, absl::Seconds(30), &status);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  gv1::CountryProfile profile = Profile(*stub, absl::Seconds(30), &status);
+  ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_LT(absl::Now() - start, absl::Seconds(20));
+  EXPECT_EQ(profile.entity().display_name(), "Estonia");
+  ASSERT_EQ(profile.omitted_sections_size(), 4);
+  for (const auto& omitted : profile.omitted_sections()) {
+    EXPECT_EQ(omitted.code(), grpc::StatusCode::DEADLINE_EXCEEDED)
+        << omitted.message();
+  }
+}
+
+// The whole suite with the reference dataset: a backend killed and
+// restarted on its port.
+class GatewayDegradationTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto suite = palermo::test::Suite::Start(MakeTempDir());
+    ASSERT_TRUE(suite.ok()) << suite.status();
+    suite_ = *std::move(suite);
+    auto loaded = palermo::test::RunCommand(
+        PALERMO_LOAD, {"--target=" + suite_->gateway->address(),
+                       "--reference_dir=" PALERMO_SOURCE_DIR "/data"});
+    ASSERT_TRUE(loaded.ok()) << loaded.status();
+    ASSERT_EQ(loaded->exit_code, 0) << loaded->output;
+    stub_ = gv1::GatewayService::NewStub(suite_->gateway->Channel());
+  }
+
+  // Entities with a record in every section of the reference dataset.
+  const std::vector<std::string> kEntities = {"countries/ROU", "countries/HRV",
+                                              "countries/PHL"};
+
+  gv1::CountryProfile Get(const std::string& name) {
+    gv1::GetCountryProfileRequest request;
+    request.set_name(name);
+    gv1::CountryProfile profile;
+    grpc::Status status =
+        stub_->GetCountryProfile(Context().get(), request, &profile);
+    EXPECT_TRUE(status.ok()) << name << ": " << status.error_message();
+    return profile;
+  }
+
+  // Every section but `missing` is there, with records; `missing` (unless
+  // UNSPECIFIED) is absent and named as UNAVAILABLE.
+  void ExpectSections(const gv1::CountryProfile& profile,
+                      gv1::ProfileSection missing) {
+    SCOPED_TRACE(profile.name());
+    const auto present = [&](gv1::ProfileSection s) { return s != missing; };
+    EXPECT_EQ(profile.has_legislation(),
+              present(gv1::PROFILE_SECTION_LEGISLATION));
+    EXPECT_EQ(profile.enforcement().series_size() > 0,
+              present(gv1::PROFILE_SECTION_ENFORCEMENT));
+    EXPECT_EQ(profile.assistance_measures_size() > 0,
+              present(gv1::PROFILE_SECTION_ASSISTANCE));
+    EXPECT_EQ(profile.coordination().entity() == profile.name(),
+              present(gv1::PROFILE_SECTION_COORDINATION));
+    if (missing == gv1::PROFILE_SECTION_UNSPECIFIED) {
+      EXPECT_EQ(profile.omitted_sections_size(), 0);
+      return;
+    }
+    ASSERT_EQ(profile.omitted_sections_size(), 1);
+    EXPECT_EQ(profile.omitted_sections(0).section(), missing);
+    EXPECT_EQ(profile.omitted_sections(0).code(),
+              grpc::StatusCode::UNAVAILABLE);
+    EXPECT_FALSE(profile.omitted_sections(0).message().empty());
+  }
+
+  // Polls with real profile requests until every entity's is complete.
+  bool WaitComplete(absl::Duration bound) {
+    const absl::Time deadline = absl::Now() + bound;
+    while (absl::Now() < deadline) {
+      bool complete = true;
+      for (const std::string& name : kEntities) {
+        complete = complete && Get(name).omitted_sections_size() == 0;
+      }
+      if (complete) return true;
+    }
+    return false;
+  }
+
+  void KillAndRestart(ServiceProcess& backend, gv1::ProfileSection section) {
+    for (const std::string& name : kEntities) {
+      ExpectSections(Get(name), gv1::PROFILE_SECTION_UNSPECIFIED);
+    }
+    const int port = backend.port();
+    backend.Kill();
+    for (const std::string& name : kEntities) {
+      ExpectSections(Get(name), section);
+    }
+    ASSERT_TRUE(backend.Restart().ok());
+    ASSERT_EQ(backend.port(), port);
+    ASSERT_TRUE(WaitComplete(absl::Seconds(10)));
+    for (const std::string& name : kEntities) {
+      ExpectSections(Get(name), gv1::PROFILE_SECTION_UNSPECIFIED);
+    }
+  }
+
+  std::unique_ptr<palermo::test::Suite> suite_;
+  std::unique_ptr<gv1::GatewayService::Stub> stub_;
+};
+
+TEST_F(GatewayDegradationTest, ADeadCoordinationServiceIsNamedUntilItIsBack) {
+  KillAndRestart(*suite_->coordination, gv1::PROFILE_SECTION_COORDINATION);
+}
+
+// A failing assistance service must not look like an entity without
+// measures: the section is named.
+TEST_F(GatewayDegradationTest, ADeadAssistanceServiceIsNamedUntilItIsBack) {
+  KillAndRestart(*suite_->assistance, gv1::PROFILE_SECTION_ASSISTANCE);
 }
 
 }  // namespace

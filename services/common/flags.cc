@@ -32,6 +32,13 @@ ABSL_FLAG(absl::Duration, outgoing_timeout, absl::Seconds(10),
 ABSL_FLAG(absl::Duration, outgoing_stream_timeout, absl::Minutes(10),
           "Deadline of an outgoing streaming call (imports, exports) when the "
           "incoming call has a later one, or none.");
+ABSL_FLAG(absl::Duration, reconnect_backoff_max, absl::Milliseconds(250),
+          "Longest wait between two attempts to reconnect to a service that "
+          "is down (the first wait is 100 ms, gRPC's least): bounds how long "
+          "after a service is back its callers still fail.");
+ABSL_FLAG(absl::Duration, connect_timeout, absl::Seconds(5),
+          "How long one attempt to connect to a service may take (TCP and "
+          "HTTP/2 handshakes).");
 ABSL_FLAG(absl::Duration, keepalive_time, absl::Seconds(60),
           "Interval of HTTP/2 keepalive pings on idle connections.");
 ABSL_FLAG(absl::Duration, keepalive_timeout, absl::Seconds(20),

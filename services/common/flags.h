@@ -24,6 +24,8 @@ ABSL_DECLARE_FLAG(int32_t, max_receive_message_bytes);
 ABSL_DECLARE_FLAG(absl::Duration, shutdown_grace);
 ABSL_DECLARE_FLAG(absl::Duration, outgoing_timeout);
 ABSL_DECLARE_FLAG(absl::Duration, outgoing_stream_timeout);
+ABSL_DECLARE_FLAG(absl::Duration, reconnect_backoff_max);
+ABSL_DECLARE_FLAG(absl::Duration, connect_timeout);
 ABSL_DECLARE_FLAG(absl::Duration, keepalive_time);
 ABSL_DECLARE_FLAG(absl::Duration, keepalive_timeout);
 

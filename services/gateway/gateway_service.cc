@@ -1,8 +1,11 @@
 #include "services/gateway/gateway_service.h"
 
+#include <spdlog/spdlog.h>
+
 #include <mutex>
 
 #include "absl/strings/str_cat.h"
+#include "services/common/limits.h"
 #include "services/common/status.h"
 #include "services/gateway/forward.h"
 #include "services/gateway/profile.h"
@@ -44,8 +47,8 @@ class ProfileCall : public std::enable_shared_from_this<ProfileCall> {
     observations_request_.set_page_size(500);
     parts_.observations = std::vector<ev1::Observation>();
     FetchAll(
-        &observations_context_, &observations_request_, &observations_page_,
-        &parts_.observations,
+        v1::PROFILE_SECTION_ENFORCEMENT, &observations_context_,
+        &observations_request_, &observations_page_, &parts_.observations,
         [this](auto* c, auto* request, auto* page, auto done) {
           backends_.enforcement->async()->ListObservations(c, request, page,
                                                            std::move(done));
@@ -57,8 +60,8 @@ class ProfileCall : public std::enable_shared_from_this<ProfileCall> {
     measures_request_.set_page_size(500);
     parts_.measures = std::vector<assistance::v1::Measure>();
     FetchAll(
-        &measures_context_, &measures_request_, &measures_page_,
-        &parts_.measures,
+        v1::PROFILE_SECTION_ASSISTANCE, &measures_context_, &measures_request_,
+        &measures_page_, &parts_.measures,
         [this](auto* c, auto* request, auto* page, auto done) {
           backends_.assistance->async()->ListMeasures(c, request, page,
                                                       std::move(done));
@@ -84,30 +87,43 @@ class ProfileCall : public std::enable_shared_from_this<ProfileCall> {
   // Pages through one of a backend's List methods, collecting every item
   // into `out`, then reports the section done. `call` issues one page's
   // request; `items` names the page's repeated field.
+  // Stops, with RESOURCE_EXHAUSTED, once the items pass what a whole
+  // profile may hold.
   template <typename Request, typename Response, typename Item, typename Call,
             typename Items>
-  void FetchAll(std::unique_ptr<grpc::ClientContext>* outgoing,
+  void FetchAll(v1::ProfileSection section,
+                std::unique_ptr<grpc::ClientContext>* outgoing,
                 Request* request, Response* page,
-                absl::StatusOr<std::vector<Item>>* out, Call call,
-                Items items) {
+                absl::StatusOr<std::vector<Item>>* out, Call call, Items items,
+                size_t bytes = 0) {
     auto self = shared_from_this();
     *outgoing = OutgoingContext(context_);
-    call(
-        outgoing->get(), request, page,
-        [self, outgoing, request, page, out, call, items](grpc::Status status) {
-          if (!status.ok()) {
-            *out = FromGrpcStatus(status);
-            self->SectionDone();
-            return;
-          }
-          for (auto& item : *items(page)) (*out)->push_back(std::move(item));
-          if (page->next_page_token().empty()) {
-            self->SectionDone();
-            return;
-          }
-          request->set_page_token(page->next_page_token());
-          self->FetchAll(outgoing, request, page, out, call, items);
-        });
+    call(outgoing->get(), request, page,
+         [self, section, outgoing, request, page, out, call, items,
+          bytes](grpc::Status status) mutable {
+           if (!status.ok()) {
+             *out = FromGrpcStatus(status);
+             self->SectionDone();
+             return;
+           }
+           for (auto& item : *items(page)) {
+             bytes += item.ByteSizeLong();
+             (*out)->push_back(std::move(item));
+           }
+           if (bytes > kMaxResponseBytes) {
+             *out = SectionTooLarge(section, self->entity_.name(),
+                                    "the section is left out");
+             self->SectionDone();
+             return;
+           }
+           if (page->next_page_token().empty()) {
+             self->SectionDone();
+             return;
+           }
+           request->set_page_token(page->next_page_token());
+           self->FetchAll(section, outgoing, request, page, out, call, items,
+                          bytes);
+         });
   }
 
   void SectionDone() {
@@ -115,10 +131,13 @@ class ProfileCall : public std::enable_shared_from_this<ProfileCall> {
       std::lock_guard<std::mutex> lock(mu_);
       if (++done_ < kSections) return;
     }
-    absl::StatusOr<v1::CountryProfile> profile =
-        ComposeProfile(entity_, parts_);
-    if (profile.ok()) *response_ = *std::move(profile);
-    reactor_->Finish(ToGrpcStatus(profile.status()));
+    *response_ = ComposeProfile(entity_, parts_);
+    for (const auto& omitted : response_->omitted_sections()) {
+      spdlog::warn("profile of {}: {} omitted (code {}): {}", entity_.name(),
+                   v1::ProfileSection_Name(omitted.section()), omitted.code(),
+                   omitted.message());
+    }
+    reactor_->Finish(grpc::Status::OK);
   }
 
   static constexpr int kSections = 4;

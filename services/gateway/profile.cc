@@ -10,16 +10,43 @@
 namespace palermo::gateway {
 namespace {
 
-absl::Status SectionFailed(absl::string_view section, absl::string_view entity,
-                           const absl::Status& status) {
-  absl::Status failed(
-      status.code(),
-      absl::StrCat(section, " section of ", entity, ": ", status.message()));
-  status.ForEachPayload(
-      [&failed](absl::string_view url, const absl::Cord& payload) {
-        failed.SetPayload(url, payload);
-      });
-  return failed;
+// Room kept for `omitted_sections`: four entries, each with a message of at
+// most kMaxOmittedMessageBytes.
+constexpr size_t kMaxOmittedMessageBytes = 1024;
+constexpr size_t kOmittedReserve = 4 * (kMaxOmittedMessageBytes + 16);
+// Most a length-delimited field adds to its value's size: a one-byte tag
+// (field numbers below 16) and a length varint of up to 5 bytes.
+constexpr size_t kFieldOverhead = 6;
+
+// At most `max` bytes of `text`, cut at a UTF-8 character boundary.
+std::string Truncated(absl::string_view text, size_t max) {
+  if (text.size() <= max) return std::string(text);
+  size_t n = max;
+  while (n > 0 && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) --n;
+  return absl::StrCat(text.substr(0, n), "...");
+}
+
+// The bytes left for sections.
+class Budget {
+ public:
+  explicit Budget(size_t bytes) : left_(bytes) {}
+  // Takes room for a field holding `size` bytes; false if there is none.
+  bool Take(size_t size) {
+    if (size + kFieldOverhead > left_) return false;
+    left_ -= size + kFieldOverhead;
+    return true;
+  }
+
+ private:
+  size_t left_;
+};
+
+void Omit(v1::CountryProfile& profile, v1::ProfileSection section,
+          const absl::Status& status) {
+  v1::OmittedSection* omitted = profile.add_omitted_sections();
+  omitted->set_section(section);
+  omitted->set_code(static_cast<int32_t>(status.code()));
+  omitted->set_message(Truncated(status.message(), kMaxOmittedMessageBytes));
 }
 
 enforcement::v1::Breakdown BreakdownOf(const enforcement::v1::Observation& o) {
@@ -31,50 +58,25 @@ enforcement::v1::Breakdown BreakdownOf(const enforcement::v1::Observation& o) {
   return b;
 }
 
-}  // namespace
-
-absl::StatusOr<v1::CountryProfile> ComposeProfile(
-    const common::v1::ReportingEntity& entity, const ProfileParts& parts) {
-  v1::CountryProfile profile;
-  profile.set_name(entity.name());
-  *profile.mutable_entity() = entity;
-  if (parts.legislation.ok()) {
-    *profile.mutable_legislation() = *parts.legislation;
-  } else if (parts.legislation.status().code() != absl::StatusCode::kNotFound) {
-    return SectionFailed("legislation", entity.name(),
-                         parts.legislation.status());
-  }
-  if (!parts.measures.ok()) {
-    return SectionFailed("assistance", entity.name(), parts.measures.status());
-  }
-  for (const auto& m : *parts.measures) *profile.add_assistance_measures() = m;
-  if (!parts.coordination.ok()) {
-    return SectionFailed("coordination", entity.name(),
-                         parts.coordination.status());
-  }
-  *profile.mutable_coordination() = *parts.coordination;
-  if (!parts.observations.ok()) {
-    return SectionFailed("enforcement", entity.name(),
-                         parts.observations.status());
-  }
-  if (parts.observations->empty()) return profile;
-
-  // Series: indicator and breakdown; figures ordered by period.
+// Series: indicator and breakdown; figures ordered by period.
+v1::EnforcementSection SeriesOf(
+    absl::string_view entity,
+    const std::vector<enforcement::v1::Observation>& observations) {
   std::map<std::pair<std::string, std::string>,
            std::vector<const enforcement::v1::Observation*>>
       series;
-  for (const auto& o : *parts.observations) {
+  for (const auto& o : observations) {
     series[{o.indicator(), BreakdownOf(o).SerializeAsString()}].push_back(&o);
   }
-  v1::EnforcementSection* section = profile.mutable_enforcement();
+  v1::EnforcementSection section;
   for (auto& [key, figures] : series) {
     std::stable_sort(figures.begin(), figures.end(), [](auto* a, auto* b) {
       const auto ra = RangeOf(a->period());
       const auto rb = RangeOf(b->period());
       return std::tie(ra.first, ra.last) < std::tie(rb.first, rb.last);
     });
-    enforcement::v1::Series* s = section->add_series();
-    s->set_entity(entity.name());
+    enforcement::v1::Series* s = section.add_series();
+    s->set_entity(std::string(entity));
     s->set_indicator(key.first);
     s->mutable_breakdown()->ParseFromString(key.second);
     const enforcement::v1::Observation* latest = figures.front();
@@ -84,8 +86,140 @@ absl::StatusOr<v1::CountryProfile> ComposeProfile(
       const auto rl = RangeOf(latest->period());
       if (std::tie(r.last, r.first) > std::tie(rl.last, rl.first)) latest = o;
     }
-    *section->add_latest() = *latest;
+    *section.add_latest() = *latest;
   }
+  return section;
+}
+
+void AddLegislation(const common::v1::ReportingEntity& entity,
+                    const absl::StatusOr<legislation::v1::Legislation>& part,
+                    Budget& budget, v1::CountryProfile& profile) {
+  const auto section = v1::PROFILE_SECTION_LEGISLATION;
+  if (!part.ok()) {
+    if (part.status().code() != absl::StatusCode::kNotFound) {
+      Omit(profile, section, part.status());
+    }
+    return;
+  }
+  if (!budget.Take(part->ByteSizeLong())) {
+    Omit(profile, section,
+         SectionTooLarge(section, entity.name(), "the record is left out"));
+    return;
+  }
+  *profile.mutable_legislation() = *part;
+}
+
+void AddEnforcement(
+    const common::v1::ReportingEntity& entity,
+    const absl::StatusOr<std::vector<enforcement::v1::Observation>>& part,
+    Budget& budget, v1::CountryProfile& profile) {
+  const auto section = v1::PROFILE_SECTION_ENFORCEMENT;
+  if (!part.ok()) {
+    Omit(profile, section, part.status());
+    return;
+  }
+  if (part->empty()) return;
+  v1::EnforcementSection all = SeriesOf(entity.name(), *part);
+  if (!budget.Take(0)) {
+    Omit(profile, section,
+         SectionTooLarge(section, entity.name(), "every series is left out"));
+    return;
+  }
+  v1::EnforcementSection* out = profile.mutable_enforcement();
+  for (int i = 0; i < all.series_size(); ++i) {
+    if (!budget.Take(all.series(i).ByteSizeLong()) ||
+        !budget.Take(all.latest(i).ByteSizeLong())) {
+      Omit(profile, section,
+           SectionTooLarge(section, entity.name(),
+                           absl::StrCat(i, " of ", all.series_size(),
+                                        " series are included")));
+      return;
+    }
+    *out->add_series() = std::move(*all.mutable_series(i));
+    *out->add_latest() = std::move(*all.mutable_latest(i));
+  }
+}
+
+void AddAssistance(
+    const common::v1::ReportingEntity& entity,
+    const absl::StatusOr<std::vector<assistance::v1::Measure>>& part,
+    Budget& budget, v1::CountryProfile& profile) {
+  const auto section = v1::PROFILE_SECTION_ASSISTANCE;
+  if (!part.ok()) {
+    Omit(profile, section, part.status());
+    return;
+  }
+  for (size_t i = 0; i < part->size(); ++i) {
+    if (!budget.Take((*part)[i].ByteSizeLong())) {
+      Omit(profile, section,
+           SectionTooLarge(section, entity.name(),
+                           absl::StrCat("the first ", i, " of ", part->size(),
+                                        " measures are included")));
+      return;
+    }
+    *profile.add_assistance_measures() = (*part)[i];
+  }
+}
+
+void AddCoordination(
+    const common::v1::ReportingEntity& entity,
+    const absl::StatusOr<coordination::v1::EntityCoordination>& part,
+    Budget& budget, v1::CountryProfile& profile) {
+  const auto section = v1::PROFILE_SECTION_COORDINATION;
+  if (!part.ok()) {
+    Omit(profile, section, part.status());
+    return;
+  }
+  if (!budget.Take(part->ByteSizeLong())) {
+    Omit(profile, section,
+         SectionTooLarge(section, entity.name(), "the section is left out"));
+    return;
+  }
+  *profile.mutable_coordination() = *part;
+}
+
+}  // namespace
+
+absl::Status SectionTooLarge(v1::ProfileSection section,
+                             absl::string_view entity,
+                             absl::string_view detail) {
+  absl::string_view what, where;
+  switch (section) {
+    case v1::PROFILE_SECTION_LEGISLATION:
+      what = "legislation";
+      where = "palermo.legislation.v1.LegislationService.GetLegislation";
+      break;
+    case v1::PROFILE_SECTION_ENFORCEMENT:
+      what = "enforcement";
+      where = "palermo.enforcement.v1.EnforcementService.ListObservations";
+      break;
+    case v1::PROFILE_SECTION_ASSISTANCE:
+      what = "assistance";
+      where = "palermo.assistance.v1.AssistanceService.ListMeasures";
+      break;
+    default:
+      what = "coordination";
+      where =
+          "palermo.coordination.v1.CoordinationService.GetEntityCoordination "
+          "or the coordination List methods";
+      break;
+  }
+  return absl::ResourceExhaustedError(absl::StrCat(
+      "the ", what, " section of ", entity, " does not fit in a profile (",
+      kMaxResponseBytes, " bytes): ", detail, "; read it whole with ", where));
+}
+
+v1::CountryProfile ComposeProfile(const common::v1::ReportingEntity& entity,
+                                  const ProfileParts& parts, size_t max_bytes) {
+  v1::CountryProfile profile;
+  profile.set_name(entity.name());
+  *profile.mutable_entity() = entity;
+  const size_t used = profile.ByteSizeLong() + kOmittedReserve;
+  Budget budget(max_bytes > used ? max_bytes - used : 0);
+  AddLegislation(entity, parts.legislation, budget, profile);
+  AddEnforcement(entity, parts.observations, budget, profile);
+  AddAssistance(entity, parts.measures, budget, profile);
+  AddCoordination(entity, parts.coordination, budget, profile);
   return profile;
 }
 

@@ -1,11 +1,19 @@
+// Unit tests of profile composition: sections present, left out and named
+// when their service fails, and cut to the profile's size bound.
 #include "services/gateway/profile.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_cat.h"
 #include "services/common/status.h"
 
 namespace palermo::gateway {
 namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
 
 common::v1::ReportingEntity Estonia() {
   common::v1::ReportingEntity e;
@@ -14,33 +22,111 @@ common::v1::ReportingEntity Estonia() {
   return e;
 }
 
-TEST(ProfileTest, IncludesTheLegislationSection) {
-  legislation::v1::Legislation l;
-  l.set_name("countries/EST/legislation");
-  auto profile = ComposeProfile(
-      Estonia(), {l, std::vector<enforcement::v1::Observation>()});
-  ASSERT_TRUE(profile.ok());
-  EXPECT_EQ(profile->name(), "countries/EST");
-  EXPECT_EQ(profile->entity().display_name(), "Estonia");
-  EXPECT_EQ(profile->legislation().name(), "countries/EST/legislation");
+// Every section present, one record each.
+ProfileParts Complete() {
+  ProfileParts parts{legislation::v1::Legislation(),
+                     std::vector<enforcement::v1::Observation>(1)};
+  parts.legislation->set_name("countries/EST/legislation");
+  (*parts.observations)[0].set_indicator("CASES_INVESTIGATED");
+  (*parts.observations)[0].set_value(39);
+  parts.measures->emplace_back().set_name("countries/EST/measures/shelter");
+  parts.coordination->set_entity("countries/EST");
+  return parts;
 }
 
-TEST(ProfileTest, NoRecordMeansNoSection) {
-  auto profile = ComposeProfile(
+std::vector<v1::ProfileSection> OmittedOf(const v1::CountryProfile& profile) {
+  std::vector<v1::ProfileSection> out;
+  for (const auto& o : profile.omitted_sections()) out.push_back(o.section());
+  return out;
+}
+
+TEST(ProfileTest, ACompleteProfileNamesNoSection) {
+  v1::CountryProfile profile = ComposeProfile(Estonia(), Complete());
+  EXPECT_EQ(profile.name(), "countries/EST");
+  EXPECT_EQ(profile.entity().display_name(), "Estonia");
+  EXPECT_EQ(profile.legislation().name(), "countries/EST/legislation");
+  EXPECT_EQ(profile.enforcement().latest(0).value(), 39);
+  ASSERT_EQ(profile.assistance_measures_size(), 1);
+  EXPECT_EQ(profile.coordination().entity(), "countries/EST");
+  EXPECT_THAT(profile.omitted_sections(), IsEmpty());
+}
+
+TEST(ProfileTest, NoRecordMeansNoSectionAndNothingNamed) {
+  v1::CountryProfile profile = ComposeProfile(
       Estonia(), {NotFoundError("L", "countries/EST/legislation"),
                   std::vector<enforcement::v1::Observation>()});
-  ASSERT_TRUE(profile.ok());
-  EXPECT_FALSE(profile->has_legislation());
-  EXPECT_FALSE(profile->has_enforcement());
+  EXPECT_FALSE(profile.has_legislation());
+  EXPECT_FALSE(profile.has_enforcement());
+  EXPECT_THAT(profile.assistance_measures(), IsEmpty());
+  EXPECT_THAT(profile.omitted_sections(), IsEmpty());
 }
 
-TEST(ProfileTest, ABackendFailureFailsTheProfileNamingTheSection) {
-  auto profile =
-      ComposeProfile(Estonia(), {absl::UnavailableError("connection refused"),
-                                 std::vector<enforcement::v1::Observation>()});
-  ASSERT_EQ(profile.status().code(), absl::StatusCode::kUnavailable);
-  EXPECT_NE(profile.status().message().find("legislation section"),
-            absl::string_view::npos);
+TEST(ProfileTest, AFailingServiceLeavesOnlyItsSectionOutAndNamesIt) {
+  const absl::Status down = absl::UnavailableError("connection refused");
+  for (int failing = 0; failing < 4; ++failing) {
+    ProfileParts parts = Complete();
+    v1::ProfileSection expected;
+    switch (failing) {
+      case 0:
+        parts.legislation = down;
+        expected = v1::PROFILE_SECTION_LEGISLATION;
+        break;
+      case 1:
+        parts.observations = down;
+        expected = v1::PROFILE_SECTION_ENFORCEMENT;
+        break;
+      case 2:
+        parts.measures = down;
+        expected = v1::PROFILE_SECTION_ASSISTANCE;
+        break;
+      default:
+        parts.coordination = down;
+        expected = v1::PROFILE_SECTION_COORDINATION;
+        break;
+    }
+    v1::CountryProfile profile = ComposeProfile(Estonia(), parts);
+    ASSERT_THAT(OmittedOf(profile), ElementsAre(expected)) << failing;
+    EXPECT_EQ(profile.omitted_sections(0).code(), 14);  // UNAVAILABLE
+    EXPECT_EQ(profile.omitted_sections(0).message(), "connection refused");
+    EXPECT_EQ(profile.has_legislation(), failing != 0);
+    EXPECT_EQ(profile.has_enforcement(), failing != 1);
+    EXPECT_EQ(profile.assistance_measures_size(), failing != 2 ? 1 : 0);
+    EXPECT_EQ(profile.has_coordination(), failing != 3);
+  }
+}
+
+TEST(ProfileTest, AFailingAssistanceServiceIsNeverAProfileWithoutMeasures) {
+  ProfileParts parts = Complete();
+  parts.measures = std::vector<assistance::v1::Measure>();
+  EXPECT_THAT(ComposeProfile(Estonia(), parts).omitted_sections(), IsEmpty());
+  parts.measures = absl::DeadlineExceededError("too slow");
+  v1::CountryProfile profile = ComposeProfile(Estonia(), parts);
+  EXPECT_THAT(profile.assistance_measures(), IsEmpty());
+  ASSERT_THAT(OmittedOf(profile), ElementsAre(v1::PROFILE_SECTION_ASSISTANCE));
+  EXPECT_EQ(profile.omitted_sections(0).code(), 4);  // DEADLINE_EXCEEDED
+}
+
+TEST(ProfileTest, OnlyLegislationNotFoundMeansNoRecord) {
+  ProfileParts parts = Complete();
+  parts.measures = NotFoundError("M", "countries/EST");
+  parts.coordination = NotFoundError("C", "countries/EST");
+  EXPECT_THAT(OmittedOf(ComposeProfile(Estonia(), parts)),
+              ElementsAre(v1::PROFILE_SECTION_ASSISTANCE,
+                          v1::PROFILE_SECTION_COORDINATION));
+}
+
+TEST(ProfileTest, EveryServiceFailingStillGivesTheEntityWithEverySectionNamed) {
+  const absl::Status down = absl::UnavailableError("connection refused");
+  ProfileParts parts{down, down};
+  parts.measures = down;
+  parts.coordination = down;
+  v1::CountryProfile profile = ComposeProfile(Estonia(), parts);
+  EXPECT_EQ(profile.entity().display_name(), "Estonia");
+  EXPECT_THAT(OmittedOf(profile),
+              ElementsAre(v1::PROFILE_SECTION_LEGISLATION,
+                          v1::PROFILE_SECTION_ENFORCEMENT,
+                          v1::PROFILE_SECTION_ASSISTANCE,
+                          v1::PROFILE_SECTION_COORDINATION));
 }
 
 TEST(ProfileTest, EnforcementFiguresBecomeSeriesWithTheirLatestFigure) {
@@ -61,9 +147,9 @@ TEST(ProfileTest, EnforcementFiguresBecomeSeriesWithTheirLatestFigure) {
       figure("CASES_INVESTIGATED", 2005, 32),
       figure("PERSONS_ARRESTED", 2005, 53),
       figure("CASES_INVESTIGATED", 2006, 67)};
-  auto profile = ComposeProfile(Estonia(), {NotFoundError("L", "x"), figures});
-  ASSERT_TRUE(profile.ok());
-  const auto& section = profile->enforcement();
+  v1::CountryProfile profile =
+      ComposeProfile(Estonia(), {NotFoundError("L", "x"), figures});
+  const auto& section = profile.enforcement();
   ASSERT_EQ(section.series_size(), 2);
   EXPECT_EQ(section.series(0).indicator(), "CASES_INVESTIGATED");
   ASSERT_EQ(section.series(0).observations_size(), 3);
@@ -72,33 +158,119 @@ TEST(ProfileTest, EnforcementFiguresBecomeSeriesWithTheirLatestFigure) {
   EXPECT_EQ(section.latest(1).value(), 53);
 }
 
-TEST(ProfileTest, AFailingEnforcementServiceFailsTheProfile) {
-  auto profile = ComposeProfile(
-      Estonia(),
-      {NotFoundError("L", "x"), absl::DeadlineExceededError("slow")});
-  EXPECT_EQ(profile.status().code(), absl::StatusCode::kDeadlineExceeded);
-  EXPECT_NE(profile.status().message().find("enforcement section"),
-            std::string::npos);
+// Four sections of about 1 MiB each: together twice the bound.
+ProfileParts Large() {
+  ProfileParts parts = Complete();
+  parts.legislation->set_notes(std::string(200 << 10, 'l'));
+  parts.observations->clear();
+  for (int i = 0; i < 1000; ++i) {
+    auto& o = parts.observations->emplace_back();
+    o.set_indicator("INDICATOR_" + std::to_string(i));
+    o.set_notes(std::string(400, 'e'));
+  }
+  parts.measures->clear();
+  for (int i = 0; i < 1000; ++i) {
+    auto& m = parts.measures->emplace_back();
+    m.set_name("countries/EST/measures/m" + std::to_string(i));
+    m.set_notes(std::string(1 << 10, 'a'));
+  }
+  for (int i = 0; i < 1000; ++i) {
+    parts.coordination->add_coordination_bodies()->set_notes(
+        std::string(1 << 10, 'c'));
+  }
+  return parts;
 }
 
-TEST(ProfileTest, CarriesTheCoordinationSectionOrNamesItsFailure) {
-  ProfileParts parts{NotFoundError("L", "x"),
-                     std::vector<enforcement::v1::Observation>()};
-  coordination::v1::EntityCoordination section;
-  section.set_entity("countries/EST");
-  section.add_coordination_bodies()->set_name(
-      "countries/EST/coordinationBodies/national-mechanism");
-  parts.coordination = section;
-  auto profile = ComposeProfile(Estonia(), parts);
-  ASSERT_TRUE(profile.ok()) << profile.status();
-  ASSERT_EQ(profile->coordination().coordination_bodies_size(), 1);
-  EXPECT_EQ(profile->coordination().entity(), "countries/EST");
+TEST(ProfileTest, AProfileNeverPassesTheBoundAndNamesWhatItCut) {
+  const ProfileParts parts = Large();
+  v1::CountryProfile profile = ComposeProfile(Estonia(), parts);
+  EXPECT_LE(profile.ByteSizeLong(), kMaxResponseBytes);
+  // Legislation and enforcement fit whole; assistance is cut to the
+  // measures that fit, in order; coordination is left out.
+  EXPECT_TRUE(profile.has_legislation());
+  EXPECT_EQ(profile.enforcement().series_size(), 1000);
+  ASSERT_GT(profile.assistance_measures_size(), 0);
+  ASSERT_LT(profile.assistance_measures_size(), 1000);
+  for (int i = 0; i < profile.assistance_measures_size(); ++i) {
+    EXPECT_EQ(profile.assistance_measures(i).name(),
+              (*parts.measures)[i].name());
+  }
+  EXPECT_FALSE(profile.has_coordination());
+  ASSERT_THAT(OmittedOf(profile),
+              ElementsAre(v1::PROFILE_SECTION_ASSISTANCE,
+                          v1::PROFILE_SECTION_COORDINATION));
+  for (const auto& omitted : profile.omitted_sections()) {
+    EXPECT_EQ(omitted.code(), 8);  // RESOURCE_EXHAUSTED
+  }
+  EXPECT_THAT(profile.omitted_sections(0).message(),
+              HasSubstr(absl::StrCat(profile.assistance_measures_size(),
+                                     " of 1000 measures")));
+  EXPECT_THAT(profile.omitted_sections(0).message(),
+              HasSubstr("AssistanceService.ListMeasures"));
+  EXPECT_THAT(profile.omitted_sections(1).message(),
+              HasSubstr("CoordinationService.GetEntityCoordination"));
+}
 
-  parts.coordination = absl::UnavailableError("connection refused");
-  profile = ComposeProfile(Estonia(), parts);
-  EXPECT_EQ(profile.status().code(), absl::StatusCode::kUnavailable);
-  EXPECT_NE(profile.status().message().find("coordination section"),
-            std::string::npos);
+TEST(ProfileTest, SeriesAreCutWholeWithTheirLatestFigure) {
+  ProfileParts parts = Large();
+  v1::CountryProfile profile = ComposeProfile(Estonia(), parts, 500 << 10);
+  EXPECT_LE(profile.ByteSizeLong(), 500u << 10);
+  const auto& section = profile.enforcement();
+  ASSERT_GT(section.series_size(), 0);
+  ASSERT_LT(section.series_size(), 1000);
+  EXPECT_EQ(section.latest_size(), section.series_size());
+  EXPECT_EQ(profile.assistance_measures_size(), 0);
+  ASSERT_THAT(OmittedOf(profile),
+              ElementsAre(v1::PROFILE_SECTION_ENFORCEMENT,
+                          v1::PROFILE_SECTION_ASSISTANCE,
+                          v1::PROFILE_SECTION_COORDINATION));
+  EXPECT_THAT(
+      profile.omitted_sections(0).message(),
+      HasSubstr(absl::StrCat(section.series_size(), " of 1000 series")));
+  EXPECT_THAT(profile.omitted_sections(0).message(),
+              HasSubstr("EnforcementService.ListObservations"));
+  EXPECT_THAT(profile.omitted_sections(1).message(),
+              HasSubstr("the first 0 of 1000 measures"));
+}
+
+TEST(ProfileTest, ARecordLargerThanTheBoundIsLeftOutNamed) {
+  ProfileParts parts = Complete();
+  parts.legislation->set_notes(std::string(kMaxResponseBytes, 'l'));
+  v1::CountryProfile profile = ComposeProfile(Estonia(), parts);
+  EXPECT_LE(profile.ByteSizeLong(), kMaxResponseBytes);
+  EXPECT_FALSE(profile.has_legislation());
+  ASSERT_THAT(OmittedOf(profile), ElementsAre(v1::PROFILE_SECTION_LEGISLATION));
+  EXPECT_THAT(profile.omitted_sections(0).message(),
+              HasSubstr("LegislationService.GetLegislation"));
+  EXPECT_TRUE(profile.has_enforcement());
+  EXPECT_EQ(profile.assistance_measures_size(), 1);
+}
+
+TEST(ProfileTest, LongErrorMessagesAreCutAtACharacterBoundary) {
+  std::string long_message;
+  for (int i = 0; i < 100000; ++i) long_message += "\xC3\xA9";  // é
+  const absl::Status down = absl::UnavailableError(long_message);
+  ProfileParts parts{down, down};
+  parts.measures = down;
+  parts.coordination = down;
+  v1::CountryProfile profile = ComposeProfile(Estonia(), parts);
+  ASSERT_EQ(profile.omitted_sections_size(), 4);
+  for (const auto& omitted : profile.omitted_sections()) {
+    EXPECT_LE(omitted.message().size(), 1100u);
+  }
+  // Serializes (proto3 strings must be valid UTF-8) and parses back.
+  v1::CountryProfile parsed;
+  ASSERT_TRUE(parsed.ParseFromString(profile.SerializeAsString()));
+  EXPECT_EQ(parsed.omitted_sections(3).message(),
+            profile.omitted_sections(3).message());
+}
+
+TEST(ProfileTest, SectionTooLargeSaysWhereToReadItWhole) {
+  absl::Status status = SectionTooLarge(v1::PROFILE_SECTION_ENFORCEMENT,
+                                        "countries/EST", "left out");
+  EXPECT_EQ(status.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_THAT(status.message(), HasSubstr("countries/EST"));
+  EXPECT_THAT(status.message(), HasSubstr("ListObservations"));
 }
 
 }  // namespace

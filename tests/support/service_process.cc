@@ -68,19 +68,33 @@ int WaitExit(pid_t pid) {
 absl::StatusOr<std::unique_ptr<ServiceProcess>> ServiceProcess::Start(
     const std::string& binary, std::vector<std::string> args,
     absl::Duration timeout) {
+  auto process = std::unique_ptr<ServiceProcess>(new ServiceProcess());
+  process->binary_ = binary;
+  process->args_ = std::move(args);
+  absl::Status launched = process->Launch(0, timeout);
+  if (!launched.ok()) return launched;
+  return process;
+}
+
+absl::Status ServiceProcess::Restart(absl::Duration timeout) {
+  if (pid_ > 0) return absl::FailedPreconditionError("still running");
+  return Launch(port_, timeout);
+}
+
+absl::Status ServiceProcess::Launch(int port, absl::Duration timeout) {
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) return absl::InternalError(strerror(errno));
-  args.push_back("--listen=127.0.0.1:0");
+  std::vector<std::string> args = args_;
+  args.push_back(absl::StrCat("--listen=127.0.0.1:", port));
   args.push_back(absl::StrCat("--ready_fd=", fds[1]));
   args.push_back("--log_level=warn");
-  absl::StatusOr<pid_t> pid = Spawn(binary, args, -1, fds[1]);
+  absl::StatusOr<pid_t> pid = Spawn(binary_, args, -1, fds[1]);
   close(fds[1]);
   if (!pid.ok()) {
     close(fds[0]);
     return pid.status();
   }
-  auto process = std::unique_ptr<ServiceProcess>(new ServiceProcess());
-  process->pid_ = *pid;
+  pid_ = *pid;
 
   std::string line;
   const absl::Time deadline = absl::Now() + timeout;
@@ -90,26 +104,26 @@ absl::StatusOr<std::unique_ptr<ServiceProcess>> ServiceProcess::Start(
         0, absl::ToInt64Milliseconds(deadline - absl::Now())));
     if (poll(&p, 1, wait_ms) <= 0) {
       close(fds[0]);
-      process->Kill();
+      Kill();
       return absl::DeadlineExceededError(
-          absl::StrCat(binary, " did not report SERVING in time"));
+          absl::StrCat(binary_, " did not report SERVING in time"));
     }
     char buffer[64];
     ssize_t n = read(fds[0], buffer, sizeof(buffer));
     if (n <= 0) {
       close(fds[0]);
-      int code = WaitExit(process->pid_);
-      process->pid_ = -1;
+      int code = WaitExit(pid_);
+      pid_ = -1;
       return absl::InternalError(
-          absl::StrCat(binary, " exited with ", code, " before SERVING"));
+          absl::StrCat(binary_, " exited with ", code, " before SERVING"));
     }
     line.append(buffer, n);
   }
   close(fds[0]);
-  if (!absl::SimpleAtoi(line.substr(0, line.find('\n')), &process->port_)) {
+  if (!absl::SimpleAtoi(line.substr(0, line.find('\n')), &port_)) {
     return absl::InternalError(absl::StrCat("bad ready line: ", line));
   }
-  return process;
+  return absl::OkStatus();
 }
 
 ServiceProcess::~ServiceProcess() {

@@ -35,8 +35,17 @@ class ServiceProcess {
   int Terminate();
   // SIGKILL, then waits.
   void Kill();
+  // Starts the binary again, with the same arguments, on the same port (the
+  // one its callers know); returns once it reports SERVING. The process
+  // must have been stopped (Kill, Terminate).
+  absl::Status Restart(absl::Duration timeout = absl::Seconds(30));
 
  private:
+  // Starts the binary listening on 127.0.0.1:`port`; sets pid_ and port_.
+  absl::Status Launch(int port, absl::Duration timeout);
+
+  std::string binary_;
+  std::vector<std::string> args_;
   pid_t pid_ = -1;
   int port_ = 0;
 };
