@@ -15,6 +15,10 @@
 # Environment (for tests): SUPERVISE_BACKOFF_MS (500), SUPERVISE_MAX_BACKOFF_MS
 # (30000), SUPERVISE_STABLE_MS (10000).
 set -uo pipefail
+# Job control: the service gets its own process group, so that a Ctrl-C at
+# the terminal reaches `./palermo up`, which stops everything in order, and
+# not the service directly (it would exit and be restarted).
+set -m
 
 if [ "$#" -lt 4 ] || [ "$3" != "--" ]; then
   echo "usage: $0 NAME LOG -- COMMAND [ARG...]" >&2

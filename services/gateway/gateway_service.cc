@@ -86,9 +86,9 @@ class ProfileCall : public std::enable_shared_from_this<ProfileCall> {
  private:
   // Pages through one of a backend's List methods, collecting every item
   // into `out`, then reports the section done. `call` issues one page's
-  // request; `items` names the page's repeated field.
-  // Stops, with RESOURCE_EXHAUSTED, once the items pass what a whole
-  // profile may hold.
+  // request; `items` names the page's repeated field. Stops, with
+  // RESOURCE_EXHAUSTED, once the items pass what a whole profile may hold
+  // (`bytes` counts them), so a huge section never sits in memory whole.
   template <typename Request, typename Response, typename Item, typename Call,
             typename Items>
   void FetchAll(v1::ProfileSection section,
