@@ -62,7 +62,7 @@ while :; do
   "$@" 2>>"$log" &
   child=$!
   # `wait` returns early when a signal's trap runs; stop() then exits.
-  wait "$child"
+  wait "$child" 2>/dev/null  # its death is reported below, not by bash
   status=$?
   child=
   [ -n "$stopping" ] && exit 0
