@@ -9,13 +9,16 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
+#include "palermo/assistance/v1/assistance.grpc.pb.h"
 #include "palermo/gateway/v1/gateway.grpc.pb.h"
 #include "palermo/legislation/v1/legislation.grpc.pb.h"
+#include "services/common/limits.h"
 #include "tests/support/service_process.h"
 
 namespace palermo {
@@ -30,6 +33,7 @@ using palermo::test::ServiceProcess;
 using palermo::test::ViolatedFields;
 using ::testing::Contains;
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 using ::testing::IsSupersetOf;
 
 class GatewayIntegrationTest : public ::testing::Test {
@@ -129,6 +133,42 @@ TEST_F(GatewayIntegrationTest, ADeadBackendIsNamedNotAFailedProfile) {
   EXPECT_EQ(profile.omitted_sections(0).section(),
             gv1::PROFILE_SECTION_LEGISLATION);
   EXPECT_EQ(profile.omitted_sections(0).code(), grpc::StatusCode::UNAVAILABLE);
+}
+
+TEST_F(GatewayIntegrationTest, ASectionLargerThanAProfileIsNamedNotServed) {
+  namespace av1 = assistance::v1;
+  auto assistance = av1::AssistanceService::NewStub(gateway_->Channel());
+  // 250 measures with 9,000 bytes of notes each: more than a profile holds.
+  for (int i = 0; i < 250; ++i) {
+    av1::CreateMeasureRequest request;
+    request.set_parent("countries/EST");
+    request.set_measure_id(absl::StrCat("measure-", i));
+    av1::Measure* measure = request.mutable_measure();
+    measure->set_measure_type("SHELTER");
+    measure->set_notes(std::string(9000, 'n'));
+    auto* source = measure->add_sources();
+    source->set_document_symbol("E/CN.15/2008/6");
+    source->set_paragraph(61);
+    av1::Measure created;
+    grpc::Status status =
+        assistance->CreateMeasure(Context().get(), request, &created);
+    ASSERT_TRUE(status.ok()) << i << ": " << status.error_message();
+  }
+  gv1::GetCountryProfileRequest request;
+  request.set_name("countries/EST");
+  gv1::CountryProfile profile;
+  grpc::Status status =
+      gateway_stub_->GetCountryProfile(Context().get(), request, &profile);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_LE(profile.ByteSizeLong(), kMaxResponseBytes);
+  EXPECT_EQ(profile.assistance_measures_size(), 0);
+  ASSERT_EQ(profile.omitted_sections_size(), 1);
+  EXPECT_EQ(profile.omitted_sections(0).section(),
+            gv1::PROFILE_SECTION_ASSISTANCE);
+  EXPECT_EQ(profile.omitted_sections(0).code(),
+            grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_THAT(profile.omitted_sections(0).message(),
+              HasSubstr("AssistanceService.ListMeasures"));
 }
 
 TEST_F(GatewayIntegrationTest, HealthIsServingOnEveryPort) {
