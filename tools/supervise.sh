@@ -36,12 +36,13 @@ now_ms() { echo $((${EPOCHREALTIME/./} / 1000)); }
 
 child=
 stopping=
+# Every job (the service, or the backoff's sleep), even one started just
+# before the signal and not yet in $child.
 stop() {
   stopping=1
-  if [ -n "$child" ]; then
-    kill -TERM "$child" 2>/dev/null
-    wait "$child" 2>/dev/null
-  fi
+  # shellcheck disable=SC2046
+  kill -TERM $(jobs -p) 2>/dev/null
+  wait 2>/dev/null
   exit 0
 }
 trap stop TERM INT
