@@ -506,6 +506,34 @@ TEST_P(FailedStreamTest, ARequestIdThatChangesMidStreamRefusesTheStream) {
   ExpectNothingWrittenAndRetrySucceeds("first");
 }
 
+// The end of a failed stream is told from a clean one without a race: many
+// failures in a row, each right after good messages, commit nothing.
+TEST_P(FailedStreamTest, ManyFailuresInARowCommitNothing) {
+  std::vector<ev1::Observation> big = Synthetic(500, 100);
+  for (auto& o : big) o.set_notes(std::string(9000, 'n'));
+  const std::string oversized = ImportMessage(big, "");
+  for (int i = 0; i < 20; ++i) {
+    const std::string id = absl::StrCat("attempt-", i);
+    auto context = Context();
+    EXPECT_EQ(
+        palermo::test::RawClientStream(
+            *target_->Channel(), kImportMethod,
+            {ImportMessage(Synthetic(5, 0), id), oversized}, context.get())
+            .error_code(),
+        grpc::StatusCode::RESOURCE_EXHAUSTED);
+    grpc::ClientContext cancelled;
+    ev1::ImportObservationsResponse response;
+    auto writer = stub_->ImportObservations(&cancelled, &response);
+    ev1::ImportObservationsRequest message;
+    message.set_request_id(id + "-cancelled");
+    for (const auto& o : Synthetic(5, 0)) *message.add_observations() = o;
+    ASSERT_TRUE(writer->Write(message));
+    cancelled.TryCancel();
+    EXPECT_EQ(writer->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  }
+  ExpectNothingWrittenAndRetrySucceeds("attempt-0");
+}
+
 INSTANTIATE_TEST_SUITE_P(DirectAndThroughTheGateway, FailedStreamTest,
                          ::testing::Values(false, true), [](const auto& info) {
                            return info.param ? "Gateway" : "Direct";
