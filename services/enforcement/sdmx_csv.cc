@@ -201,7 +201,7 @@ std::vector<CsvRow> ParseSdmxCsv(
           absl::StrCat("has ", row.size(), " fields, not ", Columns().size()));
       continue;
     }
-    const size_t before = violations.bad_request().field_violations_size();
+    const int before = violations.size();
     if (row[0] != "dataflow") bad("STRUCTURE", "must be dataflow");
     if (row[1] != kSdmxStructureId) {
       bad("STRUCTURE_ID", absl::StrCat("must be ", kSdmxStructureId));
@@ -273,8 +273,7 @@ std::vector<CsvRow> ParseSdmxCsv(
         bad("SOURCE", "not a JSON object {\"sources\": [...]}");
       }
     }
-    if (violations.bad_request().field_violations_size() ==
-        static_cast<int>(before)) {
+    if (violations.size() == before) {
       out.push_back({static_cast<int>(r), std::move(o)});
     }
   }
