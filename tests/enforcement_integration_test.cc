@@ -256,14 +256,17 @@ TEST(EnforcementImportTest,
   ev1::ImportObservationsResponse response;
   grpc::Status status = Import(*stub, rows, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  // 274 violations on 273 rows: the details hold the first 100, the message
+  // counts them all.
   std::vector<std::string> fields = ViolatedFields(status);
-  EXPECT_EQ(fields.size(), 271u + 1 + 2);
-  for (const char* f :
-       {"observations[0].value", "observations[2500].indicator",
-        "observations[9990].value", "observations[9998].period.start.year",
-        "observations[9998].period.end"}) {
+  EXPECT_EQ(fields.size(), 100u);
+  for (const char* f : {"observations[0].value", "observations[2500].indicator",
+                        "observations[37].value"}) {
     EXPECT_THAT(fields, ::testing::Contains(f));
   }
+  EXPECT_THAT(status.error_message(), HasSubstr("273 invalid row(s)"));
+  EXPECT_THAT(status.error_message(), HasSubstr("and 264 more"));
+  EXPECT_THAT(status.error_message(), HasSubstr("174 left out"));
   ev1::ListObservationsRequest list;
   list.set_parent("-");
   ev1::ListObservationsResponse listed;
@@ -393,6 +396,166 @@ TEST(EnforcementImportTest, ACallerCancellingMidStreamCommitsNothing) {
     EXPECT_EQ(values, 10) << through_gateway;
     stub.reset();
   }
+}
+
+// The number of observations stored, counted through GetCoverage.
+int StoredValues(ev1::EnforcementService::Stub& stub) {
+  ev1::GetCoverageResponse coverage;
+  grpc::Status status = stub.GetCoverage(Context().get(), {}, &coverage);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  int values = 0;
+  for (const auto& e : coverage.entries()) values += e.values();
+  return values;
+}
+
+std::string ImportMessage(const std::vector<ev1::Observation>& rows,
+                          const std::string& request_id) {
+  ev1::ImportObservationsRequest message;
+  message.set_request_id(request_id);
+  for (const auto& o : rows) *message.add_observations() = o;
+  return message.SerializeAsString();
+}
+
+constexpr char kImportMethod[] =
+    "/palermo.enforcement.v1.EnforcementService/ImportObservations";
+
+// Each failing stream is tried straight at the enforcement port and through
+// the gateway; afterwards nothing is stored, and the same request id with a
+// good stream writes exactly its rows.
+class FailedStreamTest : public ::testing::TestWithParam<bool> {
+ protected:
+  void SetUp() override {
+    auto suite = Suite::Start(MakeTempDir());
+    ASSERT_TRUE(suite.ok()) << suite.status();
+    suite_ = *std::move(suite);
+    target_ = GetParam() ? suite_->gateway.get() : suite_->enforcement.get();
+    stub_ = ev1::EnforcementService::NewStub(target_->Channel());
+  }
+  void TearDown() override { stub_.reset(); }
+
+  void ExpectNothingWrittenAndRetrySucceeds(const std::string& request_id) {
+    EXPECT_EQ(StoredValues(*stub_), 0);
+    ev1::ImportObservationsResponse response;
+    grpc::Status status =
+        Import(*stub_, Synthetic(7, 20000), &response, request_id, 3);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    EXPECT_EQ(response.created(), 7);
+    EXPECT_EQ(StoredValues(*stub_), 7);
+  }
+
+  std::unique_ptr<Suite> suite_;
+  ServiceProcess* target_ = nullptr;
+  std::unique_ptr<ev1::EnforcementService::Stub> stub_;
+};
+
+TEST_P(FailedStreamTest, AMiddleMessageThatDoesNotParseRefusesTheStream) {
+  // Message 2 carries good rows, then a request_id that is not UTF-8.
+  const std::vector<std::string> messages = {
+      ImportMessage(Synthetic(5, 0), "corrupt"),
+      ImportMessage(Synthetic(5, 5), "") + std::string("\x0a\x02\xff\xff", 4),
+      ImportMessage(Synthetic(5, 10), "")};
+  auto context = Context();
+  grpc::Status status = palermo::test::RawClientStream(
+      *target_->Channel(), kImportMethod, messages, context.get());
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(),
+              HasSubstr("message 2 of the stream does not parse as "
+                        "palermo.enforcement.v1.ImportObservationsRequest"));
+  ExpectNothingWrittenAndRetrySucceeds("corrupt");
+}
+
+TEST_P(FailedStreamTest, AnOversizedMiddleMessageRefusesTheStream) {
+  // 500 valid rows of 9,000-byte notes: 4.5 MB, over the 4 MiB limit.
+  std::vector<ev1::Observation> big = Synthetic(500, 100);
+  for (auto& o : big) o.set_notes(std::string(9000, 'n'));
+  const std::vector<std::string> messages = {
+      ImportMessage(Synthetic(5, 0), "oversized"), ImportMessage(big, ""),
+      ImportMessage(Synthetic(5, 10), "")};
+  ASSERT_GT(messages[1].size(), 4u << 20);
+  auto context = Context();
+  grpc::Status status = palermo::test::RawClientStream(
+      *target_->Channel(), kImportMethod, messages, context.get());
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED)
+      << status.error_message();
+  ExpectNothingWrittenAndRetrySucceeds("oversized");
+}
+
+TEST_P(FailedStreamTest, AStreamWhoseDeadlinePassesCommitsNothing) {
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(1)));
+  ev1::ImportObservationsResponse response;
+  auto writer = stub_->ImportObservations(&context, &response);
+  ev1::ImportObservationsRequest message;
+  message.set_request_id("late");
+  for (const auto& o : Synthetic(50, 0)) *message.add_observations() = o;
+  ASSERT_TRUE(writer->Write(message));
+  // Never half-closed: Finish returns when the deadline has passed.
+  EXPECT_EQ(writer->Finish().error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  ExpectNothingWrittenAndRetrySucceeds("late");
+}
+
+TEST_P(FailedStreamTest, ARequestIdThatChangesMidStreamRefusesTheStream) {
+  const std::vector<std::string> messages = {
+      ImportMessage(Synthetic(5, 0), "first"),
+      ImportMessage(Synthetic(5, 5), "second")};
+  auto context = Context();
+  grpc::Status status = palermo::test::RawClientStream(
+      *target_->Channel(), kImportMethod, messages, context.get());
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("request_id"));
+  ExpectNothingWrittenAndRetrySucceeds("first");
+}
+
+// The end of a failed stream is told from a clean one without a race: many
+// failures in a row, each right after good messages, commit nothing.
+TEST_P(FailedStreamTest, ManyFailuresInARowCommitNothing) {
+  std::vector<ev1::Observation> big = Synthetic(500, 100);
+  for (auto& o : big) o.set_notes(std::string(9000, 'n'));
+  const std::string oversized = ImportMessage(big, "");
+  for (int i = 0; i < 20; ++i) {
+    const std::string id = absl::StrCat("attempt-", i);
+    auto context = Context();
+    EXPECT_EQ(
+        palermo::test::RawClientStream(
+            *target_->Channel(), kImportMethod,
+            {ImportMessage(Synthetic(5, 0), id), oversized}, context.get())
+            .error_code(),
+        grpc::StatusCode::RESOURCE_EXHAUSTED);
+    grpc::ClientContext cancelled;
+    ev1::ImportObservationsResponse response;
+    auto writer = stub_->ImportObservations(&cancelled, &response);
+    ev1::ImportObservationsRequest message;
+    message.set_request_id(id + "-cancelled");
+    for (const auto& o : Synthetic(5, 0)) *message.add_observations() = o;
+    ASSERT_TRUE(writer->Write(message));
+    cancelled.TryCancel();
+    EXPECT_EQ(writer->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  }
+  ExpectNothingWrittenAndRetrySucceeds("attempt-0");
+}
+
+INSTANTIATE_TEST_SUITE_P(DirectAndThroughTheGateway, FailedStreamTest,
+                         ::testing::Values(false, true), [](const auto& info) {
+                           return info.param ? "Gateway" : "Direct";
+                         });
+
+TEST(EnforcementImportTest, HundredThousandBadRowsGiveSmallDetailsAndACount) {
+  auto server = ServiceProcess::Start(PALERMO_ENFORCEMENT_SERVER,
+                                      {"--data_dir=" + MakeTempDir()});
+  ASSERT_TRUE(server.ok()) << server.status();
+  auto stub = ev1::EnforcementService::NewStub((*server)->Channel());
+  std::vector<ev1::Observation> rows = Synthetic(100000, 0);
+  for (auto& o : rows) o.clear_value();
+  ev1::ImportObservationsResponse response;
+  grpc::Status status = Import(*stub, rows, &response, "", 5000);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ViolatedFields(status).size(), 100u);
+  EXPECT_LT(status.error_details().size(), 16u << 10);
+  EXPECT_THAT(status.error_message(), HasSubstr("100000 invalid row(s)"));
+  EXPECT_THAT(status.error_message(), HasSubstr("and 99990 more"));
+  EXPECT_THAT(status.error_message(), HasSubstr("99900 left out"));
+  EXPECT_EQ(StoredValues(*stub), 0);
+  stub.reset();
 }
 
 TEST_F(EnforcementReferenceTest, RatiosAndStocksOnTheReportsFigures) {

@@ -10,12 +10,15 @@
 #include <unistd.h>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/time/clock.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
 #include "palermo/assistance/v1/assistance.grpc.pb.h"
+#include "palermo/coordination/v1/coordination.grpc.pb.h"
+#include "palermo/enforcement/v1/enforcement.grpc.pb.h"
 #include "palermo/gateway/v1/gateway.grpc.pb.h"
 #include "palermo/legislation/v1/legislation.grpc.pb.h"
 #include "services/common/limits.h"
@@ -463,6 +466,211 @@ TEST_F(GatewayDegradationTest, ADeadCoordinationServiceIsNamedUntilItIsBack) {
 // measures: the section is named.
 TEST_F(GatewayDegradationTest, ADeadAssistanceServiceIsNamedUntilItIsBack) {
   KillAndRestart(*suite_->assistance, gv1::PROFILE_SECTION_ASSISTANCE);
+}
+
+// Requests that are wrong in form, on every service, straight and through
+// the gateway: the suite is started once for all of them.
+class BadRequestTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto suite = palermo::test::Suite::Start(
+        palermo::test::MakeSuiteDir("bad-requests"));
+    ASSERT_TRUE(suite.ok()) << suite.status();
+    suite_ = suite->release();
+  }
+  static void TearDownTestSuite() { delete suite_; }
+
+  struct Case {
+    ServiceProcess* process;
+    std::string method;
+    std::string request;  // serialized
+    std::string field;    // the field an error must name, if any
+  };
+
+  static grpc::Status Call(const Case& c) {
+    return palermo::test::RawUnaryCall(*c.process->Channel(), c.method,
+                                       c.request);
+  }
+
+  static palermo::test::Suite* suite_;
+};
+palermo::test::Suite* BadRequestTest::suite_ = nullptr;
+
+// Field 1 of every request below is a string; 0xFF is never UTF-8.
+const std::string kNotUtf8("\x0a\x02\xff\xff", 4);
+
+TEST_F(BadRequestTest, ARequestThatDoesNotParseIsInvalidArgument) {
+  ServiceProcess* gateway = suite_->gateway.get();
+  const std::vector<std::pair<ServiceProcess*, std::string>> methods = {
+      {suite_->legislation.get(),
+       "palermo.legislation.v1.LegislationService/GetLegislation"},
+      {suite_->enforcement.get(),
+       "palermo.enforcement.v1.EnforcementService/GetObservation"},
+      {suite_->enforcement.get(),
+       "palermo.enforcement.v1.EnforcementService/ExportSdmxCsv"},
+      {suite_->assistance.get(),
+       "palermo.assistance.v1.AssistanceService/GetMeasure"},
+      {suite_->assistance.get(),
+       "palermo.assistance.v1.CaseRecordService/GetCaseRecord"},
+      {suite_->coordination.get(),
+       "palermo.coordination.v1.CoordinationService/GetCoordinationBody"},
+      {gateway, "palermo.legislation.v1.LegislationService/GetLegislation"},
+      {gateway, "palermo.enforcement.v1.EnforcementService/GetObservation"},
+      {gateway, "palermo.enforcement.v1.EnforcementService/ExportSdmxCsv"},
+      {gateway, "palermo.assistance.v1.AssistanceService/GetMeasure"},
+      {gateway,
+       "palermo.coordination.v1.CoordinationService/GetCoordinationBody"},
+      {gateway, "palermo.gateway.v1.GatewayService/GetCountryProfile"},
+  };
+  for (const auto& [process, method] : methods) {
+    const std::string request_type =
+        google::protobuf::DescriptorPool::generated_pool()
+            ->FindMethodByName(absl::StrReplaceAll(method, {{"/", "."}}))
+            ->input_type()
+            ->full_name();
+    grpc::Status status = palermo::test::RawUnaryCall(*process->Channel(),
+                                                      "/" + method, kNotUtf8);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+        << method << " on port " << process->port() << ": "
+        << status.error_message();
+    EXPECT_THAT(status.error_message(),
+                HasSubstr("does not parse as " + request_type))
+        << method;
+  }
+}
+
+TEST_F(BadRequestTest, AMethodThatDoesNotExistIsUnimplemented) {
+  for (ServiceProcess* process :
+       {suite_->legislation.get(), suite_->enforcement.get(),
+        suite_->assistance.get(), suite_->coordination.get(),
+        suite_->gateway.get()}) {
+    for (const char* method :
+         {"/palermo.legislation.v1.LegislationService/NoSuchMethod",
+          "/palermo.nosuch.v1.NoSuchService/Get"}) {
+      grpc::Status status =
+          palermo::test::RawUnaryCall(*process->Channel(), method, kNotUtf8);
+      EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED)
+          << method << " on port " << process->port();
+    }
+  }
+}
+
+TEST_F(BadRequestTest, AMalformedNameIsInvalidArgumentNamingTheField) {
+  namespace av1 = assistance::v1;
+  namespace cv1 = coordination::v1;
+  namespace ev1 = enforcement::v1;
+  const std::string bad = "countries/EST/no/such/name";
+  ServiceProcess* gateway = suite_->gateway.get();
+  ServiceProcess* assistance = suite_->assistance.get();
+  auto named = [&](auto message) {
+    message.set_name(bad);
+    return message.SerializeAsString();
+  };
+  lv1::UpdateLegislationRequest update_legislation;
+  update_legislation.mutable_legislation()->set_name(bad);
+  av1::UpdateMeasureRequest update_measure;
+  update_measure.mutable_measure()->set_name(bad);
+  av1::UpdateCaseRecordRequest update_case;
+  update_case.mutable_case_record()->set_name(bad);
+  cv1::UpdateCoordinationBodyRequest update_body;
+  update_body.mutable_coordination_body()->set_name(bad);
+  cv1::UpdateInterAgencyGroupRequest update_group;
+  update_group.mutable_inter_agency_group()->set_name(bad);
+  const std::string legislation = "/palermo.legislation.v1.LegislationService/";
+  const std::string enforcement = "/palermo.enforcement.v1.EnforcementService/";
+  const std::string measures = "/palermo.assistance.v1.AssistanceService/";
+  const std::string cases = "/palermo.assistance.v1.CaseRecordService/";
+  const std::string coordination =
+      "/palermo.coordination.v1.CoordinationService/";
+  const std::vector<Case> cases_to_try = {
+      {gateway, legislation + "GetLegislation",
+       named(lv1::GetLegislationRequest()), "name"},
+      {gateway, legislation + "UpdateLegislation",
+       update_legislation.SerializeAsString(), "legislation.name"},
+      {gateway, legislation + "DeleteLegislation",
+       named(lv1::DeleteLegislationRequest()), "name"},
+      {gateway, legislation + "ListLegislationRevisions",
+       named(lv1::ListLegislationRevisionsRequest()), "name"},
+      {gateway, enforcement + "GetObservation",
+       named(ev1::GetObservationRequest()), "name"},
+      {gateway, enforcement + "ListObservationRevisions",
+       named(ev1::ListObservationRevisionsRequest()), "name"},
+      {gateway, measures + "GetMeasure", named(av1::GetMeasureRequest()),
+       "name"},
+      {gateway, measures + "UpdateMeasure", update_measure.SerializeAsString(),
+       "measure.name"},
+      {gateway, measures + "DeleteMeasure", named(av1::DeleteMeasureRequest()),
+       "name"},
+      {assistance, cases + "GetCaseRecord", named(av1::GetCaseRecordRequest()),
+       "name"},
+      {assistance, cases + "UpdateCaseRecord", update_case.SerializeAsString(),
+       "case_record.name"},
+      {assistance, cases + "DeleteCaseRecord",
+       named(av1::DeleteCaseRecordRequest()), "name"},
+      {gateway, coordination + "GetCoordinationBody",
+       named(cv1::GetCoordinationBodyRequest()), "name"},
+      {gateway, coordination + "UpdateCoordinationBody",
+       update_body.SerializeAsString(), "coordination_body.name"},
+      {gateway, coordination + "DeleteCoordinationBody",
+       named(cv1::DeleteCoordinationBodyRequest()), "name"},
+      {gateway, coordination + "GetInterAgencyGroup",
+       named(cv1::GetInterAgencyGroupRequest()), "name"},
+      {gateway, coordination + "UpdateInterAgencyGroup",
+       update_group.SerializeAsString(), "inter_agency_group.name"},
+      {gateway, coordination + "DeleteInterAgencyGroup",
+       named(cv1::DeleteInterAgencyGroupRequest()), "name"},
+      {gateway, "/palermo.gateway.v1.GatewayService/GetCountryProfile",
+       named(gv1::GetCountryProfileRequest()), "name"},
+  };
+  for (const Case& c : cases_to_try) {
+    grpc::Status status = Call(c);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+        << c.method << ": " << status.error_message();
+    EXPECT_THAT(ViolatedFields(status), Contains(c.field)) << c.method;
+  }
+}
+
+TEST_F(BadRequestTest, AHugeBadNameGetsAShortErrorOnADefaultChannel) {
+  // 5,000 bytes: quoted whole, the error would not fit in the 8 KiB of
+  // trailers a default C++ client accepts.
+  const std::string huge = "countries/" + std::string(4990, 'X');
+  ServiceProcess* gateway = suite_->gateway.get();
+  const std::vector<std::pair<std::string, std::string>> calls = {
+      {"/palermo.legislation.v1.LegislationService/GetLegislation",
+       [&] {
+         lv1::GetLegislationRequest r;
+         r.set_name(huge + "/legislation");
+         return r.SerializeAsString();
+       }()},
+      {"/palermo.enforcement.v1.EnforcementService/GetObservation",
+       [&] {
+         enforcement::v1::GetObservationRequest r;
+         r.set_name(huge);
+         return r.SerializeAsString();
+       }()},
+      {"/palermo.assistance.v1.AssistanceService/DeleteMeasure",
+       [&] {
+         assistance::v1::DeleteMeasureRequest r;
+         r.set_name(huge + "/measures/shelter");
+         return r.SerializeAsString();
+       }()},
+      {"/palermo.gateway.v1.GatewayService/GetCountryProfile",
+       [&] {
+         gv1::GetCountryProfileRequest r;
+         r.set_name(huge);
+         return r.SerializeAsString();
+       }()},
+  };
+  for (const auto& [method, request] : calls) {
+    grpc::Status status = palermo::test::RawUnaryCall(
+        *gateway->DefaultChannel(), method, request);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+        << method << ": " << status.error_message();
+    EXPECT_LT(status.error_message().size(), 1024u) << method;
+    EXPECT_THAT(status.error_message(), HasSubstr("XXX\xE2\x80\xA6("))
+        << method << ": " << status.error_message();
+    EXPECT_THAT(status.error_message(), HasSubstr(" bytes)")) << method;
+  }
 }
 
 }  // namespace

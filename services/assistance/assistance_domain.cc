@@ -14,10 +14,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
+#include "services/assistance/names.h"
 #include "services/assistance/suppression.h"
 #include "services/common/filter.h"
 #include "services/common/idempotency.h"
 #include "services/common/pagination.h"
+#include "services/common/status.h"
 #include "services/common/validation.h"
 
 namespace palermo::assistance {
@@ -26,9 +28,6 @@ namespace {
 using google::protobuf::FieldMask;
 using google::protobuf::util::FieldMaskUtil;
 using google::protobuf::util::TimeUtil;
-
-constexpr char kMeasures[] = "/measures/";
-constexpr char kCasesPrefix[] = "cases/";
 
 // The enum value's name without its type prefix: GENDER_FEMALE -> FEMALE.
 template <typename Enum>
@@ -59,7 +58,7 @@ void AssistanceDomain::ValidateMeasure(const v1::Measure& m,
     v.Add(path("measure_type"), std::string(codes.status().message()));
   } else if (!codes->count(m.measure_type())) {
     v.Add(path("measure_type"),
-          absl::StrCat("\"", m.measure_type(),
+          absl::StrCat("\"", Abbreviate(m.measure_type()),
                        "\" is not in the catalogue (ListMeasureTypes)"));
   }
   if (m.has_duration_days() && m.measure_type() != "REFLECTION_PERIOD") {
@@ -177,10 +176,9 @@ absl::StatusOr<v1::MeasureType> AssistanceDomain::CreateMeasureType(
 
 absl::StatusOr<v1::Measure> AssistanceDomain::GetMeasure(
     const v1::GetMeasureRequest& request) {
-  const size_t at = request.name().find(kMeasures);
-  if (at == std::string::npos ||
-      !entities_.Contains(request.name().substr(0, at))) {
-    return InvalidField("name", "must be {entity}/measures/{measure_id}");
+  if (absl::Status s = CheckMeasureName(entities_, request.name(), "name");
+      !s.ok()) {
+    return s;
   }
   return measures_.Get(request.name());
 }
@@ -224,6 +222,9 @@ absl::StatusOr<v1::Measure> AssistanceDomain::CreateMeasure(
 absl::StatusOr<v1::Measure> AssistanceDomain::UpdateMeasure(
     const v1::UpdateMeasureRequest& request) {
   FieldViolations v;
+  v.AddAll(
+      CheckMeasureName(entities_, request.measure().name(), "measure.name"),
+      "measure.name");
   ValidateRequestId(request.request_id(), v);
   if (!v.empty()) return v.ToStatus();
   return measures_.Update(
@@ -234,6 +235,7 @@ absl::StatusOr<v1::Measure> AssistanceDomain::UpdateMeasure(
 absl::Status AssistanceDomain::DeleteMeasure(
     const v1::DeleteMeasureRequest& request) {
   FieldViolations v;
+  v.AddAll(CheckMeasureName(entities_, request.name(), "name"), "name");
   ValidateRequestId(request.request_id(), v);
   if (!v.empty()) return v.ToStatus();
   return measures_.Delete(
@@ -297,8 +299,8 @@ absl::StatusOr<v1::CaseRecord> AssistanceDomain::CreateCase(
 
 absl::StatusOr<v1::CaseRecord> AssistanceDomain::GetCase(
     const v1::GetCaseRecordRequest& request) {
-  if (!absl::StartsWith(request.name(), kCasesPrefix)) {
-    return InvalidField("name", "must be cases/{case_id}");
+  if (absl::Status s = CheckCaseName(request.name(), "name"); !s.ok()) {
+    return s;
   }
   return cases_.Get(request.name());
 }
@@ -317,6 +319,8 @@ absl::StatusOr<v1::ListCaseRecordsResponse> AssistanceDomain::ListCases(
 absl::StatusOr<v1::CaseRecord> AssistanceDomain::UpdateCase(
     const v1::UpdateCaseRecordRequest& request) {
   FieldViolations v;
+  v.AddAll(CheckCaseName(request.case_record().name(), "case_record.name"),
+           "case_record.name");
   ValidateRequestId(request.request_id(), v);
   if (!v.empty()) return v.ToStatus();
   return cases_.Update(request.case_record(), request.update_mask(),
@@ -327,6 +331,7 @@ absl::StatusOr<v1::CaseRecord> AssistanceDomain::UpdateCase(
 absl::Status AssistanceDomain::DeleteCase(
     const v1::DeleteCaseRecordRequest& request) {
   FieldViolations v;
+  v.AddAll(CheckCaseName(request.name(), "name"), "name");
   ValidateRequestId(request.request_id(), v);
   if (!v.empty()) return v.ToStatus();
   return cases_.Delete(request.name(), request.etag(), request.request_id(),

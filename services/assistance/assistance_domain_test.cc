@@ -83,6 +83,54 @@ TEST_F(AssistanceDomainTest, CreateGetAndEtagGuardedUpdate) {
             absl::StatusCode::kAborted);
 }
 
+TEST_F(AssistanceDomainTest, MalformedNamesAreInvalidArgumentOnEveryMethod) {
+  for (const std::string bad :
+       {"", "countries/ROU", "countries/XXX/measures/shelter",
+        "countries/ROU/measures/Bad_Id", "countries/ROU/cases/x"}) {
+    v1::GetMeasureRequest get;
+    get.set_name(bad);
+    EXPECT_THAT(ViolatedFields(domain_->GetMeasure(get).status()),
+                ElementsAre("name"))
+        << bad;
+    v1::UpdateMeasureRequest update;
+    update.mutable_measure()->set_name(bad);
+    EXPECT_THAT(ViolatedFields(domain_->UpdateMeasure(update).status()),
+                ElementsAre("measure.name"))
+        << bad;
+    v1::DeleteMeasureRequest del;
+    del.set_name(bad);
+    EXPECT_THAT(ViolatedFields(domain_->DeleteMeasure(del)),
+                ElementsAre("name"))
+        << bad;
+  }
+  for (const std::string bad : {"", "cases/", "cases/xyz", "measures/abc",
+                                "cases/0123456789abcdef0123456789abcdeF"}) {
+    v1::GetCaseRecordRequest get;
+    get.set_name(bad);
+    EXPECT_THAT(ViolatedFields(domain_->GetCase(get).status()),
+                ElementsAre("name"))
+        << bad;
+    v1::UpdateCaseRecordRequest update;
+    update.mutable_case_record()->set_name(bad);
+    EXPECT_THAT(ViolatedFields(domain_->UpdateCase(update).status()),
+                ElementsAre("case_record.name"))
+        << bad;
+    v1::DeleteCaseRecordRequest del;
+    del.set_name(bad);
+    EXPECT_THAT(ViolatedFields(domain_->DeleteCase(del)), ElementsAre("name"))
+        << bad;
+  }
+  // Well-formed names of records that do not exist are NOT_FOUND.
+  v1::DeleteMeasureRequest missing;
+  missing.set_name("countries/ROU/measures/shelter");
+  EXPECT_EQ(domain_->DeleteMeasure(missing).code(),
+            absl::StatusCode::kNotFound);
+  v1::DeleteCaseRecordRequest missing_case;
+  missing_case.set_name("cases/0123456789abcdef0123456789abcdef");
+  EXPECT_EQ(domain_->DeleteCase(missing_case).code(),
+            absl::StatusCode::kNotFound);
+}
+
 TEST_F(AssistanceDomainTest, AnEtagOfADeletedMeasureNeverMatchesItsSuccessor) {
   auto created = Create("countries/ROU", "reflection-period", Reflection(90));
   ASSERT_TRUE(created.ok());

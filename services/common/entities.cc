@@ -190,7 +190,7 @@ absl::StatusOr<ReportingEntity> EntityRegistry::Resolve(
   } else {
     return InvalidField(
         std::string(field),
-        absl::StrCat("\"", entity_name,
+        absl::StrCat("\"", Abbreviate(entity_name),
                      "\" is not countries/{ISO 3166-1 alpha-3} or "
                      "organizations/{id}"));
   }
@@ -198,7 +198,7 @@ absl::StatusOr<ReportingEntity> EntityRegistry::Resolve(
   if (it == table->end()) {
     return InvalidField(
         std::string(field),
-        absl::StrCat("\"", code, "\" is not ",
+        absl::StrCat("\"", Abbreviate(code), "\" is not ",
                      table == &countries_
                          ? "an ISO 3166-1 alpha-3 code (iso-codes)"
                          : "a known organization"));

@@ -244,7 +244,8 @@ class Parser {
     auto node = Expression();
     if (!node.ok()) return node;
     if (Peek().kind != Token::kEnd) {
-      return FilterError(absl::StrCat("unexpected \"", Peek().text, "\""));
+      return FilterError(
+          absl::StrCat("unexpected \"", Abbreviate(Peek().text), "\""));
     }
     return node;
   }
@@ -316,8 +317,8 @@ class Parser {
 
   absl::StatusOr<std::shared_ptr<const Node>> Comparison() {
     if (Peek().kind != Token::kWord) {
-      return FilterError(
-          absl::StrCat("expected a field name, found \"", Peek().text, "\""));
+      return FilterError(absl::StrCat("expected a field name, found \"",
+                                      Abbreviate(Peek().text), "\""));
     }
     auto node = std::make_shared<Node>();
     node->kind = Node::kCompare;
@@ -325,13 +326,14 @@ class Parser {
     const Descriptor* type = descriptor_;
     for (absl::string_view part : absl::StrSplit(path_text, '.')) {
       if (type == nullptr) {
-        return FilterError(absl::StrCat("\"", path_text,
+        return FilterError(absl::StrCat("\"", Abbreviate(path_text),
                                         "\": only message fields have "
                                         "sub-fields"));
       }
       const FieldDescriptor* f = type->FindFieldByName(std::string(part));
       if (f == nullptr) {
-        return FilterError(absl::StrCat("\"", part, "\" is not a field of ",
+        return FilterError(absl::StrCat("\"", Abbreviate(part),
+                                        "\" is not a field of ",
                                         type->full_name()));
       }
       node->path.push_back(f);
@@ -340,8 +342,8 @@ class Parser {
                  : nullptr;
     }
     if (Peek().kind != Token::kOp) {
-      return FilterError(
-          absl::StrCat("expected an operator after \"", path_text, "\""));
+      return FilterError(absl::StrCat("expected an operator after \"",
+                                      Abbreviate(path_text), "\""));
     }
     const std::string op = tokens_[pos_++].text;
     node->op = op == "="    ? Op::kEq
@@ -353,8 +355,8 @@ class Parser {
                             : Op::kHas;
     const Token value = Peek();
     if (value.kind != Token::kWord && value.kind != Token::kString) {
-      return FilterError(
-          absl::StrCat("expected a value after \"", path_text, " ", op, "\""));
+      return FilterError(absl::StrCat("expected a value after \"",
+                                      Abbreviate(path_text), " ", op, "\""));
     }
     ++pos_;
     const FieldDescriptor* leaf = node->path.back();
@@ -369,8 +371,8 @@ class Parser {
         node->op != Op::kEq && node->op != Op::kNe && node->op != Op::kHas;
     if (ordered && (leaf->cpp_type() == FieldDescriptor::CPPTYPE_ENUM ||
                     leaf->cpp_type() == FieldDescriptor::CPPTYPE_BOOL)) {
-      return FilterError(
-          absl::StrCat("\"", path_text, "\" supports only =, != and :"));
+      return FilterError(absl::StrCat("\"", Abbreviate(path_text),
+                                      "\" supports only =, != and :"));
     }
     return std::shared_ptr<const Node>(node);
   }
@@ -385,7 +387,8 @@ class Parser {
       case FieldDescriptor::CPPTYPE_BOOL:
         if (text == "true") return Value(true);
         if (text == "false") return Value(false);
-        return FilterError(absl::StrCat("\"", path, "\" is true or false"));
+        return FilterError(
+            absl::StrCat("\"", Abbreviate(path), "\" is true or false"));
       case FieldDescriptor::CPPTYPE_ENUM: {
         const auto* e = f->enum_type();
         const auto* v = e->FindValueByName(text);
@@ -395,8 +398,8 @@ class Parser {
           v = e->FindValueByName(EnumValuePrefix(*e) + text);
         }
         if (v == nullptr) {
-          return FilterError(absl::StrCat("\"", text, "\" is not a value of ",
-                                          e->full_name()));
+          return FilterError(absl::StrCat(
+              "\"", Abbreviate(text), "\" is not a value of ", e->full_name()));
         }
         return Value(int64_t{v->number()});
       }
@@ -404,17 +407,19 @@ class Parser {
       case FieldDescriptor::CPPTYPE_FLOAT: {
         double d;
         if (!absl::SimpleAtod(text, &d)) {
-          return FilterError(absl::StrCat("\"", path, "\" needs a number"));
+          return FilterError(
+              absl::StrCat("\"", Abbreviate(path), "\" needs a number"));
         }
         return Value(d);
       }
       case FieldDescriptor::CPPTYPE_MESSAGE:
-        return FilterError(
-            absl::StrCat("\"", path, "\" is a message: use ", path, ":*"));
+        return FilterError(absl::StrCat("\"", Abbreviate(path),
+                                        "\" is a message: use ", path, ":*"));
       default: {
         int64_t n;
         if (!absl::SimpleAtoi(text, &n)) {
-          return FilterError(absl::StrCat("\"", path, "\" needs an integer"));
+          return FilterError(
+              absl::StrCat("\"", Abbreviate(path), "\" needs an integer"));
         }
         return Value(n);
       }

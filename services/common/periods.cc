@@ -7,6 +7,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/civil_time.h"
+#include "services/common/status.h"
 
 namespace palermo {
 namespace {
@@ -36,12 +37,12 @@ absl::StatusOr<PartialDate> ParseDate(absl::string_view text) {
   int values[3] = {0, 0, 0};
   if (parts.empty() || parts.size() > 3) {
     return absl::InvalidArgumentError(
-        absl::StrCat("\"", text, "\" is not a date"));
+        absl::StrCat("\"", Abbreviate(text), "\" is not a date"));
   }
   for (size_t i = 0; i < parts.size(); ++i) {
     if (!absl::SimpleAtoi(parts[i], &values[i])) {
       return absl::InvalidArgumentError(
-          absl::StrCat("\"", text, "\" is not a date"));
+          absl::StrCat("\"", Abbreviate(text), "\" is not a date"));
     }
   }
   date.set_year(values[0]);
@@ -130,7 +131,7 @@ absl::StatusOr<ReportingPeriod> ParseTimePeriod(absl::string_view text) {
   std::vector<absl::string_view> ends = absl::StrSplit(text, '/');
   if (ends.size() > 2 || text.empty()) {
     return absl::InvalidArgumentError(
-        absl::StrCat("\"", text, "\" is not a time period"));
+        absl::StrCat("\"", Abbreviate(text), "\" is not a time period"));
   }
   const absl::string_view start = ends[0];
   const absl::string_view end = ends.size() == 2 ? ends[1] : ends[0];

@@ -137,7 +137,8 @@ absl::Status SqliteRecordStore::Commit(
   absl::StatusOr<int64_t> revision = RevisionLocked(collection, name);
   if (!revision.ok()) return revision.status();
   if (*revision != expected_revision) {
-    return absl::AbortedError(absl::StrCat(name, " changed concurrently"));
+    return absl::AbortedError(
+        absl::StrCat(Abbreviate(name), " changed concurrently"));
   }
   if (absl::Status s = apply(); !s.ok()) return s;
   if (!request_id.empty()) {

@@ -395,7 +395,8 @@ absl::StatusOr<Record> RecordCollection<Record>::Update(
                                             &fields) ||
         output_only.count(fields.front()->name())) {
       v.Add(absl::StrCat("update_mask.paths[", i, "]"),
-            absl::StrCat("\"", mask.paths(i), "\" is not a writable field"));
+            absl::StrCat("\"", Abbreviate(mask.paths(i)),
+                         "\" is not a writable field"));
     }
   }
   if (!v.empty()) return v.ToStatus();

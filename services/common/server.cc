@@ -17,6 +17,7 @@
 #include "grpc/health/v1/health.pb.h"
 #include "services/common/flags.h"
 #include "services/common/logging.h"
+#include "services/common/parse_errors.h"
 
 namespace palermo {
 namespace {
@@ -83,6 +84,8 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
   std::vector<
       std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptors;
+  // First, so that the access log sees the status it rewrites.
+  interceptors.push_back(std::make_unique<ParseErrorInterceptorFactory>());
   interceptors.push_back(std::make_unique<RpcLogInterceptorFactory>());
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
 

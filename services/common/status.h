@@ -18,6 +18,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "google/rpc/error_details.pb.h"
+#include "services/common/limits.h"
 
 namespace palermo {
 
@@ -28,23 +29,42 @@ inline constexpr char kPreconditionFailureTypeUrl[] =
 inline constexpr char kResourceInfoTypeUrl[] =
     "type.googleapis.com/google.rpc.ResourceInfo";
 
+// `value` as it may be quoted back in an error: at most `max_bytes` bytes
+// (cut at a UTF-8 character boundary), and if it was longer an ellipsis and
+// its full length: "countries/XXXXXXXX…(5000 bytes)". Every value a caller
+// sent that an error repeats goes through this, so that an error stays small
+// whatever the request held.
+std::string Abbreviate(absl::string_view value,
+                       size_t max_bytes = kMaxQuotedBytes);
+
 // Collects every offending field of a request so that one error names them
-// all, not just the first.
+// all, not just the first. At most kMaxViolationsInDetails are kept for the
+// BadRequest detail; the others are counted, and the message says how many
+// were left out. Field paths and descriptions are abbreviated.
 class FieldViolations {
  public:
   void Add(std::string field, std::string description);
-  // Adds the field violations carried by `status`; a status without any adds
-  // one violation on `fallback_field` with its message.
+  // Adds the field violations carried by `status` (and the count of those it
+  // left out); a status without any adds one violation on `fallback_field`
+  // with its message.
   void AddAll(const absl::Status& status, absl::string_view fallback_field);
-  bool empty() const { return violations_.field_violations().empty(); }
+  // Adds every violation of `other`, kept or counted.
+  void Merge(const FieldViolations& other);
+  bool empty() const { return size() == 0; }
+  // Every violation added, kept or not.
+  int size() const { return violations_.field_violations_size() + omitted_; }
+  // Violations added after the detail was full: counted only.
+  int omitted() const { return omitted_; }
   const google::rpc::BadRequest& bad_request() const { return violations_; }
 
   // OK when nothing was added; otherwise INVALID_ARGUMENT carrying a
-  // BadRequest detail. The message lists the fields for humans.
+  // BadRequest detail. The message lists the first fields for humans and
+  // counts the rest.
   absl::Status ToStatus(absl::string_view summary = "invalid request") const;
 
  private:
   google::rpc::BadRequest violations_;
+  int omitted_ = 0;
 };
 
 // INVALID_ARGUMENT for a single field.

@@ -25,6 +25,73 @@ TEST(FieldViolationsTest, ListsEveryFieldInOneError) {
             "legislation.penalties.min_imprisonment_months");
 }
 
+TEST(AbbreviateTest, KeepsShortValuesAndCutsLongOnesWithTheirLength) {
+  EXPECT_EQ(Abbreviate("countries/EST"), "countries/EST");
+  const std::string exact(kMaxQuotedBytes, 'x');
+  EXPECT_EQ(Abbreviate(exact), exact);
+  const std::string cut = Abbreviate(std::string(5000, 'x'));
+  EXPECT_EQ(cut, absl::StrCat(std::string(kMaxQuotedBytes, 'x'),
+                              "\xE2\x80\xA6(5000 bytes)"));
+}
+
+TEST(AbbreviateTest, CutsAtACharacterBoundary) {
+  // 'a' then two-byte characters: the cut would fall inside one.
+  std::string value = "a";
+  for (int i = 0; i < 100; ++i) value += "\xC3\xA9";  // é
+  const std::string cut = Abbreviate(value);
+  const std::string kept = cut.substr(0, cut.find("\xE2\x80\xA6"));
+  EXPECT_EQ(kept.size(), kMaxQuotedBytes - 1);
+  EXPECT_EQ(kept.back(), '\xA9');
+}
+
+TEST(FieldViolationsTest, DetailsHoldAtMostTheCapAndTheMessageCountsTheRest) {
+  FieldViolations v;
+  for (int i = 0; i < 100000; ++i) {
+    v.Add(absl::StrCat("rows[", i, "].value"), "required");
+  }
+  EXPECT_EQ(v.size(), 100000);
+  EXPECT_EQ(v.omitted(), 100000 - kMaxViolationsInDetails);
+  absl::Status status = v.ToStatus("100000 invalid rows");
+  EXPECT_EQ(BadRequestOf(status).field_violations_size(),
+            kMaxViolationsInDetails);
+  EXPECT_NE(status.message().find("and 99990 more"), absl::string_view::npos)
+      << status.message();
+  EXPECT_NE(status.message().find("99900 left out"), absl::string_view::npos)
+      << status.message();
+  EXPECT_LT(ToGrpcStatus(status).error_details().size(), 8u << 10);
+  // Carried over by AddAll and Merge, the count stays right.
+  FieldViolations outer;
+  outer.AddAll(status, "ignored");
+  EXPECT_EQ(outer.size(), 100000);
+  FieldViolations merged;
+  merged.Add("first", "bad");
+  merged.Merge(v);
+  EXPECT_EQ(merged.size(), 100001);
+  EXPECT_EQ(BadRequestOf(merged.ToStatus()).field_violations_size(),
+            kMaxViolationsInDetails);
+}
+
+TEST(FieldViolationsTest, LongFieldPathsAndDescriptionsAreAbbreviated) {
+  FieldViolations v;
+  v.Add(std::string(5000, 'f'), std::string(100000, 'd'));
+  const auto& violation = v.bad_request().field_violations(0);
+  EXPECT_LT(violation.field().size(), 2 * kMaxQuotedBytes);
+  EXPECT_NE(violation.field().find("(5000 bytes)"), std::string::npos);
+  EXPECT_LT(violation.description().size(), 1024u);
+  EXPECT_LT(v.ToStatus().message().size(), 2048u);
+}
+
+TEST(StatusTest, ResourceErrorsAbbreviateTheName) {
+  const std::string name = "countries/" + std::string(5000, 'X');
+  for (const absl::Status& status :
+       {NotFoundError("palermo.T", name), AlreadyExistsError("palermo.T", name),
+        EtagMismatchError(name, std::string(5000, 'e'), "current")}) {
+    EXPECT_LT(status.message().size(), 512u) << status.message();
+    EXPECT_NE(status.message().find("(5010 bytes)"), absl::string_view::npos);
+    EXPECT_LT(ToGrpcStatus(status).error_details().size(), 1024u);
+  }
+}
+
 TEST(FieldViolationsTest, MessageNamesTheFirstTenAndDetailsCarryAll) {
   FieldViolations v;
   for (int i = 0; i < 25; ++i) v.Add(absl::StrCat("rows[", i, "]"), "bad");

@@ -18,6 +18,7 @@
 #include "services/common/idempotency.h"
 #include "services/common/pagination.h"
 #include "services/common/periods.h"
+#include "services/common/status.h"
 #include "services/common/validation.h"
 #include "services/enforcement/aggregation.h"
 #include "services/enforcement/sdmx_csv.h"
@@ -183,7 +184,7 @@ void EnforcementDomain::Validate(const v1::Observation& o,
   if (!HasIndicator(o.indicator(), &codes_error)) {
     v.Add(path("indicator"),
           codes_error.ok()
-              ? absl::StrCat("\"", o.indicator(),
+              ? absl::StrCat("\"", Abbreviate(o.indicator()),
                              "\" is not in the indicator code list "
                              "(ListIndicators)")
               : std::string(codes_error.message()));
@@ -301,16 +302,22 @@ absl::StatusOr<std::vector<v1::Observation>> EnforcementDomain::Scan(
   }
 }
 
+absl::Status EnforcementDomain::CheckName(absl::string_view name,
+                                          absl::string_view field) {
+  const size_t at = name.find(kObservations);
+  if (at == absl::string_view::npos ||
+      at + sizeof(kObservations) - 1 == name.size()) {
+    return InvalidField(std::string(field),
+                        absl::StrCat("\"", Abbreviate(name),
+                                     "\" is not {entity}/observations/{id}"));
+  }
+  return CheckEntity(name.substr(0, at), field);
+}
+
 absl::StatusOr<v1::Observation> EnforcementDomain::Get(
     const v1::GetObservationRequest& request) {
   const std::string& name = request.name();
-  const size_t at = name.find(kObservations);
-  if (at == std::string::npos ||
-      at + sizeof(kObservations) - 1 == name.size()) {
-    return InvalidField("name", "must be {entity}/observations/{id}");
-  }
-  if (absl::Status s = CheckEntity(name.substr(0, at), "name"); !s.ok())
-    return s;
+  if (absl::Status s = CheckName(name, "name"); !s.ok()) return s;
   ObservationQuery query;
   query.name = name;
   query.as_of = AsOf(request);
@@ -376,15 +383,14 @@ absl::StatusOr<std::vector<v1::Observation>> EnforcementDomain::WriteRows(
       rows.size() >= kParallelFrom ? rows.size() / 2 : rows.size();
   FieldViolations second_half;
   int reported_rows = 0, second_reported = 0;
+  // Every row is validated, so that the counts are right; the violations
+  // beyond kMaxViolationsInDetails are only counted (FieldViolations).
   auto validate = [&](size_t from, size_t to, FieldViolations& out,
                       int& reported) {
     for (size_t i = from; i < to; ++i) {
-      if (out.bad_request().field_violations_size() >= kMaxReportedViolations) {
-        break;
-      }
-      const int before = out.bad_request().field_violations_size();
+      const int before = out.size();
       Validate(rows[i], row_path(i), out);
-      if (out.bad_request().field_violations_size() > before) ++reported;
+      if (out.size() > before) ++reported;
     }
   };
   std::thread helper;
@@ -394,13 +400,7 @@ absl::StatusOr<std::vector<v1::Observation>> EnforcementDomain::WriteRows(
   }
   validate(0, split, violations, reported_rows);
   if (helper.joinable()) helper.join();
-  for (const auto& v : second_half.bad_request().field_violations()) {
-    if (violations.bad_request().field_violations_size() >=
-        kMaxReportedViolations) {
-      break;
-    }
-    violations.Add(v.field(), v.description());
-  }
+  violations.Merge(second_half);
   reported_rows += second_reported;
   if (!violations.empty()) {
     return violations.ToStatus(
@@ -429,11 +429,10 @@ absl::StatusOr<std::vector<v1::Observation>> EnforcementDomain::WriteRows(
   absl::flat_hash_map<absl::string_view, size_t> first_row;
   for (size_t i = 0; i < rows.size(); ++i) {
     auto [it, inserted] = first_row.emplace(rows[i].name(), i);
-    if (!inserted && violations.bad_request().field_violations_size() <
-                         kMaxReportedViolations) {
+    if (!inserted) {
       violations.Add(row_path(i),
                      absl::StrCat("same series key as ", row_path(it->second),
-                                  " (", rows[i].name(), ")"));
+                                  " (", Abbreviate(rows[i].name()), ")"));
     }
   }
   first_row.clear();
@@ -596,6 +595,7 @@ absl::StatusOr<v1::ListObservationRevisionsResponse>
 EnforcementDomain::ListRevisions(
     const v1::ListObservationRevisionsRequest& request) {
   FieldViolations violations;
+  violations.AddAll(CheckName(request.name(), "name"), "name");
   absl::StatusOr<int> page_size = EffectivePageSize(request.page_size());
   violations.AddAll(page_size.status(), "page_size");
   absl::StatusOr<std::string> token =

@@ -22,8 +22,6 @@
 namespace palermo::enforcement {
 
 inline constexpr char kObservationType[] = "palermo.enforcement.v1.Observation";
-// At most this many field violations are returned for one import.
-inline constexpr int kMaxReportedViolations = 10000;
 // At most this many rows in one import stream (they are held in memory).
 inline constexpr size_t kMaxImportRows = 2000000;
 // Largest figure accepted: sums of many stay far from int64 overflow.
@@ -99,6 +97,9 @@ class EnforcementDomain {
                                                     int limit, bool* more);
 
   absl::Status CheckEntity(absl::string_view entity, absl::string_view field);
+  // OK if `name` is {entity}/observations/{id} with a known entity; the one
+  // place observation names are parsed.
+  absl::Status CheckName(absl::string_view name, absl::string_view field);
 
   EnforcementStore& store_;
   const EntityRegistry& entities_;

@@ -111,6 +111,33 @@ TEST_F(EnforcementDomainTest, ImportReportsEveryBadRowAndWritesNothing) {
   EXPECT_EQ(Count(), 0);
 }
 
+TEST_F(EnforcementDomainTest, ImportCountsBadRowsBeyondTheDetailsCap) {
+  std::vector<v1::Observation> rows;
+  for (int i = 0; i < 30000; ++i) {  // both validation threads
+    rows.push_back(Figure("countries/SLV", "CASES_INVESTIGATED", "2005", i));
+    rows.back().clear_value();
+  }
+  auto result = Load(std::move(rows));
+  ASSERT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
+  std::vector<std::string> fields = ViolatedFields(result.status());
+  ASSERT_EQ(fields.size(), static_cast<size_t>(kMaxViolationsInDetails));
+  EXPECT_EQ(fields.front(), "observations[0].value");
+  EXPECT_EQ(fields.back(), "observations[99].value");
+  EXPECT_THAT(result.status().message(), HasSubstr("30000 invalid row(s)"));
+  EXPECT_THAT(result.status().message(), HasSubstr("and 29990 more"));
+  EXPECT_EQ(Count(), 0);
+}
+
+TEST_F(EnforcementDomainTest, MalformedNamesAreInvalidArgument) {
+  v1::GetObservationRequest get;
+  get.set_name("countries/SLV/figures/x");
+  EXPECT_THAT(ViolatedFields(domain_->Get(get).status()), ElementsAre("name"));
+  v1::ListObservationRevisionsRequest revisions;
+  revisions.set_name("countries/XXX/observations/x");
+  EXPECT_THAT(ViolatedFields(domain_->ListRevisions(revisions).status()),
+              ElementsAre("name"));
+}
+
 TEST_F(EnforcementDomainTest, MissingIsNotZero) {
   v1::Observation missing =
       Figure("countries/GRC", "PERSONS_CONVICTED", "2006", std::nullopt);

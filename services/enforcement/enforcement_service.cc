@@ -1,6 +1,11 @@
 #include "services/enforcement/enforcement_service.h"
 
+#include <thread>
+#include <utility>
+#include <vector>
+
 #include "absl/strings/str_cat.h"
+#include "services/common/client_stream.h"
 #include "services/common/status.h"
 
 namespace palermo::enforcement {
@@ -34,39 +39,82 @@ PALERMO_UNARY(ImportSdmxCsv, v1::ImportSdmxCsvRequest,
 
 #undef PALERMO_UNARY
 
-grpc::Status EnforcementServiceImpl::ImportObservations(
-    grpc::ServerContext* context,
-    grpc::ServerReader<v1::ImportObservationsRequest>* reader,
-    v1::ImportObservationsResponse* response) {
-  std::vector<v1::Observation> rows;
-  std::string request_id;
-  v1::ImportObservationsRequest message;
-  bool first = true;
-  while (reader->Read(&message)) {
-    if (first) {
-      request_id = message.request_id();
+namespace {
+
+// One ImportObservations stream: rows are collected in memory and committed
+// as one batch only after a clean end of the stream.
+//
+// The commit is blocking SQLite work that can take seconds for a large
+// batch: it runs on a thread of its own, not on one of gRPC's callback
+// threads, which serve every other call. The reactor is finished from that
+// thread; nothing touches it afterwards.
+class ImportReactor : public ClientStreamReader<v1::ImportObservationsRequest> {
+ public:
+  ImportReactor(EnforcementDomain& domain, grpc::ByteBuffer* response)
+      : domain_(domain), response_(response) {
+    ReadNext();
+  }
+
+ private:
+  void OnMessage(int, v1::ImportObservationsRequest message) override {
+    if (first_) {
+      request_id_ = message.request_id();
+      first_ = false;
     } else if (!message.request_id().empty() &&
-               message.request_id() != request_id) {
-      return ToGrpcStatus(InvalidField(
-          "request_id", "differs between messages of one import stream"));
+               message.request_id() != request_id_) {
+      Finish(ToGrpcStatus(InvalidField(
+          "request_id", "differs between messages of one import stream")));
+      return;
     }
-    first = false;
-    if (rows.size() + message.observations_size() > kMaxImportRows) {
-      return ToGrpcStatus(InvalidField(
+    if (rows_.size() + message.observations_size() > kMaxImportRows) {
+      Finish(ToGrpcStatus(InvalidField(
           "observations", absl::StrCat("more than ", kMaxImportRows,
-                                       " rows in one import; split it")));
+                                       " rows in one import; split it"))));
+      return;
     }
-    for (auto& o : *message.mutable_observations())
-      rows.push_back(std::move(o));
+    for (auto& o : *message.mutable_observations()) {
+      rows_.push_back(std::move(o));
+    }
+    ReadNext();
   }
-  // Read() also ends when the caller cancels or its deadline passes: a
-  // stream that did not end normally is never committed.
-  if (context->IsCancelled()) {
-    return grpc::Status(grpc::StatusCode::CANCELLED,
-                        "the import stream was cancelled; nothing written");
+
+  void OnUnparsed(grpc::Status status) override { Finish(status); }
+
+  void OnStreamEnd(bool clean) override {
+    if (!clean) {
+      // The call is over already (cancelled, deadline, size limit): its
+      // status went to the caller; this one only closes the reactor.
+      Finish(grpc::Status(grpc::StatusCode::CANCELLED,
+                          "the import stream did not end normally; nothing "
+                          "written"));
+      return;
+    }
+    std::thread([this] {
+      v1::ImportObservationsResponse response;
+      grpc::Status status =
+          Respond(domain_.Import(request_id_, std::move(rows_)), &response);
+      if (status.ok()) SerializeToByteBuffer(response, response_);
+      Finish(status);
+    }).detach();
   }
-  return Respond(domain_.Import(request_id, std::move(rows)), response);
+
+  void OnDone() override { delete this; }
+
+  EnforcementDomain& domain_;
+  grpc::ByteBuffer* response_;
+  std::vector<v1::Observation> rows_;
+  std::string request_id_;
+  bool first_ = true;
+};
+
+}  // namespace
+
+grpc::ServerReadReactor<grpc::ByteBuffer>*
+EnforcementServiceImpl::ImportObservations(grpc::CallbackServerContext*,
+                                           grpc::ByteBuffer* response) {
+  return new ImportReactor(domain_, response);
 }
+
 grpc::Status EnforcementServiceImpl::ExportSdmxCsv(
     grpc::ServerContext*, const v1::ExportSdmxCsvRequest* request,
     grpc::ServerWriter<v1::ExportSdmxCsvResponse>* writer) {

@@ -7,8 +7,12 @@
 
 namespace palermo::enforcement {
 
-// Synchronous handlers: the work is blocking SQLite I/O.
-class EnforcementServiceImpl final : public v1::EnforcementService::Service {
+// Synchronous handlers: the work is blocking SQLite I/O. ImportObservations
+// is a raw callback method: it reads and parses each message itself, so that
+// a stream that fails in any way commits nothing (ClientStreamReader).
+class EnforcementServiceImpl final
+    : public v1::EnforcementService::WithRawCallbackMethod_ImportObservations<
+          v1::EnforcementService::Service> {
  public:
   explicit EnforcementServiceImpl(EnforcementDomain& domain)
       : domain_(domain) {}
@@ -28,10 +32,9 @@ class EnforcementServiceImpl final : public v1::EnforcementService::Service {
   grpc::Status UpsertObservation(grpc::ServerContext*,
                                  const v1::UpsertObservationRequest* request,
                                  v1::Observation* response) override;
-  grpc::Status ImportObservations(
-      grpc::ServerContext*,
-      grpc::ServerReader<v1::ImportObservationsRequest>* reader,
-      v1::ImportObservationsResponse* response) override;
+  grpc::ServerReadReactor<grpc::ByteBuffer>* ImportObservations(
+      grpc::CallbackServerContext* context,
+      grpc::ByteBuffer* response) override;
   grpc::Status ListObservationRevisions(
       grpc::ServerContext*, const v1::ListObservationRevisionsRequest* request,
       v1::ListObservationRevisionsResponse* response) override;

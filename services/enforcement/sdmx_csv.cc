@@ -12,6 +12,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "services/common/periods.h"
+#include "services/common/status.h"
 
 namespace palermo::enforcement {
 namespace {
@@ -200,7 +201,7 @@ std::vector<CsvRow> ParseSdmxCsv(
           absl::StrCat("has ", row.size(), " fields, not ", Columns().size()));
       continue;
     }
-    const size_t before = violations.bad_request().field_violations_size();
+    const int before = violations.size();
     if (row[0] != "dataflow") bad("STRUCTURE", "must be dataflow");
     if (row[1] != kSdmxStructureId) {
       bad("STRUCTURE_ID", absl::StrCat("must be ", kSdmxStructureId));
@@ -215,14 +216,15 @@ std::vector<CsvRow> ParseSdmxCsv(
         it != SexCodes().from_code.end()) {
       o.set_sex(it->second);
     } else {
-      bad("SEX", absl::StrCat("\"", row[5], "\" is not _T, M, F, _O or _U"));
+      bad("SEX", absl::StrCat("\"", Abbreviate(row[5]),
+                              "\" is not _T, M, F, _O or _U"));
     }
     if (auto it = AgeCodes().from_code.find(row[6]);
         it != AgeCodes().from_code.end()) {
       o.set_age_group(it->second);
     } else {
-      bad("AGE",
-          absl::StrCat("\"", row[6], "\" is not _T, Y_GE18, Y_LT18 or _U"));
+      bad("AGE", absl::StrCat("\"", Abbreviate(row[6]),
+                              "\" is not _T, Y_GE18, Y_LT18 or _U"));
     }
     if (row[7] != kTotal) {
       common::v1::ExploitationForm form;
@@ -231,7 +233,8 @@ std::vector<CsvRow> ParseSdmxCsv(
         o.set_exploitation_form(form);
       } else {
         bad("EXPLOITATION_FORM",
-            absl::StrCat("\"", row[7], "\" is not a form of exploitation"));
+            absl::StrCat("\"", Abbreviate(row[7]),
+                         "\" is not a form of exploitation"));
       }
     }
     if (row[8] != kTotal) o.set_citizenship(row[8]);
@@ -247,7 +250,8 @@ std::vector<CsvRow> ParseSdmxCsv(
       if (absl::SimpleAtoi(row[10], &value)) {
         o.set_value(value);
       } else {
-        bad("OBS_VALUE", absl::StrCat("\"", row[10], "\" is not an integer"));
+        bad("OBS_VALUE",
+            absl::StrCat("\"", Abbreviate(row[10]), "\" is not an integer"));
       }
     }
     if (!row[11].empty()) {
@@ -255,8 +259,8 @@ std::vector<CsvRow> ParseSdmxCsv(
           it != StatusCodes().from_code.end()) {
         o.set_status(it->second);
       } else {
-        bad("OBS_STATUS",
-            absl::StrCat("\"", row[11], "\" is not a CL_OBS_STATUS code"));
+        bad("OBS_STATUS", absl::StrCat("\"", Abbreviate(row[11]),
+                                       "\" is not a CL_OBS_STATUS code"));
       }
     }
     o.set_notes(row[12]);
@@ -269,8 +273,7 @@ std::vector<CsvRow> ParseSdmxCsv(
         bad("SOURCE", "not a JSON object {\"sources\": [...]}");
       }
     }
-    if (violations.bad_request().field_violations_size() ==
-        static_cast<int>(before)) {
+    if (violations.size() == before) {
       out.push_back({static_cast<int>(r), std::move(o)});
     }
   }

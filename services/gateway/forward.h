@@ -15,6 +15,8 @@
 #include <utility>
 
 #include "services/common/client.h"
+#include "services/common/client_stream.h"
+#include "services/common/parse_errors.h"
 
 namespace palermo::gateway {
 
@@ -34,59 +36,75 @@ grpc::ServerUnaryReactor* Forward(grpc::CallbackServerContext* context,
   return reactor;
 }
 
-// A client stream: each message read from the caller is written to the
-// backend, the next read starting once the write is done (flow control);
-// the backend's single response and status end the call. A caller that
-// cancels cancels the backend call: an import must never be committed from
-// a stream that did not end normally.
+// A client stream: each message read from the caller (as bytes, parsed
+// here: ClientStreamReader) is written to the backend, the next read
+// starting once the write is done (flow control); the backend's single
+// response and status end the call. An import must never be committed from a
+// stream that did not end normally: the backend's stream is half-closed only
+// after a clean end of the caller's, and cancelled when the caller's fails
+// (cancelled, deadline, size limit) or a message does not parse; the caller
+// then gets that message's INVALID_ARGUMENT once the backend call is over.
 //
 // The backend call is held open (AddHold) while operations on it may still
 // be started from the caller's side, so that it cannot finish under them.
 template <typename Request, typename Response>
-class ClientStreamForwarder : public grpc::ServerReadReactor<Request>,
+class ClientStreamForwarder : public ClientStreamReader<Request>,
                               public grpc::ClientWriteReactor<Request> {
  public:
   using Start = std::function<void(grpc::ClientContext*, Response*,
                                    grpc::ClientWriteReactor<Request>*)>;
 
   ClientStreamForwarder(grpc::CallbackServerContext* context,
-                        Response* response, const Start& start)
-      : context_(context), outgoing_(OutgoingStreamContext(context)) {
-    start(outgoing_.get(), response, this);
+                        grpc::ByteBuffer* response, const Start& start)
+      : response_(response), outgoing_(OutgoingStreamContext(context)) {
+    start(outgoing_.get(), &backend_response_, this);
     grpc::ClientWriteReactor<Request>::AddHold();
     grpc::ClientWriteReactor<Request>::StartCall();
-    grpc::ServerReadReactor<Request>::StartRead(&message_);
+    ClientStreamReader<Request>::ReadNext();
   }
 
-  void OnReadDone(bool ok) override {  // from the caller
+ private:
+  void OnMessage(int, Request message) override {  // from the caller
     std::lock_guard<std::mutex> lock(mu_);
     if (released_) return;
-    if (ok) {
-      grpc::ClientWriteReactor<Request>::StartWrite(&message_);
-      return;
-    }
-    if (context_->IsCancelled()) {
-      outgoing_->TryCancel();
-    } else {
+    message_ = std::move(message);
+    grpc::ClientWriteReactor<Request>::StartWrite(&message_);
+  }
+  void OnUnparsed(grpc::Status status) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    unparsed_ = std::move(status);
+    outgoing_->TryCancel();
+    Release();
+  }
+  void OnStreamEnd(bool clean) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (released_) return;
+    if (clean) {
       grpc::ClientWriteReactor<Request>::StartWritesDone();
+    } else {
+      outgoing_->TryCancel();
     }
     Release();
   }
   void OnWriteDone(bool ok) override {  // to the backend
     std::lock_guard<std::mutex> lock(mu_);
     if (ok) {
-      grpc::ServerReadReactor<Request>::StartRead(&message_);
+      ClientStreamReader<Request>::ReadNext();
     } else {
       Release();  // the backend call is over: OnDone says how
     }
   }
   void OnDone(const grpc::Status& status) override {  // backend finished
-    grpc::ServerReadReactor<Request>::Finish(status);
+    if (!unparsed_.ok()) {
+      ClientStreamReader<Request>::Finish(unparsed_);
+      return;
+    }
+    if (status.ok()) SerializeToByteBuffer(backend_response_, response_);
+    ClientStreamReader<Request>::Finish(status);
   }
   void OnCancel() override { outgoing_->TryCancel(); }
   void OnDone() override { delete this; }  // caller's side finished
 
- private:
   void Release() {
     if (!released_) {
       released_ = true;
@@ -94,9 +112,11 @@ class ClientStreamForwarder : public grpc::ServerReadReactor<Request>,
     }
   }
 
-  grpc::CallbackServerContext* context_;
+  grpc::ByteBuffer* response_;
   std::unique_ptr<grpc::ClientContext> outgoing_;
+  Response backend_response_;
   Request message_;
+  grpc::Status unparsed_;
   std::mutex mu_;
   bool released_ = false;
 };

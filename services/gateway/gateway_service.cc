@@ -284,10 +284,9 @@ PALERMO_FORWARD(CoordinationForwarder, GetEntityCoordination,
 #undef PALERMO_FORWARD_STANDARD
 #undef PALERMO_FORWARD
 
-grpc::ServerReadReactor<ev1::ImportObservationsRequest>*
-EnforcementForwarder::ImportObservations(
-    grpc::CallbackServerContext* context,
-    ev1::ImportObservationsResponse* response) {
+grpc::ServerReadReactor<grpc::ByteBuffer>*
+EnforcementForwarder::ImportObservations(grpc::CallbackServerContext* context,
+                                         grpc::ByteBuffer* response) {
   return new ClientStreamForwarder<ev1::ImportObservationsRequest,
                                    ev1::ImportObservationsResponse>(
       context, response,

@@ -73,9 +73,13 @@ class LegislationForwarder final
   std::shared_ptr<legislation::v1::LegislationService::Stub> backend_;
 };
 
-// palermo.enforcement.v1.EnforcementService on the gateway.
+// palermo.enforcement.v1.EnforcementService on the gateway. Its client
+// stream is read as bytes, so that every message is parsed by
+// ClientStreamForwarder (forward.h).
 class EnforcementForwarder final
-    : public enforcement::v1::EnforcementService::CallbackService {
+    : public enforcement::v1::EnforcementService::
+          WithRawCallbackMethod_ImportObservations<
+              enforcement::v1::EnforcementService::CallbackService> {
  public:
   explicit EnforcementForwarder(
       std::shared_ptr<enforcement::v1::EnforcementService::Stub> backend)
@@ -112,10 +116,9 @@ class EnforcementForwarder final
   PALERMO_FORWARDED_UNARY(ImportSdmxCsv, enforcement::v1::ImportSdmxCsvRequest,
                           enforcement::v1::ImportObservationsResponse)
 
-  grpc::ServerReadReactor<enforcement::v1::ImportObservationsRequest>*
-  ImportObservations(
+  grpc::ServerReadReactor<grpc::ByteBuffer>* ImportObservations(
       grpc::CallbackServerContext* context,
-      enforcement::v1::ImportObservationsResponse* response) override;
+      grpc::ByteBuffer* response) override;
   grpc::ServerWriteReactor<enforcement::v1::ExportSdmxCsvResponse>*
   ExportSdmxCsv(grpc::CallbackServerContext* context,
                 const enforcement::v1::ExportSdmxCsvRequest* request) override;

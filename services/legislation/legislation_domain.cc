@@ -16,6 +16,7 @@
 #include "services/common/filter.h"
 #include "services/common/idempotency.h"
 #include "services/common/pagination.h"
+#include "services/common/status.h"
 #include "services/common/validation.h"
 #include "services/legislation/names.h"
 
@@ -274,7 +275,7 @@ absl::StatusOr<common::v1::ReportingEntity> LegislationDomain::EntityOfName(
   if (!EntityOfLegislationName(name, &entity)) {
     return InvalidField(
         std::string(field),
-        absl::StrCat("\"", name,
+        absl::StrCat("\"", Abbreviate(name),
                      "\" is not countries/{alpha3}/legislation or "
                      "organizations/{id}/legislation"));
   }
@@ -366,7 +367,7 @@ absl::StatusOr<v1::Legislation> LegislationDomain::Create(
   if (!request.legislation().name().empty() &&
       request.legislation().name() != name) {
     violations.Add("legislation.name",
-                   absl::StrCat("must be empty or \"", name, "\""));
+                   absl::StrCat("must be empty or \"", Abbreviate(name), "\""));
   }
   ValidateContent(request.legislation(), "legislation", violations);
   ValidateRequestId(request.request_id(), violations);
@@ -440,10 +441,11 @@ absl::StatusOr<v1::Legislation> LegislationDomain::Update(
       std::vector<const FieldDescriptor*> fields;
       if (!FieldMaskUtil::GetFieldDescriptors(v1::Legislation::descriptor(), p,
                                               &fields)) {
-        violations.Add(
-            item, absl::StrCat("\"", p, "\" is not a field of Legislation"));
+        violations.Add(item, absl::StrCat("\"", Abbreviate(p),
+                                          "\" is not a field of Legislation"));
       } else if (OutputOnlyFields().count(fields.front()->name())) {
-        violations.Add(item, absl::StrCat("\"", p, "\" is output only"));
+        violations.Add(item,
+                       absl::StrCat("\"", Abbreviate(p), "\" is output only"));
       }
     }
   }

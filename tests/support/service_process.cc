@@ -142,6 +142,10 @@ std::shared_ptr<grpc::Channel> ServiceProcess::Channel() const {
                                    grpc::InsecureChannelCredentials(), args);
 }
 
+std::shared_ptr<grpc::Channel> ServiceProcess::DefaultChannel() const {
+  return grpc::CreateChannel(address(), grpc::InsecureChannelCredentials());
+}
+
 int ServiceProcess::Terminate() {
   if (pid_ <= 0) return -1;
   kill(pid_, SIGTERM);
@@ -241,6 +245,37 @@ std::vector<std::string> ViolatedFields(const grpc::Status& status) {
     for (const auto& v : bad.field_violations()) out.push_back(v.field());
   }
   return out;
+}
+
+grpc::Status RawUnaryCall(grpc::Channel& channel, const std::string& method,
+                          const std::string& request) {
+  grpc::Slice slice(request);
+  grpc::ByteBuffer in(&slice, 1), out;
+  auto context = Context();
+  return grpc::internal::BlockingUnaryCall<grpc::ByteBuffer, grpc::ByteBuffer>(
+      &channel,
+      grpc::internal::RpcMethod(method.c_str(),
+                                grpc::internal::RpcMethod::NORMAL_RPC),
+      context.get(), in, &out);
+}
+
+grpc::Status RawClientStream(grpc::Channel& channel, const std::string& method,
+                             const std::vector<std::string>& messages,
+                             grpc::ClientContext* context) {
+  grpc::ByteBuffer response;
+  std::unique_ptr<grpc::ClientWriter<grpc::ByteBuffer>> writer(
+      grpc::internal::ClientWriterFactory<grpc::ByteBuffer>::Create(
+          &channel,
+          grpc::internal::RpcMethod(
+              method.c_str(), grpc::internal::RpcMethod::CLIENT_STREAMING),
+          context, &response));
+  for (const std::string& m : messages) {
+    grpc::Slice slice(m);
+    grpc::ByteBuffer buffer(&slice, 1);
+    if (!writer->Write(buffer)) break;
+  }
+  writer->WritesDone();
+  return writer->Finish();
 }
 
 std::unique_ptr<grpc::ClientContext> Context() {

@@ -5,6 +5,8 @@
 #define PALERMO_TESTS_SUPPORT_SERVICE_PROCESS_H_
 
 #include <grpcpp/grpcpp.h>
+#include <grpcpp/impl/client_unary_call.h>
+#include <grpcpp/support/sync_stream.h>
 #include <sys/types.h>
 
 #include <memory>
@@ -30,6 +32,8 @@ class ServiceProcess {
   int port() const { return port_; }
   std::string address() const;
   std::shared_ptr<grpc::Channel> Channel() const;
+  // A channel with gRPC's defaults (8 KiB of metadata), as any C++ client.
+  std::shared_ptr<grpc::Channel> DefaultChannel() const;
 
   // SIGTERM, then waits; returns the exit code (-signal if killed).
   int Terminate();
@@ -81,6 +85,17 @@ std::string MakeSuiteDir(const std::string& suite);
 
 // The field paths of the BadRequest detail carried by a gRPC status.
 std::vector<std::string> ViolatedFields(const grpc::Status& status);
+
+// Calls unary `method` ("/pkg.Service/Method") with `request` as raw bytes,
+// which need not parse.
+grpc::Status RawUnaryCall(grpc::Channel& channel, const std::string& method,
+                          const std::string& request);
+
+// Calls client-streaming `method` with each of `messages` as raw bytes, then
+// half-closes; `context` may carry a deadline.
+grpc::Status RawClientStream(grpc::Channel& channel, const std::string& method,
+                             const std::vector<std::string>& messages,
+                             grpc::ClientContext* context);
 
 // A context with a 10-second deadline.
 std::unique_ptr<grpc::ClientContext> Context();
