@@ -158,7 +158,8 @@ TEST(LimitsTest, RecordOfExactlyTheLimitIsAcceptedOneByteMoreIsNot) {
   ValidateRecordSize(l, "legislation", ok);
   EXPECT_TRUE(ok.empty()) << ok.ToStatus();
 
-  l.set_notes("x");  // 3 bytes more
+  auto* sources = l.mutable_protocol()->mutable_sources();
+  sources->Mutable(sources->size() - 1)->mutable_excerpt()->push_back('x');
   FieldViolations v;
   ValidateRecordSize(l, "legislation", v);
   EXPECT_THAT(Fields(v), ::testing::ElementsAre("legislation"));

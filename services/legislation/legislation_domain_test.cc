@@ -436,11 +436,10 @@ TEST_F(LegislationDomainTest, RecordAtTheSizeLimitIsStoredOneByteMoreIsNot) {
   ASSERT_TRUE(updated.ok()) << updated.status();
   EXPECT_EQ(updated->ByteSizeLong(), kMaxRecordBytes);
 
-  request.mutable_legislation()
-      ->mutable_protocol()
-      ->mutable_sources(0)
+  auto* sources = request.mutable_legislation()->mutable_protocol();
+  sources->mutable_sources(sources->sources_size() - 1)
       ->mutable_excerpt()
-      ->push_back('x');
+      ->push_back('x');  // exactly one byte more
   auto refused = domain_->Update(request, "reviewer");
   ASSERT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(ViolatedFields(refused.status()), ElementsAre("legislation"));
