@@ -97,7 +97,11 @@ void CheckStringBytes(absl::string_view value, absl::string_view path,
 
 void ValidateRecordSize(const Message& record, absl::string_view path,
                         FieldViolations& violations) {
-  const size_t bytes = record.ByteSizeLong();
+  ValidateRecordBytes(record.ByteSizeLong(), path, violations);
+}
+
+void ValidateRecordBytes(size_t bytes, absl::string_view path,
+                         FieldViolations& violations) {
   if (bytes > kMaxRecordBytes) {
     violations.Add(
         std::string(path),

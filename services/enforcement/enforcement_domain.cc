@@ -361,6 +361,23 @@ absl::StatusOr<v1::ListObservationsResponse> EnforcementDomain::List(
   return response;
 }
 
+namespace {
+
+// What the store adds to a row it writes, the revision and update time, at
+// their largest: a row is measured as it will be stored.
+size_t StoreAddedBytes() {
+  static const size_t bytes = [] {
+    v1::Observation o;
+    o.set_revision_id(std::numeric_limits<int64_t>::max());
+    o.mutable_update_time()->set_seconds(TimeUtil::kTimestampMaxSeconds);
+    o.mutable_update_time()->set_nanos(999999999);
+    return o.ByteSizeLong();
+  }();
+  return bytes;
+}
+
+}  // namespace
+
 absl::StatusOr<std::vector<v1::Observation>> EnforcementDomain::WriteRows(
     std::vector<v1::Observation> rows,
     const std::function<std::string(size_t)>& row_path,
@@ -428,18 +445,11 @@ absl::StatusOr<std::vector<v1::Observation>> EnforcementDomain::WriteRows(
   // One figure per series key and batch: a key sent twice is ambiguous.
   absl::flat_hash_map<absl::string_view, size_t> first_row;
   for (size_t i = 0; i < rows.size(); ++i) {
-    // Measured as stored: with the revision and update time the store adds,
-    // at their largest.
-    v1::Observation& o = rows[i];
-    o.set_revision_id(std::numeric_limits<int64_t>::max());
-    o.mutable_update_time()->set_seconds(TimeUtil::kTimestampMaxSeconds);
-    o.mutable_update_time()->set_nanos(999999999);
     if (violations.bad_request().field_violations_size() <
         kMaxReportedViolations) {
-      ValidateRecordSize(o, row_path(i), violations);
+      ValidateRecordBytes(rows[i].ByteSizeLong() + StoreAddedBytes(),
+                          row_path(i), violations);
     }
-    o.clear_revision_id();
-    o.clear_update_time();
     auto [it, inserted] = first_row.emplace(rows[i].name(), i);
     if (!inserted && violations.bad_request().field_violations_size() <
                          kMaxReportedViolations) {
