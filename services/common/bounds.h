@@ -48,8 +48,8 @@ class PageBudget {
 // first element that does not fit is kept in part if it is a container (a
 // message without a `name`), trimmed the same way (dropped if nothing of its
 // own lists is left), and every element after it, in that field and in later
-// fields, is dropped. A resource (a message
-// with a `name` field) is never altered: it is kept whole or dropped.
+// fields, is dropped. A resource (a message with a `name` field) is never
+// altered: it is kept whole or dropped.
 // Returns true if anything was dropped, and then also sets the answer's
 // `bool truncated` field, if it has one.
 bool TrimToBytes(google::protobuf::Message* answer,
