@@ -14,6 +14,7 @@
 #include "google/rpc/status.pb.h"
 #include "palermo/assistance/v1/assistance.grpc.pb.h"
 #include "palermo/coordination/v1/coordination.grpc.pb.h"
+#include "palermo/gateway/v1/gateway.grpc.pb.h"
 #include "palermo/legislation/v1/legislation.grpc.pb.h"
 #include "services/common/bounds.h"
 #include "services/common/limits.h"
@@ -271,6 +272,15 @@ TEST_F(LimitsTest, AnEntitysCoordinationStaysWithinTheResponseBytes) {
   EXPECT_EQ(six.coordination_bodies_size(), 6);
   EXPECT_FALSE(six.truncated());
   EXPECT_LE(six.ByteSizeLong(), kMaxResponseBytes);
+  // The profile these feed answers too (the probe made it fail).
+  auto profiles =
+      gateway::v1::GatewayService::NewStub(suite_->gateway->Channel());
+  gateway::v1::GetCountryProfileRequest profile_request;
+  profile_request.set_name("countries/FRA");
+  gateway::v1::CountryProfile profile;
+  status =
+      profiles->GetCountryProfile(Context().get(), profile_request, &profile);
+  EXPECT_TRUE(status.ok()) << status.error_message();
 
   // Four more make more than an answer holds: it stops and says so.
   for (int i = 6; i < 10; ++i) {
