@@ -16,6 +16,7 @@
 #include "absl/strings/strip.h"
 #include "services/assistance/names.h"
 #include "services/assistance/suppression.h"
+#include "services/common/bounds.h"
 #include "services/common/filter.h"
 #include "services/common/idempotency.h"
 #include "services/common/pagination.h"
@@ -52,7 +53,8 @@ void AssistanceDomain::ValidateMeasure(const v1::Measure& m,
                                        FieldViolations& v) {
   const std::string prefix(prefix_view);
   auto path = [&prefix](absl::string_view f) { return FieldPath(prefix, f); };
-  ValidateCommonTypes(m, prefix, v);
+  // An oversized list was named; its elements are not checked one by one.
+  if (!ValidateCommonTypes(m, prefix, v)) return;
   absl::StatusOr<std::set<std::string>> codes = MeasureTypeCodes();
   if (!codes.ok()) {
     v.Add(path("measure_type"), std::string(codes.status().message()));
@@ -86,7 +88,7 @@ void AssistanceDomain::ValidateCase(const v1::CaseRecord& c,
                                     FieldViolations& v) {
   const std::string prefix(prefix_view);
   auto path = [&prefix](absl::string_view f) { return FieldPath(prefix, f); };
-  ValidateCommonTypes(c, prefix, v);
+  if (!ValidateCommonTypes(c, prefix, v)) return;
   v.AddAll(entities_.Resolve(c.entity(), path("entity")).status(),
            path("entity"));
   if (!c.citizenship().empty()) {
@@ -136,11 +138,13 @@ absl::StatusOr<v1::ListMeasureTypesResponse> AssistanceDomain::ListMeasureTypes(
   absl::StatusOr<std::vector<v1::MeasureType>> all = store_.ListMeasureTypes();
   if (!all.ok()) return all.status();
   v1::ListMeasureTypesResponse response;
+  PageBudget page(*page_size);
   for (auto& t : *all) {
     if (t.code() <= *after) continue;
-    if (response.measure_types_size() == *page_size) {
+    if (!page.Admit(t)) {
       response.set_next_page_token(EncodePageToken(
-          "types", response.measure_types(*page_size - 1).code()));
+          "types",
+          response.measure_types(response.measure_types_size() - 1).code()));
       break;
     }
     *response.add_measure_types() = std::move(t);
@@ -164,8 +168,9 @@ absl::StatusOr<v1::MeasureType> AssistanceDomain::CreateMeasureType(
   if (type.display_name().empty())
     v.Add("measure_type.display_name", "required");
   ValidateCommonTypes(type, "measure_type", v);
-  if (!v.empty()) return v.ToStatus();
   type.set_name(absl::StrCat("measureTypes/", type.code()));
+  ValidateRecordSize(type, "measure_type", v);
+  if (!v.empty()) return v.ToStatus();
   absl::Status created = store_.CreateMeasureType(type);
   if (created.code() == absl::StatusCode::kAlreadyExists) {
     return AlreadyExistsError("palermo.assistance.v1.MeasureType", type.name());
@@ -215,7 +220,7 @@ absl::StatusOr<v1::Measure> AssistanceDomain::CreateMeasure(
   measure.set_name(
       absl::StrCat(request.parent(), kMeasures, request.measure_id()));
   return measures_.Create(
-      std::move(measure), request.request_id(),
+      std::move(measure), "measure", request.request_id(),
       RequestFingerprint("assistance.create-measure", request));
 }
 
@@ -278,6 +283,7 @@ absl::StatusOr<v1::CompareEntitiesResponse> AssistanceDomain::CompareEntities(
       for (auto& m : cells[e]) *cell->add_measures() = std::move(m);
     }
   }
+  TrimToBytes(&response);
   return response;
 }
 
@@ -293,7 +299,7 @@ absl::StatusOr<v1::CaseRecord> AssistanceDomain::CreateCase(
   record.set_name(absl::StrCat(
       kCasesPrefix, absl::StrFormat("%016x%016x", absl::Uniform<uint64_t>(bits),
                                     absl::Uniform<uint64_t>(bits))));
-  return cases_.Create(std::move(record), request.request_id(),
+  return cases_.Create(std::move(record), "case_record", request.request_id(),
                        RequestFingerprint("assistance.create-case", request));
 }
 

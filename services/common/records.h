@@ -26,11 +26,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
+#include "services/common/bounds.h"
 #include "services/common/filter.h"
 #include "services/common/idempotency.h"
 #include "services/common/pagination.h"
 #include "services/common/sqlite.h"
 #include "services/common/status.h"
+#include "services/common/validation.h"
 
 namespace palermo {
 
@@ -162,7 +164,8 @@ class RecordCollection {
   }
 
   // A page of records under `prefix` matching `filter`, after the page
-  // token's name; `query` binds the token to the request that made it.
+  // token's name, ended early once its records reach kMaxPageBytes; `query`
+  // binds the token to the request that made it.
   // `violations` holds the caller's own findings on the request, reported
   // with those on filter, page_size and page_token.
   absl::StatusOr<std::vector<Record>> ListPage(
@@ -175,8 +178,10 @@ class RecordCollection {
                                           const Filter* filter = nullptr);
 
   // Creates `record` (its name set), idempotent with `request_id`. The caller
-  // has validated the request.
-  absl::StatusOr<Record> Create(Record record, const std::string& request_id,
+  // has validated the request; `field` is the request field holding the
+  // record, named if the record as stored exceeds kMaxRecordBytes.
+  absl::StatusOr<Record> Create(Record record, absl::string_view field,
+                                const std::string& request_id,
                                 const std::string& fingerprint);
 
   // Replaces the fields of `mask` (`*` for all, none for those set), guarded
@@ -198,7 +203,10 @@ class RecordCollection {
   static constexpr int kMaxMergeAttempts = 8;
   static std::string TypeName() { return Record::descriptor()->full_name(); }
   absl::StatusOr<std::pair<Record, int64_t>> Read(absl::string_view name);
-  absl::StatusOr<Record> Write(Record record, int64_t expected_revision,
+  // Stores `record` with its next etag and update time, or refuses it
+  // (INVALID_ARGUMENT on `field`) if it then exceeds kMaxRecordBytes.
+  absl::StatusOr<Record> Write(Record record, absl::string_view field,
+                               int64_t expected_revision,
                                const std::string& request_id,
                                const std::string& fingerprint);
   static absl::StatusOr<Record> Parse(const std::string& name,
@@ -264,11 +272,12 @@ absl::StatusOr<std::vector<Record>> RecordCollection<Record>::ListPage(
   if (!items.ok()) return items.status();
   std::vector<Record> page;
   next_page_token->clear();
+  PageBudget budget(*size);
   for (const StoredRecord& item : *items) {
     auto record = Parse(item.name, item.record);
     if (!record.ok()) return record.status();
     if (!filter->Matches(*record)) continue;
-    if (static_cast<int>(page.size()) == *size) {
+    if (!budget.Admit(*record)) {
       *next_page_token = EncodePageToken(bound, page.back().name());
       break;
     }
@@ -295,13 +304,16 @@ absl::StatusOr<std::vector<Record>> RecordCollection<Record>::All(
 
 template <typename Record>
 absl::StatusOr<Record> RecordCollection<Record>::Write(
-    Record record, int64_t expected_revision, const std::string& request_id,
-    const std::string& fingerprint) {
+    Record record, absl::string_view field, int64_t expected_revision,
+    const std::string& request_id, const std::string& fingerprint) {
   record.DiscardUnknownFields();
   record.set_etag(EtagFor(expected_revision + 1));
   *record.mutable_update_time() =
       google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(
           absl::ToUnixMicros(clock_()));
+  FieldViolations too_large;
+  ValidateRecordSize(record, field, too_large);
+  if (!too_large.empty()) return too_large.ToStatus();
   StoredRecord item{record.name(), record.SerializeAsString(),
                     expected_revision + 1};
   const bool name_only = kept_ == KeptResponse::kNameOnly;
@@ -343,7 +355,7 @@ absl::StatusOr<Record> RecordCollection<Record>::Answer(
 
 template <typename Record>
 absl::StatusOr<Record> RecordCollection<Record>::Create(
-    Record record, const std::string& request_id,
+    Record record, absl::string_view field, const std::string& request_id,
     const std::string& fingerprint) {
   record.clear_etag();
   record.clear_update_time();
@@ -359,7 +371,7 @@ absl::StatusOr<Record> RecordCollection<Record>::Create(
                                ? (*existing)->revision
                                : 0;
   absl::StatusOr<Record> written =
-      Write(std::move(record), revision, request_id, fingerprint);
+      Write(std::move(record), field, revision, request_id, fingerprint);
   if (written.status().code() == absl::StatusCode::kAborted) {
     return AlreadyExistsError(TypeName(), name);
   }
@@ -425,8 +437,8 @@ absl::StatusOr<Record> RecordCollection<Record>::Update(
                                                            current->first)) {
       return merged;
     }
-    absl::StatusOr<Record> written =
-        Write(std::move(merged), current->second, request_id, fingerprint);
+    absl::StatusOr<Record> written = Write(
+        std::move(merged), field, current->second, request_id, fingerprint);
     if (written.status().code() != absl::StatusCode::kAborted) return written;
     if (!input.etag().empty() || attempt == kMaxMergeAttempts) {
       auto now = Read(input.name());

@@ -108,13 +108,13 @@ class RecordsTest : public ::testing::Test {
 
 TEST_F(RecordsTest, RevisionsGoOnThroughDeletes) {
   auto things = Things();
-  auto a = things.Create(Named("things/a", "one"), "", "");
+  auto a = things.Create(Named("things/a", "one"), "thing", "", "");
   ASSERT_TRUE(a.ok()) << a.status();
   EXPECT_EQ(a->etag(), "r1");
   ASSERT_TRUE(things.Delete("things/a", "r1").ok());
   EXPECT_EQ(things.Get("things/a").status().code(),
             absl::StatusCode::kNotFound);
-  auto again = things.Create(Named("things/a", "two"), "", "");
+  auto again = things.Create(Named("things/a", "two"), "thing", "", "");
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_EQ(again->etag(), "r3");  // r1 can never match the successor
   EXPECT_EQ(things.Delete("things/a", "r1").code(), absl::StatusCode::kAborted);
@@ -125,7 +125,7 @@ TEST_F(RecordsTest, UpdateWithoutEtagMergesAConcurrentWrite) {
   RecordCollection<Record> things(
       racing, "things",
       [](const Record&, absl::string_view, FieldViolations&) {});
-  ASSERT_TRUE(things.Create(Named("things/a", "one"), "", "").ok());
+  ASSERT_TRUE(things.Create(Named("things/a", "one"), "thing", "", "").ok());
   racing.RaceNextPut("set by the other writer");
   google::protobuf::FieldMask mask;
   mask.add_paths("notes");
@@ -145,7 +145,7 @@ TEST_F(RecordsTest, UpdateWithoutEtagMergesAConcurrentWrite) {
 
 TEST_F(RecordsTest, UpdateThatChangesNothingKeepsTheVersion) {
   auto things = Things();
-  ASSERT_TRUE(things.Create(Named("things/a", "one"), "", "").ok());
+  ASSERT_TRUE(things.Create(Named("things/a", "one"), "thing", "", "").ok());
   google::protobuf::FieldMask mask;
   mask.add_paths("notes");
   auto same = things.Update(Named("things/a", "one"), mask, "thing");
@@ -162,8 +162,8 @@ TEST_F(RecordsTest, PageTokensBelongToTheirCollection) {
       *store_, "others",
       [](const Record&, absl::string_view, FieldViolations&) {});
   for (const char* n : {"x/a", "x/b", "x/c"}) {
-    ASSERT_TRUE(things.Create(Named(n, ""), "", "").ok());
-    ASSERT_TRUE(others.Create(Named(n, ""), "", "").ok());
+    ASSERT_TRUE(things.Create(Named(n, ""), "thing", "", "").ok());
+    ASSERT_TRUE(others.Create(Named(n, ""), "thing", "", "").ok());
   }
   std::string next;
   auto page = things.ListPage("x/", "", 2, "", "q", &next);
@@ -182,28 +182,31 @@ TEST_F(RecordsTest, PageTokensBelongToTheirCollection) {
 
 TEST_F(RecordsTest, RetryAnswersFromItsKeyOrFromTheRecord) {
   auto things = Things();
-  auto first = things.Create(Named("things/a", "one"), "key-1", "fp");
+  auto first = things.Create(Named("things/a", "one"), "thing", "key-1", "fp");
   ASSERT_TRUE(first.ok());
-  auto replay = things.Create(Named("things/a", "one"), "key-1", "fp");
+  auto replay = things.Create(Named("things/a", "one"), "thing", "key-1", "fp");
   ASSERT_TRUE(replay.ok()) << replay.status();
   EXPECT_EQ(replay->etag(), first->etag());
-  EXPECT_EQ(things.Create(Named("things/b", "one"), "key-1", "other fp")
-                .status()
-                .code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      things.Create(Named("things/b", "one"), "thing", "key-1", "other fp")
+          .status()
+          .code(),
+      absl::StatusCode::kInvalidArgument);
   // A key that keeps the name only answers with the record as it is now,
   // and not at all once it is deleted.
   auto by_name = Things(KeptResponse::kNameOnly);
-  ASSERT_TRUE(by_name.Create(Named("things/c", "one"), "key-2", "fp").ok());
+  ASSERT_TRUE(
+      by_name.Create(Named("things/c", "one"), "thing", "key-2", "fp").ok());
   ASSERT_TRUE(by_name.Delete("things/c", "").ok());
-  EXPECT_EQ(
-      by_name.Create(Named("things/c", "one"), "key-2", "fp").status().code(),
-      absl::StatusCode::kNotFound);
+  EXPECT_EQ(by_name.Create(Named("things/c", "one"), "thing", "key-2", "fp")
+                .status()
+                .code(),
+            absl::StatusCode::kNotFound);
 }
 
 TEST_F(RecordsTest, UpdateAndDeleteRetriesGetTheFirstAnswer) {
   auto things = Things();
-  ASSERT_TRUE(things.Create(Named("things/a", "one"), "", "").ok());
+  ASSERT_TRUE(things.Create(Named("things/a", "one"), "thing", "", "").ok());
   google::protobuf::FieldMask mask;
   mask.add_paths("notes");
   Record change = Named("things/a", "two");
@@ -225,15 +228,143 @@ TEST_F(RecordsTest, UpdateAndDeleteRetriesGetTheFirstAnswer) {
 }
 
 TEST_F(RecordsTest, ACollectionAddedLaterGetsItsTable) {
-  ASSERT_TRUE(Things().Create(Named("things/a", "one"), "", "").ok());
+  ASSERT_TRUE(Things().Create(Named("things/a", "one"), "thing", "", "").ok());
   Open({"things", "others", "later"});
   RecordCollection<Record> later(
       *store_, "later",
       [](const Record&, absl::string_view, FieldViolations&) {});
-  ASSERT_TRUE(later.Create(Named("later/a", ""), "", "").ok());
+  ASSERT_TRUE(later.Create(Named("later/a", ""), "thing", "", "").ok());
   EXPECT_EQ(Things().Get("things/a")->notes(), "one");
   EXPECT_EQ(store_->Get("nowhere", "x").status().code(),
             absl::StatusCode::kInternal);
+}
+
+// The limits, with a fixed clock so that the stored size is known exactly.
+class RecordLimitsTest : public RecordsTest {
+ protected:
+  static absl::Time Noon() { return absl::FromUnixSeconds(1200000000); }
+  RecordCollection<Record> FixedClockThings() {
+    return RecordCollection<Record>(
+        *store_, "things",
+        [](const Record& r, absl::string_view prefix, FieldViolations& v) {
+          ValidateCommonTypes(r, prefix, v);
+        },
+        Noon);
+  }
+  // `r` as the collection would store it at revision `revision`.
+  static size_t StoredBytes(Record r, int revision) {
+    r.set_etag(EtagFor(revision));
+    *r.mutable_update_time() =
+        google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(
+            absl::ToUnixMicros(Noon()));
+    return r.ByteSizeLong();
+  }
+};
+
+TEST_F(RecordLimitsTest, CreateAcceptsARecordOfExactlyTheLimitNotOneByteMore) {
+  auto things = FixedClockThings();
+  Record at = Named("things/at", "");
+  PadWithSources(
+      at.mutable_sources(), [&at] { return StoredBytes(at, 1); },
+      kMaxRecordBytes);
+  auto created = things.Create(at, "thing", "", "");
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_EQ(created->ByteSizeLong(), kMaxRecordBytes);
+
+  Record over = at;
+  over.set_name("things/ov");
+  over.mutable_sources(0)->mutable_excerpt()->push_back('x');
+  auto refused = things.Create(over, "thing", "key-1", "fp");
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(ViolatedFields(refused.status()), ElementsAre("thing"));
+  EXPECT_EQ(things.Get("things/ov").status().code(),
+            absl::StatusCode::kNotFound);
+  // The request id was not taken either.
+  over.mutable_sources(0)->mutable_excerpt()->pop_back();
+  EXPECT_TRUE(things.Create(over, "thing", "key-1", "fp").ok());
+}
+
+TEST_F(RecordLimitsTest, UpdateMeasuresTheRecordAfterTheMerge) {
+  auto things = FixedClockThings();
+  Record base = Named("things/a", "");
+  PadWithSources(
+      base.mutable_sources(), [&base] { return StoredBytes(base, 1); },
+      kMaxRecordBytes - 100);
+  ASSERT_TRUE(things.Create(base, "thing", "", "").ok());
+  // Notes alone are small; merged with the stored sources they reach the
+  // limit exactly, then one byte beyond it.
+  Record change;
+  change.set_name("things/a");
+  google::protobuf::FieldMask mask;
+  mask.add_paths("notes");
+  for (size_t n = 0;; ++n) {
+    Record merged = base;
+    merged.set_notes(std::string(n, 'n'));
+    if (StoredBytes(merged, 2) == kMaxRecordBytes) {
+      change.set_notes(merged.notes());
+      break;
+    }
+    ASSERT_LT(n, 100u);
+  }
+  auto updated = things.Update(change, mask, "thing");
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_EQ(updated->ByteSizeLong(), kMaxRecordBytes);
+
+  change.mutable_notes()->push_back('n');
+  auto refused = things.Update(change, mask, "thing");
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(ViolatedFields(refused.status()), ElementsAre("thing"));
+  auto now = things.Get("things/a");
+  ASSERT_TRUE(now.ok());
+  EXPECT_EQ(now->etag(), "r2");  // unchanged by the refusal
+}
+
+TEST_F(RecordLimitsTest, PagesEndByBytesAndTogetherReturnEverything) {
+  auto things = FixedClockThings();
+  constexpr int kRecords = 12;
+  for (int i = 0; i < kRecords; ++i) {
+    Record r = Named(absl::StrCat("things/r", 10 + i), "");
+    PadWithSources(
+        r.mutable_sources(), [&r] { return StoredBytes(r, 1); },
+        kMaxRecordBytes - 1000);
+    ASSERT_TRUE(things.Create(r, "thing", "", "").ok());
+  }
+  std::string token;
+  int seen = 0, pages = 0;
+  do {
+    std::string next;
+    auto page = things.ListPage("things/", "", 500, token, "q", &next);
+    ASSERT_TRUE(page.ok()) << page.status();
+    size_t bytes = 0;
+    for (const Record& r : *page) bytes += ElementBytes(r);
+    EXPECT_LE(bytes, kMaxPageBytes);
+    EXPECT_FALSE(page->empty());
+    seen += page->size();
+    ++pages;
+    token = next;
+  } while (!token.empty());
+  EXPECT_EQ(seen, kRecords);
+  EXPECT_EQ(pages, 3);  // four records of ~255 KiB make a 1 MiB page
+}
+
+TEST_F(RecordLimitsTest, ARecordStoredBeforeTheLimitIsListedAloneOnItsPage) {
+  Record old = Named("things/old", std::string(kMaxPageBytes + 10, 'x'));
+  ASSERT_TRUE(store_
+                  ->Put("things", {old.name(), old.SerializeAsString(), 1}, 0,
+                        "", {}, nullptr)
+                  .ok());
+  ASSERT_TRUE(
+      FixedClockThings().Create(Named("things/z", ""), "thing", "", "").ok());
+  std::string next;
+  auto first = Things().ListPage("things/", "", 10, "", "q", &next);
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_EQ(first->size(), 1u);
+  EXPECT_EQ((*first)[0].name(), "things/old");
+  ASSERT_FALSE(next.empty());
+  auto second = Things().ListPage("things/", "", 10, next, "q", &next);
+  ASSERT_TRUE(second.ok()) << second.status();
+  ASSERT_EQ(second->size(), 1u);
+  EXPECT_TRUE(next.empty());
 }
 
 }  // namespace

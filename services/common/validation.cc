@@ -24,21 +24,14 @@ void CheckEnum(const FieldDescriptor* field, int number,
   }
 }
 
-void CheckLength(const std::string& value, const std::string& path,
-                 FieldViolations& violations) {
-  if (value.size() > kMaxStringBytes) {
-    violations.Add(path,
-                   absl::StrCat("longer than ", kMaxStringBytes, " bytes"));
-  }
-}
-
-void Walk(const Message& message, const std::string& prefix,
+// False if a repeated field anywhere was over its limit.
+bool Walk(const Message& message, const std::string& prefix,
           FieldViolations& violations) {
   const auto* descriptor = message.GetDescriptor();
   if (descriptor == common::v1::PartialDate::descriptor()) {
     ValidatePartialDate(static_cast<const common::v1::PartialDate&>(message),
                         prefix, violations);
-    return;
+    return true;
   }
   if (descriptor == common::v1::Provenance::descriptor()) {
     ValidateProvenance(static_cast<const common::v1::Provenance&>(message),
@@ -48,36 +41,74 @@ void Walk(const Message& message, const std::string& prefix,
   const Reflection* reflection = message.GetReflection();
   std::vector<const FieldDescriptor*> fields;
   reflection->ListFields(message, &fields);
+  bool bounded = true;
   for (const FieldDescriptor* field : fields) {
     const std::string path = FieldPath(prefix, field->name());
     if (field->is_repeated()) {
       const int n = reflection->FieldSize(message, field);
+      if (!CheckElementCount(n, path, violations)) {
+        bounded = false;
+        continue;
+      }
       for (int i = 0; i < n; ++i) {
         const std::string item = ElementPath(path, i);
         if (field->cpp_type() == FieldDescriptor::CPPTYPE_ENUM) {
           CheckEnum(field, reflection->GetRepeatedEnumValue(message, field, i),
                     item, violations);
         } else if (field->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
-          CheckLength(reflection->GetRepeatedString(message, field, i), item,
-                      violations);
+          CheckStringBytes(reflection->GetRepeatedString(message, field, i),
+                           item, violations);
         } else if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE &&
                    !field->is_map()) {
-          Walk(reflection->GetRepeatedMessage(message, field, i), item,
-               violations);
+          bounded &= Walk(reflection->GetRepeatedMessage(message, field, i),
+                          item, violations);
         }
       }
     } else if (field->cpp_type() == FieldDescriptor::CPPTYPE_ENUM) {
       CheckEnum(field, reflection->GetEnumValue(message, field), path,
                 violations);
     } else if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
-      Walk(reflection->GetMessage(message, field), path, violations);
+      bounded &= Walk(reflection->GetMessage(message, field), path, violations);
     } else if (field->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
-      CheckLength(reflection->GetString(message, field), path, violations);
+      CheckStringBytes(reflection->GetString(message, field), path, violations);
     }
   }
+  return bounded;
 }
 
 }  // namespace
+
+bool CheckElementCount(int count, absl::string_view path,
+                       FieldViolations& violations) {
+  if (count <= kMaxRepeatedElements) return true;
+  violations.Add(std::string(path), absl::StrCat(count, " elements, at most ",
+                                                 kMaxRepeatedElements));
+  return false;
+}
+
+void CheckStringBytes(absl::string_view value, absl::string_view path,
+                      FieldViolations& violations) {
+  if (value.size() > kMaxStringBytes) {
+    violations.Add(
+        std::string(path),
+        absl::StrCat(value.size(), " bytes, at most ", kMaxStringBytes));
+  }
+}
+
+void ValidateRecordSize(const Message& record, absl::string_view path,
+                        FieldViolations& violations) {
+  ValidateRecordBytes(record.ByteSizeLong(), path, violations);
+}
+
+void ValidateRecordBytes(size_t bytes, absl::string_view path,
+                         FieldViolations& violations) {
+  if (bytes > kMaxRecordBytes) {
+    violations.Add(
+        std::string(path),
+        absl::StrCat("the record takes ", bytes, " bytes serialized, at most ",
+                     kMaxRecordBytes));
+  }
+}
 
 std::string ElementPath(absl::string_view path, int index) {
   return absl::StrCat(path, "[", index, "]");
@@ -87,9 +118,9 @@ std::string FieldPath(absl::string_view prefix, absl::string_view field) {
   return prefix.empty() ? std::string(field) : absl::StrCat(prefix, ".", field);
 }
 
-void ValidateCommonTypes(const Message& message, absl::string_view prefix,
+bool ValidateCommonTypes(const Message& message, absl::string_view prefix,
                          FieldViolations& violations) {
-  Walk(message, std::string(prefix), violations);
+  return Walk(message, std::string(prefix), violations);
 }
 
 void ValidatePartialDate(const common::v1::PartialDate& date,

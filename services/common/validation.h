@@ -1,6 +1,7 @@
 // Checks shared by every Palermo resource, applied by walking a message with
 // protobuf reflection: enum values the schema does not define, impossible
-// calendar dates, and provenance that points nowhere.
+// calendar dates, provenance that points nowhere, and the size limits of
+// limits.h (elements per repeated field, bytes per string and per record).
 #ifndef PALERMO_SERVICES_COMMON_VALIDATION_H_
 #define PALERMO_SERVICES_COMMON_VALIDATION_H_
 
@@ -21,10 +22,33 @@ inline constexpr int kMaxYear = 2100;
 
 // Adds a violation for each problem found anywhere in `message` (enum values
 // the schema does not define, UNSPECIFIED list elements, over-long strings,
-// bad dates, provenance without a place); field paths
-// are `prefix` + proto field names, with [i] for repeated elements.
-void ValidateCommonTypes(const google::protobuf::Message& message,
+// repeated fields with too many elements, bad dates, provenance without a
+// place); field paths are `prefix` + proto field names, with [i] for
+// repeated elements. A repeated field over kMaxRepeatedElements gets one
+// violation and its elements are not checked one by one; then the result is
+// false, and callers skip their own checks of elements (so that 100,000 bad
+// elements cannot make 100,000 violations).
+bool ValidateCommonTypes(const google::protobuf::Message& message,
                          absl::string_view prefix, FieldViolations& violations);
+
+// True if a repeated field of `count` elements is within
+// kMaxRepeatedElements; otherwise adds one violation on `path` ("100000
+// elements, at most 1000") and returns false.
+bool CheckElementCount(int count, absl::string_view path,
+                       FieldViolations& violations);
+
+// A string within kMaxStringBytes, else a violation on `path`.
+void CheckStringBytes(absl::string_view value, absl::string_view path,
+                      FieldViolations& violations);
+
+// The record as it would be stored (after an update's merge, with its
+// output-only fields set) must serialize to at most kMaxRecordBytes; else
+// one violation on `path`, the request field holding the record.
+void ValidateRecordSize(const google::protobuf::Message& record,
+                        absl::string_view path, FieldViolations& violations);
+// The same for a record whose stored size, `bytes`, the caller measured.
+void ValidateRecordBytes(size_t bytes, absl::string_view path,
+                         FieldViolations& violations);
 
 // A date whose fields match its precision and exist in the calendar.
 void ValidatePartialDate(const common::v1::PartialDate& date,

@@ -1,8 +1,10 @@
 #include "services/common/validation.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "palermo/legislation/v1/legislation.pb.h"
+#include "services/common/test_support.h"
 
 namespace palermo {
 namespace {
@@ -80,6 +82,87 @@ TEST(ValidationTest, ProvenanceNeedsParagraphOrFootnote) {
   FieldViolations ok;
   ValidateProvenance(p, "s", ok);
   EXPECT_TRUE(ok.empty());
+}
+
+common::v1::Provenance Source() {
+  common::v1::Provenance p;
+  p.set_document_symbol("E/CN.15/2008/6");
+  p.set_paragraph(5);
+  return p;
+}
+
+TEST(LimitsTest, RepeatedFieldOfExactlyTheLimitIsAccepted) {
+  legislation::v1::Legislation l;
+  for (int i = 0; i < kMaxRepeatedElements; ++i) {
+    *l.mutable_protocol()->add_sources() = Source();
+    l.mutable_associated_offences()->add_offences("fraud");
+  }
+  FieldViolations v;
+  EXPECT_TRUE(ValidateCommonTypes(l, "legislation", v));
+  EXPECT_TRUE(v.empty()) << v.ToStatus();
+}
+
+TEST(LimitsTest, OneElementMoreIsOneViolationNamingTheField) {
+  legislation::v1::Legislation l;
+  for (int i = 0; i < kMaxRepeatedElements + 1; ++i) {
+    *l.mutable_protocol()->add_sources() = Source();
+  }
+  FieldViolations v;
+  EXPECT_FALSE(ValidateCommonTypes(l, "legislation", v));
+  ASSERT_EQ(v.bad_request().field_violations_size(), 1);
+  EXPECT_EQ(v.bad_request().field_violations(0).field(),
+            "legislation.protocol.sources");
+  EXPECT_EQ(v.bad_request().field_violations(0).description(),
+            "1001 elements, at most 1000");
+}
+
+TEST(LimitsTest, ManyBadElementsAreNotCheckedOneByOne) {
+  legislation::v1::Legislation l;
+  for (int i = 0; i < 100000; ++i) {
+    l.mutable_protocol()->add_sources();  // each lacks its document
+    l.mutable_associated_offences()->add_offences(
+        std::string(kMaxStringBytes + 1, 'x'));
+  }
+  FieldViolations v;
+  EXPECT_FALSE(ValidateCommonTypes(l, "legislation", v));
+  EXPECT_THAT(Fields(v), ::testing::UnorderedElementsAre(
+                             "legislation.protocol.sources",
+                             "legislation.associated_offences.offences"));
+}
+
+TEST(LimitsTest, StringOfExactlyTheLimitIsAcceptedOneByteMoreIsNot) {
+  legislation::v1::Legislation l;
+  l.set_notes(std::string(kMaxStringBytes, 'x'));
+  l.mutable_associated_offences()->add_offences(
+      std::string(kMaxStringBytes, 'x'));
+  FieldViolations ok;
+  EXPECT_TRUE(ValidateCommonTypes(l, "", ok));
+  EXPECT_TRUE(ok.empty()) << ok.ToStatus();
+
+  l.set_notes(std::string(kMaxStringBytes + 1, 'x'));
+  l.mutable_associated_offences()->add_offences(
+      std::string(kMaxStringBytes + 1, 'x'));
+  FieldViolations v;
+  ValidateCommonTypes(l, "", v);
+  EXPECT_THAT(Fields(v), ::testing::ElementsAre(
+                             "associated_offences.offences[1]", "notes"));
+}
+
+TEST(LimitsTest, RecordOfExactlyTheLimitIsAcceptedOneByteMoreIsNot) {
+  legislation::v1::Legislation l;
+  l.mutable_protocol()->set_status(legislation::v1::TREATY_STATUS_RATIFIED);
+  PadWithSources(
+      l.mutable_protocol()->mutable_sources(),
+      [&l] { return l.ByteSizeLong(); }, kMaxRecordBytes);
+  FieldViolations ok;
+  ValidateRecordSize(l, "legislation", ok);
+  EXPECT_TRUE(ok.empty()) << ok.ToStatus();
+
+  auto* sources = l.mutable_protocol()->mutable_sources();
+  sources->Mutable(sources->size() - 1)->mutable_excerpt()->push_back('x');
+  FieldViolations v;
+  ValidateRecordSize(l, "legislation", v);
+  EXPECT_THAT(Fields(v), ::testing::ElementsAre("legislation"));
 }
 
 }  // namespace

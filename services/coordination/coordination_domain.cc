@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "services/common/bounds.h"
 #include "services/common/idempotency.h"
 #include "services/common/periods.h"
 #include "services/common/validation.h"
@@ -251,11 +252,11 @@ void CoordinationDomain::ValidateInstitution(const v1::Institution& i,
     ValidateEntity(i.entity(), FieldPath(path, "entity"), v);
 }
 
-void CoordinationDomain::ValidateRecord(const google::protobuf::Message& r,
+bool CoordinationDomain::ValidateRecord(const google::protobuf::Message& r,
                                         absl::string_view prefix_view,
                                         FieldViolations& v) const {
   const std::string prefix(prefix_view);
-  ValidateCommonTypes(r, prefix, v);
+  const bool bounded = ValidateCommonTypes(r, prefix, v);
   const auto* d = r.GetDescriptor();
   const auto* refl = r.GetReflection();
   if (refl->GetString(r, d->FindFieldByName("display_name")).empty()) {
@@ -264,13 +265,14 @@ void CoordinationDomain::ValidateRecord(const google::protobuf::Message& r,
   if (refl->FieldSize(r, d->FindFieldByName("sources")) == 0) {
     v.Add(FieldPath(prefix, "sources"), "each record needs its provenance");
   }
+  return bounded;
 }
 
 void CoordinationDomain::Validate(const v1::CoordinationBody& r,
                                   absl::string_view prefix_view,
                                   FieldViolations& v) const {
   const std::string prefix(prefix_view);
-  ValidateRecord(r, prefix, v);
+  if (!ValidateRecord(r, prefix, v)) return;
   if (r.kind() == v1::BODY_KIND_UNSPECIFIED) {
     v.Add(FieldPath(prefix, "kind"), "required");
   }
@@ -296,7 +298,7 @@ void CoordinationDomain::Validate(const v1::ActionPlan& r,
                                   absl::string_view prefix_view,
                                   FieldViolations& v) const {
   const std::string prefix(prefix_view);
-  ValidateRecord(r, prefix, v);
+  if (!ValidateRecord(r, prefix, v)) return;
   if (r.kind() == v1::PLAN_KIND_UNSPECIFIED) {
     v.Add(FieldPath(prefix, "kind"), "required");
   }
@@ -320,7 +322,7 @@ void CoordinationDomain::Validate(const v1::ReferralMechanism& r,
                                   absl::string_view prefix_view,
                                   FieldViolations& v) const {
   const std::string prefix(prefix_view);
-  ValidateRecord(r, prefix, v);
+  if (!ValidateRecord(r, prefix, v)) return;
   if (r.has_drafted_by()) {
     ValidateInstitution(r.drafted_by(), FieldPath(prefix, "drafted_by"), v);
   }
@@ -335,7 +337,7 @@ void CoordinationDomain::Validate(const v1::TrainingActivity& r,
                                   absl::string_view prefix_view,
                                   FieldViolations& v) const {
   const std::string prefix(prefix_view);
-  ValidateRecord(r, prefix, v);
+  if (!ValidateRecord(r, prefix, v)) return;
   if (r.has_organizer()) {
     ValidateInstitution(r.organizer(), FieldPath(prefix, "organizer"), v);
   }
@@ -361,7 +363,7 @@ void CoordinationDomain::Validate(const v1::AwarenessCampaign& r,
                                   absl::string_view prefix_view,
                                   FieldViolations& v) const {
   const std::string prefix(prefix_view);
-  ValidateRecord(r, prefix, v);
+  if (!ValidateRecord(r, prefix, v)) return;
   for (int i = 0; i < r.organizers_size(); ++i) {
     ValidateInstitution(r.organizers(i),
                         ElementPath(FieldPath(prefix, "organizers"), i), v);
@@ -394,7 +396,7 @@ void CoordinationDomain::Validate(const v1::CooperationActivity& r,
                                   absl::string_view prefix_view,
                                   FieldViolations& v) const {
   const std::string prefix(prefix_view);
-  ValidateRecord(r, prefix, v);
+  if (!ValidateRecord(r, prefix, v)) return;
   if (r.kind() == v1::COOPERATION_KIND_UNSPECIFIED) {
     v.Add(FieldPath(prefix, "kind"), "required");
   }
@@ -415,7 +417,7 @@ void CoordinationDomain::Validate(const v1::InterAgencyGroup& r,
                                   absl::string_view prefix_view,
                                   FieldViolations& v) const {
   const std::string prefix(prefix_view);
-  ValidateRecord(r, prefix, v);
+  if (!ValidateRecord(r, prefix, v)) return;
   ValidateEntities(r.members(), FieldPath(prefix, "members"), "", true, v);
   for (int m = 0; m < r.meetings_size(); ++m) {
     ValidateEntities(
@@ -479,7 +481,7 @@ absl::StatusOr<T> CoordinationDomain::CreateIn(const Request& request,
   ValidateRequestId(request.request_id(), v);
   if (!v.empty()) return v.ToStatus();
   return CollectionOf<T>().Create(
-      std::move(record), request.request_id(),
+      std::move(record), record_field, request.request_id(),
       RequestFingerprint(
           absl::StrCat("coordination.create.", T::descriptor()->name()),
           request));
@@ -662,6 +664,7 @@ absl::StatusOr<v1::FindEntitiesResponse> CoordinationDomain::FindEntities(
   };
   fill(matches->in, response.mutable_entities());
   fill(matches->unknown, response.mutable_undetermined());
+  TrimToBytes(&response);
   return response;
 }
 
@@ -705,6 +708,7 @@ CoordinationDomain::ListCooperationPartners(
     }
     for (int k : kinds) row->add_kinds(static_cast<v1::CooperationKind>(k));
   }
+  TrimToBytes(&response);
   return response;
 }
 
@@ -809,6 +813,7 @@ CoordinationDomain::GetEntityCoordination(
   if (!partners.ok()) return partners.status();
   *out.mutable_cooperation_partners() =
       std::move(*partners->mutable_partners());
+  out.set_truncated(partners->truncated());
   auto groups = groups_.All(absl::StrCat(kGroupsSegment, "/"));
   if (!groups.ok()) return groups.status();
   for (auto& g : *groups) {
@@ -822,6 +827,7 @@ CoordinationDomain::GetEntityCoordination(
     }
     if (involved) *out.add_inter_agency_groups() = std::move(g);
   }
+  TrimToBytes(&out);
   return out;
 }
 

@@ -120,7 +120,9 @@ class CoordinationDomain {
       bool organizations_only, FieldViolations& v) const;
   void ValidateInstitution(const v1::Institution& institution,
                            const std::string& path, FieldViolations& v) const;
-  void ValidateRecord(const google::protobuf::Message& record,
+  // The checks every record type shares; false if a repeated field is over
+  // kMaxRepeatedElements (named), and then its elements are not checked.
+  bool ValidateRecord(const google::protobuf::Message& record,
                       absl::string_view prefix, FieldViolations& v) const;
 
   const EntityRegistry& entities_;

@@ -514,5 +514,42 @@ TEST_F(CoordinationDomainTest, EntityCoordinationGathersBothDirections) {
               ElementsAre("entity"));
 }
 
+TEST_F(CoordinationDomainTest, ManyBadElementsAreOneViolationAndWriteNothing) {
+  // Each partner is unknown, and would be a violation of its own.
+  std::vector<std::string> partners;
+  for (int i = 0; i < 100000; ++i) partners.push_back("countries/XXX");
+  auto refused = CreateCooperation("countries/DEU", "many", Joint(partners));
+  EXPECT_THAT(ViolatedFields(refused.status()),
+              ElementsAre("cooperation_activity.partners"));
+  partners.resize(kMaxRepeatedElements + 1, "countries/XXX");
+  refused = CreateCooperation("countries/DEU", "many", Joint(partners));
+  EXPECT_THAT(ViolatedFields(refused.status()),
+              ElementsAre("cooperation_activity.partners"));
+  v1::ListCooperationActivitiesRequest list;
+  list.set_parent("-");
+  EXPECT_THAT(
+      domain_->ListCooperationActivities(list)->cooperation_activities(),
+      IsEmpty());
+}
+
+TEST_F(CoordinationDomainTest, AnEntitysCoordinationStopsWithinAnAnswer) {
+  for (int i = 0; i < 10; ++i) {
+    v1::CoordinationBody b = Rapporteur();
+    PadWithSources(
+        b.mutable_sources(), [&b] { return b.ByteSizeLong(); },
+        kMaxRecordBytes - 1000);
+    ASSERT_TRUE(CreateBody("countries/FRA", absl::StrCat("b", i), b).ok());
+  }
+  ASSERT_TRUE(CreatePlan("countries/FRA", "plan", Plan(2006, 2008)).ok());
+  v1::GetEntityCoordinationRequest request;
+  request.set_entity("countries/FRA");
+  auto got = domain_->GetEntityCoordination(request);
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_TRUE(got->truncated());
+  EXPECT_LE(got->ByteSizeLong(), kMaxResponseBytes);
+  EXPECT_EQ(got->coordination_bodies_size(), 8);
+  EXPECT_EQ(got->action_plans_size(), 0);  // nothing after the first cut
+}
+
 }  // namespace
 }  // namespace palermo::coordination

@@ -3,6 +3,7 @@
 #include <google/protobuf/util/time_util.h>
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <thread>
 #include <tuple>
@@ -15,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "services/common/bounds.h"
 #include "services/common/idempotency.h"
 #include "services/common/pagination.h"
 #include "services/common/periods.h"
@@ -156,29 +158,22 @@ void EnforcementDomain::Validate(const v1::Observation& o,
   if (o.period().has_end()) {
     ValidatePartialDate(o.period().end(), path("period.end"), v);
   }
-  for (int i = 0; i < o.sources_size(); ++i) {
+  const bool sources_bounded =
+      CheckElementCount(o.sources_size(), path("sources"), v);
+  for (int i = 0; sources_bounded && i < o.sources_size(); ++i) {
     const common::v1::Provenance& source = o.sources(i);
     const std::string item = ElementPath(path("sources"), i);
     ValidateProvenance(source, item, v);
-    for (auto [text, field] :
-         {std::pair{&source.document_symbol(), "document_symbol"},
-          std::pair{&source.excerpt(), "excerpt"},
-          std::pair{&source.excerpt_language(), "excerpt_language"}}) {
-      if (text->size() > kMaxStringBytes) {
-        v.Add(FieldPath(item, field),
-              absl::StrCat("longer than ", kMaxStringBytes, " bytes"));
-      }
-    }
+    CheckStringBytes(source.document_symbol(),
+                     FieldPath(item, "document_symbol"), v);
+    CheckStringBytes(source.excerpt(), FieldPath(item, "excerpt"), v);
+    CheckStringBytes(source.excerpt_language(),
+                     FieldPath(item, "excerpt_language"), v);
   }
-  for (auto [text, field] :
-       {std::pair{&o.entity(), "entity"},
-        std::pair{&o.indicator(), "indicator"}, std::pair{&o.notes(), "notes"},
-        std::pair{&o.citizenship(), "citizenship"}}) {
-    if (text->size() > kMaxStringBytes) {
-      v.Add(path(field),
-            absl::StrCat("longer than ", kMaxStringBytes, " bytes"));
-    }
-  }
+  CheckStringBytes(o.entity(), path("entity"), v);
+  CheckStringBytes(o.indicator(), path("indicator"), v);
+  CheckStringBytes(o.notes(), path("notes"), v);
+  CheckStringBytes(o.citizenship(), path("citizenship"), v);
   v.AddAll(CheckEntity(o.entity(), path("entity")), path("entity"));
   absl::Status codes_error;
   if (!HasIndicator(o.indicator(), &codes_error)) {
@@ -232,11 +227,13 @@ absl::StatusOr<v1::ListIndicatorsResponse> EnforcementDomain::ListIndicators(
   absl::StatusOr<std::vector<v1::Indicator>> all = store_.ListIndicators();
   if (!all.ok()) return all.status();
   v1::ListIndicatorsResponse response;
+  PageBudget page(*page_size);
   for (auto& i : *all) {
     if (i.code() <= *after) continue;
-    if (response.indicators_size() == *page_size) {
+    if (!page.Admit(i)) {
       response.set_next_page_token(EncodePageToken(
-          "indicators", response.indicators(*page_size - 1).code()));
+          "indicators",
+          response.indicators(response.indicators_size() - 1).code()));
       break;
     }
     *response.add_indicators() = std::move(i);
@@ -265,8 +262,9 @@ absl::StatusOr<v1::Indicator> EnforcementDomain::CreateIndicator(
   }
   if (indicator.unit().empty()) violations.Add("indicator.unit", "required");
   ValidateCommonTypes(indicator, "indicator", violations);
-  if (!violations.empty()) return violations.ToStatus();
   indicator.set_name(absl::StrCat("indicators/", code));
+  ValidateRecordSize(indicator, "indicator", violations);
+  if (!violations.empty()) return violations.ToStatus();
   absl::Status created = store_.CreateIndicator(indicator);
   if (created.code() == absl::StatusCode::kAlreadyExists) {
     return AlreadyExistsError("palermo.enforcement.v1.Indicator",
@@ -279,25 +277,26 @@ absl::StatusOr<v1::Indicator> EnforcementDomain::CreateIndicator(
 }
 
 absl::StatusOr<std::vector<v1::Observation>> EnforcementDomain::Scan(
-    ObservationQuery query, const Filter* filter, int limit, bool* more) {
+    ObservationQuery query, const Filter* filter, PageBudget* page,
+    bool* more) {
   std::vector<v1::Observation> out;
   if (more) *more = false;
   // Read in chunks so that a selective filter does not load everything.
-  const int chunk = limit > 0 ? std::max(limit * 2, 100) : 0;
+  const int chunk = page != nullptr ? std::max(page->max_items() * 2, 100) : 0;
   query.limit = chunk;
   while (true) {
-    absl::StatusOr<std::vector<v1::Observation>> page = store_.Query(query);
-    if (!page.ok()) return page.status();
-    const std::string last = page->empty() ? "" : page->back().name();
-    for (auto& o : *page) {
+    absl::StatusOr<std::vector<v1::Observation>> rows = store_.Query(query);
+    if (!rows.ok()) return rows.status();
+    const std::string last = rows->empty() ? "" : rows->back().name();
+    for (auto& o : *rows) {
       if (filter != nullptr && !filter->Matches(o)) continue;
-      if (limit > 0 && static_cast<int>(out.size()) == limit) {
+      if (page != nullptr && !page->Admit(o)) {
         if (more) *more = true;
         return out;
       }
       out.push_back(std::move(o));
     }
-    if (chunk == 0 || static_cast<int>(page->size()) < chunk) return out;
+    if (chunk == 0 || static_cast<int>(rows->size()) < chunk) return out;
     query.after_name = last;
   }
 }
@@ -355,8 +354,9 @@ absl::StatusOr<v1::ListObservationsResponse> EnforcementDomain::List(
   if (!violations.empty()) return violations.ToStatus();
   query.after_name = *after;
   bool more = false;
+  PageBudget budget(*page_size);
   absl::StatusOr<std::vector<v1::Observation>> page =
-      Scan(query, &*filter, *page_size, &more);
+      Scan(query, &*filter, &budget, &more);
   if (!page.ok()) return page.status();
   v1::ListObservationsResponse response;
   for (auto& o : *page) *response.add_observations() = std::move(o);
@@ -367,6 +367,23 @@ absl::StatusOr<v1::ListObservationsResponse> EnforcementDomain::List(
   }
   return response;
 }
+
+namespace {
+
+// What the store adds to a row it writes, the revision and update time, at
+// their largest: a row is measured as it will be stored.
+size_t StoreAddedBytes() {
+  static const size_t bytes = [] {
+    v1::Observation o;
+    o.set_revision_id(std::numeric_limits<int64_t>::max());
+    o.mutable_update_time()->set_seconds(TimeUtil::kTimestampMaxSeconds);
+    o.mutable_update_time()->set_nanos(999999999);
+    return o.ByteSizeLong();
+  }();
+  return bytes;
+}
+
+}  // namespace
 
 absl::StatusOr<std::vector<v1::Observation>> EnforcementDomain::WriteRows(
     std::vector<v1::Observation> rows,
@@ -428,6 +445,11 @@ absl::StatusOr<std::vector<v1::Observation>> EnforcementDomain::WriteRows(
   // One figure per series key and batch: a key sent twice is ambiguous.
   absl::flat_hash_map<absl::string_view, size_t> first_row;
   for (size_t i = 0; i < rows.size(); ++i) {
+    if (violations.bad_request().field_violations_size() <
+        kMaxReportedViolations) {
+      ValidateRecordBytes(rows[i].ByteSizeLong() + StoreAddedBytes(),
+                          row_path(i), violations);
+    }
     auto [it, inserted] = first_row.emplace(rows[i].name(), i);
     if (!inserted) {
       violations.Add(row_path(i),
@@ -437,7 +459,8 @@ absl::StatusOr<std::vector<v1::Observation>> EnforcementDomain::WriteRows(
   }
   first_row.clear();
   if (!violations.empty()) {
-    return violations.ToStatus("rows repeat a series key, nothing written");
+    return violations.ToStatus(
+        "rows too large or repeating a series key, nothing written");
   }
   // Writing in key order keeps the B-tree inserts local; keys are unique.
   // An upsert answers with its row, so its single row stays where it is.
@@ -613,12 +636,13 @@ EnforcementDomain::ListRevisions(
     return NotFoundError(kObservationType, request.name());
   }
   v1::ListObservationRevisionsResponse response;
+  PageBudget page(*page_size);
   for (auto& r : *revisions) {
-    if (response.revisions_size() == *page_size) {
+    if (!page.Admit(r)) {
       response.set_next_page_token(EncodePageToken(
-          request.name(),
-          absl::StrCat(
-              response.revisions(*page_size - 1).observation().revision_id())));
+          request.name(), absl::StrCat(response.revisions(page.items() - 1)
+                                           .observation()
+                                           .revision_id())));
       break;
     }
     *response.add_revisions() = std::move(r);
@@ -655,6 +679,7 @@ absl::StatusOr<v1::Series> EnforcementDomain::GetSeries(
                             std::tie(rb.first, rb.last);
                    });
   for (auto& o : matching) *series.add_observations() = std::move(o);
+  TrimToBytes(&series);
   return series;
 }
 
@@ -799,6 +824,7 @@ absl::StatusOr<v1::AggregateResponse> EnforcementDomain::Aggregate(
     }
   }
   for (auto& [key, cell] : cells) *response.add_cells() = std::move(cell);
+  TrimToBytes(&response);
   return response;
 }
 
@@ -943,7 +969,7 @@ absl::StatusOr<v1::GetCoverageResponse> EnforcementDomain::GetCoverage(
   if (entities.size() == 1) query.entity = *entities.begin();
   if (indicators.size() == 1) query.indicator = *indicators.begin();
   absl::StatusOr<std::vector<v1::Observation>> found =
-      Scan(query, nullptr, 0, nullptr);
+      Scan(query, nullptr, nullptr, nullptr);
   if (!found.ok()) return found.status();
   struct Entry {
     std::map<std::pair<int64_t, int64_t>, common::v1::ReportingPeriod> periods;
@@ -968,6 +994,7 @@ absl::StatusOr<v1::GetCoverageResponse> EnforcementDomain::GetCoverage(
     out->set_values(e.values);
     out->set_missing(e.missing);
   }
+  TrimToBytes(&response);
   return response;
 }
 

@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/clock.h"
 #include "palermo/enforcement/v1/enforcement.pb.h"
+#include "services/common/bounds.h"
 #include "services/common/entities.h"
 #include "services/common/filter.h"
 #include "services/common/status.h"
@@ -91,10 +92,12 @@ class EnforcementDomain {
       bool respond_with_row, std::string* replayed_response,
       v1::ImportObservationsResponse* response);
 
-  // Versions matching `query`, then `filter`, at most `limit` (0: all).
+  // Versions matching `query`, then `filter`: those `page` admits (null:
+  // all); `more` tells whether a refused one followed.
   absl::StatusOr<std::vector<v1::Observation>> Scan(ObservationQuery query,
                                                     const Filter* filter,
-                                                    int limit, bool* more);
+                                                    PageBudget* page,
+                                                    bool* more);
 
   absl::Status CheckEntity(absl::string_view entity, absl::string_view field);
   // OK if `name` is {entity}/observations/{id} with a known entity; the one

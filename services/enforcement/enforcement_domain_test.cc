@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
+#include "services/common/bounds.h"
 #include "services/common/periods.h"
 #include "services/common/test_support.h"
 #include "services/enforcement/sqlite_enforcement_store.h"
@@ -416,6 +417,97 @@ TEST_F(EnforcementDomainTest, CreatedIndicatorsJoinTheCodeList) {
   create.mutable_indicator()->set_code("bad code");
   EXPECT_THAT(ViolatedFields(domain_->CreateIndicator(create).status()),
               ElementsAre("indicator.code"));
+}
+
+absl::StatusOr<v1::Observation> UpsertIn(EnforcementDomain& domain,
+                                         v1::Observation o) {
+  v1::UpsertObservationRequest request;
+  *request.mutable_observation() = std::move(o);
+  return domain.Upsert(request);
+}
+
+TEST_F(EnforcementDomainTest, SourcesBeyondTheElementLimitAreOneViolation) {
+  v1::Observation o = Figure("countries/SLV", "CASES_INVESTIGATED", "2005", 32);
+  while (o.sources_size() < kMaxRepeatedElements)
+    *o.add_sources() = o.sources(0);
+  auto accepted = UpsertIn(*domain_, o);
+  ASSERT_TRUE(accepted.ok()) << accepted.status();
+
+  o.set_value(33);
+  *o.add_sources() = o.sources(0);
+  auto refused = UpsertIn(*domain_, o);
+  EXPECT_THAT(ViolatedFields(refused.status()),
+              ElementsAre("observation.sources"));
+  for (int i = 0; i < 100000; ++i) o.add_sources();  // each one invalid
+  refused = UpsertIn(*domain_, o);
+  EXPECT_THAT(ViolatedFields(refused.status()),
+              ElementsAre("observation.sources"));
+  EXPECT_THAT(refused.status().message(),
+              HasSubstr("101001 elements, at most 1000"));
+  v1::GetObservationRequest get;
+  get.set_name(accepted->name());
+  EXPECT_EQ(domain_->Get(get)->value(), 32);  // the refusals wrote nothing
+}
+
+TEST_F(EnforcementDomainTest, AnObservationTooLargeAsStoredIsRefused) {
+  v1::Observation near =
+      Figure("countries/SLV", "CASES_INVESTIGATED", "2005", 1);
+  PadWithSources(
+      near.mutable_sources(), [&near] { return near.ByteSizeLong(); },
+      kMaxRecordBytes - 200);
+  auto stored = UpsertIn(*domain_, near);
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  EXPECT_LE(stored->ByteSizeLong(), kMaxRecordBytes);
+
+  // At the limit as sent: its name, revision and time make it too large.
+  v1::Observation over =
+      Figure("countries/SLV", "CASES_INVESTIGATED", "2006", 1);
+  PadWithSources(
+      over.mutable_sources(), [&over] { return over.ByteSizeLong(); },
+      kMaxRecordBytes);
+  auto refused = Load({over});
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(ViolatedFields(refused.status()), ElementsAre("observations[0]"));
+  EXPECT_EQ(Count(), 1);
+}
+
+TEST_F(EnforcementDomainTest, ListPagesEndByBytesAndSeriesStopWithinAnAnswer) {
+  std::vector<v1::Observation> rows;
+  for (int year = 1995; year < 2005; ++year) {
+    v1::Observation o = Figure("countries/SLV", "CASES_INVESTIGATED",
+                               absl::StrCat(year).c_str(), year);
+    PadWithSources(
+        o.mutable_sources(), [&o] { return o.ByteSizeLong(); },
+        kMaxRecordBytes - 1000);
+    rows.push_back(std::move(o));
+  }
+  ASSERT_TRUE(Load(rows).ok());
+  v1::ListObservationsRequest request;
+  request.set_parent("countries/SLV");
+  int seen = 0, pages = 0;
+  do {
+    auto page = domain_->List(request);
+    ASSERT_TRUE(page.ok()) << page.status();
+    size_t bytes = 0;
+    for (const auto& o : page->observations()) bytes += ElementBytes(o);
+    EXPECT_LE(bytes, kMaxPageBytes);
+    EXPECT_GT(page->observations_size(), 0);
+    seen += page->observations_size();
+    ++pages;
+    request.set_page_token(page->next_page_token());
+  } while (!request.page_token().empty());
+  EXPECT_EQ(seen, 10);
+  EXPECT_EQ(pages, 3);
+
+  v1::GetSeriesRequest series;
+  series.set_entity("countries/SLV");
+  series.set_indicator("CASES_INVESTIGATED");
+  auto got = domain_->GetSeries(series);
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_TRUE(got->truncated());
+  EXPECT_LE(got->ByteSizeLong(), kMaxResponseBytes);
+  EXPECT_EQ(got->observations_size(), 8);  // the earliest, in order
+  EXPECT_EQ(got->observations(0).value(), 1995);
 }
 
 }  // namespace

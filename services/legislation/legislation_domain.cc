@@ -13,6 +13,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "services/common/bounds.h"
 #include "services/common/filter.h"
 #include "services/common/idempotency.h"
 #include "services/common/pagination.h"
@@ -174,7 +175,8 @@ void LegislationDomain::ValidateContent(const v1::Legislation& l,
   auto path = [&prefix](absl::string_view field) {
     return FieldPath(prefix, field);
   };
-  ValidateCommonTypes(l, prefix, v);
+  // An oversized list was named; its elements are not checked one by one.
+  if (!ValidateCommonTypes(l, prefix, v)) return;
 
   if (l.has_listed_as_respondent()) {
     RequireSources(l.listed_as_respondent(), path("listed_as_respondent"), v);
@@ -340,11 +342,12 @@ absl::StatusOr<v1::ListLegislationsResponse> LegislationDomain::List(
   if (!all.ok()) return all.status();
   v1::ListLegislationsResponse response;
   int total = 0;
+  PageBudget page(*page_size);
   for (StoredRecord& r : *all) {
     if (!filter->Matches(r.record)) continue;
     ++total;
     if (r.record.name() <= *after) continue;
-    if (response.legislations_size() < *page_size) {
+    if (page.Admit(r.record)) {
       *response.add_legislations() = std::move(r.record);
     } else if (response.next_page_token().empty()) {
       const auto& last =
@@ -400,6 +403,8 @@ absl::StatusOr<v1::Legislation> LegislationDomain::Create(
     *out.mutable_create_time() =
         TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now));
     *out.mutable_update_time() = out.create_time();
+    ValidateRecordSize(out, "legislation", violations);
+    if (!violations.empty()) return violations.ToStatus();
 
     std::vector<std::string> populated;
     for (const FieldDescriptor* f : WritableFields()) {
@@ -494,6 +499,8 @@ absl::StatusOr<v1::Legislation> LegislationDomain::Update(
       out.set_etag(EtagFor(current->revision + 1));
       *out.mutable_update_time() =
           TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now));
+      ValidateRecordSize(out, "legislation", violations);
+      if (!violations.empty()) return violations.ToStatus();
       absl::StatusOr<v1::Legislation> updated = CommitRecord(
           MakeWrite(v1::CHANGE_KIND_UPDATE, current->revision, out,
                     std::move(changed), actor, now, request.request_id(),
@@ -606,11 +613,13 @@ LegislationDomain::ListRevisions(
     return NotFoundError(kLegislationType, request.name());
   }
   v1::ListLegislationRevisionsResponse response;
+  PageBudget page(*page_size);
   for (auto& r : *revisions) {
-    if (response.revisions_size() == *page_size) {
+    if (!page.Admit(r)) {
       response.set_next_page_token(EncodePageToken(
           request.name(),
-          absl::StrCat(response.revisions(*page_size - 1).revision_id())));
+          absl::StrCat(response.revisions(response.revisions_size() - 1)
+                           .revision_id())));
       break;
     }
     *response.add_revisions() = std::move(r);

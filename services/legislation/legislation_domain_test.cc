@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "services/common/bounds.h"
 #include "services/common/status.h"
 #include "services/common/test_support.h"
 #include "services/legislation/sqlite_legislation_store.h"
@@ -387,6 +388,106 @@ TEST_F(LegislationDomainTest, GetRejectsMalformedNames) {
               absl::StatusCode::kInvalidArgument)
         << name;
   }
+}
+
+TEST_F(LegislationDomainTest, TooManyElementsIsOneViolationAndWritesNothing) {
+  v1::Legislation l = RatifiedRecord();
+  for (int i = 0; i < 100000; ++i) {
+    l.mutable_protocol()->add_sources();  // each one invalid, too
+    l.mutable_associated_offences()->add_offences("fraud");
+  }
+  auto result = Create("countries/EST", l, "load-1");
+  ASSERT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(ViolatedFields(result.status()),
+              UnorderedElementsAre("legislation.protocol.sources",
+                                   "legislation.associated_offences.offences"));
+  EXPECT_THAT(std::string(result.status().message()),
+              testing::HasSubstr("100000 elements, at most 1000"));
+  EXPECT_EQ(CountLive(), 0);
+}
+
+TEST_F(LegislationDomainTest, ExactlyTheElementLimitIsAccepted) {
+  v1::Legislation l = RatifiedRecord();
+  for (int i = 0; i < kMaxRepeatedElements; ++i) {
+    l.mutable_associated_offences()->add_offences("fraud");
+  }
+  *l.mutable_associated_offences()->add_sources() = Source(6, 6);
+  ASSERT_TRUE(Create("countries/EST", l).ok());
+  l.mutable_associated_offences()->add_offences("one more");
+  EXPECT_THAT(ViolatedFields(Create("countries/LVA", l).status()),
+              ElementsAre("legislation.associated_offences.offences"));
+  EXPECT_EQ(CountLive(), 1);
+}
+
+TEST_F(LegislationDomainTest, RecordAtTheSizeLimitIsStoredOneByteMoreIsNot) {
+  auto created = Create("countries/EST", RatifiedRecord());
+  ASSERT_TRUE(created.ok()) << created.status();
+  // The record as the update would store it: the merge, a new etag (r2, as
+  // long as r1) and the same clock.
+  v1::Legislation stored = *created;
+  PadWithSources(
+      stored.mutable_protocol()->mutable_sources(),
+      [&stored] { return stored.ByteSizeLong(); }, kMaxRecordBytes);
+  v1::UpdateLegislationRequest request;
+  request.mutable_legislation()->set_name(created->name());
+  *request.mutable_legislation()->mutable_protocol() = stored.protocol();
+  request.mutable_update_mask()->add_paths("protocol");
+  auto updated = domain_->Update(request, "reviewer");
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_EQ(updated->ByteSizeLong(), kMaxRecordBytes);
+
+  auto* sources = request.mutable_legislation()->mutable_protocol();
+  sources->mutable_sources(sources->sources_size() - 1)
+      ->mutable_excerpt()
+      ->push_back('x');  // exactly one byte more
+  auto refused = domain_->Update(request, "reviewer");
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(ViolatedFields(refused.status()), ElementsAre("legislation"));
+  v1::ListLegislationRevisionsRequest revisions;
+  revisions.set_name(created->name());
+  EXPECT_EQ(domain_->ListRevisions(revisions)->revisions_size(), 2);
+
+  // A new record over the limit is refused too, and nothing is written.
+  v1::Legislation big = RatifiedRecord();
+  PadWithSources(
+      big.mutable_protocol()->mutable_sources(),
+      [&big] { return big.ByteSizeLong(); }, kMaxRecordBytes);
+  EXPECT_THAT(ViolatedFields(Create("countries/LVA", big).status()),
+              ElementsAre("legislation"));
+  EXPECT_EQ(CountLive(), 1);
+}
+
+TEST_F(LegislationDomainTest, PagesEndOnceTheirRecordsReachTheByteLimit) {
+  const std::vector<std::string> entities = {
+      "countries/BGR", "countries/CZE", "countries/EST",
+      "countries/HRV", "countries/HUN", "countries/LVA",
+      "countries/POL", "countries/ROU", "countries/SVN"};
+  for (const std::string& e : entities) {
+    v1::Legislation l = RatifiedRecord();
+    PadWithSources(
+        l.mutable_protocol()->mutable_sources(),
+        [&l] { return l.ByteSizeLong(); }, kMaxRecordBytes - 2000);
+    ASSERT_TRUE(Create(e, l).ok()) << e;
+  }
+  v1::ListLegislationsRequest request;
+  std::vector<std::string> names;
+  int pages = 0;
+  do {
+    auto page = domain_->List(request);
+    ASSERT_TRUE(page.ok()) << page.status();
+    size_t bytes = 0;
+    for (const auto& l : page->legislations()) {
+      bytes += ElementBytes(l);
+      names.push_back(l.name());
+    }
+    EXPECT_LE(bytes, kMaxPageBytes);
+    EXPECT_GT(page->legislations_size(), 0);
+    EXPECT_EQ(page->total_size(), 9);
+    request.set_page_token(page->next_page_token());
+    ++pages;
+  } while (!request.page_token().empty());
+  EXPECT_EQ(names.size(), entities.size());
+  EXPECT_EQ(pages, 3);
 }
 
 }  // namespace
