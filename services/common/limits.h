@@ -27,8 +27,9 @@ inline constexpr size_t kMaxPageBytes = 1 << 20;
 // Largest composed answer (a profile, an entity's coordination), in bytes.
 inline constexpr size_t kMaxResponseBytes = 2 << 20;
 // Field violations carried in an error's BadRequest detail; the rest are
-// counted in the message.
-inline constexpr int kMaxViolationsInDetails = 100;
+// counted in the message. Small enough that the whole error fits in the
+// 8 KiB of trailers a default gRPC C++ client accepts.
+inline constexpr int kMaxViolationsInDetails = 20;
 // Longest offending value quoted back in an error message, in bytes.
 inline constexpr size_t kMaxQuotedBytes = 64;
 

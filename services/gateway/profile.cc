@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/common/periods.h"
+#include "services/common/status.h"
 
 namespace palermo::gateway {
 namespace {
@@ -13,18 +14,10 @@ namespace {
 // Room kept for `omitted_sections`: four entries, each with a message of at
 // most kMaxOmittedMessageBytes.
 constexpr size_t kMaxOmittedMessageBytes = 1024;
-constexpr size_t kOmittedReserve = 4 * (kMaxOmittedMessageBytes + 16);
+constexpr size_t kOmittedReserve = 4 * (kMaxOmittedMessageBytes + 32);
 // Most a length-delimited field adds to its value's size: a one-byte tag
 // (field numbers below 16) and a length varint of up to 5 bytes.
 constexpr size_t kFieldOverhead = 6;
-
-// At most `max` bytes of `text`, cut at a UTF-8 character boundary.
-std::string Truncated(absl::string_view text, size_t max) {
-  if (text.size() <= max) return std::string(text);
-  size_t n = max;
-  while (n > 0 && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) --n;
-  return absl::StrCat(text.substr(0, n), "...");
-}
 
 // The bytes left for sections.
 class Budget {
@@ -46,7 +39,7 @@ void Omit(v1::CountryProfile& profile, v1::ProfileSection section,
   v1::OmittedSection* omitted = profile.add_omitted_sections();
   omitted->set_section(section);
   omitted->set_code(static_cast<int32_t>(status.code()));
-  omitted->set_message(Truncated(status.message(), kMaxOmittedMessageBytes));
+  omitted->set_message(Abbreviate(status.message(), kMaxOmittedMessageBytes));
 }
 
 enforcement::v1::Breakdown BreakdownOf(const enforcement::v1::Observation& o) {
@@ -176,6 +169,12 @@ void AddCoordination(
     return;
   }
   *profile.mutable_coordination() = *part;
+  // The coordination service stopped adding records at its own bound.
+  if (part->truncated()) {
+    Omit(profile, section,
+         SectionTooLarge(section, entity.name(),
+                         "only the records that fit are here"));
+  }
 }
 
 }  // namespace

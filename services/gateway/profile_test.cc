@@ -273,5 +273,18 @@ TEST(ProfileTest, SectionTooLargeSaysWhereToReadItWhole) {
   EXPECT_THAT(status.message(), HasSubstr("ListObservations"));
 }
 
+TEST(ProfileTest, ACoordinationSectionCutByItsServiceIsKeptAndNamed) {
+  ProfileParts parts = Complete();
+  parts.coordination->set_truncated(true);
+  v1::CountryProfile profile = ComposeProfile(Estonia(), parts);
+  EXPECT_EQ(profile.coordination().entity(), "countries/EST");
+  ASSERT_THAT(OmittedOf(profile),
+              ElementsAre(v1::PROFILE_SECTION_COORDINATION));
+  EXPECT_EQ(profile.omitted_sections(0).code(),
+            static_cast<int>(absl::StatusCode::kResourceExhausted));
+  EXPECT_THAT(profile.omitted_sections(0).message(),
+              HasSubstr("GetEntityCoordination"));
+}
+
 }  // namespace
 }  // namespace palermo::gateway
