@@ -28,6 +28,7 @@ class ServiceProcess {
   ~ServiceProcess();  // Terminate() if still running.
 
   int port() const { return port_; }
+  pid_t pid() const { return pid_; }
   std::string address() const;
   std::shared_ptr<grpc::Channel> Channel() const;
 
