@@ -40,7 +40,7 @@ ABSL_FLAG(int, max_inflight_calls, 256,
           "Most calls this process runs at a time (health checks excepted); "
           "a call beyond it is answered RESOURCE_EXHAUSTED at once, with a "
           "message, instead of waiting in a queue.");
-ABSL_FLAG(int, max_concurrent_streams, 100,
+ABSL_FLAG(int, max_concurrent_streams, 32,
           "Most concurrent calls (HTTP/2 streams) one client connection may "
           "open; more wait on the client's side.");
 ABSL_FLAG(int, max_threads, 0,

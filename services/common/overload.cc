@@ -25,6 +25,16 @@ void InflightLimiter::Release() {
   in_flight_.fetch_sub(1, std::memory_order_release);
 }
 
+namespace {
+// Set by the interceptor in a shed call's client metadata (after removing
+// any the client sent), read by WasShed.
+constexpr char kShedKey[] = "palermo-internal-shed";
+}  // namespace
+
+bool WasShed(const grpc::ServerContextBase& context) {
+  return context.client_metadata().count(kShedKey) > 0;
+}
+
 std::string OverloadMessage(absl::string_view process, int limit) {
   return absl::StrCat(process, " is overloaded: ", limit,
                       " calls are in flight, the most it takes "
@@ -50,14 +60,11 @@ class OverloadInterceptor : public grpc::experimental::Interceptor {
 
   void Intercept(
       grpc::experimental::InterceptorBatchMethods* methods) override {
-    if (state_ == State::kShed &&
-        methods->QueryInterceptionHookPoint(
+    if (methods->QueryInterceptionHookPoint(
             InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
-      // Ends the call at once with this status: the transport sends it as
-      // the call's trailers. The handler may still run, on a cancelled call.
-      grpc_call_cancel_with_status(info_->server_context()->c_call(),
-                                   GRPC_STATUS_RESOURCE_EXHAUSTED,
-                                   message_->c_str(), nullptr);
+      auto* metadata = methods->GetRecvInitialMetadata();
+      metadata->erase(kShedKey);
+      if (state_ == State::kShed) Shed(metadata);
     }
     // The slot is free before the caller can learn the call is over.
     if (methods->QueryInterceptionHookPoint(
@@ -69,6 +76,15 @@ class OverloadInterceptor : public grpc::experimental::Interceptor {
 
  private:
   enum class State { kExempt, kHolding, kShed, kReleased };
+
+  void Shed(std::multimap<grpc::string_ref, grpc::string_ref>* metadata) {
+    metadata->emplace(kShedKey, "1");
+    // Ends the call at once with this status: the transport sends it as the
+    // call's trailers. The handler still runs, on a cancelled call.
+    grpc_call_cancel_with_status(info_->server_context()->c_call(),
+                                 GRPC_STATUS_RESOURCE_EXHAUSTED,
+                                 message_->c_str(), nullptr);
+  }
 
   // A streaming call's hooks may run on several threads.
   void Release() {

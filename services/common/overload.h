@@ -7,6 +7,7 @@
 #define PALERMO_SERVICES_COMMON_OVERLOAD_H_
 
 #include <grpcpp/resource_quota.h>
+#include <grpcpp/server_context.h>
 #include <grpcpp/support/server_interceptor.h>
 
 #include <atomic>
@@ -42,6 +43,11 @@ class InflightLimiter {
 // Calls whose method starts with this are never shed.
 inline constexpr absl::string_view kHealthMethodPrefix =
     "/grpc.health.v1.Health/";
+
+// Whether the overload interceptor shed this call. The call is already
+// answered RESOURCE_EXHAUSTED: a handler seeing this should do no work and
+// just finish (its status is ignored), so that shedding stays cheap.
+bool WasShed(const grpc::ServerContextBase& context);
 
 // The message a shed call gets, naming the process and the flag.
 std::string OverloadMessage(absl::string_view process, int limit);

@@ -38,6 +38,7 @@ sigset_t ShutdownSignals() {
 }  // namespace
 
 void InitRuntime(int argc, char** argv, absl::string_view service_name) {
+  ProcessName() = std::string(service_name);
   absl::SetProgramUsageMessage(
       absl::StrCat("Palermo ", service_name, " server"));
   absl::ParseCommandLine(argc, argv);

@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "services/common/client.h"
+#include "services/common/overload.h"
 
 namespace palermo::gateway {
 
@@ -25,6 +26,10 @@ grpc::ServerUnaryReactor* Forward(grpc::CallbackServerContext* context,
                                   const Request* request, Response* response,
                                   Start start) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (WasShed(*context)) {  // already answered: no backend call
+    reactor->Finish(grpc::Status::CANCELLED);
+    return reactor;
+  }
   std::shared_ptr<grpc::ClientContext> outgoing = OutgoingContext(context);
   grpc::ClientContext* raw = outgoing.get();
   start(raw, request, response,

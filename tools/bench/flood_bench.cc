@@ -4,7 +4,8 @@
 // RSS, floods the gateway from --connections connections with --streams
 // calls in flight on each (GetCountryProfile of varying entities, and some
 // ListLegislations) for --flood, sampling RSS (peak) and checking health
-// from another connection every --health_interval; then waits --settle and
+// from another process (the bystander: a health check every
+// --health_interval, a GetCountryProfile every tenth); then waits --settle and
 // records RSS again. Each answer counts as OK, shed (RESOURCE_EXHAUSTED or
 // UNAVAILABLE), late (DEADLINE_EXCEEDED, or OK after --late_after) or other.
 // Run it with `./palermo bench flood`.
@@ -47,6 +48,13 @@ ABSL_FLAG(absl::Duration, settle, absl::Seconds(30),
           "Wait after each flood before measuring RSS again.");
 ABSL_FLAG(absl::Duration, health_interval, absl::Milliseconds(50),
           "Interval of the health checks made during a flood.");
+ABSL_FLAG(std::string, probe, "",
+          "Internal: run as the bystander client against this gateway "
+          "address for --probe_for, then print what it saw.");
+ABSL_FLAG(absl::Duration, probe_for, absl::Seconds(20),
+          "Internal: how long the bystander runs.");
+ABSL_FLAG(std::vector<std::string>, gateway_flags, {},
+          "Extra flags for the gateway only, comma-separated.");
 ABSL_FLAG(std::vector<std::string>, server_flags, {},
           "Extra flags for every server, comma-separated (e.g. "
           "--max_inflight_calls=100000 to see the suite without shedding).");
@@ -181,6 +189,52 @@ class Slot {
   lv1::ListLegislationsResponse listed_;
 };
 
+// The bystander: every --health_interval a health check, and every tenth
+// time a GetCountryProfile, each with a 5 s deadline.
+int Probe(const std::string& address) {
+  auto channel = Connection(address, -1);
+  auto health = grpc::health::v1::Health::NewStub(channel);
+  auto gateway = gv1::GatewayService::NewStub(channel);
+  int checks = 0, not_serving = 0, profiles = 0, profiles_ok = 0;
+  double health_max = 0, profile_max = 0;
+  const absl::Time end = absl::Now() + absl::GetFlag(FLAGS_probe_for);
+  for (int i = 0; absl::Now() < end; ++i) {
+    auto deadline = absl::ToChronoTime(absl::Now() + absl::Seconds(5));
+    grpc::ClientContext context;
+    context.set_deadline(deadline);
+    grpc::health::v1::HealthCheckResponse response;
+    absl::Time t = absl::Now();
+    grpc::Status s = health->Check(
+        &context, grpc::health::v1::HealthCheckRequest(), &response);
+    health_max =
+        std::max(health_max, absl::ToDoubleMilliseconds(absl::Now() - t));
+    ++checks;
+    if (!s.ok() ||
+        response.status() != grpc::health::v1::HealthCheckResponse::SERVING) {
+      ++not_serving;
+    }
+    if (i % 10 == 0) {
+      grpc::ClientContext profile_context;
+      profile_context.set_deadline(deadline);
+      gv1::GetCountryProfileRequest get;
+      get.set_name("countries/EST");
+      gv1::CountryProfile profile;
+      t = absl::Now();
+      s = gateway->GetCountryProfile(&profile_context, get, &profile);
+      profile_max =
+          std::max(profile_max, absl::ToDoubleMilliseconds(absl::Now() - t));
+      ++profiles;
+      if (s.ok()) ++profiles_ok;
+    }
+    absl::SleepFor(absl::GetFlag(FLAGS_health_interval));
+  }
+  std::printf(
+      "  bystander health: %d checks, %d not SERVING, max %.1f ms\n"
+      "  bystander GetCountryProfile: %d of %d OK, max %.0f ms\n",
+      checks, not_serving, health_max, profiles_ok, profiles, profile_max);
+  return 0;
+}
+
 struct Process {
   std::string name;
   ServiceProcess* process;
@@ -191,6 +245,10 @@ struct Process {
 
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
+  if (!absl::GetFlag(FLAGS_probe).empty()) {
+    return Probe(absl::GetFlag(FLAGS_probe));
+  }
+  const std::string self = std::filesystem::read_symlink("/proc/self/exe");
   const std::string dir = absl::GetFlag(FLAGS_bench_dir);
   if (dir.empty()) {
     std::fprintf(stderr, "--bench_dir is required\n");
@@ -214,12 +272,15 @@ int main(int argc, char** argv) {
       start(PALERMO_ASSISTANCE_SERVER, {"--data_dir=" + dir + "/assistance"});
   auto coordination = start(PALERMO_COORDINATION_SERVER,
                             {"--data_dir=" + dir + "/coordination"});
-  auto gateway =
-      start(PALERMO_GATEWAY_SERVER,
-            {"--legislation_address=" + legislation->address(),
-             "--enforcement_address=" + enforcement->address(),
-             "--assistance_address=" + assistance->address(),
-             "--coordination_address=" + coordination->address()});
+  std::vector<std::string> gateway_args = {
+      "--legislation_address=" + legislation->address(),
+      "--enforcement_address=" + enforcement->address(),
+      "--assistance_address=" + assistance->address(),
+      "--coordination_address=" + coordination->address()};
+  for (const std::string& f : absl::GetFlag(FLAGS_gateway_flags)) {
+    gateway_args.push_back(f);
+  }
+  auto gateway = start(PALERMO_GATEWAY_SERVER, gateway_args);
   auto loaded = palermo::test::RunCommand(
       PALERMO_LOAD, {"--target=" + gateway->address(),
                      std::string("--reference_dir=") + PALERMO_SOURCE_DIR +
@@ -258,8 +319,6 @@ int main(int argc, char** argv) {
     gateways.push_back(gv1::GatewayService::NewStub(channels.back()));
     legislations.push_back(lv1::LegislationService::NewStub(channels.back()));
   }
-  auto health = grpc::health::v1::Health::NewStub(
-      Connection(gateway->address(), connections));
 
   std::printf("flood-bench: %d connections x %d streams, %s per flood, "
               "%d entities, server flags: %s\n",
@@ -267,6 +326,10 @@ int main(int argc, char** argv) {
               absl::FormatDuration(absl::GetFlag(FLAGS_flood)).c_str(),
               static_cast<int>(names.size()),
               extra.empty() ? "defaults" : absl::StrJoin(extra, " ").c_str());
+  if (!absl::GetFlag(FLAGS_gateway_flags).empty()) {
+    std::printf("gateway flags: %s\n",
+                absl::StrJoin(absl::GetFlag(FLAGS_gateway_flags), " ").c_str());
+  }
   for (int round = 1; round <= absl::GetFlag(FLAGS_rounds); ++round) {
     for (Process& p : processes) {
       p.before = RssMib(p.process->pid());
@@ -278,30 +341,13 @@ int main(int argc, char** argv) {
     const absl::Time begin = absl::Now();
     const absl::Time end = begin + absl::GetFlag(FLAGS_flood);
 
-    // Health, from its own connection.
+    // The bystander: another process, on its own connection.
     std::atomic<bool> stop{false};
-    int checks = 0, health_failures = 0;
-    double health_max_ms = 0;
-    std::thread checker([&] {
-      while (!stop) {
-        grpc::ClientContext context;
-        context.set_deadline(
-            absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
-        grpc::health::v1::HealthCheckResponse response;
-        const absl::Time t = absl::Now();
-        grpc::Status s = health->Check(
-            &context, grpc::health::v1::HealthCheckRequest(), &response);
-        health_max_ms = std::max(health_max_ms,
-                                 absl::ToDoubleMilliseconds(absl::Now() - t));
-        ++checks;
-        if (!s.ok() ||
-            response.status() !=
-                grpc::health::v1::HealthCheckResponse::SERVING) {
-          ++health_failures;
-        }
-        absl::SleepFor(absl::GetFlag(FLAGS_health_interval));
-      }
-    });
+    const std::string probe = absl::StrCat(
+        "'", self, "' --probe=", gateway->address(), " --probe_for=",
+        absl::FormatDuration(absl::GetFlag(FLAGS_flood)), " --health_interval=",
+        absl::FormatDuration(absl::GetFlag(FLAGS_health_interval)));
+    FILE* bystander = popen(probe.c_str(), "r");
     std::thread sampler([&] {
       while (!stop) {
         for (Process& p : processes) {
@@ -323,8 +369,13 @@ int main(int argc, char** argv) {
     flood_done.WaitForNotification();
     const double seconds = absl::ToDoubleSeconds(absl::Now() - begin);
     stop = true;
-    checker.join();
     sampler.join();
+    std::string seen;
+    char buffer[512];
+    while (size_t n = fread(buffer, 1, sizeof(buffer), bystander)) {
+      seen.append(buffer, n);
+    }
+    pclose(bystander);
 
     absl::SleepFor(absl::GetFlag(FLAGS_settle));
     slots.clear();  // long after their last callback
@@ -350,8 +401,7 @@ int main(int argc, char** argv) {
     std::printf("  answered OK: p50 %.0f ms, p99 %.0f ms, max %.0f ms\n",
                 Percentile(tally.ok_ms, 0.5), Percentile(tally.ok_ms, 0.99),
                 Percentile(tally.ok_ms, 1.0));
-    std::printf("  health: %d checks, %d not SERVING, max %.1f ms\n", checks,
-                health_failures, health_max_ms);
+    std::printf("%s", seen.c_str());
     std::printf("  RSS MiB       before   peak  after %s\n",
                 absl::FormatDuration(absl::GetFlag(FLAGS_settle)).c_str());
     for (const Process& p : processes) {
