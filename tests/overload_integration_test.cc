@@ -29,8 +29,7 @@ using palermo::test::ServiceProcess;
 class FakeEnforcement final : public ev1::EnforcementService::CallbackService {
  public:
   grpc::ServerReadReactor<ev1::ImportObservationsRequest>* ImportObservations(
-      grpc::CallbackServerContext*,
-      ev1::ImportObservationsResponse*) override {
+      grpc::CallbackServerContext*, ev1::ImportObservationsResponse*) override {
     {
       absl::MutexLock lock(&mu_);
       ++imports_;
@@ -52,7 +51,8 @@ class FakeEnforcement final : public ev1::EnforcementService::CallbackService {
   }
 
  private:
-  class Import : public grpc::ServerReadReactor<ev1::ImportObservationsRequest> {
+  class Import
+      : public grpc::ServerReadReactor<ev1::ImportObservationsRequest> {
    public:
     Import() { StartRead(&message_); }
     void OnReadDone(bool ok) override {
@@ -129,7 +129,8 @@ TEST_F(OverloadIntegrationTest, ShedsCallsBeyondTheLimitAndRecovers) {
   gateway::v1::CountryProfile profile;
   gateway::v1::GetCountryProfileRequest get;
   get.set_name("countries/EST");
-  grpc::Status shed = gateway->GetCountryProfile(Context().get(), get, &profile);
+  grpc::Status shed =
+      gateway->GetCountryProfile(Context().get(), get, &profile);
   EXPECT_EQ(shed.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
   EXPECT_EQ(shed.error_message(),
             "gateway is overloaded: 3 calls are in flight, the most it takes "
@@ -151,8 +152,8 @@ TEST_F(OverloadIntegrationTest, ShedsCallsBeyondTheLimitAndRecovers) {
   // Health is never shed.
   grpc::health::v1::HealthCheckResponse serving;
   ASSERT_TRUE(health
-                  ->Check(Context().get(), grpc::health::v1::HealthCheckRequest(),
-                          &serving)
+                  ->Check(Context().get(),
+                          grpc::health::v1::HealthCheckRequest(), &serving)
                   .ok());
   EXPECT_EQ(serving.status(), grpc::health::v1::HealthCheckResponse::SERVING);
 

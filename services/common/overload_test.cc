@@ -77,10 +77,14 @@ TEST(OverloadMessageTest, NamesTheProcessTheLimitAndTheFlag) {
 // A synchronous service whose ListIndicators waits until released.
 class HeldService final : public ev1::EnforcementService::Service {
  public:
-  grpc::Status ListIndicators(grpc::ServerContext*,
+  grpc::Status ListIndicators(grpc::ServerContext* context,
                               const ev1::ListIndicatorsRequest*,
                               ev1::ListIndicatorsResponse*) override {
     absl::MutexLock lock(&mu_);
+    if (WasShed(*context)) {  // already answered
+      ++shed_;
+      return grpc::Status::CANCELLED;
+    }
     ++entered_;
     mu_.Await(absl::Condition(&released_));
     return grpc::Status::OK;
@@ -88,6 +92,11 @@ class HeldService final : public ev1::EnforcementService::Service {
   void AwaitEntered(int n) {
     absl::MutexLock lock(&mu_);
     auto reached = [this, n] { return entered_ >= n; };
+    mu_.Await(absl::Condition(&reached));
+  }
+  void AwaitShed(int n) {
+    absl::MutexLock lock(&mu_);
+    auto reached = [this, n] { return shed_ >= n; };
     mu_.Await(absl::Condition(&reached));
   }
   void Release() {
@@ -98,6 +107,7 @@ class HeldService final : public ev1::EnforcementService::Service {
  private:
   absl::Mutex mu_;
   int entered_ = 0;
+  int shed_ = 0;
   bool released_ = false;
 };
 
@@ -152,18 +162,20 @@ TEST(OverloadInterceptorTest, ShedsSyncCallsBeyondTheLimitButNeverHealth) {
   grpc::ClientContext shed_context;
   shed_context.set_deadline(deadline());
   ev1::ListIndicatorsResponse response;
-  grpc::Status shed =
-      stub->ListIndicators(&shed_context, ev1::ListIndicatorsRequest(),
-                           &response);
+  grpc::Status shed = stub->ListIndicators(
+      &shed_context, ev1::ListIndicatorsRequest(), &response);
   EXPECT_EQ(shed.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
   EXPECT_EQ(shed.error_message(), OverloadMessage("test", 2));
+  // Its handler ran, was told, and did nothing.
+  service.AwaitShed(1);
 
   auto health = grpc::health::v1::Health::NewStub(channel);
   grpc::ClientContext health_context;
   health_context.set_deadline(deadline());
   grpc::health::v1::HealthCheckResponse health_response;
   ASSERT_TRUE(health
-                  ->Check(&health_context, grpc::health::v1::HealthCheckRequest(),
+                  ->Check(&health_context,
+                          grpc::health::v1::HealthCheckRequest(),
                           &health_response)
                   .ok());
   EXPECT_EQ(health_response.status(),
@@ -175,8 +187,10 @@ TEST(OverloadInterceptorTest, ShedsSyncCallsBeyondTheLimitButNeverHealth) {
     EXPECT_TRUE(h->status.ok()) << h->status.error_message();
   }
   EXPECT_EQ(limiter.in_flight(), 0);
+  // A client cannot mark its own call shed.
   grpc::ClientContext again;
   again.set_deadline(deadline());
+  again.AddMetadata("palermo-internal-shed", "1");
   EXPECT_TRUE(
       stub->ListIndicators(&again, ev1::ListIndicatorsRequest(), &response)
           .ok());

@@ -90,8 +90,8 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
                              absl::GetFlag(FLAGS_max_concurrent_streams));
   builder.SetResourceQuota(ProcessResourceQuota());
-  host->limiter_ =
-      std::make_unique<InflightLimiter>(absl::GetFlag(FLAGS_max_inflight_calls));
+  host->limiter_ = std::make_unique<InflightLimiter>(
+      absl::GetFlag(FLAGS_max_inflight_calls));
   for (const HostedService& s : host->services_) {
     builder.RegisterService(s.service);
   }
@@ -109,11 +109,13 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
   }
   auto* health = host->server_->GetHealthCheckService();
   health->SetServingStatus(false);
-  spdlog::info("listening on {} (port {}); at most {} calls in flight",
-               address, host->port_, host->limiter_->limit());
+  spdlog::info("listening on {} (port {}); at most {} calls in flight", address,
+               host->port_, host->limiter_->limit());
   if (absl::Duration interval = absl::GetFlag(FLAGS_memory_release_interval);
       interval > absl::ZeroDuration()) {
     InflightLimiter* limiter = host->limiter_.get();
+    spdlog::info("giving free memory back ({}) every {}", AllocatorName(),
+                 absl::FormatDuration(interval));
     host->housekeeping_ = std::make_unique<PeriodicTask>(interval, [limiter] {
       if (int64_t shed = limiter->TakeShedCount(); shed > 0) {
         spdlog::warn("overloaded: shed {} calls (at most {} in flight)", shed,

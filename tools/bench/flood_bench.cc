@@ -133,8 +133,8 @@ class Slot {
     auto done = [this](grpc::Status s) { Done(s); };
     if (n_ % 10 == 0) {  // one call in ten lists
       list_.set_page_size(10);
-      legislation_->async()->ListLegislations(context_.get(), &list_,
-                                              &listed_, done);
+      legislation_->async()->ListLegislations(context_.get(), &list_, &listed_,
+                                              done);
     } else {
       get_.set_name((*names_)[n_ % names_->size()]);
       gateway_->async()->GetCountryProfile(context_.get(), &get_, &profile_,
@@ -282,9 +282,9 @@ int main(int argc, char** argv) {
   }
   auto gateway = start(PALERMO_GATEWAY_SERVER, gateway_args);
   auto loaded = palermo::test::RunCommand(
-      PALERMO_LOAD, {"--target=" + gateway->address(),
-                     std::string("--reference_dir=") + PALERMO_SOURCE_DIR +
-                         "/data"});
+      PALERMO_LOAD,
+      {"--target=" + gateway->address(),
+       std::string("--reference_dir=") + PALERMO_SOURCE_DIR + "/data"});
   if (!loaded.ok() || loaded->exit_code != 0) {
     std::fprintf(stderr, "loading the reference dataset failed\n");
     return 1;
@@ -320,12 +320,13 @@ int main(int argc, char** argv) {
     legislations.push_back(lv1::LegislationService::NewStub(channels.back()));
   }
 
-  std::printf("flood-bench: %d connections x %d streams, %s per flood, "
-              "%d entities, server flags: %s\n",
-              connections, streams,
-              absl::FormatDuration(absl::GetFlag(FLAGS_flood)).c_str(),
-              static_cast<int>(names.size()),
-              extra.empty() ? "defaults" : absl::StrJoin(extra, " ").c_str());
+  std::printf(
+      "flood-bench: %d connections x %d streams, %s per flood, "
+      "%d entities, server flags: %s\n",
+      connections, streams,
+      absl::FormatDuration(absl::GetFlag(FLAGS_flood)).c_str(),
+      static_cast<int>(names.size()),
+      extra.empty() ? "defaults" : absl::StrJoin(extra, " ").c_str());
   if (!absl::GetFlag(FLAGS_gateway_flags).empty()) {
     std::printf("gateway flags: %s\n",
                 absl::StrJoin(absl::GetFlag(FLAGS_gateway_flags), " ").c_str());
@@ -344,8 +345,9 @@ int main(int argc, char** argv) {
     // The bystander: another process, on its own connection.
     std::atomic<bool> stop{false};
     const std::string probe = absl::StrCat(
-        "'", self, "' --probe=", gateway->address(), " --probe_for=",
-        absl::FormatDuration(absl::GetFlag(FLAGS_flood)), " --health_interval=",
+        "'", self, "' --probe=", gateway->address(),
+        " --probe_for=", absl::FormatDuration(absl::GetFlag(FLAGS_flood)),
+        " --health_interval=",
         absl::FormatDuration(absl::GetFlag(FLAGS_health_interval)));
     FILE* bystander = popen(probe.c_str(), "r");
     std::thread sampler([&] {
@@ -361,8 +363,8 @@ int main(int argc, char** argv) {
     for (int c = 0; c < connections; ++c) {
       for (int s = 0; s < streams; ++s) {
         slots.push_back(std::make_unique<Slot>(
-            gateways[c].get(), legislations[c].get(), &names,
-            c * streams + s, end, &tally, &active, &flood_done));
+            gateways[c].get(), legislations[c].get(), &names, c * streams + s,
+            end, &tally, &active, &flood_done));
       }
     }
     for (auto& slot : slots) slot->Start();
