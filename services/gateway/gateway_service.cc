@@ -3,6 +3,7 @@
 #include <mutex>
 
 #include "absl/strings/str_cat.h"
+#include "services/common/overload.h"
 #include "services/common/status.h"
 #include "services/gateway/forward.h"
 #include "services/gateway/profile.h"
