@@ -4,6 +4,7 @@
 
 #include "absl/time/clock.h"
 #include "services/common/flags.h"
+#include "services/common/overload.h"
 
 namespace palermo {
 
@@ -30,6 +31,8 @@ std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address) {
                   absl::GetFlag(FLAGS_connect_timeout))));
   // Errors of a bulk import name every bad row in their trailers.
   args.SetInt(GRPC_ARG_MAX_METADATA_SIZE, kMaxErrorMetadataBytes);
+  // Buffers of outgoing calls count against the process's memory quota.
+  args.SetResourceQuota(ProcessResourceQuota());
   return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(),
                                    args);
 }

@@ -43,3 +43,20 @@ ABSL_FLAG(absl::Duration, keepalive_time, absl::Seconds(60),
           "Interval of HTTP/2 keepalive pings on idle connections.");
 ABSL_FLAG(absl::Duration, keepalive_timeout, absl::Seconds(20),
           "How long to wait for a keepalive ping's answer.");
+ABSL_FLAG(int, max_inflight_calls, 256,
+          "Most calls this process runs at a time (health checks excepted); "
+          "a call beyond it is answered RESOURCE_EXHAUSTED at once, with a "
+          "message, instead of waiting in a queue.");
+ABSL_FLAG(int, max_concurrent_streams, 32,
+          "Most concurrent calls (HTTP/2 streams) one client connection may "
+          "open; more wait on the client's side.");
+ABSL_FLAG(int, max_threads, 0,
+          "Most threads gRPC may start for this server's synchronous "
+          "handlers; 0 means --max_inflight_calls + 16.");
+ABSL_FLAG(int64_t, grpc_memory_bytes, int64_t{256} << 20,
+          "Memory gRPC may take for its buffers (its resource quota, shared "
+          "by the server and the outgoing channels); under pressure it "
+          "shrinks them.");
+ABSL_FLAG(absl::Duration, memory_release_interval, absl::Seconds(10),
+          "How often free heap memory is given back to the system; 0 "
+          "never.");

@@ -1,5 +1,6 @@
 // Command-line flags shared by every Palermo binary: where to listen, where
-// the data lives, how to log, where the peers are, and the transport limits.
+// the data lives, how to log, where the peers are, the transport limits and
+// what overload may take (calls in flight, threads, memory).
 #ifndef PALERMO_SERVICES_COMMON_FLAGS_H_
 #define PALERMO_SERVICES_COMMON_FLAGS_H_
 
@@ -28,5 +29,10 @@ ABSL_DECLARE_FLAG(absl::Duration, reconnect_backoff_max);
 ABSL_DECLARE_FLAG(absl::Duration, connect_timeout);
 ABSL_DECLARE_FLAG(absl::Duration, keepalive_time);
 ABSL_DECLARE_FLAG(absl::Duration, keepalive_timeout);
+ABSL_DECLARE_FLAG(int, max_inflight_calls);
+ABSL_DECLARE_FLAG(int, max_concurrent_streams);
+ABSL_DECLARE_FLAG(int, max_threads);
+ABSL_DECLARE_FLAG(int64_t, grpc_memory_bytes);
+ABSL_DECLARE_FLAG(absl::Duration, memory_release_interval);
 
 #endif  // PALERMO_SERVICES_COMMON_FLAGS_H_

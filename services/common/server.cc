@@ -22,6 +22,12 @@
 namespace palermo {
 namespace {
 
+// The name InitRuntime was given, for messages.
+std::string& ProcessName() {
+  static auto* name = new std::string("palermo");
+  return *name;
+}
+
 sigset_t ShutdownSignals() {
   sigset_t set;
   sigemptyset(&set);
@@ -33,6 +39,7 @@ sigset_t ShutdownSignals() {
 }  // namespace
 
 void InitRuntime(int argc, char** argv, absl::string_view service_name) {
+  ProcessName() = std::string(service_name);
   absl::SetProgramUsageMessage(
       absl::StrCat("Palermo ", service_name, " server"));
   absl::ParseCommandLine(argc, argv);
@@ -78,6 +85,14 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
   builder.AddChannelArgument(
       GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  // Overload: one connection cannot open more than so many streams, gRPC's
+  // threads and buffers are bounded, and calls beyond --max_inflight_calls
+  // are shed at once (OverloadInterceptorFactory).
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
+                             absl::GetFlag(FLAGS_max_concurrent_streams));
+  builder.SetResourceQuota(ProcessResourceQuota());
+  host->limiter_ = std::make_unique<InflightLimiter>(
+      absl::GetFlag(FLAGS_max_inflight_calls));
   for (const HostedService& s : host->services_) {
     builder.RegisterService(s.service);
   }
@@ -86,6 +101,8 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
       interceptors;
   // First, so that the access log sees the status it rewrites.
   interceptors.push_back(std::make_unique<ParseErrorInterceptorFactory>());
+  interceptors.push_back(std::make_unique<OverloadInterceptorFactory>(
+      host->limiter_.get(), ProcessName()));
   interceptors.push_back(std::make_unique<RpcLogInterceptorFactory>());
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
 
@@ -95,7 +112,21 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
   }
   auto* health = host->server_->GetHealthCheckService();
   health->SetServingStatus(false);
-  spdlog::info("listening on {} (port {})", address, host->port_);
+  spdlog::info("listening on {} (port {}); at most {} calls in flight", address,
+               host->port_, host->limiter_->limit());
+  if (absl::Duration interval = absl::GetFlag(FLAGS_memory_release_interval);
+      interval > absl::ZeroDuration()) {
+    InflightLimiter* limiter = host->limiter_.get();
+    spdlog::info("giving free memory back ({}) every {}", AllocatorName(),
+                 absl::FormatDuration(interval));
+    host->housekeeping_ = std::make_unique<PeriodicTask>(interval, [limiter] {
+      if (int64_t shed = limiter->TakeShedCount(); shed > 0) {
+        spdlog::warn("overloaded: shed {} calls (at most {} in flight)", shed,
+                     limiter->limit());
+      }
+      ReleaseFreeMemory();
+    });
+  }
   return host;
 }
 
@@ -156,6 +187,7 @@ void ServiceHost::Shutdown() {
   const absl::Duration grace = absl::GetFlag(FLAGS_shutdown_grace);
   server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
   server_->Wait();
+  housekeeping_.reset();
   spdlog::info("stopped");
 }
 

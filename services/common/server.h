@@ -1,6 +1,8 @@
 // The server runtime every Palermo service and the gateway run in: flags,
 // logging, a gRPC server with health, reflection, an access log, message-size
-// and keepalive limits, and graceful shutdown on SIGTERM or SIGINT.
+// and keepalive limits, bounds on what overload may take (calls in flight,
+// streams per connection, threads, memory; services/common/overload.h), free
+// memory given back periodically, and graceful shutdown on SIGTERM or SIGINT.
 //
 // Typical main():
 //   palermo::InitRuntime(argc, argv, "legislation");
@@ -19,6 +21,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "services/common/memory.h"
+#include "services/common/overload.h"
 
 namespace palermo {
 
@@ -67,7 +71,12 @@ class ServiceHost {
 
  private:
   ServiceHost() = default;
+  // Declared before server_: the server's interceptors use it.
+  std::unique_ptr<InflightLimiter> limiter_;
   std::unique_ptr<grpc::Server> server_;
+  // Gives memory back and reports shed calls, every
+  // --memory_release_interval.
+  std::unique_ptr<PeriodicTask> housekeeping_;
   std::vector<HostedService> services_;
   int port_ = 0;
 };

@@ -16,6 +16,7 @@
 
 #include "services/common/client.h"
 #include "services/common/client_stream.h"
+#include "services/common/overload.h"
 #include "services/common/parse_errors.h"
 
 namespace palermo::gateway {
@@ -27,6 +28,10 @@ grpc::ServerUnaryReactor* Forward(grpc::CallbackServerContext* context,
                                   const Request* request, Response* response,
                                   Start start) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (WasShed(*context)) {  // already answered: no backend call
+    reactor->Finish(grpc::Status::CANCELLED);
+    return reactor;
+  }
   std::shared_ptr<grpc::ClientContext> outgoing = OutgoingContext(context);
   grpc::ClientContext* raw = outgoing.get();
   start(raw, request, response,

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/common/limits.h"
+#include "services/common/overload.h"
 #include "services/common/status.h"
 #include "services/gateway/forward.h"
 #include "services/gateway/profile.h"
@@ -169,6 +170,10 @@ grpc::ServerUnaryReactor* GatewayServiceImpl::GetCountryProfile(
     grpc::CallbackServerContext* context,
     const v1::GetCountryProfileRequest* request, v1::CountryProfile* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (WasShed(*context)) {  // already answered: no backend call
+    reactor->Finish(grpc::Status::CANCELLED);
+    return reactor;
+  }
   absl::StatusOr<common::v1::ReportingEntity> entity =
       entities_.Resolve(request->name(), "name");
   if (!entity.ok()) {

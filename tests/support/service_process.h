@@ -30,6 +30,7 @@ class ServiceProcess {
   ~ServiceProcess();  // Terminate() if still running.
 
   int port() const { return port_; }
+  pid_t pid() const { return pid_; }
   std::string address() const;
   std::shared_ptr<grpc::Channel> Channel() const;
   // A channel with gRPC's defaults (8 KiB of metadata), as any C++ client.

@@ -1,0 +1,174 @@
+// Load shedding at the gateway, a real process: with --max_inflight_calls=N
+// and N calls held open, the next call is answered RESOURCE_EXHAUSTED at
+// once with a message, health still answers SERVING, and once the held calls
+// finish, calls succeed again. The held calls are client streams
+// (ImportObservations) forwarded to an in-test enforcement backend, which
+// tells the test when each has arrived: no sleeps, no timing.
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "palermo/enforcement/v1/enforcement.grpc.pb.h"
+#include "palermo/gateway/v1/gateway.grpc.pb.h"
+#include "tests/support/service_process.h"
+
+namespace palermo {
+namespace {
+
+namespace ev1 = enforcement::v1;
+using palermo::test::Context;
+using palermo::test::ServiceProcess;
+
+// An enforcement backend whose imports stay open until the caller
+// half-closes them, counting the imports that reached it.
+class FakeEnforcement final : public ev1::EnforcementService::CallbackService {
+ public:
+  grpc::ServerReadReactor<ev1::ImportObservationsRequest>* ImportObservations(
+      grpc::CallbackServerContext*, ev1::ImportObservationsResponse*) override {
+    {
+      absl::MutexLock lock(&mu_);
+      ++imports_;
+    }
+    return new Import();
+  }
+  grpc::ServerUnaryReactor* ListIndicators(
+      grpc::CallbackServerContext* context, const ev1::ListIndicatorsRequest*,
+      ev1::ListIndicatorsResponse* response) override {
+    response->add_indicators()->set_code("CASES_INVESTIGATED");
+    auto* reactor = context->DefaultReactor();
+    reactor->Finish(grpc::Status::OK);
+    return reactor;
+  }
+  void AwaitImports(int n) {
+    absl::MutexLock lock(&mu_);
+    auto reached = [this, n] { return imports_ >= n; };
+    mu_.Await(absl::Condition(&reached));
+  }
+
+ private:
+  class Import
+      : public grpc::ServerReadReactor<ev1::ImportObservationsRequest> {
+   public:
+    Import() { StartRead(&message_); }
+    void OnReadDone(bool ok) override {
+      if (ok) {
+        StartRead(&message_);
+      } else {
+        Finish(grpc::Status::OK);
+      }
+    }
+    void OnDone() override { delete this; }
+
+   private:
+    ev1::ImportObservationsRequest message_;
+  };
+
+  absl::Mutex mu_;
+  int imports_ = 0;
+};
+
+class OverloadIntegrationTest : public ::testing::Test {
+ protected:
+  static constexpr int kLimit = 3;
+
+  void SetUp() override {
+    grpc::ServerBuilder builder;
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(),
+                             &backend_port_);
+    builder.RegisterService(&backend_);
+    backend_server_ = builder.BuildAndStart();
+    ASSERT_NE(backend_server_, nullptr);
+    const std::string backend = absl::StrCat("127.0.0.1:", backend_port_);
+    auto gateway = ServiceProcess::Start(
+        PALERMO_GATEWAY_SERVER,
+        {absl::StrCat("--max_inflight_calls=", kLimit),
+         "--legislation_address=" + backend, "--enforcement_address=" + backend,
+         "--assistance_address=" + backend,
+         "--coordination_address=" + backend});
+    ASSERT_TRUE(gateway.ok()) << gateway.status();
+    gateway_ = *std::move(gateway);
+  }
+  void TearDown() override {
+    gateway_.reset();
+    if (backend_server_) backend_server_->Shutdown();
+  }
+
+  FakeEnforcement backend_;
+  int backend_port_ = 0;
+  std::unique_ptr<grpc::Server> backend_server_;
+  std::unique_ptr<ServiceProcess> gateway_;
+};
+
+struct HeldImport {
+  std::unique_ptr<grpc::ClientContext> context = Context();
+  ev1::ImportObservationsResponse response;
+  std::unique_ptr<grpc::ClientWriter<ev1::ImportObservationsRequest>> writer;
+};
+
+TEST_F(OverloadIntegrationTest, ShedsCallsBeyondTheLimitAndRecovers) {
+  auto channel = gateway_->Channel();
+  auto enforcement = ev1::EnforcementService::NewStub(channel);
+  auto gateway = gateway::v1::GatewayService::NewStub(channel);
+  auto health = grpc::health::v1::Health::NewStub(channel);
+
+  // kLimit imports, never half-closed, hold every slot of the gateway.
+  std::vector<std::unique_ptr<HeldImport>> held;
+  for (int i = 0; i < kLimit; ++i) {
+    auto h = std::make_unique<HeldImport>();
+    h->writer = enforcement->ImportObservations(h->context.get(), &h->response);
+    held.push_back(std::move(h));
+  }
+  backend_.AwaitImports(kLimit);
+
+  // The next call, of any method, is shed at once with a message.
+  gateway::v1::CountryProfile profile;
+  gateway::v1::GetCountryProfileRequest get;
+  get.set_name("countries/EST");
+  grpc::Status shed =
+      gateway->GetCountryProfile(Context().get(), get, &profile);
+  EXPECT_EQ(shed.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(shed.error_message(),
+            "gateway is overloaded: 3 calls are in flight, the most it takes "
+            "(--max_inflight_calls); retry after a backoff");
+  ev1::ListIndicatorsResponse indicators;
+  EXPECT_EQ(enforcement
+                ->ListIndicators(Context().get(), ev1::ListIndicatorsRequest(),
+                                 &indicators)
+                .error_code(),
+            grpc::StatusCode::RESOURCE_EXHAUSTED);
+  // A shed stream too.
+  HeldImport extra;
+  extra.writer =
+      enforcement->ImportObservations(extra.context.get(), &extra.response);
+  extra.writer->WritesDone();
+  EXPECT_EQ(extra.writer->Finish().error_code(),
+            grpc::StatusCode::RESOURCE_EXHAUSTED);
+
+  // Health is never shed.
+  grpc::health::v1::HealthCheckResponse serving;
+  ASSERT_TRUE(health
+                  ->Check(Context().get(),
+                          grpc::health::v1::HealthCheckRequest(), &serving)
+                  .ok());
+  EXPECT_EQ(serving.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+
+  // Once the held calls end, their slots are free again.
+  for (auto& h : held) {
+    h->writer->WritesDone();
+    grpc::Status status = h->writer->Finish();
+    EXPECT_TRUE(status.ok()) << status.error_message();
+  }
+  for (int i = 0; i < kLimit + 1; ++i) {
+    grpc::Status status = enforcement->ListIndicators(
+        Context().get(), ev1::ListIndicatorsRequest(), &indicators);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+  }
+}
+
+}  // namespace
+}  // namespace palermo
