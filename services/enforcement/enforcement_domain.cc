@@ -445,11 +445,8 @@ absl::StatusOr<std::vector<v1::Observation>> EnforcementDomain::WriteRows(
   // One figure per series key and batch: a key sent twice is ambiguous.
   absl::flat_hash_map<absl::string_view, size_t> first_row;
   for (size_t i = 0; i < rows.size(); ++i) {
-    if (violations.bad_request().field_violations_size() <
-        kMaxReportedViolations) {
-      ValidateRecordBytes(rows[i].ByteSizeLong() + StoreAddedBytes(),
-                          row_path(i), violations);
-    }
+    ValidateRecordBytes(rows[i].ByteSizeLong() + StoreAddedBytes(),
+                        row_path(i), violations);
     auto [it, inserted] = first_row.emplace(rows[i].name(), i);
     if (!inserted) {
       violations.Add(row_path(i),
