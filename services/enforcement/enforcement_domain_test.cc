@@ -123,7 +123,8 @@ TEST_F(EnforcementDomainTest, ImportCountsBadRowsBeyondTheDetailsCap) {
   std::vector<std::string> fields = ViolatedFields(result.status());
   ASSERT_EQ(fields.size(), static_cast<size_t>(kMaxViolationsInDetails));
   EXPECT_EQ(fields.front(), "observations[0].value");
-  EXPECT_EQ(fields.back(), "observations[99].value");
+  EXPECT_EQ(fields.back(), absl::StrCat("observations[",
+                                        kMaxViolationsInDetails - 1, "].value"));
   EXPECT_THAT(result.status().message(), HasSubstr("30000 invalid row(s)"));
   EXPECT_THAT(result.status().message(), HasSubstr("and 29990 more"));
   EXPECT_EQ(Count(), 0);
