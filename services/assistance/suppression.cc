@@ -180,7 +180,8 @@ bool SecureDifference(const Relation& r, int64_t k, const Earlier& e,
       best = rank;
     }
   }
-  if (!pick && !p.hidden[r.total]) pick = r.total;
+  // No known part left (a dimension with one value): the total, if known.
+  if (!pick && !total_unknown) pick = r.total;
   if (!pick) return false;
   p.hidden[*pick] = 1;
   return true;
