@@ -362,6 +362,53 @@ TEST(SuppressionTest, TwoWayHidesOneRectangleAndNoMargin) {
   ExpectSafe(Table(release, 2), 2, 11);
 }
 
+TEST(SuppressionTest, ZerosAndLargeCellsHideNothing) {
+  const ReleaseCells release = ProtectRelease(
+      Tuples({{{"A", "P"}, 20}, {{"B", "Q"}, 30}, {{"C", "Q"}, 11}}), {}, 11);
+  for (const auto& [key, value] : release) {
+    EXPECT_FALSE(value.hidden) << absl::StrJoin(key, ",");
+  }
+}
+
+TEST(SuppressionTest, AnUnchangedOrLargeChangeHidesNothingMore) {
+  const CaseTuples cases = Tuples({{{"F"}, 40}, {{"M"}, 3}, {{"X"}, 25}});
+  const ReleaseCells first = ProtectRelease(cases, {}, 11);
+  EXPECT_EQ(ProtectRelease(cases, {&first}, 11), first);
+  // 12 more F: every cell that moved moved by at least k.
+  const ReleaseCells second = ProtectRelease(
+      Tuples({{{"F"}, 52}, {{"M"}, 3}, {{"X"}, 25}}), {&first}, 11);
+  for (const auto& [key, value] : second) {
+    EXPECT_EQ(value.hidden, first.at(key).hidden) << absl::StrJoin(key, ",");
+  }
+}
+
+TEST(SuppressionTest, OneNewCaseHidesItsCellsAndOneDecoyOnly) {
+  const ReleaseCells first = ProtectRelease(
+      Tuples({{{"A"}, 20}, {{"B"}, 30}, {{"C"}, 40}}), {}, 11);
+  for (const auto& [key, value] : first) EXPECT_FALSE(value.hidden);
+  const ReleaseCells second = ProtectRelease(
+      Tuples({{{"A"}, 21}, {{"B"}, 30}, {{"C"}, 40}}), {&first}, 11);
+  // A and the total moved by 1; B (the smaller other) is the decoy that
+  // keeps "the new case is an A" from elimination.
+  std::set<std::string> hidden;
+  for (const auto& c : Table(second, 1)) {
+    if (!c.has_count()) hidden.insert(c.keys(0));
+  }
+  EXPECT_EQ(hidden, (std::set<std::string>{"A", "B", kTotalKey}));
+  std::set<std::vector<std::string>> hidden_two;
+  for (const auto& c : Table(second, 2)) {
+    if (!c.has_count()) hidden_two.insert({c.keys(0), c.keys(1)});
+  }
+  EXPECT_EQ(hidden_two, (std::set<std::vector<std::string>>{{"A", "x"},
+                                                            {"A", kTotalKey},
+                                                            {"B", "x"},
+                                                            {"B", kTotalKey},
+                                                            {kTotalKey, "x"},
+                                                            {kTotalKey,
+                                                             kTotalKey}}));
+  ExpectDifferenceSafe(second, first, 11);
+}
+
 TEST(SuppressionTest, TwoDimensionsSuppressAcrossRowsAndColumns) {
   auto cells = Table(ProtectRelease(Tuples({{{"ROU", "F"}, 30},
                                             {{"ROU", "M"}, 2},
