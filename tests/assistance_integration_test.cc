@@ -168,17 +168,20 @@ TEST(AssistanceCaseTest, NoPublicMethodReturnsACaseRecord) {
   av1::AggregateCasesResponse table;
   ASSERT_TRUE(stub->AggregateCases(Context().get(), aggregate, &table).ok());
   for (const auto& cell : table.cells()) {
-    if (cell.has_count()) EXPECT_TRUE(cell.count() == 0 || cell.count() >= 11);
+    if (cell.has_count()) {
+      EXPECT_TRUE(cell.count() == 0 || cell.count() >= 11);
+    }
   }
   EXPECT_EQ(table.cells_size(), 0);  // no release cut yet
   EXPECT_EQ(table.release(), 0);
   av1::CaseRelease release;
-  ASSERT_TRUE(
-      cases->CreateCaseRelease(Context().get(), {}, &release).ok());
+  ASSERT_TRUE(cases->CreateCaseRelease(Context().get(), {}, &release).ok());
   EXPECT_EQ(release.number(), 1);
   ASSERT_TRUE(stub->AggregateCases(Context().get(), aggregate, &table).ok());
   for (const auto& cell : table.cells()) {
-    if (cell.has_count()) EXPECT_TRUE(cell.count() == 0 || cell.count() >= 11);
+    if (cell.has_count()) {
+      EXPECT_TRUE(cell.count() == 0 || cell.count() >= 11);
+    }
   }
   EXPECT_EQ(table.cells_size(), 3);  // FEMALE, MALE, total
   // Cutting a release is for case workers only.

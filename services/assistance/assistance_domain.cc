@@ -346,14 +346,17 @@ namespace {
 
 // A case's values on the five dimensions, in CaseDimension order.
 CellKey TupleOf(const v1::CaseRecord& c) {
-  return {c.entity(),
-          ShortName<v1::Gender>(v1::Gender_Name(c.gender()), "GENDER_"),
-          ShortName<v1::CaseAgeGroup>(v1::CaseAgeGroup_Name(c.age_group()),
-                                      "CASE_AGE_GROUP_"),
-          c.citizenship().empty() ? "UNKNOWN" : c.citizenship(),
-          ShortName<v1::ReferralSource>(
-              v1::ReferralSource_Name(c.referral_source()),
-              "REFERRAL_SOURCE_")};
+  return {
+      c.entity(), ShortName<v1::Gender>(v1::Gender_Name(c.gender()), "GENDER_"),
+      ShortName<v1::CaseAgeGroup>(v1::CaseAgeGroup_Name(c.age_group()),
+                                  "CASE_AGE_GROUP_"),
+      c.citizenship().empty() ? "UNKNOWN" : c.citizenship(),
+      ShortName<v1::ReferralSource>(
+          v1::ReferralSource_Name(c.referral_source()), "REFERRAL_SOURCE_")};
+}
+
+google::protobuf::Timestamp Stamp(absl::Time time) {
+  return TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(time));
 }
 
 v1::CaseRelease Summary(int64_t number, absl::Time cut_time, int64_t k,
@@ -361,8 +364,7 @@ v1::CaseRelease Summary(int64_t number, absl::Time cut_time, int64_t k,
   v1::CaseRelease out;
   out.set_name(absl::StrCat("caseReleases/", number));
   out.set_number(number);
-  *out.mutable_cut_time() = TimeUtil::MicrosecondsToTimestamp(
-      absl::ToUnixMicros(cut_time));
+  *out.mutable_cut_time() = Stamp(cut_time);
   out.set_k(static_cast<int32_t>(k));
   out.set_cell_count(static_cast<int32_t>(cells.size()));
   int32_t hidden = 0;
@@ -399,7 +401,7 @@ absl::StatusOr<v1::CaseRelease> AssistanceDomain::CreateCaseRelease(
   FieldViolations v;
   ValidateRequestId(request.request_id(), v);
   if (!v.empty()) return v.ToStatus();
-  std::lock_guard lock(release_mu_);
+  std::lock_guard cutting(cut_mu_);
   auto stored = store_.ListCaseReleases();
   if (!stored.ok()) return stored.status();
   std::vector<ReleaseCells> earlier;
@@ -428,7 +430,10 @@ absl::StatusOr<v1::CaseRelease> AssistanceDomain::CreateCaseRelease(
       {release->number, release->cut_time, release->k, release->request_id,
        EncodeRelease(release->cells)});
   if (!added.ok()) return added;
-  latest_ = release;
+  {
+    std::lock_guard lock(release_mu_);
+    latest_ = release;
+  }
   return Summary(release->number, release->cut_time, release->k,
                  release->cells);
 }
@@ -474,8 +479,7 @@ absl::StatusOr<v1::AggregateCasesResponse> AssistanceDomain::AggregateCases(
   if (*release == nullptr) return response;  // release 0: none cut yet
   response.set_k(static_cast<int32_t>((*release)->k));
   response.set_release((*release)->number);
-  *response.mutable_release_cut_time() = TimeUtil::MicrosecondsToTimestamp(
-      absl::ToUnixMicros((*release)->cut_time));
+  *response.mutable_release_cut_time() = Stamp((*release)->cut_time);
   // Every table is looked up in the one set of canonical cells: a cell is
   // the same whatever the order asked for, and an entity's table is its row
   // of the [ENTITY, X] table.

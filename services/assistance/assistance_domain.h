@@ -85,7 +85,8 @@ class AssistanceDomain {
   const EntityRegistry& entities_;
   const int64_t k_;
   const Clock clock_;
-  std::mutex release_mu_;  // one cut at a time; guards latest_
+  std::mutex cut_mu_;      // one cut at a time
+  std::mutex release_mu_;  // guards latest_
   std::shared_ptr<const Release> latest_;
   RecordCollection<v1::Measure> measures_;
   RecordCollection<v1::CaseRecord> cases_;

@@ -68,8 +68,7 @@ class AssistanceDomainTest : public ::testing::Test {
   }
 
   int64_t Cut(AssistanceDomain* domain = nullptr) {
-    auto release =
-        (domain ? domain : domain_.get())->CreateCaseRelease({});
+    auto release = (domain ? domain : domain_.get())->CreateCaseRelease({});
     EXPECT_TRUE(release.ok()) << release.status();
     return release.ok() ? release->number() : -1;
   }

@@ -159,9 +159,9 @@ SqliteAssistanceStore::ListCaseReleases() {
 absl::StatusOr<std::optional<StoredCaseRelease>>
 SqliteAssistanceStore::GetCaseRelease(int64_t number) {
   auto lock = db_->Lock();
-  auto stmt = db_->Prepare(absl::StrCat(
-      kReleaseColumns, number == 0 ? "ORDER BY number DESC LIMIT 1"
-                                   : "WHERE number = ?"));
+  auto stmt = db_->Prepare(
+      absl::StrCat(kReleaseColumns, number == 0 ? "ORDER BY number DESC LIMIT 1"
+                                                : "WHERE number = ?"));
   if (!stmt.ok()) return stmt.status();
   if (number != 0) stmt->Bind(1, number);
   absl::StatusOr<bool> row = stmt->Step();
@@ -170,8 +170,7 @@ SqliteAssistanceStore::GetCaseRelease(int64_t number) {
   return ReleaseAt(*stmt);
 }
 
-absl::Status SqliteAssistanceStore::AddCaseRelease(
-    const StoredCaseRelease& r) {
+absl::Status SqliteAssistanceStore::AddCaseRelease(const StoredCaseRelease& r) {
   auto lock = db_->Lock();
   auto stmt = db_->Prepare(
       "INSERT INTO case_releases(number, cut_time_micros, k, request_id, "

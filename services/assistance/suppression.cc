@@ -250,8 +250,8 @@ bool BreakABridge(const Table& t, const std::function<bool(size_t)>& unknown,
     }
   }
   if (best_cost < 0) return false;
-  for (size_t i : {t.grid[r][best_c], t.grid[best_r][c],
-                   t.grid[best_r][best_c]}) {
+  for (size_t i :
+       {t.grid[r][best_c], t.grid[best_r][c], t.grid[best_r][best_c]}) {
     if (!unknown(i)) p.hidden[i] = 1;
   }
   return true;

@@ -27,11 +27,25 @@
 // table is protected: a cell is known in D_j if published in both releases
 // (a value absent from R_j counts as a published 0 there); every known
 // difference is 0 or |D| >= k; in every relation with an unknown entry at
-// least two parts are unknown (a lone unknown part would be singled out by
-// elimination), and if its total is known the difference it reveals for the
+// least two parts are unknown (one for a dimension with a single value): a
+// lone unknown part would be singled out by elimination, "whatever changed
+// is here"; if its total is known, the difference it reveals for the
 // unknown parts is 0 or at least k in magnitude; and in each two-way table
-// no unknown difference lies on no cycle of unknown differences. Earlier
-// releases are never changed.
+// no unknown difference lies on no cycle of unknown differences. Decoys are
+// chosen the same way in every table (values whose one-way cell is unknown
+// first, then the smallest), so the candidates for a new case's attributes
+// stay open jointly, not only table by table. Earlier releases never change.
+//
+// Why it holds. Two fetches of one release are identical: nothing to
+// subtract. Two releases R_i, R_j (i < j) are each protected alone, and
+// their only link is D = C_j - C_i, the cases recorded, changed or deleted
+// in between; D obeys the same relations as the counts (a difference of
+// sums is the sum of the differences), its known cells are those published
+// in both, so the rules above make D a protected table. R_j is cut knowing
+// every R_i, so every pair is covered, and a fixpoint always exists (hiding
+// every cell of R_j satisfies every rule); the hidden sets only grow, so
+// the iteration ends. Parameters: k (--min_published_count), the sixteen
+// canonical tables, releases cut explicitly (CreateCaseRelease).
 //
 // Not guaranteed: intervals (a hidden cell can be narrowed to a range, and
 // non-negativity narrows more); tables linked beyond two dimensions are

@@ -38,8 +38,8 @@ CaseTuples Tuples(const std::map<std::vector<std::string>, int64_t>& counts) {
 }
 
 std::vector<v1::CaseCell> Table(const ReleaseCells& cells, int dims) {
-  return TableOf(cells, dims == 1 ? std::vector<int>{0}
-                                  : std::vector<int>{0, 1});
+  return TableOf(cells,
+                 dims == 1 ? std::vector<int>{0} : std::vector<int>{0, 1});
 }
 
 // Rank of a matrix of small integers, by Gaussian elimination.
@@ -300,10 +300,9 @@ void ExpectDifferenceSafe(const ReleaseCells& now, const ReleaseCells& old,
 }
 
 TEST(SuppressionTest, ACellOfThreeIsHiddenAndCannotBeDerived) {
-  auto cells =
-      Table(ProtectRelease(Tuples({{{"F"}, 40}, {{"M"}, 3}, {{"X"}, 25}}),
-                           {}, 11),
-            1);
+  auto cells = Table(
+      ProtectRelease(Tuples({{{"F"}, 40}, {{"M"}, 3}, {{"X"}, 25}}), {}, 11),
+      1);
   EXPECT_EQ(Find(cells, {"M"})->status(), v1::CELL_STATUS_SUPPRESSED);
   EXPECT_FALSE(Find(cells, {"M"})->has_count());
   // Total 68 is published: so a second cell is hidden, and together they
@@ -314,10 +313,8 @@ TEST(SuppressionTest, ACellOfThreeIsHiddenAndCannotBeDerived) {
 }
 
 TEST(SuppressionTest, KChangesTheResult) {
-  auto cells =
-      Table(ProtectRelease(Tuples({{{"F"}, 40}, {{"M"}, 3}, {{"X"}, 25}}),
-                           {}, 3),
-            1);
+  auto cells = Table(
+      ProtectRelease(Tuples({{{"F"}, 40}, {{"M"}, 3}, {{"X"}, 25}}), {}, 3), 1);
   EXPECT_EQ(Find(cells, {"M"})->count(), 3);
   EXPECT_EQ(Find(cells, {"X"})->count(), 25);
   ExpectSafe(cells, 1, 3);
@@ -383,8 +380,8 @@ TEST(SuppressionTest, AnUnchangedOrLargeChangeHidesNothingMore) {
 }
 
 TEST(SuppressionTest, OneNewCaseHidesItsCellsAndOneDecoyOnly) {
-  const ReleaseCells first = ProtectRelease(
-      Tuples({{{"A"}, 20}, {{"B"}, 30}, {{"C"}, 40}}), {}, 11);
+  const ReleaseCells first =
+      ProtectRelease(Tuples({{{"A"}, 20}, {{"B"}, 30}, {{"C"}, 40}}), {}, 11);
   for (const auto& [key, value] : first) EXPECT_FALSE(value.hidden);
   const ReleaseCells second = ProtectRelease(
       Tuples({{{"A"}, 21}, {{"B"}, 30}, {{"C"}, 40}}), {&first}, 11);
@@ -399,13 +396,13 @@ TEST(SuppressionTest, OneNewCaseHidesItsCellsAndOneDecoyOnly) {
   for (const auto& c : Table(second, 2)) {
     if (!c.has_count()) hidden_two.insert({c.keys(0), c.keys(1)});
   }
-  EXPECT_EQ(hidden_two, (std::set<std::vector<std::string>>{{"A", "x"},
-                                                            {"A", kTotalKey},
-                                                            {"B", "x"},
-                                                            {"B", kTotalKey},
-                                                            {kTotalKey, "x"},
-                                                            {kTotalKey,
-                                                             kTotalKey}}));
+  EXPECT_EQ(hidden_two,
+            (std::set<std::vector<std::string>>{{"A", "x"},
+                                                {"A", kTotalKey},
+                                                {"B", "x"},
+                                                {"B", kTotalKey},
+                                                {kTotalKey, "x"},
+                                                {kTotalKey, kTotalKey}}));
   ExpectDifferenceSafe(second, first, 11);
 }
 
@@ -496,12 +493,11 @@ TEST(SuppressionTest, TablesAgreeWhateverTheOrderAsked) {
         for (const auto& cell : ab) {
           const v1::CaseCell* mirror = Find(ba, {cell.keys(1), cell.keys(0)});
           ASSERT_NE(mirror, nullptr);
-          EXPECT_EQ(mirror->SerializeAsString(),
-                    [&] {
-                      v1::CaseCell c = cell;
-                      std::swap(*c.mutable_keys(0), *c.mutable_keys(1));
-                      return c.SerializeAsString();
-                    }());
+          EXPECT_EQ(mirror->SerializeAsString(), [&] {
+            v1::CaseCell c = cell;
+            std::swap(*c.mutable_keys(0), *c.mutable_keys(1));
+            return c.SerializeAsString();
+          }());
         }
         // Its margins are the one-way table.
         for (const auto& cell : one) {
@@ -622,8 +618,7 @@ TEST(SuppressionTest, OneNewCaseIsNotSingledOutByItsAttributes) {
       EXPECT_TRUE(open[d].count(victim[d])) << "the truth is ruled out";
       if (values[d].size() >= 2) {
         EXPECT_GE(open[d].size(), 2u)
-            << "trial " << trial << ": dimension " << d << " is "
-            << victim[d];
+            << "trial " << trial << ": dimension " << d << " is " << victim[d];
       }
     }
   }
