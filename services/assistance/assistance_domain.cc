@@ -38,6 +38,33 @@ std::string ShortName(const std::string& full, absl::string_view prefix) {
   return std::string(name);
 }
 
+constexpr char kUnknownCitizenship[] = "UNKNOWN";
+
+// The short names of every value of an enum.
+std::vector<std::string> AllValues(const google::protobuf::EnumDescriptor* type,
+                                   absl::string_view prefix) {
+  std::vector<std::string> out;
+  for (int i = 0; i < type->value_count(); ++i) {
+    out.push_back(ShortName<int>(std::string(type->value(i)->name()), prefix));
+  }
+  return out;
+}
+
+// Every value a case can have on each dimension (organizations, an open
+// list, appear once a case names one).
+Domains AllDomains(const EntityRegistry& entities) {
+  Domains out;
+  out[3].push_back(kUnknownCitizenship);
+  for (const std::string& code : entities.CountryCodes()) {
+    out[0].push_back(absl::StrCat("countries/", code));
+    out[3].push_back(code);
+  }
+  out[1] = AllValues(v1::Gender_descriptor(), "GENDER_");
+  out[2] = AllValues(v1::CaseAgeGroup_descriptor(), "CASE_AGE_GROUP_");
+  out[4] = AllValues(v1::ReferralSource_descriptor(), "REFERRAL_SOURCE_");
+  return out;
+}
+
 }  // namespace
 
 absl::StatusOr<std::set<std::string>> AssistanceDomain::MeasureTypeCodes() {
@@ -113,6 +140,7 @@ AssistanceDomain::AssistanceDomain(AssistanceStore& store,
       entities_(entities),
       k_(k),
       clock_(clock),
+      domains_(AllDomains(entities)),
       measures_(
           store, kMeasuresTable,
           [this](const v1::Measure& m, absl::string_view prefix,
@@ -350,7 +378,7 @@ CellKey TupleOf(const v1::CaseRecord& c) {
       c.entity(), ShortName<v1::Gender>(v1::Gender_Name(c.gender()), "GENDER_"),
       ShortName<v1::CaseAgeGroup>(v1::CaseAgeGroup_Name(c.age_group()),
                                   "CASE_AGE_GROUP_"),
-      c.citizenship().empty() ? "UNKNOWN" : c.citizenship(),
+      c.citizenship().empty() ? kUnknownCitizenship : c.citizenship(),
       ShortName<v1::ReferralSource>(
           v1::ReferralSource_Name(c.referral_source()), "REFERRAL_SOURCE_")};
 }
@@ -425,7 +453,7 @@ absl::StatusOr<v1::CaseRelease> AssistanceDomain::CreateCaseRelease(
   release->cut_time = clock_();
   release->k = k_;
   release->request_id = request.request_id();
-  release->cells = ProtectRelease(tuples, pointers, k_);
+  release->cells = ProtectRelease(tuples, pointers, k_, domains_);
   absl::Status added = store_.AddCaseRelease(
       {release->number, release->cut_time, release->k, release->request_id,
        EncodeRelease(release->cells)});

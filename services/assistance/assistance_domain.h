@@ -17,6 +17,7 @@
 #include "absl/time/clock.h"
 #include "palermo/assistance/v1/assistance.pb.h"
 #include "services/assistance/assistance_store.h"
+#include "services/assistance/suppression.h"
 #include "services/common/entities.h"
 #include "services/common/records.h"
 #include "services/common/status.h"
@@ -85,6 +86,7 @@ class AssistanceDomain {
   const EntityRegistry& entities_;
   const int64_t k_;
   const Clock clock_;
+  const Domains domains_;  // every entity, citizenship and enum value
   std::mutex cut_mu_;      // one cut at a time
   std::mutex release_mu_;  // guards latest_
   std::shared_ptr<const Release> latest_;

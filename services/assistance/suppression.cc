@@ -28,6 +28,7 @@ struct Relation {
 // A two-way table: rows are the values of `a` then the total, columns those
 // of `b` then the total.
 struct Table {
+  int a, b;
   std::vector<std::vector<size_t>> grid;
 };
 
@@ -77,7 +78,7 @@ void Build(Problem& p) {
   for (int a = 0; a < kCaseDimensions; ++a) {
     for (int b = a + 1; b < kCaseDimensions; ++b) {
       const int rows = p.values[a].size(), cols = p.values[b].size();
-      Table t;
+      Table t{a, b, {}};
       t.grid.assign(rows + 1, std::vector<size_t>(cols + 1));
       for (int r = 0; r <= rows; ++r) {
         for (int c = 0; c <= cols; ++c) {
@@ -119,7 +120,9 @@ bool SecureSnapshot(const Relation& r, int64_t k, Problem& p) {
   }
   if (p.hidden[r.total]) ++hidden;
   if (hidden == 0) return false;
-  const bool revealed_small = !p.hidden[r.total] && hidden_parts_sum < k;
+  // A revealed 0 says the hidden parts are zeros, which identify no one.
+  const bool revealed_small =
+      !p.hidden[r.total] && hidden_parts_sum > 0 && hidden_parts_sum < k;
   if (hidden >= 2 && !revealed_small) return false;
   // Hide one more: the smallest published part with a count, else any
   // published part, else the total.
@@ -147,14 +150,19 @@ bool SecureDifference(const Relation& r, int64_t k, const Earlier& e,
                       Problem& p) {
   int unknown_parts = 0;
   int64_t unknown_sum = 0;
+  bool moved_unseen = false;  // an unknown difference that is not 0
   for (size_t i : r.parts) {
     if (Unknown(p, e, i)) {
       ++unknown_parts;
       unknown_sum += p.count[i] - e.count[i];
+      moved_unseen = moved_unseen || p.count[i] != e.count[i];
     }
   }
   const bool total_unknown = Unknown(p, e, r.total);
-  if (unknown_parts == 0 && !total_unknown) return false;
+  moved_unseen =
+      moved_unseen || (total_unknown && p.count[r.total] != e.count[r.total]);
+  // Where nothing moved there is no change to single out.
+  if (!moved_unseen) return false;
   const bool revealed_small =
       !total_unknown && unknown_sum != 0 && std::llabs(unknown_sum) < k;
   if (unknown_parts >= 2 && !revealed_small) return false;
@@ -185,6 +193,53 @@ bool SecureDifference(const Relation& r, int64_t k, const Earlier& e,
   if (!pick) return false;
   p.hidden[*pick] = 1;
   return true;
+}
+
+// The decoy of value `v` of dimension `d` in a difference: the other value
+// with an unknown one-way cell and the smallest one-way count, the same in
+// every table; none if v's own one-way cell is known.
+std::optional<size_t> Decoy(const Problem& p, const Earlier& e, int d,
+                            size_t v) {
+  const std::vector<size_t>& one_way = p.one_way[d];
+  if (!Unknown(p, e, one_way[v])) return std::nullopt;
+  std::optional<size_t> best;
+  for (size_t u = 0; u < one_way.size(); ++u) {
+    if (u == v || !Unknown(p, e, one_way[u])) continue;
+    if (!best || p.count[one_way[u]] < p.count[one_way[*best]]) best = u;
+  }
+  return best;
+}
+
+// Against elimination across tables: for each cell that moved unseen (its
+// difference unknown and not 0), the cells of its row and column decoys
+// are unknown too, so that every combination of a moved tuple's values and
+// their decoys stays possible in every table at once. Returns whether it
+// hid a cell.
+bool KeepDecoys(const Table& t, const Earlier& e, Problem& p) {
+  const size_t rows = t.grid.size() - 1, cols = t.grid[0].size() - 1;
+  std::vector<std::optional<size_t>> row_decoy(rows), col_decoy(cols);
+  for (size_t r = 0; r < rows; ++r) row_decoy[r] = Decoy(p, e, t.a, r);
+  for (size_t c = 0; c < cols; ++c) col_decoy[c] = Decoy(p, e, t.b, c);
+  bool hid = false;
+  for (size_t r = 0; r < rows; ++r) {
+    for (size_t c = 0; c < cols; ++c) {
+      const size_t i = t.grid[r][c];
+      if (!Unknown(p, e, i) || p.count[i] == e.count[i]) continue;
+      std::vector<size_t> rs = {r}, cs = {c};
+      if (row_decoy[r]) rs.push_back(*row_decoy[r]);
+      if (col_decoy[c]) cs.push_back(*col_decoy[c]);
+      for (size_t rr : rs) {
+        for (size_t cc : cs) {
+          const size_t j = t.grid[rr][cc];
+          if (!Unknown(p, e, j)) {
+            p.hidden[j] = 1;
+            hid = true;
+          }
+        }
+      }
+    }
+  }
+  return hid;
 }
 
 // In a two-way table with its margins, the unknown cells are the edges of a
@@ -261,10 +316,13 @@ bool BreakABridge(const Table& t, const std::function<bool(size_t)>& unknown,
 
 ReleaseCells ProtectRelease(const CaseTuples& cases,
                             const std::vector<const ReleaseCells*>& earlier,
-                            int64_t k) {
-  // The values: those of the cases and of every earlier release, so that a
-  // release's cells include every earlier release's.
+                            int64_t k, const Domains& domains) {
+  // The values: the domains', and those of the cases and of every earlier
+  // release, so that a release's cells include every earlier release's.
   std::array<std::set<std::string>, kCaseDimensions> seen;
+  for (int d = 0; d < kCaseDimensions; ++d) {
+    seen[d].insert(domains[d].begin(), domains[d].end());
+  }
   for (const auto& [key, n] : cases) {
     for (int d = 0; d < kCaseDimensions; ++d) seen[d].insert(key[d]);
   }
@@ -334,6 +392,11 @@ ReleaseCells ProtectRelease(const CaseTuples& cases,
       if (SecureSnapshot(r, k, p)) changed = true;
       for (const Earlier& e : p.earlier) {
         if (SecureDifference(r, k, e, p)) changed = true;
+      }
+    }
+    for (const Table& t : p.tables) {
+      for (const Earlier& e : p.earlier) {
+        if (KeepDecoys(t, e, p)) changed = true;
       }
     }
     if (changed) continue;

@@ -93,11 +93,16 @@ using ReleaseCells = std::map<CellKey, CellValue>;
 // Number of cases by their values on the five dimensions.
 using CaseTuples = std::map<CellKey, int64_t>;
 
+// Values each dimension has whether or not a case has them: a value that
+// first appears in a release would tell that a case with it was recorded.
+using Domains = std::array<std::vector<std::string>, kCaseDimensions>;
+
 // The cells of a new release of `cases`, protected by the rules above given
-// every earlier release (in any order).
+// every earlier release (in any order), over the values of `domains` and
+// any other value of the cases or earlier releases.
 ReleaseCells ProtectRelease(const CaseTuples& cases,
                             const std::vector<const ReleaseCells*>& earlier,
-                            int64_t k);
+                            int64_t k, const Domains& domains = {});
 
 // The table of `dimensions` (0-based, in the order asked; one or two), with
 // its totals, ordered by keys ("_T" last); with `fixed_dimension` >= 0 only
