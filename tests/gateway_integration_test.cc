@@ -198,9 +198,9 @@ TEST_F(GatewayIntegrationTest, ReflectionListsServicesAndDescribesHealth) {
                                "grpc.health.v1.Health"});
   ExpectReflection(*legislation_, {"palermo.legislation.v1.LegislationService",
                                    "grpc.health.v1.Health"});
-  ExpectReflection(
-      *suite_->coordination,
-      {"palermo.coordination.v1.CoordinationService", "grpc.health.v1.Health"});
+  ExpectReflection(*suite_->coordination,
+                   {"palermo.coordination.v1.CoordinationService",
+                    "grpc.health.v1.Health"});
 }
 
 TEST_F(GatewayIntegrationTest, OversizedRequestIsRefused) {
