@@ -15,44 +15,51 @@
 // every cell with 0 < count < k; complementary suppression then hides more
 // cells until, in every relation, either nothing is hidden or at least two
 // entries are and the sum the relation reveals (its published total minus
-// its published parts) is at least k; and, within each two-way table, no
-// hidden cell lies on no cycle of hidden cells (the published cells would
-// then fix it). Zero cells are published: an absence identifies no one.
+// its published parts) is 0 (zeros) or at least k; and, within each two-way
+// table, no hidden cell lies on no cycle of hidden cells (the published
+// cells would then fix it). Zero cells are published: an absence identifies
+// no one. Every value of a dimension is listed from the first release on
+// (Domains), so a value does not appear when its first case is recorded.
 //
 // Releases. Counts are published as frozen releases, so what two fetches at
 // two moments can tell apart is the difference D_j = C_new - C_j between the
 // new release and an earlier one R_j (every earlier one, since an attacker
-// may have kept any). A new release also hides, until a fixpoint (sets only
-// grow, so it ends), every cell needed so that for every j the difference
-// table is protected: a cell is known in D_j if published in both releases
-// (a value absent from R_j counts as a published 0 there); every known
-// difference is 0 or |D| >= k; in every relation with an unknown entry at
-// least two parts are unknown (one for a dimension with a single value): a
-// lone unknown part would be singled out by elimination, "whatever changed
-// is here"; if its total is known, the difference it reveals for the
-// unknown parts is 0 or at least k in magnitude; and in each two-way table
-// no unknown difference lies on no cycle of unknown differences. Decoys are
-// chosen the same way in every table (values whose one-way cell is unknown
-// first, then the smallest), so the candidates for a new case's attributes
-// stay open jointly, not only table by table. Earlier releases never change.
+// may have kept any). A new release also hides, until a fixpoint, every cell
+// needed so that for every j the difference table is protected. A cell's
+// difference is known if the cell is published in both releases (a value
+// absent from R_j counts as a published 0 there), unknown otherwise; it
+// "moved unseen" if unknown and not 0. Rules: every known difference is 0
+// or |D| >= k (primary); in every relation where something moved unseen, at
+// least two parts are unknown (one for a dimension with a single value),
+// since a lone unknown part would be singled out by elimination ("whatever
+// changed is here"), and a known total reveals a difference of 0 or at
+// least k for the unknown parts; in each two-way table no unknown
+// difference lies on no cycle of unknown differences; and for each cell that
+// moved unseen, the cells pairing its values with their decoys are unknown
+// too. A value's decoy is the other value of its dimension with an unknown
+// one-way cell and the smallest one-way count, the same in every table, so
+// every combination of a new case's values and their decoys stays possible
+// in all tables at once: each attribute keeps two candidate values.
+// Earlier releases never change.
 //
 // Why it holds. Two fetches of one release are identical: nothing to
 // subtract. Two releases R_i, R_j (i < j) are each protected alone, and
 // their only link is D = C_j - C_i, the cases recorded, changed or deleted
 // in between; D obeys the same relations as the counts (a difference of
-// sums is the sum of the differences), its known cells are those published
-// in both, so the rules above make D a protected table. R_j is cut knowing
-// every R_i, so every pair is covered, and a fixpoint always exists (hiding
-// every cell of R_j satisfies every rule); the hidden sets only grow, so
-// the iteration ends. Parameters: k (--min_published_count), the sixteen
+// sums is the sum of the differences) and its known cells are those
+// published in both, so the rules make D a protected table. R_j is cut
+// knowing every R_i, so every pair is covered. A fixpoint exists (hiding
+// every cell of R_j satisfies every rule) and hidden sets only grow, so the
+// iteration ends. Parameters: k (--min_published_count), the sixteen
 // canonical tables, releases cut explicitly (CreateCaseRelease).
 //
 // Not guaranteed: intervals (a hidden cell can be narrowed to a range, and
-// non-negativity narrows more); tables linked beyond two dimensions are
-// protected table by table (the tests solve the joint linear system of all
-// sixteen tables on small domains, the production computation does not);
-// inference from which cells are hidden (the pattern) beyond the rules
-// above. Releases cut often hide more, since each new one must protect its
+// non-negativity narrows more); three or more tables solved together (the
+// tests solve every two tables sharing a margin together; random data shows
+// that three or more can determine a hidden cell); inference from which
+// cells are hidden (the pattern) beyond the rules above; more than k-1
+// cases between two releases are protected as a table, not case by case.
+// Releases cut often hide more, since each new one must protect its
 // difference with every earlier one.
 #ifndef PALERMO_SERVICES_ASSISTANCE_SUPPRESSION_H_
 #define PALERMO_SERVICES_ASSISTANCE_SUPPRESSION_H_

@@ -42,6 +42,15 @@ int main(int argc, char** argv) {
                    absl::StrCat("C", skewed(entities)),
                    absl::StrCat("R", skewed(8))};
   };
+  // Every value listed, as the service lists every country and enum value.
+  Domains domains;
+  for (int e = 0; e < entities; ++e) {
+    domains[0].push_back(absl::StrCat("countries/E", e));
+    domains[3].push_back(absl::StrCat("C", e));
+  }
+  for (int v = 0; v < 5; ++v) domains[1].push_back(absl::StrCat("G", v));
+  for (int v = 0; v < 4; ++v) domains[2].push_back(absl::StrCat("A", v));
+  for (int v = 0; v < 9; ++v) domains[4].push_back(absl::StrCat("R", v));
   CaseTuples cases;
   for (int i = 0; i < absl::GetFlag(FLAGS_cases); ++i) ++cases[random_case()];
   std::vector<ReleaseCells> releases;
@@ -50,7 +59,8 @@ int main(int argc, char** argv) {
     std::vector<const ReleaseCells*> earlier;
     for (const auto& e : releases) earlier.push_back(&e);
     const auto start = std::chrono::steady_clock::now();
-    releases.push_back(ProtectRelease(cases, earlier, absl::GetFlag(FLAGS_k)));
+    releases.push_back(
+        ProtectRelease(cases, earlier, absl::GetFlag(FLAGS_k), domains));
     const double ms = Millis(start);
     int hidden = 0;
     for (const auto& [key, value] : releases.back()) hidden += value.hidden;
