@@ -1,8 +1,14 @@
 // The victim assistance service as real processes: the report's lists and
-// measures through the gateway, no case record ever public, validation,
-// persistence after restart.
+// measures through the gateway, no case record ever public, case releases
+// that withstand differencing, validation, persistence after restart.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <array>
+#include <functional>
+#include <map>
+#include <random>
+#include <set>
 
 #include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
 #include "palermo/assistance/v1/assistance.grpc.pb.h"
@@ -162,9 +168,28 @@ TEST(AssistanceCaseTest, NoPublicMethodReturnsACaseRecord) {
   av1::AggregateCasesResponse table;
   ASSERT_TRUE(stub->AggregateCases(Context().get(), aggregate, &table).ok());
   for (const auto& cell : table.cells()) {
-    if (cell.has_count()) EXPECT_TRUE(cell.count() == 0 || cell.count() >= 11);
+    if (cell.has_count()) {
+      EXPECT_TRUE(cell.count() == 0 || cell.count() >= 11);
+    }
   }
-  EXPECT_EQ(table.cells_size(), 3);  // FEMALE, MALE, total
+  EXPECT_EQ(table.cells_size(), 0);  // no release cut yet
+  EXPECT_EQ(table.release(), 0);
+  av1::CaseRelease release;
+  ASSERT_TRUE(cases->CreateCaseRelease(Context().get(), {}, &release).ok());
+  EXPECT_EQ(release.number(), 1);
+  ASSERT_TRUE(stub->AggregateCases(Context().get(), aggregate, &table).ok());
+  for (const auto& cell : table.cells()) {
+    if (cell.has_count()) {
+      EXPECT_TRUE(cell.count() == 0 || cell.count() >= 11);
+    }
+  }
+  // Every gender, with cases or not (a value appearing later would tell that
+  // a case has it), and the total.
+  EXPECT_EQ(table.cells_size(), 6);
+  // Cutting a release is for case workers only.
+  EXPECT_EQ(through_gateway->CreateCaseRelease(Context().get(), {}, &release)
+                .error_code(),
+            grpc::StatusCode::UNIMPLEMENTED);
   // The profile carries measures, never records.
   auto profiles =
       gateway::v1::GatewayService::NewStub((*suite)->gateway->Channel());
@@ -175,6 +200,165 @@ TEST(AssistanceCaseTest, NoPublicMethodReturnsACaseRecord) {
       profiles->GetCountryProfile(Context().get(), request, &profile).ok());
   EXPECT_EQ(profile.SerializeAsString().find(created.name()),
             std::string::npos);
+}
+
+// Every public case table, as an attacker would fetch it: canonical cell
+// (one value per dimension, "_T" where totalled) -> count, or nullopt when
+// suppressed; plus every response as served.
+struct Fetched {
+  std::map<std::array<std::string, 5>, std::optional<int64_t>> cells;
+  std::vector<std::string> responses;
+  std::set<int64_t> releases;
+};
+
+Fetched FetchEverything(av1::AssistanceService::Stub& stub,
+                        const std::vector<std::string>& entities) {
+  Fetched out;
+  auto fetch = [&](std::vector<int> by, const std::string& entity) {
+    av1::AggregateCasesRequest request;
+    for (int d : by) request.add_group_by(av1::CaseDimension(d));
+    request.set_entity(entity);
+    av1::AggregateCasesResponse response;
+    grpc::Status status =
+        stub.AggregateCases(Context().get(), request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    out.responses.push_back(response.SerializeAsString());
+    out.releases.insert(response.release());
+    for (const auto& cell : response.cells()) {
+      std::array<std::string, 5> key;
+      key.fill("_T");
+      if (!entity.empty()) key[0] = entity;
+      for (size_t n = 0; n < by.size(); ++n) key[by[n] - 1] = cell.keys(n);
+      std::optional<int64_t> value;
+      if (cell.has_count()) value = cell.count();
+      auto [it, added] = out.cells.emplace(key, value);
+      // The tables agree wherever they overlap.
+      EXPECT_EQ(it->second, value) << "two tables disagree";
+    }
+  };
+  for (int a = 1; a <= 5; ++a) {
+    fetch({a}, "");
+    for (int b = 1; b <= 5; ++b) {
+      if (a != b) fetch({a, b}, "");
+    }
+    if (a == 1) continue;
+    for (const std::string& e : entities) fetch({a}, e);
+  }
+  return out;
+}
+
+// A hostile probe's attack: fetch every table, add one case, fetch again
+// after the next release, and look at what moved.
+TEST(AssistanceCaseTest, DifferencingTwoReleasesDoesNotRevealANewVictim) {
+  auto suite = Suite::Start(MakeTempDir());
+  ASSERT_TRUE(suite.ok()) << suite.status();
+  auto cases = av1::CaseRecordService::NewStub((*suite)->assistance->Channel());
+  auto stub = av1::AssistanceService::NewStub((*suite)->gateway->Channel());
+  const std::vector<std::string> entities = {"countries/ROU", "countries/LVA",
+                                             "countries/BGR"};
+  const std::vector<std::string> citizenships = {"MDA", "UKR", "ROU", "NGA"};
+  const av1::Gender genders[] = {av1::GENDER_FEMALE, av1::GENDER_MALE,
+                                 av1::GENDER_UNKNOWN};
+  const av1::CaseAgeGroup ages[] = {av1::CASE_AGE_GROUP_ADULT,
+                                    av1::CASE_AGE_GROUP_CHILD};
+  const av1::ReferralSource sources[] = {av1::REFERRAL_SOURCE_NGO,
+                                         av1::REFERRAL_SOURCE_LAW_ENFORCEMENT,
+                                         av1::REFERRAL_SOURCE_HOTLINE};
+  auto create = [&](int e, int g, int a, int c, int r) {
+    av1::CreateCaseRecordRequest request;
+    av1::CaseRecord* record = request.mutable_case_record();
+    record->set_entity(entities[e]);
+    record->set_gender(genders[g]);
+    record->set_age_group(ages[a]);
+    record->set_citizenship(citizenships[c]);
+    record->set_referral_source(sources[r]);
+    av1::CaseRecord created;
+    grpc::Status status =
+        cases->CreateCaseRecord(Context().get(), request, &created);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+  };
+  std::mt19937 random(20260601);
+  auto skewed = [&](int n) { return std::min(random() % n, random() % n); };
+  for (int i = 0; i < 300; ++i) {
+    create(skewed(3), skewed(3), skewed(2), skewed(3), skewed(3));
+  }
+  av1::CaseRelease release;
+  ASSERT_TRUE(cases->CreateCaseRelease(Context().get(), {}, &release).ok());
+  const Fetched before = FetchEverything(*stub, entities);
+  EXPECT_EQ(before.releases, std::set<int64_t>{1});
+
+  // The victim: an uncommon combination of five attributes, with a
+  // citizenship no case had before.
+  create(2, 2, 1, 3, 2);
+  // Recorded, not yet released: every table exactly as before.
+  EXPECT_EQ(FetchEverything(*stub, entities).responses, before.responses);
+  ASSERT_TRUE(cases->CreateCaseRelease(Context().get(), {}, &release).ok());
+  EXPECT_EQ(release.number(), 2);
+  const Fetched after = FetchEverything(*stub, entities);
+  EXPECT_EQ(after.releases, std::set<int64_t>{2});
+
+  // Every cell published in both moved by 0 or at least k.
+  int published_in_both = 0;
+  for (const auto& [key, now] : after.cells) {
+    auto then = before.cells.find(key);
+    if (!now || then == before.cells.end() || !then->second) continue;
+    ++published_in_both;
+    const int64_t moved = *now - *then->second;
+    EXPECT_TRUE(moved == 0 || std::llabs(moved) >= 11)
+        << key[0] << "," << key[1] << "," << key[2] << "," << key[3] << ","
+        << key[4] << " moved by " << moved;
+  }
+  EXPECT_GT(published_in_both, 0);
+  // The attacker's candidates: every combination of values on which no cell
+  // published in both releases stayed put. Each attribute keeps at least two
+  // possible values.
+  using Key = std::array<std::string, 5>;
+  auto stayed = [&](const Key& key) {
+    auto now = after.cells.find(key);
+    auto then = before.cells.find(key);
+    return now != after.cells.end() && now->second &&
+           then != before.cells.end() && then->second &&
+           *now->second == *then->second;
+  };
+  const Key grand = {"_T", "_T", "_T", "_T", "_T"};
+  std::array<std::vector<std::string>, 5> values;
+  for (const auto& [key, value] : after.cells) {
+    for (int d = 0; d < 5; ++d) {
+      Key one = grand;
+      one[d] = key[d];
+      if (key == one && key[d] != "_T" && !stayed(key)) {
+        values[d].push_back(key[d]);
+      }
+    }
+  }
+  std::array<std::set<std::string>, 5> open;
+  Key tuple;
+  std::function<void(int)> visit = [&](int d) {
+    if (d == 5) {
+      for (int a = 0; a < 5; ++a) {
+        for (int b = a + 1; b < 5; ++b) {
+          Key two = grand;
+          two[a] = tuple[a];
+          two[b] = tuple[b];
+          if (stayed(two)) return;  // ruled out
+        }
+      }
+      for (int e = 0; e < 5; ++e) open[e].insert(tuple[e]);
+      return;
+    }
+    for (const auto& v : values[d]) {
+      tuple[d] = v;
+      visit(d + 1);
+    }
+  };
+  ASSERT_FALSE(stayed(grand));
+  visit(0);
+  const std::array<std::string, 5> victim = {"countries/BGR", "UNKNOWN",
+                                             "CHILD", "NGA", "HOTLINE"};
+  for (int d = 0; d < 5; ++d) {
+    EXPECT_TRUE(open[d].count(victim[d])) << d;
+    EXPECT_GE(open[d].size(), 2u) << "the attacker learns " << victim[d];
+  }
 }
 
 TEST(AssistanceCaseTest, ValidationErrorsAndPersistenceAfterRestart) {

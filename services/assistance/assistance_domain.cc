@@ -38,6 +38,33 @@ std::string ShortName(const std::string& full, absl::string_view prefix) {
   return std::string(name);
 }
 
+constexpr char kUnknownCitizenship[] = "UNKNOWN";
+
+// The short names of every value of an enum.
+std::vector<std::string> AllValues(const google::protobuf::EnumDescriptor* type,
+                                   absl::string_view prefix) {
+  std::vector<std::string> out;
+  for (int i = 0; i < type->value_count(); ++i) {
+    out.push_back(ShortName<int>(std::string(type->value(i)->name()), prefix));
+  }
+  return out;
+}
+
+// Every value a case can have on each dimension (organizations, an open
+// list, appear once a case names one).
+Domains AllDomains(const EntityRegistry& entities) {
+  Domains out;
+  out[3].push_back(kUnknownCitizenship);
+  for (const std::string& code : entities.CountryCodes()) {
+    out[0].push_back(absl::StrCat("countries/", code));
+    out[3].push_back(code);
+  }
+  out[1] = AllValues(v1::Gender_descriptor(), "GENDER_");
+  out[2] = AllValues(v1::CaseAgeGroup_descriptor(), "CASE_AGE_GROUP_");
+  out[4] = AllValues(v1::ReferralSource_descriptor(), "REFERRAL_SOURCE_");
+  return out;
+}
+
 }  // namespace
 
 absl::StatusOr<std::set<std::string>> AssistanceDomain::MeasureTypeCodes() {
@@ -113,6 +140,8 @@ AssistanceDomain::AssistanceDomain(AssistanceStore& store,
     : store_(store),
       entities_(entities),
       k_(k),
+      clock_(clock),
+      domains_(AllDomains(entities)),
       measures_(
           store, kMeasuresTable,
           [this](const v1::Measure& m, absl::string_view prefix,
@@ -344,6 +373,110 @@ absl::Status AssistanceDomain::DeleteCase(
                        RequestFingerprint("assistance.delete-case", request));
 }
 
+struct AssistanceDomain::Release {
+  int64_t number = 0;
+  absl::Time cut_time;
+  int64_t k = 0;
+  std::string request_id;
+  ReleaseCells cells;
+};
+
+namespace {
+
+// A case's values on the five dimensions, in CaseDimension order.
+CellKey TupleOf(const v1::CaseRecord& c) {
+  return {
+      c.entity(), ShortName<v1::Gender>(v1::Gender_Name(c.gender()), "GENDER_"),
+      ShortName<v1::CaseAgeGroup>(v1::CaseAgeGroup_Name(c.age_group()),
+                                  "CASE_AGE_GROUP_"),
+      c.citizenship().empty() ? kUnknownCitizenship : c.citizenship(),
+      ShortName<v1::ReferralSource>(
+          v1::ReferralSource_Name(c.referral_source()), "REFERRAL_SOURCE_")};
+}
+
+google::protobuf::Timestamp Stamp(absl::Time time) {
+  return TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(time));
+}
+
+v1::CaseRelease Summary(int64_t number, absl::Time cut_time, int64_t k,
+                        const ReleaseCells& cells) {
+  v1::CaseRelease out;
+  out.set_name(absl::StrCat("caseReleases/", number));
+  out.set_number(number);
+  *out.mutable_cut_time() = Stamp(cut_time);
+  out.set_k(static_cast<int32_t>(k));
+  out.set_cell_count(static_cast<int32_t>(cells.size()));
+  int32_t hidden = 0;
+  for (const auto& [key, value] : cells) hidden += value.hidden;
+  out.set_suppressed_cell_count(hidden);
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<const AssistanceDomain::Release>>
+AssistanceDomain::LoadRelease(int64_t number) {
+  if (number == 0) {
+    std::lock_guard lock(release_mu_);
+    if (latest_) return latest_;
+  }
+  auto stored = store_.GetCaseRelease(number);
+  if (!stored.ok()) return stored.status();
+  if (!stored->has_value()) return nullptr;
+  auto cells = DecodeRelease((*stored)->cells);
+  if (!cells.ok()) return cells.status();
+  auto release = std::make_shared<Release>(
+      Release{(*stored)->number, (*stored)->cut_time, (*stored)->k,
+              (*stored)->request_id, *std::move(cells)});
+  if (number == 0) {
+    std::lock_guard lock(release_mu_);
+    if (!latest_ || latest_->number < release->number) latest_ = release;
+  }
+  return release;
+}
+
+absl::StatusOr<v1::CaseRelease> AssistanceDomain::CreateCaseRelease(
+    const v1::CreateCaseReleaseRequest& request) {
+  FieldViolations v;
+  ValidateRequestId(request.request_id(), v);
+  if (!v.empty()) return v.ToStatus();
+  std::lock_guard cutting(cut_mu_);
+  auto stored = store_.ListCaseReleases();
+  if (!stored.ok()) return stored.status();
+  std::vector<ReleaseCells> earlier;
+  earlier.reserve(stored->size());
+  for (const StoredCaseRelease& r : *stored) {
+    auto cells = DecodeRelease(r.cells);
+    if (!cells.ok()) return cells.status();
+    if (!request.request_id().empty() && r.request_id == request.request_id()) {
+      return Summary(r.number, r.cut_time, r.k, *cells);  // a retry
+    }
+    earlier.push_back(*std::move(cells));
+  }
+  auto cases = cases_.All(kCasesPrefix);
+  if (!cases.ok()) return cases.status();
+  CaseTuples tuples;
+  for (const v1::CaseRecord& c : *cases) ++tuples[TupleOf(c)];
+  std::vector<const ReleaseCells*> pointers;
+  for (const ReleaseCells& r : earlier) pointers.push_back(&r);
+  auto release = std::make_shared<Release>();
+  release->number = stored->empty() ? 1 : stored->back().number + 1;
+  release->cut_time = clock_();
+  release->k = k_;
+  release->request_id = request.request_id();
+  release->cells = ProtectRelease(tuples, pointers, k_, domains_);
+  absl::Status added = store_.AddCaseRelease(
+      {release->number, release->cut_time, release->k, release->request_id,
+       EncodeRelease(release->cells)});
+  if (!added.ok()) return added;
+  {
+    std::lock_guard lock(release_mu_);
+    latest_ = release;
+  }
+  return Summary(release->number, release->cut_time, release->k,
+                 release->cells);
+}
+
 absl::StatusOr<v1::AggregateCasesResponse> AssistanceDomain::AggregateCases(
     const v1::AggregateCasesRequest& request) {
   FieldViolations v;
@@ -369,66 +502,32 @@ absl::StatusOr<v1::AggregateCasesResponse> AssistanceDomain::AggregateCases(
             "entity");
     }
   }
+  if (request.release() < 0) {
+    v.Add("release", "a release number, or 0 for the latest");
+  }
   if (!v.empty()) return v.ToStatus();
-  const int64_t k = k_;
-  // One entity's table is its row of the all-entities table, suppressed as
-  // part of it: served separately, the two could be subtracted.
-  google::protobuf::RepeatedField<int> dimensions = request.group_by();
-  if (one_entity) dimensions.Add(v1::CASE_DIMENSION_ENTITY);
-  std::rotate(dimensions.begin(), dimensions.end() - (one_entity ? 1 : 0),
-              dimensions.end());
-
-  auto cases = cases_.All(kCasesPrefix);
-  if (!cases.ok()) return cases.status();
-  Counts counts;
-  for (const v1::CaseRecord& c : *cases) {
-    std::vector<std::string> key;
-    for (int d : dimensions) {
-      switch (d) {
-        case v1::CASE_DIMENSION_ENTITY:
-          key.push_back(c.entity());
-          break;
-        case v1::CASE_DIMENSION_GENDER:
-          key.push_back(
-              ShortName<v1::Gender>(v1::Gender_Name(c.gender()), "GENDER_"));
-          break;
-        case v1::CASE_DIMENSION_AGE_GROUP:
-          key.push_back(ShortName<v1::CaseAgeGroup>(
-              v1::CaseAgeGroup_Name(c.age_group()), "CASE_AGE_GROUP_"));
-          break;
-        case v1::CASE_DIMENSION_CITIZENSHIP:
-          key.push_back(c.citizenship().empty() ? "UNKNOWN" : c.citizenship());
-          break;
-        default:
-          key.push_back(ShortName<v1::ReferralSource>(
-              v1::ReferralSource_Name(c.referral_source()),
-              "REFERRAL_SOURCE_"));
-      }
-    }
-    ++counts[key];
+  auto release = LoadRelease(request.release());
+  if (!release.ok()) return release.status();
+  if (*release == nullptr && request.release() != 0) {
+    return NotFoundError("palermo.assistance.v1.CaseRelease",
+                         absl::StrCat("caseReleases/", request.release()));
   }
   v1::AggregateCasesResponse response;
   *response.mutable_group_by() = request.group_by();
-  response.set_k(static_cast<int32_t>(k));
-  if (counts.empty()) return response;
-  // Two-way tables keep the margins the one-way tables publish, so that all
-  // the tables served agree wherever they overlap.
-  std::optional<Margins> margins;
-  if (dimensions.size() == 2) {
-    Counts first, second;
-    for (const auto& [key, count] : counts) {
-      first[{key[0]}] += count;
-      second[{key[1]}] += count;
-    }
-    margins =
-        MarginsOf(SuppressedTable(first, 1, k), SuppressedTable(second, 1, k));
-  }
-  for (auto& cell : SuppressedTable(counts, dimensions.size(), k,
-                                    margins ? &*margins : nullptr)) {
-    if (one_entity) {
-      if (cell.keys(0) != request.entity()) continue;
-      cell.mutable_keys()->erase(cell.mutable_keys()->begin());
-    }
+  response.set_k(static_cast<int32_t>(k_));
+  if (*release == nullptr) return response;  // release 0: none cut yet
+  response.set_k(static_cast<int32_t>((*release)->k));
+  response.set_release((*release)->number);
+  *response.mutable_release_cut_time() = Stamp((*release)->cut_time);
+  // Every table is looked up in the one set of canonical cells: a cell is
+  // the same whatever the order asked for, and an entity's table is its row
+  // of the [ENTITY, X] table.
+  std::vector<int> dimensions;
+  for (int d : request.group_by()) dimensions.push_back(d - 1);
+  const int fixed =
+      one_entity ? static_cast<int>(v1::CASE_DIMENSION_ENTITY) - 1 : -1;
+  for (auto& cell :
+       TableOf((*release)->cells, dimensions, fixed, request.entity())) {
     *response.add_cells() = std::move(cell);
   }
   return response;

@@ -1,12 +1,15 @@
 // The victim assistance service's rules, free of gRPC: valid measures and
 // case records, their idempotent and etag-guarded writes, comparisons, and
-// case counts published only through small-cell suppression.
+// case counts published only as frozen releases protected by small-cell
+// suppression (suppression.h).
 #ifndef PALERMO_SERVICES_ASSISTANCE_ASSISTANCE_DOMAIN_H_
 #define PALERMO_SERVICES_ASSISTANCE_ASSISTANCE_DOMAIN_H_
 
 #include <google/protobuf/field_mask.pb.h>
 
 #include <functional>
+#include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 
@@ -14,6 +17,7 @@
 #include "absl/time/clock.h"
 #include "palermo/assistance/v1/assistance.pb.h"
 #include "services/assistance/assistance_store.h"
+#include "services/assistance/suppression.h"
 #include "services/common/entities.h"
 #include "services/common/records.h"
 #include "services/common/status.h"
@@ -59,9 +63,13 @@ class AssistanceDomain {
       const v1::UpdateCaseRecordRequest& request);
   absl::Status DeleteCase(const v1::DeleteCaseRecordRequest& request);
 
-  // Counts only: no record, no count below k, nothing derivable.
+  // Counts only, from a release: no record, no count below k, nothing
+  // derivable, within a release or between two.
   absl::StatusOr<v1::AggregateCasesResponse> AggregateCases(
       const v1::AggregateCasesRequest& request);
+  // Cuts the next release from the cases recorded now.
+  absl::StatusOr<v1::CaseRelease> CreateCaseRelease(
+      const v1::CreateCaseReleaseRequest& request);
 
   void ValidateMeasure(const v1::Measure& measure, absl::string_view prefix,
                        FieldViolations& violations);
@@ -69,11 +77,19 @@ class AssistanceDomain {
                     FieldViolations& violations);
 
  private:
+  struct Release;
   absl::StatusOr<std::set<std::string>> MeasureTypeCodes();
+  // Release `number`, or the latest with 0; nullptr if there is none.
+  absl::StatusOr<std::shared_ptr<const Release>> LoadRelease(int64_t number);
 
   AssistanceStore& store_;
   const EntityRegistry& entities_;
   const int64_t k_;
+  const Clock clock_;
+  const Domains domains_;  // every entity, citizenship and enum value
+  std::mutex cut_mu_;      // one cut at a time
+  std::mutex release_mu_;  // guards latest_
+  std::shared_ptr<const Release> latest_;
   RecordCollection<v1::Measure> measures_;
   RecordCollection<v1::CaseRecord> cases_;
 };

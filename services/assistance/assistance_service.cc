@@ -43,6 +43,9 @@ PALERMO_HANDLER(CaseRecordServiceImpl, UpdateCaseRecord,
 PALERMO_HANDLER(CaseRecordServiceImpl, DeleteCaseRecord,
                 v1::DeleteCaseRecordRequest, google::protobuf::Empty,
                 DeleteCase)
+PALERMO_HANDLER(CaseRecordServiceImpl, CreateCaseRelease,
+                v1::CreateCaseReleaseRequest, v1::CaseRelease,
+                CreateCaseRelease)
 
 #undef PALERMO_HANDLER
 

@@ -49,6 +49,8 @@ class CaseRecordServiceImpl final : public v1::CaseRecordService::Service {
                      v1::CaseRecord)
   PALERMO_SYNC_UNARY(DeleteCaseRecord, v1::DeleteCaseRecordRequest,
                      google::protobuf::Empty)
+  PALERMO_SYNC_UNARY(CreateCaseRelease, v1::CreateCaseReleaseRequest,
+                     v1::CaseRelease)
 
  private:
   AssistanceDomain& domain_;

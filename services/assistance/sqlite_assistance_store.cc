@@ -70,6 +70,13 @@ std::vector<sqlite::Migration> Migrations() {
               SqliteRecordStore::TableSql(kMeasuresTable) +
               SqliteRecordStore::TableSql(kCasesTable) + kRequestsTableSql},
       {2, seed},
+      {3,
+       "CREATE TABLE case_releases ("
+       "  number INTEGER PRIMARY KEY,"
+       "  cut_time_micros INTEGER NOT NULL,"
+       "  k INTEGER NOT NULL,"
+       "  request_id TEXT NOT NULL,"
+       "  cells BLOB NOT NULL);"},
   };
 }
 
@@ -116,6 +123,64 @@ absl::Status SqliteAssistanceStore::CreateMeasureType(
   return stmt->Bind(1, t.code())
       .Bind(2, t.display_name())
       .Bind(3, t.description())
+      .Run();
+}
+
+namespace {
+constexpr char kReleaseColumns[] =
+    "SELECT number, cut_time_micros, k, request_id, cells FROM case_releases ";
+
+StoredCaseRelease ReleaseAt(const sqlite::Statement& stmt) {
+  StoredCaseRelease r;
+  r.number = stmt.ColumnInt(0);
+  r.cut_time = absl::FromUnixMicros(stmt.ColumnInt(1));
+  r.k = stmt.ColumnInt(2);
+  r.request_id = stmt.ColumnText(3);
+  r.cells = stmt.ColumnBlob(4);
+  return r;
+}
+}  // namespace
+
+absl::StatusOr<std::vector<StoredCaseRelease>>
+SqliteAssistanceStore::ListCaseReleases() {
+  auto lock = db_->Lock();
+  auto stmt = db_->Prepare(absl::StrCat(kReleaseColumns, "ORDER BY number"));
+  if (!stmt.ok()) return stmt.status();
+  std::vector<StoredCaseRelease> out;
+  while (true) {
+    absl::StatusOr<bool> row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    out.push_back(ReleaseAt(*stmt));
+  }
+  return out;
+}
+
+absl::StatusOr<std::optional<StoredCaseRelease>>
+SqliteAssistanceStore::GetCaseRelease(int64_t number) {
+  auto lock = db_->Lock();
+  auto stmt = db_->Prepare(
+      absl::StrCat(kReleaseColumns, number == 0 ? "ORDER BY number DESC LIMIT 1"
+                                                : "WHERE number = ?"));
+  if (!stmt.ok()) return stmt.status();
+  if (number != 0) stmt->Bind(1, number);
+  absl::StatusOr<bool> row = stmt->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::nullopt;
+  return ReleaseAt(*stmt);
+}
+
+absl::Status SqliteAssistanceStore::AddCaseRelease(const StoredCaseRelease& r) {
+  auto lock = db_->Lock();
+  auto stmt = db_->Prepare(
+      "INSERT INTO case_releases(number, cut_time_micros, k, request_id, "
+      "cells) VALUES (?, ?, ?, ?, ?)");
+  if (!stmt.ok()) return stmt.status();
+  return stmt->Bind(1, r.number)
+      .Bind(2, absl::ToUnixMicros(r.cut_time))
+      .Bind(3, r.k)
+      .Bind(4, r.request_id)
+      .BindBlob(5, r.cells)
       .Run();
 }
 

@@ -17,6 +17,10 @@ class SqliteAssistanceStore : public AssistanceStore {
 
   absl::StatusOr<std::vector<v1::MeasureType>> ListMeasureTypes() override;
   absl::Status CreateMeasureType(const v1::MeasureType& type) override;
+  absl::StatusOr<std::vector<StoredCaseRelease>> ListCaseReleases() override;
+  absl::StatusOr<std::optional<StoredCaseRelease>> GetCaseRelease(
+      int64_t number) override;
+  absl::Status AddCaseRelease(const StoredCaseRelease& release) override;
 
   // Measures and cases: the shared SQLite record store, on this database.
   absl::StatusOr<std::optional<StoredRecord>> Get(
