@@ -140,7 +140,7 @@ def build(log, jobs, targets=""):
 
 def test(regex, log, jobs):
     command = ["ctest", "--preset", "default", "--parallel", str(jobs),
-               "--stop-on-failure", "--timeout", "120", "--no-tests=error"]
+               "--timeout", "120", "--no-tests=error"]
     if regex:
         command += ["-R", regex]
     return run(command, log, timeout=1800)
