@@ -546,6 +546,32 @@ TEST_F(EnforcementDomainTest, AggregateOverSeveralEntitiesReadsEachOfThem) {
                                                     {"countries/SLV", 32}}));
 }
 
+TEST_F(EnforcementDomainTest, GroupingByAgeGroupReadsTheAgeBreakdown) {
+  v1::Observation adults =
+      Figure("countries/SLV", "CASES_INVESTIGATED", "2005", 20);
+  adults.set_age_group(v1::AGE_GROUP_ADULT);
+  v1::Observation children =
+      Figure("countries/SLV", "CASES_INVESTIGATED", "2005", 12);
+  children.set_age_group(v1::AGE_GROUP_CHILD);
+  v1::Observation men =
+      Figure("countries/SLV", "CASES_INVESTIGATED", "2005", 15);
+  men.set_sex(v1::SEX_MALE);
+  ASSERT_TRUE(Load({adults, children, men}).ok());
+  v1::AggregateRequest request;
+  request.set_indicator("CASES_INVESTIGATED");
+  *request.mutable_window() = *ParseTimePeriod("2005");
+  request.add_group_by(v1::DIMENSION_AGE_GROUP);
+  auto by_age = domain_->Aggregate(request);
+  ASSERT_TRUE(by_age.ok()) << by_age.status();
+  std::map<v1::AgeGroup, int64_t> values;
+  for (const auto& c : by_age->cells()) {
+    EXPECT_EQ(c.breakdown().sex(), v1::SEX_UNSPECIFIED);
+    values[c.breakdown().age_group()] = c.value();
+  }
+  EXPECT_EQ(values, (std::map<v1::AgeGroup, int64_t>{
+                        {v1::AGE_GROUP_ADULT, 20}, {v1::AGE_GROUP_CHILD, 12}}));
+}
+
 TEST_F(EnforcementDomainTest, NoChangeAcrossOverlapsBreaksOrZeroDenominators) {
   v1::Observation after_break =
       Figure("countries/ROU", "PERSONS_PROSECUTED", "2006", 40);
