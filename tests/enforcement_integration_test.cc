@@ -368,6 +368,68 @@ TEST_F(EnforcementRulesTest, APageTokenBelongsToItsParent) {
   EXPECT_THAT(ViolatedFields(status), ElementsAre("page_token"));
 }
 
+TEST_F(EnforcementRulesTest, ZeroOneDayAndSuppressedFiguresAreAccepted) {
+  ev1::Observation suppressed =
+      Figure("VICTIMS_IDENTIFIED", 2006, 0, "countries/LIE");
+  suppressed.clear_value();
+  suppressed.set_status(ev1::OBSERVATION_STATUS_SUPPRESSED);
+  ev1::ImportObservationsResponse imported;
+  grpc::Status status = Import(
+      *Gateway(),
+      {Figure("CASES_DETECTED", 2006, 0, "countries/LIE"),
+       In(Figure("CASES_DETECTED", 2007, 1, "countries/LIE"), "2007-03-01"),
+       suppressed},
+      &imported);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(imported.created(), 3);
+  status =
+      Import(*Gateway(), {Figure("CASES_DETECTED", 2005, -1, "countries/LIE")},
+             &imported);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("observations[0].value"));
+  EXPECT_EQ(Names("countries/LIE").size(), 3u);
+}
+
+TEST_F(EnforcementRulesTest, AggregateOverTwoEntitiesReadsBoth) {
+  ev1::ImportObservationsResponse imported;
+  ASSERT_TRUE(Import(*Gateway(),
+                     {Figure("CASES_INVESTIGATED", 2005, 32, "countries/OMN"),
+                      Figure("CASES_INVESTIGATED", 2005, 10, "countries/NER")},
+                     &imported)
+                  .ok());
+  ev1::AggregateRequest request;
+  request.set_indicator("CASES_INVESTIGATED");
+  request.add_entities("countries/OMN");
+  request.add_entities("countries/NER");
+  *request.mutable_window() = *ParseTimePeriod("2005");
+  ev1::AggregateResponse response;
+  ASSERT_TRUE(Gateway()->Aggregate(Context().get(), request, &response).ok());
+  ASSERT_EQ(response.cells_size(), 1);
+  EXPECT_EQ(response.cells(0).value(), 42);
+}
+
+TEST_F(EnforcementRulesTest, NoChangeIsComputedBetweenOverlappingPeriods) {
+  ev1::ImportObservationsResponse imported;
+  ASSERT_TRUE(
+      Import(*Gateway(),
+             {In(Figure("CASES_INVESTIGATED", 2003, 50, "countries/NLD"),
+                 "2003/2004"),
+              In(Figure("CASES_INVESTIGATED", 2004, 60, "countries/NLD"),
+                 "2004/2005")},
+             &imported)
+          .ok());
+  ev1::ComputeChangeRequest change;
+  change.set_entity("countries/NLD");
+  change.set_indicator("CASES_INVESTIGATED");
+  *change.mutable_from_period() = *ParseTimePeriod("2003/2004");
+  *change.mutable_to_period() = *ParseTimePeriod("2004/2005");
+  ev1::ComputeChangeResponse response;
+  ASSERT_TRUE(
+      Gateway()->ComputeChange(Context().get(), change, &response).ok());
+  EXPECT_FALSE(response.comparable());
+  EXPECT_THAT(response.reason(), HasSubstr("overlap"));
+}
+
 TEST_F(EnforcementRulesTest, FiltersCompareAtTheBoundaryAndNegate) {
   ev1::ImportObservationsResponse imported;
   ASSERT_TRUE(Import(*Gateway(),

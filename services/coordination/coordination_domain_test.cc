@@ -373,6 +373,15 @@ TEST_F(CoordinationDomainTest, OnePlanInForceMakesTheEntityDetermined) {
 
 TEST_F(CoordinationDomainTest, FindEntitiesValidatesItsQuery) {
   v1::FindEntitiesRequest find;
+  find.set_kind(v1::RESOURCE_KIND_ACTION_PLAN);
+  for (int year : {1900, 2100}) {
+    find.set_in_force_year(year);
+    EXPECT_TRUE(domain_->FindEntities(find).ok()) << year;
+  }
+  find.set_in_force_year(1899);
+  EXPECT_THAT(ViolatedFields(domain_->FindEntities(find).status()),
+              ElementsAre("in_force_year"));
+  find.clear_kind();
   find.set_in_force_year(3000);
   EXPECT_THAT(ViolatedFields(domain_->FindEntities(find).status()),
               UnorderedElementsAre("kind", "in_force_year"));

@@ -196,6 +196,29 @@ TEST_F(EnforcementDomainTest, ImportIsIdempotentWithRequestId) {
               ElementsAre("request_id"));
 }
 
+TEST_F(EnforcementDomainTest, ARequestIdBelongsToEveryRowOfItsRequest) {
+  std::vector<v1::Observation> rows = {
+      Figure("countries/UKR", "OFFENCES_REGISTERED", "2006", 300, 25),
+      Figure("countries/UKR", "OFFENCES_REGISTERED", "2007", 350, 25)};
+  ASSERT_TRUE(Load(rows, "ukr").ok());
+  rows[1].set_value(351);  // only a later row differs
+  EXPECT_THAT(ViolatedFields(Load(rows, "ukr").status()),
+              ElementsAre("request_id"));
+
+  v1::UpsertObservationRequest upsert;
+  upsert.set_request_id("upsert-1");
+  *upsert.mutable_observation() =
+      Figure("countries/UKR", "ORGANIZED_GROUPS_DISMANTLED", "2007", 16, 25);
+  auto first = domain_->Upsert(upsert);
+  ASSERT_TRUE(first.ok()) << first.status();
+  auto retried = domain_->Upsert(upsert);
+  ASSERT_TRUE(retried.ok()) << retried.status();
+  EXPECT_EQ(retried->revision_id(), first->revision_id());
+  upsert.mutable_observation()->set_value(17);
+  EXPECT_THAT(ViolatedFields(domain_->Upsert(upsert).status()),
+              ElementsAre("request_id"));
+}
+
 TEST_F(EnforcementDomainTest, CroatiaAggregateDoesNotDoubleCount) {
   LoadElSalvadorAndCroatia();
   v1::AggregateRequest request;
@@ -339,6 +362,24 @@ TEST_F(EnforcementDomainTest, CoverageSaysWhoReportedWhat) {
   EXPECT_THAT(rows, ElementsAre("CASES_INVESTIGATED: 2005 2006 2007",
                                 "PERSONS_ARRESTED: 2005",
                                 "PERSONS_PROSECUTED: 2005 2006"));
+}
+
+TEST_F(EnforcementDomainTest, CoverageCountsValuesAndMissingFigures) {
+  v1::Observation missing =
+      Figure("countries/GRC", "PERSONS_CONVICTED", "2006", std::nullopt);
+  missing.set_status(v1::OBSERVATION_STATUS_MISSING);
+  ASSERT_TRUE(
+      Load({Figure("countries/GRC", "PERSONS_CONVICTED", "2004", 3),
+            Figure("countries/GRC", "PERSONS_CONVICTED", "2005", 0), missing})
+          .ok());
+  v1::GetCoverageRequest request;
+  request.add_entities("countries/GRC");
+  auto coverage = domain_->GetCoverage(request);
+  ASSERT_TRUE(coverage.ok()) << coverage.status();
+  ASSERT_EQ(coverage->entries_size(), 1);
+  EXPECT_EQ(coverage->entries(0).values(), 2);  // a zero is a value
+  EXPECT_EQ(coverage->entries(0).missing(), 1);
+  EXPECT_EQ(coverage->entries(0).periods_size(), 3);
 }
 
 TEST_F(EnforcementDomainTest, SdmxCsvExportThenImportIsLossless) {
