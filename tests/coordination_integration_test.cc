@@ -265,6 +265,31 @@ TEST_F(CoordinationReferenceTest, IcatAndItsMembers) {
   EXPECT_TRUE(hosted);
 }
 
+TEST_F(CoordinationReferenceTest, APageTokenBelongsToItsParent) {
+  cv1::ListCoordinationBodiesRequest request;
+  request.set_parent("-");
+  request.set_page_size(1);
+  cv1::ListCoordinationBodiesResponse first;
+  ASSERT_TRUE(
+      Stub()->ListCoordinationBodies(Context().get(), request, &first).ok());
+  ASSERT_EQ(first.coordination_bodies_size(), 1);
+  ASSERT_FALSE(first.next_page_token().empty());
+  const std::string& name = first.coordination_bodies(0).name();
+  request.set_parent(name.substr(0, name.find("/coordinationBodies/")));
+  request.set_page_token(first.next_page_token());
+  cv1::ListCoordinationBodiesResponse other;
+  grpc::Status status =
+      Stub()->ListCoordinationBodies(Context().get(), request, &other);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("page_token"));
+  request.set_parent("-");
+  cv1::ListCoordinationBodiesResponse second;
+  ASSERT_TRUE(
+      Stub()->ListCoordinationBodies(Context().get(), request, &second).ok());
+  ASSERT_EQ(second.coordination_bodies_size(), 1);
+  EXPECT_NE(second.coordination_bodies(0).name(), name);
+}
+
 TEST_F(CoordinationReferenceTest, LoadingAgainChangesNothing) {
   cv1::GetCooperationActivityRequest get;
   get.set_name("countries/HUN/cooperationActivities/joint-investigations");

@@ -1,11 +1,15 @@
 // The enforcement statistics service as real processes: the report's figures
 // loaded by palermo-load and read back through the gateway; revisions and
 // as-of reads; SDMX-CSV round trip; a bulk import with bad rows among 10,000;
-// kill -9 during a bulk import.
+// kill -9 during a bulk import; the rules that guard sums and writes
+// (boundary days, stocks, repeated keys, month 0, SDMX-CSV deletions, page
+// tokens, filter boundaries and negation).
 #include <gmock/gmock.h>
 #include <google/protobuf/util/message_differencer.h>
 #include <google/protobuf/util/time_util.h>
 #include <gtest/gtest.h>
+
+#include <algorithm>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -225,6 +229,235 @@ grpc::Status Import(ev1::EnforcementService::Stub& stub,
   }
   writer->WritesDone();
   return writer->Finish();
+}
+
+// The domain rules that guard sums and writes, through the gateway, on a
+// suite of its own that starts empty. Each test uses its own entities.
+class EnforcementRulesTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto suite = Suite::Start(palermo::test::MakeSuiteDir("enforcement-rules"));
+    ASSERT_TRUE(suite.ok()) << suite.status();
+    suite_ = suite->release();
+  }
+  static void TearDownTestSuite() { delete suite_; }
+
+  static std::unique_ptr<ev1::EnforcementService::Stub> Gateway() {
+    return ev1::EnforcementService::NewStub(suite_->gateway->Channel());
+  }
+  static ev1::Observation In(ev1::Observation o, const char* period) {
+    *o.mutable_period() = *ParseTimePeriod(period);
+    return o;
+  }
+  static std::vector<std::string> Names(const std::string& parent) {
+    ev1::ListObservationsRequest list;
+    list.set_parent(parent);
+    ev1::ListObservationsResponse listed;
+    EXPECT_TRUE(
+        Gateway()->ListObservations(Context().get(), list, &listed).ok());
+    std::vector<std::string> names;
+    for (const auto& o : listed.observations()) names.push_back(o.name());
+    return names;
+  }
+
+  static Suite* suite_;
+};
+Suite* EnforcementRulesTest::suite_ = nullptr;
+
+TEST_F(EnforcementRulesTest, FiguresSharingABoundaryDayAreCountedOnce) {
+  ev1::ImportObservationsResponse imported;
+  ASSERT_TRUE(
+      Import(*Gateway(),
+             {In(Figure("VICTIMS_IDENTIFIED", 2005, 10, "countries/EST"),
+                 "2005-01-01/2005-06-30"),
+              In(Figure("VICTIMS_IDENTIFIED", 2005, 20, "countries/EST"),
+                 "2005-06-30/2005-12-31")},
+             &imported)
+          .ok());
+  ev1::AggregateRequest request;
+  request.set_indicator("VICTIMS_IDENTIFIED");
+  request.add_entities("countries/EST");
+  *request.mutable_window() = *ParseTimePeriod("2005");
+  ev1::AggregateResponse response;
+  ASSERT_TRUE(Gateway()->Aggregate(Context().get(), request, &response).ok());
+  ASSERT_EQ(response.cells_size(), 1);
+  EXPECT_EQ(response.cells(0).value(), 20);
+  EXPECT_EQ(response.cells(0).observation_count(), 1);
+}
+
+TEST_F(EnforcementRulesTest, AStockIsItsLatestFigureNotASum) {
+  ev1::ImportObservationsResponse imported;
+  ASSERT_TRUE(Import(*Gateway(),
+                     {Figure("SPECIALIZED_UNITS", 2005, 2, "countries/GRC"),
+                      Figure("SPECIALIZED_UNITS", 2006, 3, "countries/GRC")},
+                     &imported)
+                  .ok());
+  ev1::AggregateRequest request;
+  request.set_indicator("SPECIALIZED_UNITS");
+  request.add_entities("countries/GRC");
+  *request.mutable_window() = *ParseTimePeriod("2005/2007");
+  ev1::AggregateResponse response;
+  ASSERT_TRUE(Gateway()->Aggregate(Context().get(), request, &response).ok());
+  ASSERT_EQ(response.cells_size(), 1);
+  EXPECT_EQ(response.cells(0).value(), 3);
+}
+
+TEST_F(EnforcementRulesTest, AnImportRepeatingASeriesKeyWritesNothing) {
+  ev1::ImportObservationsResponse imported;
+  grpc::Status status =
+      Import(*Gateway(),
+             {Figure("CASES_INVESTIGATED", 2005, 1, "countries/LVA"),
+              Figure("CASES_INVESTIGATED", 2006, 2, "countries/LVA"),
+              Figure("CASES_INVESTIGATED", 2005, 3, "countries/LVA")},
+             &imported);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("observations[2]"));
+  EXPECT_THAT(Names("countries/LVA"), ::testing::IsEmpty());
+}
+
+TEST_F(EnforcementRulesTest, MonthZeroIsRefused) {
+  ev1::UpsertObservationRequest upsert;
+  *upsert.mutable_observation() =
+      In(Figure("CASES_INVESTIGATED", 2005, 4, "countries/BGR"), "2005-00");
+  ev1::Observation written;
+  grpc::Status status =
+      Gateway()->UpsertObservation(Context().get(), upsert, &written);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(status),
+              ElementsAre("observation.period.start.month",
+                          "observation.period.end.month"));
+  EXPECT_THAT(Names("countries/BGR"), ::testing::IsEmpty());
+}
+
+TEST_F(EnforcementRulesTest, SdmxCsvDeletionsAreRefusedNotInserted) {
+  ev1::ImportSdmxCsvRequest request;
+  request.set_csv(
+      "STRUCTURE,STRUCTURE_ID,ACTION,REF_AREA,INDICATOR,SEX,AGE,"
+      "EXPLOITATION_FORM,CITIZENSHIP,TIME_PERIOD,OBS_VALUE,OBS_STATUS,"
+      "COMMENT,SOURCE\n"
+      "dataflow,PALERMO:DF_TIP_ENFORCEMENT(1.0),D,ROU,CASES_INVESTIGATED,"
+      "_T,_T,_T,_T,2006,12,A,,\"{\"\"sources\"\":[{\"\"documentSymbol\"\":"
+      "\"\"TEST/1\"\",\"\"paragraph\"\":1}]}\"\n");
+  ev1::ImportObservationsResponse imported;
+  grpc::Status status =
+      Gateway()->ImportSdmxCsv(Context().get(), request, &imported);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("rows[1].ACTION"));
+  EXPECT_THAT(Names("countries/ROU"), ::testing::IsEmpty());
+}
+
+TEST_F(EnforcementRulesTest, APageTokenBelongsToItsParent) {
+  ev1::ImportObservationsResponse imported;
+  ASSERT_TRUE(Import(*Gateway(),
+                     {Figure("PERSONS_ARRESTED", 2005, 5, "countries/HUN"),
+                      Figure("PERSONS_ARRESTED", 2006, 6, "countries/HUN"),
+                      Figure("PERSONS_ARRESTED", 2005, 7, "countries/JOR")},
+                     &imported)
+                  .ok());
+  ev1::ListObservationsRequest list;
+  list.set_parent("countries/HUN");
+  list.set_page_size(1);
+  ev1::ListObservationsResponse first;
+  ASSERT_TRUE(Gateway()->ListObservations(Context().get(), list, &first).ok());
+  ASSERT_FALSE(first.next_page_token().empty());
+  list.set_page_token(first.next_page_token());
+  list.set_parent("countries/JOR");
+  ev1::ListObservationsResponse other;
+  grpc::Status status =
+      Gateway()->ListObservations(Context().get(), list, &other);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("page_token"));
+}
+
+TEST_F(EnforcementRulesTest, ZeroOneDayAndSuppressedFiguresAreAccepted) {
+  ev1::Observation suppressed =
+      Figure("VICTIMS_IDENTIFIED", 2006, 0, "countries/LIE");
+  suppressed.clear_value();
+  suppressed.set_status(ev1::OBSERVATION_STATUS_SUPPRESSED);
+  ev1::ImportObservationsResponse imported;
+  grpc::Status status = Import(
+      *Gateway(),
+      {Figure("CASES_DETECTED", 2006, 0, "countries/LIE"),
+       In(Figure("CASES_DETECTED", 2007, 1, "countries/LIE"), "2007-03-01"),
+       suppressed},
+      &imported);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(imported.created(), 3);
+  status =
+      Import(*Gateway(), {Figure("CASES_DETECTED", 2005, -1, "countries/LIE")},
+             &imported);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("observations[0].value"));
+  EXPECT_EQ(Names("countries/LIE").size(), 3u);
+}
+
+TEST_F(EnforcementRulesTest, AggregateOverTwoEntitiesReadsBoth) {
+  ev1::ImportObservationsResponse imported;
+  ASSERT_TRUE(Import(*Gateway(),
+                     {Figure("CASES_INVESTIGATED", 2005, 32, "countries/OMN"),
+                      Figure("CASES_INVESTIGATED", 2005, 10, "countries/NER")},
+                     &imported)
+                  .ok());
+  ev1::AggregateRequest request;
+  request.set_indicator("CASES_INVESTIGATED");
+  request.add_entities("countries/OMN");
+  request.add_entities("countries/NER");
+  *request.mutable_window() = *ParseTimePeriod("2005");
+  ev1::AggregateResponse response;
+  ASSERT_TRUE(Gateway()->Aggregate(Context().get(), request, &response).ok());
+  ASSERT_EQ(response.cells_size(), 1);
+  EXPECT_EQ(response.cells(0).value(), 42);
+}
+
+TEST_F(EnforcementRulesTest, NoChangeIsComputedBetweenOverlappingPeriods) {
+  ev1::ImportObservationsResponse imported;
+  ASSERT_TRUE(
+      Import(*Gateway(),
+             {In(Figure("CASES_INVESTIGATED", 2003, 50, "countries/NLD"),
+                 "2003/2004"),
+              In(Figure("CASES_INVESTIGATED", 2004, 60, "countries/NLD"),
+                 "2004/2005")},
+             &imported)
+          .ok());
+  ev1::ComputeChangeRequest change;
+  change.set_entity("countries/NLD");
+  change.set_indicator("CASES_INVESTIGATED");
+  *change.mutable_from_period() = *ParseTimePeriod("2003/2004");
+  *change.mutable_to_period() = *ParseTimePeriod("2004/2005");
+  ev1::ComputeChangeResponse response;
+  ASSERT_TRUE(
+      Gateway()->ComputeChange(Context().get(), change, &response).ok());
+  EXPECT_FALSE(response.comparable());
+  EXPECT_THAT(response.reason(), HasSubstr("overlap"));
+}
+
+TEST_F(EnforcementRulesTest, FiltersCompareAtTheBoundaryAndNegate) {
+  ev1::ImportObservationsResponse imported;
+  ASSERT_TRUE(Import(*Gateway(),
+                     {Figure("CASES_INVESTIGATED", 2005, 32, "countries/MUS"),
+                      Figure("PERSONS_ARRESTED", 2005, 53, "countries/MUS"),
+                      Figure("PERSONS_PROSECUTED", 2005, 18, "countries/MUS")},
+                     &imported)
+                  .ok());
+  auto values = [](const std::string& filter) {
+    ev1::ListObservationsRequest list;
+    list.set_parent("countries/MUS");
+    list.set_filter(filter);
+    ev1::ListObservationsResponse listed;
+    grpc::Status status =
+        Gateway()->ListObservations(Context().get(), list, &listed);
+    EXPECT_TRUE(status.ok()) << filter << ": " << status.error_message();
+    std::vector<int64_t> out;
+    for (const auto& o : listed.observations()) out.push_back(o.value());
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  EXPECT_THAT(values("value < 32"), ElementsAre(18));
+  EXPECT_THAT(values("value <= 32"), ElementsAre(18, 32));
+  EXPECT_THAT(values("value > 32"), ElementsAre(53));
+  EXPECT_THAT(values("-indicator = CASES_INVESTIGATED"), ElementsAre(18, 53));
+  EXPECT_THAT(values("NOT indicator = CASES_INVESTIGATED"),
+              ElementsAre(18, 53));
 }
 
 // Rows `first`, `first + 1`, ... of a synthetic dataset whose series keys

@@ -123,6 +123,65 @@ TEST_F(GatewayIntegrationTest, ErrorsKeepTheirDetailsThroughTheGateway) {
   EXPECT_THAT(ViolatedFields(status), ElementsAre("name"));
 }
 
+TEST_F(GatewayIntegrationTest, LegislationRulesHoldThroughTheGateway) {
+  auto create = [this](const std::string& parent,
+                       const lv1::Legislation& legislation,
+                       const std::string& request_id = "") {
+    lv1::CreateLegislationRequest request;
+    request.set_parent(parent);
+    *request.mutable_legislation() = legislation;
+    request.set_request_id(request_id);
+    lv1::Legislation created;
+    return legislation_stub_->CreateLegislation(Context().get(), request,
+                                                &created);
+  };
+  auto year = [](int y) {
+    common::v1::PartialDate d;
+    d.set_year(y);
+    d.set_precision(common::v1::DATE_PRECISION_YEAR);
+    return d;
+  };
+  lv1::Legislation l;
+  auto* protocol = l.mutable_protocol();
+  protocol->set_status(lv1::TREATY_STATUS_ACCEDED);
+  *protocol->mutable_consent_date() = year(2004);
+  auto* source = protocol->add_sources();
+  source->set_document_symbol("E/CN.15/2008/6");
+  source->set_paragraph(5);
+  auto* penalties = l.mutable_penalties();
+  *penalties->add_sources() = *source;
+  penalties->set_min_imprisonment_months(1200);  // fixed: 100 years
+  penalties->set_max_imprisonment_months(1200);
+  grpc::Status status = create("countries/BLR", l, "2026-12-01.blr_create");
+  EXPECT_TRUE(status.ok()) << status.error_message();
+
+  protocol->set_status(lv1::TREATY_STATUS_RATIFIED);
+  *protocol->mutable_signature_date() = year(2005);  // after the consent
+  penalties->set_max_imprisonment_months(1201);
+  status = create("countries/LVA", l, std::string(129, 'a'));
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(
+      ViolatedFields(status),
+      ::testing::UnorderedElementsAre(
+          "legislation.protocol.consent_date",
+          "legislation.penalties.max_imprisonment_months", "request_id"));
+
+  protocol->clear_signature_date();
+  penalties->set_max_imprisonment_months(1200);
+  ASSERT_TRUE(create("countries/LVA", l, std::string(128, 'a')).ok());
+  lv1::ListLegislationsRequest list;
+  list.set_page_size(1);
+  lv1::ListLegislationsResponse first, second;
+  ASSERT_TRUE(
+      legislation_stub_->ListLegislations(Context().get(), list, &first).ok());
+  list.set_page_token(first.next_page_token());
+  ASSERT_TRUE(
+      legislation_stub_->ListLegislations(Context().get(), list, &second).ok());
+  EXPECT_EQ(second.total_size(), 2);
+  ASSERT_EQ(second.legislations_size(), 1);
+  EXPECT_EQ(second.legislations(0).name(), "countries/LVA/legislation");
+}
+
 TEST_F(GatewayIntegrationTest, ADeadBackendIsNamedNotAFailedProfile) {
   legislation_->Kill();
   gv1::GetCountryProfileRequest request;

@@ -290,6 +290,61 @@ TEST_F(AssistanceDomainTest, CompareEntitiesSideBySide) {
   EXPECT_EQ(compared->rows(0).cells(1).measures_size(), 0);
 }
 
+TEST_F(AssistanceDomainTest, CompareEntitiesRowsForEveryTypeAskedOrHeld) {
+  ASSERT_TRUE(
+      Create("countries/ROU", "reflection-period", Reflection(90)).ok());
+  v1::Measure shelter;
+  shelter.set_measure_type("SHELTER");
+  shelter.set_provided(true);
+  *shelter.add_sources() = Reflection(1).sources(0);
+  ASSERT_TRUE(Create("countries/LVA", "shelter", shelter).ok());
+  v1::CompareEntitiesRequest request;
+  request.add_entities("countries/ROU");
+  request.add_entities("countries/LVA");
+  auto all = domain_->CompareEntities(request);  // no types: every type held
+  ASSERT_TRUE(all.ok()) << all.status();
+  std::vector<std::string> types;
+  for (const auto& row : all->rows()) types.push_back(row.measure_type());
+  EXPECT_THAT(types, ElementsAre("REFLECTION_PERIOD", "SHELTER"));
+  request.add_measure_types("TEMPORARY_RESIDENCE");  // held by neither
+  auto asked = domain_->CompareEntities(request);
+  ASSERT_TRUE(asked.ok());
+  ASSERT_EQ(asked->rows_size(), 1);
+  EXPECT_EQ(asked->rows(0).measure_type(), "TEMPORARY_RESIDENCE");
+  ASSERT_EQ(asked->rows(0).cells_size(), 2);
+  EXPECT_EQ(asked->rows(0).cells(0).measures_size(), 0);
+}
+
+TEST_F(AssistanceDomainTest, AReflectionPeriodIsOneDayToTenYears) {
+  EXPECT_TRUE(Create("countries/ROU", "longest", Reflection(3650)).ok());
+  EXPECT_TRUE(Create("countries/LVA", "shortest", Reflection(1)).ok());
+  EXPECT_THAT(
+      ViolatedFields(
+          Create("countries/EST", "too-long", Reflection(3651)).status()),
+      ElementsAre("measure.duration_days"));
+  EXPECT_THAT(
+      ViolatedFields(Create("countries/EST", "none", Reflection(0)).status()),
+      ElementsAre("measure.duration_days"));
+}
+
+TEST_F(AssistanceDomainTest, MeasureTypePagesNeitherRepeatNorSkip) {
+  auto all = domain_->ListMeasureTypes(v1::ListMeasureTypesRequest());
+  ASSERT_TRUE(all.ok()) << all.status();
+  ASSERT_GT(all->measure_types_size(), 2);
+  v1::ListMeasureTypesRequest request;
+  request.set_page_size(2);
+  std::vector<std::string> codes;
+  do {
+    auto page = domain_->ListMeasureTypes(request);
+    ASSERT_TRUE(page.ok()) << page.status();
+    for (const auto& t : page->measure_types()) codes.push_back(t.code());
+    request.set_page_token(page->next_page_token());
+  } while (!request.page_token().empty());
+  std::vector<std::string> expected;
+  for (const auto& t : all->measure_types()) expected.push_back(t.code());
+  EXPECT_EQ(codes, expected);
+}
+
 TEST_F(AssistanceDomainTest, CaseRecordsAreValidatedAndCountedWithSuppression) {
   v1::CreateCaseRecordRequest bad;
   bad.mutable_case_record()->set_entity("countries/ROU");

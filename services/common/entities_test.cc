@@ -52,6 +52,22 @@ TEST_F(EntitiesTest, RejectsUnknownCodesNamingTheField) {
   }
 }
 
+TEST_F(EntitiesTest, AStateWithoutAnOfficialNameUsesItsName) {
+  auto australia = registry_->Resolve("countries/AUS", "entity");
+  ASSERT_TRUE(australia.ok()) << australia.status();
+  EXPECT_EQ(australia->official_name(), "Australia");
+  EXPECT_EQ(australia->display_name(), "Australia");
+}
+
+TEST_F(EntitiesTest, ContainsOnlyKnownEntities) {
+  EXPECT_TRUE(registry_->Contains("countries/EST"));
+  EXPECT_TRUE(registry_->Contains("organizations/LAS"));
+  for (const char* bad : {"countries/XXX", "organizations/UNO",
+                          "organizations/", "countries/", "EST", ""}) {
+    EXPECT_FALSE(registry_->Contains(bad)) << bad;
+  }
+}
+
 TEST(EntityRegistryTest, MissingDataIsAnError) {
   EXPECT_EQ(EntityRegistry::Load("/nonexistent").status().code(),
             absl::StatusCode::kFailedPrecondition);

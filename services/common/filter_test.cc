@@ -69,6 +69,57 @@ TEST(FilterTest, NumbersStringsAndLogic) {
             Ratified()));
 }
 
+TEST(FilterTest, OrderedComparisonsAtTheirBoundary) {
+  // max_imprisonment_months is 180.
+  EXPECT_FALSE(Match("penalties.max_imprisonment_months < 180", Ratified()));
+  EXPECT_TRUE(Match("penalties.max_imprisonment_months < 181", Ratified()));
+  EXPECT_TRUE(Match("penalties.max_imprisonment_months <= 180", Ratified()));
+  EXPECT_FALSE(Match("penalties.max_imprisonment_months <= 179", Ratified()));
+  EXPECT_FALSE(Match("penalties.max_imprisonment_months > 180", Ratified()));
+  EXPECT_TRUE(Match("penalties.max_imprisonment_months > 179", Ratified()));
+  EXPECT_TRUE(Match("penalties.max_imprisonment_months >= 180", Ratified()));
+  EXPECT_FALSE(Match("penalties.max_imprisonment_months >= 181", Ratified()));
+  EXPECT_FALSE(Match("notes < \"camel jockeys\"", Ratified()));
+  EXPECT_TRUE(Match("notes <= \"camel jockeys\"", Ratified()));
+}
+
+TEST(FilterTest, LeadingMinusNegates) {
+  EXPECT_FALSE(Match("-penalties:*", Ratified()));
+  EXPECT_TRUE(Match("-penalties:*", Legislation()));
+  EXPECT_FALSE(Match("-protocol.status = RATIFIED", Ratified()));
+  EXPECT_TRUE(Match("-protocol.status = SIGNED", Ratified()));
+}
+
+TEST(FilterTest, AnyElementOfARepeatedFieldMatches) {
+  Legislation l = Ratified();
+  auto* second = l.add_other_laws();
+  second->set_kind(legislation::v1::LAW_KIND_CRIMINAL_LAW_AMENDMENT);
+  second->set_year(2007);
+  EXPECT_TRUE(Match("other_laws.kind = CRIMINAL_LAW_AMENDMENT", l));
+  EXPECT_TRUE(Match("other_laws.year > 2005", l));
+  EXPECT_FALSE(Match("other_laws.kind != CRIMINAL_LAW_AMENDMENT", l));
+  EXPECT_FALSE(Match("other_laws:*", Legislation()));
+  EXPECT_TRUE(Match("NOT other_laws:*", Legislation()));
+}
+
+TEST(FilterTest, QuotedStringsTakeEscapedQuotes) {
+  Legislation l;
+  l.set_notes("the \"transport\" of persons");
+  EXPECT_TRUE(Match("notes = \"the \\\"transport\\\" of persons\"", l));
+  EXPECT_TRUE(Match("notes = 'the \"transport\" of persons'", l));
+  EXPECT_FALSE(Match("notes = \"the \\\"transport\\\"\"", l));
+}
+
+TEST(FilterTest, LengthLimitIsInclusive) {
+  std::string at_limit = "penalties:*";
+  while (at_limit.size() < 2048) at_limit += ' ';
+  EXPECT_TRUE(Filter::Compile(at_limit, Legislation::descriptor()).ok());
+  EXPECT_EQ(Filter::Compile(at_limit + " ", Legislation::descriptor())
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
 TEST(FilterTest, OrBindsTighterThanAnd) {
   // a AND b OR c == a AND (b OR c): false AND (...) is false.
   EXPECT_FALSE(Match("protocol.status = SIGNED AND penalties:* OR other_laws:*",

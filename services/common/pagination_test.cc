@@ -30,6 +30,10 @@ TEST(PaginationTest, TokenForAnotherQueryOrGarbageIsRejected) {
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(DecodePageToken("djE6OTk6eA", "").status().code(),
             absl::StatusCode::kInvalidArgument);  // "v1:99:x": length lies
+  // Another format version, same layout: "v2:1:qk".
+  EXPECT_EQ(DecodePageToken("djI6MTpxaw", "q").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(*DecodePageToken("djE6MTpxaw", "q"), "k");  // "v1:1:qk"
 }
 
 }  // namespace

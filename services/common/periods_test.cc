@@ -41,6 +41,12 @@ TEST(PeriodsTest, OverlapAndNesting) {
   EXPECT_TRUE(croatia.Overlaps(RangeOf(Parse("2007"))));
   EXPECT_FALSE(croatia.Overlaps(RangeOf(Parse("2007-02/2007-12"))));
   EXPECT_TRUE(RangeOf(Parse("../2007-06")).Overlaps(RangeOf(Parse("1999"))));
+  // Sharing a single day is overlapping, either way round.
+  DayRange first_half = RangeOf(Parse("2005-01-01/2005-06-30"));
+  DayRange second_half = RangeOf(Parse("2005-06-30/2005-12-31"));
+  EXPECT_TRUE(first_half.Overlaps(second_half));
+  EXPECT_TRUE(second_half.Overlaps(first_half));
+  EXPECT_FALSE(first_half.Overlaps(RangeOf(Parse("2005-07-01/2005-12-31"))));
 }
 
 TEST(PeriodsTest, SameShapeMeansComparable) {

@@ -55,6 +55,18 @@ TEST(ValidationTest, RejectsImpossibleDates) {
                                       "d.year", "e.precision"}));
 }
 
+TEST(ValidationTest, MonthsAreOneToTwelveAtEveryPrecisionThatHasThem) {
+  FieldViolations v;
+  ValidatePartialDate(Date(2007, 0, 0, common::v1::DATE_PRECISION_MONTH), "a",
+                      v);
+  ValidatePartialDate(Date(2007, 0, 5, common::v1::DATE_PRECISION_DAY), "b", v);
+  ValidatePartialDate(Date(2007, 1, 0, common::v1::DATE_PRECISION_MONTH), "c",
+                      v);
+  ValidatePartialDate(Date(2007, 12, 0, common::v1::DATE_PRECISION_MONTH), "d",
+                      v);
+  EXPECT_EQ(Fields(v), (std::vector<std::string>{"a.month", "b.month"}));
+}
+
 TEST(ValidationTest, WalksMessagesForEnumsDatesAndProvenance) {
   legislation::v1::Legislation l;
   l.mutable_protocol()->set_status(

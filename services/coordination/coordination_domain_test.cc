@@ -295,6 +295,32 @@ TEST_F(CoordinationDomainTest, ListFiltersAndPages) {
               ElementsAre("filter"));
 }
 
+TEST_F(CoordinationDomainTest, APageTokenBelongsToItsParent) {
+  for (const char* id : {"a", "b"}) {
+    ASSERT_TRUE(CreateBody("countries/CZE", id, Rapporteur()).ok());
+    ASSERT_TRUE(CreateBody("countries/LVA", id, Rapporteur()).ok());
+  }
+  v1::ListCoordinationBodiesRequest list;
+  list.set_parent("countries/CZE");
+  list.set_page_size(1);
+  auto first = domain_->ListCoordinationBodies(list);
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_FALSE(first->next_page_token().empty());
+  list.set_page_token(first->next_page_token());
+  list.set_parent("countries/LVA");
+  EXPECT_THAT(ViolatedFields(domain_->ListCoordinationBodies(list).status()),
+              ElementsAre("page_token"));
+  list.set_parent("-");
+  EXPECT_THAT(ViolatedFields(domain_->ListCoordinationBodies(list).status()),
+              ElementsAre("page_token"));
+  list.set_parent("countries/CZE");
+  auto second = domain_->ListCoordinationBodies(list);
+  ASSERT_TRUE(second.ok()) << second.status();
+  ASSERT_EQ(second->coordination_bodies_size(), 1);
+  EXPECT_EQ(second->coordination_bodies(0).name(),
+            "countries/CZE/coordinationBodies/b");
+}
+
 TEST_F(CoordinationDomainTest, FindEntitiesInForceSeparatesUndatedPlans) {
   ASSERT_TRUE(CreatePlan("countries/JPN", "nap", Plan(2004, 0)).ok());
   ASSERT_TRUE(CreatePlan("countries/LVA", "nap", Plan(2004, 2008)).ok());
@@ -327,8 +353,35 @@ TEST_F(CoordinationDomainTest, FindEntitiesInForceSeparatesUndatedPlans) {
                                             "countries/LVA", "countries/UKR"));
 }
 
+TEST_F(CoordinationDomainTest, OnePlanInForceMakesTheEntityDetermined) {
+  ASSERT_TRUE(CreatePlan("countries/LVA", "first", Plan(0, 2010)).ok());
+  ASSERT_TRUE(CreatePlan("countries/LVA", "second", Plan(2006, 2008)).ok());
+  v1::FindEntitiesRequest find;
+  find.set_kind(v1::RESOURCE_KIND_ACTION_PLAN);
+  find.set_in_force_year(2007);
+  auto found = domain_->FindEntities(find);
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_THAT(Entities(*found), ElementsAre("countries/LVA"));
+  EXPECT_THAT(found->undetermined(), IsEmpty());
+  find.set_in_force_year(2009);  // only the undated one may be in force
+  found = domain_->FindEntities(find);
+  ASSERT_TRUE(found.ok());
+  EXPECT_THAT(found->entities(), IsEmpty());
+  ASSERT_EQ(found->undetermined_size(), 1);
+  EXPECT_EQ(found->undetermined(0).entity(), "countries/LVA");
+}
+
 TEST_F(CoordinationDomainTest, FindEntitiesValidatesItsQuery) {
   v1::FindEntitiesRequest find;
+  find.set_kind(v1::RESOURCE_KIND_ACTION_PLAN);
+  for (int year : {1900, 2100}) {
+    find.set_in_force_year(year);
+    EXPECT_TRUE(domain_->FindEntities(find).ok()) << year;
+  }
+  find.set_in_force_year(1899);
+  EXPECT_THAT(ViolatedFields(domain_->FindEntities(find).status()),
+              ElementsAre("in_force_year"));
+  find.clear_kind();
   find.set_in_force_year(3000);
   EXPECT_THAT(ViolatedFields(domain_->FindEntities(find).status()),
               UnorderedElementsAre("kind", "in_force_year"));

@@ -65,6 +65,35 @@ TEST(SelectFiguresTest, WindowCutsOutFiguresItCannotSplit) {
   EXPECT_EQ(s.covered[0], Range(Year(2005), Year(2007)));
 }
 
+common::v1::PartialDate Day(int y, int m, int d) {
+  common::v1::PartialDate date;
+  date.set_year(y);
+  date.set_month(m);
+  date.set_day(d);
+  date.set_precision(common::v1::DATE_PRECISION_DAY);
+  return date;
+}
+
+TEST(SelectFiguresTest, FiguresSharingOneBoundaryDayAreNotBothCounted) {
+  // 30 June is in both: summing them would count it twice.
+  std::vector<Figure> figures = {
+      {Range(Day(2005, 1, 1), Day(2005, 6, 30)), 10},
+      {Range(Day(2005, 6, 30), Day(2005, 12, 31)), 20},
+  };
+  Selection s = SelectFigures(figures, DayRange{});
+  EXPECT_EQ(s.count, 1);
+  EXPECT_EQ(s.sum, 20);  // the longer one
+  EXPECT_EQ(s.reason[0], v1::EXCLUSION_REASON_OVERLAPS);
+  EXPECT_EQ(s.conflicts_with[0], 1);
+  // Starting the day after, they are disjoint and both count.
+  figures[1].range = Range(Day(2005, 7, 1), Day(2005, 12, 31));
+  s = SelectFigures(figures, DayRange{});
+  EXPECT_EQ(s.count, 2);
+  EXPECT_EQ(s.sum, 30);
+  ASSERT_EQ(s.covered.size(), 1u);
+  EXPECT_EQ(s.covered[0], Range(Day(2005, 1, 1), Day(2005, 12, 31)));
+}
+
 TEST(SelectFiguresTest, FinerFiguresWinATie) {
   std::vector<Figure> figures = {
       {Range(Year(2005), Year(2006)), 100},

@@ -12,6 +12,7 @@
 #include "services/common/bounds.h"
 #include "services/common/periods.h"
 #include "services/common/test_support.h"
+#include "services/enforcement/sdmx_csv.h"
 #include "services/enforcement/sqlite_enforcement_store.h"
 
 namespace palermo::enforcement {
@@ -224,6 +225,29 @@ TEST_F(EnforcementDomainTest, ImportIsIdempotentWithRequestId) {
               ElementsAre("request_id"));
 }
 
+TEST_F(EnforcementDomainTest, ARequestIdBelongsToEveryRowOfItsRequest) {
+  std::vector<v1::Observation> rows = {
+      Figure("countries/UKR", "OFFENCES_REGISTERED", "2006", 300, 25),
+      Figure("countries/UKR", "OFFENCES_REGISTERED", "2007", 350, 25)};
+  ASSERT_TRUE(Load(rows, "ukr").ok());
+  rows[1].set_value(351);  // only a later row differs
+  EXPECT_THAT(ViolatedFields(Load(rows, "ukr").status()),
+              ElementsAre("request_id"));
+
+  v1::UpsertObservationRequest upsert;
+  upsert.set_request_id("upsert-1");
+  *upsert.mutable_observation() =
+      Figure("countries/UKR", "ORGANIZED_GROUPS_DISMANTLED", "2007", 16, 25);
+  auto first = domain_->Upsert(upsert);
+  ASSERT_TRUE(first.ok()) << first.status();
+  auto retried = domain_->Upsert(upsert);
+  ASSERT_TRUE(retried.ok()) << retried.status();
+  EXPECT_EQ(retried->revision_id(), first->revision_id());
+  upsert.mutable_observation()->set_value(17);
+  EXPECT_THAT(ViolatedFields(domain_->Upsert(upsert).status()),
+              ElementsAre("request_id"));
+}
+
 TEST_F(EnforcementDomainTest, CroatiaAggregateDoesNotDoubleCount) {
   LoadElSalvadorAndCroatia();
   v1::AggregateRequest request;
@@ -369,6 +393,24 @@ TEST_F(EnforcementDomainTest, CoverageSaysWhoReportedWhat) {
                                 "PERSONS_PROSECUTED: 2005 2006"));
 }
 
+TEST_F(EnforcementDomainTest, CoverageCountsValuesAndMissingFigures) {
+  v1::Observation missing =
+      Figure("countries/GRC", "PERSONS_CONVICTED", "2006", std::nullopt);
+  missing.set_status(v1::OBSERVATION_STATUS_MISSING);
+  ASSERT_TRUE(
+      Load({Figure("countries/GRC", "PERSONS_CONVICTED", "2004", 3),
+            Figure("countries/GRC", "PERSONS_CONVICTED", "2005", 0), missing})
+          .ok());
+  v1::GetCoverageRequest request;
+  request.add_entities("countries/GRC");
+  auto coverage = domain_->GetCoverage(request);
+  ASSERT_TRUE(coverage.ok()) << coverage.status();
+  ASSERT_EQ(coverage->entries_size(), 1);
+  EXPECT_EQ(coverage->entries(0).values(), 2);  // a zero is a value
+  EXPECT_EQ(coverage->entries(0).missing(), 1);
+  EXPECT_EQ(coverage->entries(0).periods_size(), 3);
+}
+
 TEST_F(EnforcementDomainTest, SdmxCsvExportThenImportIsLossless) {
   LoadElSalvadorAndCroatia();
   std::string csv;
@@ -400,6 +442,277 @@ TEST_F(EnforcementDomainTest, SdmxCsvExportThenImportIsLossless) {
                                  })
                   .ok());
   EXPECT_EQ(again, csv);
+}
+
+TEST_F(EnforcementDomainTest, AStockIsItsLatestFigureNotASum) {
+  ASSERT_TRUE(Load({Figure("countries/GRC", "SPECIALIZED_UNITS", "2005", 2),
+                    Figure("countries/GRC", "SPECIALIZED_UNITS", "2006", 3)})
+                  .ok());
+  v1::AggregateRequest request;
+  request.set_indicator("SPECIALIZED_UNITS");
+  *request.mutable_window() = *ParseTimePeriod("2005/2007");
+  auto result = domain_->Aggregate(request);
+  ASSERT_TRUE(result.ok()) << result.status();
+  ASSERT_EQ(result->cells_size(), 1);
+  EXPECT_EQ(result->cells(0).value(), 3);
+  EXPECT_EQ(result->cells(0).observation_count(), 1);
+  std::map<std::string, v1::ExclusionReason> reasons;
+  for (const auto& use : result->observations()) {
+    reasons[FormatTimePeriod(use.period())] = use.reason();
+  }
+  EXPECT_EQ(reasons["2005"], v1::EXCLUSION_REASON_EARLIER_STOCK);
+  EXPECT_EQ(reasons["2006"], v1::EXCLUSION_REASON_UNSPECIFIED);
+}
+
+TEST_F(EnforcementDomainTest, FiguresSharingABoundaryDayAreCountedOnce) {
+  ASSERT_TRUE(Load({Figure("countries/EST", "VICTIMS_IDENTIFIED",
+                           "2005-01-01/2005-06-30", 10),
+                    Figure("countries/EST", "VICTIMS_IDENTIFIED",
+                           "2005-06-30/2005-12-31", 20),
+                    Figure("countries/LVA", "VICTIMS_IDENTIFIED",
+                           "2005-01-01/2005-06-29", 10),
+                    Figure("countries/LVA", "VICTIMS_IDENTIFIED",
+                           "2005-06-30/2005-12-31", 20)})
+                  .ok());
+  v1::AggregateRequest request;
+  request.set_indicator("VICTIMS_IDENTIFIED");
+  *request.mutable_window() = *ParseTimePeriod("2005");
+  request.add_group_by(v1::DIMENSION_ENTITY);
+  auto result = domain_->Aggregate(request);
+  ASSERT_TRUE(result.ok()) << result.status();
+  std::map<std::string, int64_t> values;
+  for (const auto& c : result->cells()) values[c.entity()] = c.value();
+  EXPECT_EQ(values["countries/EST"], 20);
+  EXPECT_EQ(values["countries/LVA"], 30);
+}
+
+TEST_F(EnforcementDomainTest, AnImportRepeatingASeriesKeyWritesNothing) {
+  auto result =
+      Load({Figure("countries/SLV", "CASES_INVESTIGATED", "2005", 32),
+            Figure("countries/SLV", "CASES_INVESTIGATED", "2006", 67),
+            Figure("countries/SLV", "CASES_INVESTIGATED", "2005", 33)});
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(ViolatedFields(result.status()), ElementsAre("observations[2]"));
+  EXPECT_THAT(result.status().message(), HasSubstr("observations[0]"));
+  EXPECT_EQ(Count(), 0);
+}
+
+TEST_F(EnforcementDomainTest, MonthZeroIsNotAMonth) {
+  auto result =
+      Load({Figure("countries/SLV", "CASES_INVESTIGATED", "2005-00", 3)});
+  EXPECT_THAT(ViolatedFields(result.status()),
+              ElementsAre("observations[0].period.start.month",
+                          "observations[0].period.end.month"));
+  EXPECT_EQ(Count(), 0);
+}
+
+TEST_F(EnforcementDomainTest, APageTokenBelongsToItsParent) {
+  LoadElSalvadorAndCroatia();
+  v1::ListObservationsRequest request;
+  request.set_parent("countries/SLV");
+  request.set_page_size(2);
+  auto first = domain_->List(request);
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_FALSE(first->next_page_token().empty());
+  request.set_page_token(first->next_page_token());
+  request.set_parent("countries/HRV");
+  EXPECT_THAT(ViolatedFields(domain_->List(request).status()),
+              ElementsAre("page_token"));
+  request.set_parent("-");
+  EXPECT_THAT(ViolatedFields(domain_->List(request).status()),
+              ElementsAre("page_token"));
+  request.set_parent("countries/SLV");
+  auto second = domain_->List(request);
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(second->observations_size(), 2);
+}
+
+TEST_F(EnforcementDomainTest, SdmxCsvDeletionsAreRefusedNotInserted) {
+  std::string deletion =
+      SdmxCsvLine(Figure("countries/SLV", "CASES_INVESTIGATED", "2006", 67));
+  const std::string insert = absl::StrCat(",", kSdmxStructureId, ",I,");
+  ASSERT_NE(deletion.find(insert), std::string::npos);
+  deletion.replace(deletion.find(insert), insert.size(),
+                   absl::StrCat(",", kSdmxStructureId, ",D,"));
+  v1::ImportSdmxCsvRequest request;
+  request.set_csv(absl::StrCat(
+      SdmxCsvHeader(),
+      SdmxCsvLine(Figure("countries/SLV", "CASES_INVESTIGATED", "2005", 32)),
+      deletion));
+  auto result = domain_->ImportSdmxCsv(request);
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(ViolatedFields(result.status()), ElementsAre("rows[2].ACTION"));
+  EXPECT_EQ(Count(), 0);
+}
+
+TEST_F(EnforcementDomainTest, IndicatorPagesNeitherRepeatNorSkip) {
+  auto all = domain_->ListIndicators(v1::ListIndicatorsRequest());
+  ASSERT_TRUE(all.ok()) << all.status();
+  ASSERT_GT(all->indicators_size(), 3);
+  v1::ListIndicatorsRequest request;
+  request.set_page_size(3);
+  std::vector<std::string> codes;
+  do {
+    auto page = domain_->ListIndicators(request);
+    ASSERT_TRUE(page.ok()) << page.status();
+    for (const auto& i : page->indicators()) codes.push_back(i.code());
+    request.set_page_token(page->next_page_token());
+  } while (!request.page_token().empty());
+  std::vector<std::string> expected;
+  for (const auto& i : all->indicators()) expected.push_back(i.code());
+  EXPECT_EQ(codes, expected);
+}
+
+TEST_F(EnforcementDomainTest, ZeroOneDayAndSuppressedFiguresAreValid) {
+  v1::Observation suppressed =
+      Figure("countries/LIE", "VICTIMS_IDENTIFIED", "2006", std::nullopt);
+  suppressed.set_status(v1::OBSERVATION_STATUS_SUPPRESSED);
+  auto loaded = Load(
+      {Figure("countries/LIE", "CASES_DETECTED", "2006", 0),
+       Figure("countries/LIE", "CASES_DETECTED", "2007-03-01", 1), suppressed});
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  EXPECT_EQ(loaded->created(), 3);
+  v1::ListObservationsRequest list;
+  list.set_parent("countries/LIE");
+  auto listed = domain_->List(list);
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  std::map<std::string, v1::ObservationStatus> statuses;
+  for (const auto& o : listed->observations()) {
+    statuses[absl::StrCat(o.indicator(), " ", FormatTimePeriod(o.period()))] =
+        o.status();
+  }
+  EXPECT_EQ(statuses["CASES_DETECTED 2006"], v1::OBSERVATION_STATUS_NORMAL);
+  EXPECT_EQ(statuses["CASES_DETECTED 2007-03-01"],
+            v1::OBSERVATION_STATUS_NORMAL);
+  EXPECT_EQ(statuses["VICTIMS_IDENTIFIED 2006"],
+            v1::OBSERVATION_STATUS_SUPPRESSED);
+  EXPECT_EQ(listed->observations_size(), 3);
+  EXPECT_THAT(ViolatedFields(
+                  Load({Figure("countries/LIE", "CASES_DETECTED", "2005", -1)})
+                      .status()),
+              ElementsAre("observations[0].value"));
+}
+
+TEST_F(EnforcementDomainTest, AggregateOverSeveralEntitiesReadsEachOfThem) {
+  LoadElSalvadorAndCroatia();
+  ASSERT_TRUE(
+      Load({Figure("countries/HRV", "CASES_INVESTIGATED", "2005", 10)}).ok());
+  v1::AggregateRequest request;
+  request.set_indicator("CASES_INVESTIGATED");
+  request.add_entities("countries/SLV");
+  request.add_entities("countries/HRV");
+  *request.mutable_window() = *ParseTimePeriod("2005");
+  auto total = domain_->Aggregate(request);
+  ASSERT_TRUE(total.ok()) << total.status();
+  ASSERT_EQ(total->cells_size(), 1);
+  EXPECT_EQ(total->cells(0).entity(), "");
+  EXPECT_EQ(total->cells(0).value(), 42);
+  request.add_group_by(v1::DIMENSION_ENTITY);
+  auto by_entity = domain_->Aggregate(request);
+  ASSERT_TRUE(by_entity.ok());
+  std::map<std::string, int64_t> values;
+  for (const auto& c : by_entity->cells()) values[c.entity()] = c.value();
+  EXPECT_EQ(values, (std::map<std::string, int64_t>{{"countries/HRV", 10},
+                                                    {"countries/SLV", 32}}));
+}
+
+TEST_F(EnforcementDomainTest, GroupingByAgeGroupReadsTheAgeBreakdown) {
+  v1::Observation adults =
+      Figure("countries/SLV", "CASES_INVESTIGATED", "2005", 20);
+  adults.set_age_group(v1::AGE_GROUP_ADULT);
+  v1::Observation children =
+      Figure("countries/SLV", "CASES_INVESTIGATED", "2005", 12);
+  children.set_age_group(v1::AGE_GROUP_CHILD);
+  v1::Observation men =
+      Figure("countries/SLV", "CASES_INVESTIGATED", "2005", 15);
+  men.set_sex(v1::SEX_MALE);
+  ASSERT_TRUE(Load({adults, children, men}).ok());
+  v1::AggregateRequest request;
+  request.set_indicator("CASES_INVESTIGATED");
+  *request.mutable_window() = *ParseTimePeriod("2005");
+  request.add_group_by(v1::DIMENSION_AGE_GROUP);
+  auto by_age = domain_->Aggregate(request);
+  ASSERT_TRUE(by_age.ok()) << by_age.status();
+  std::map<v1::AgeGroup, int64_t> values;
+  for (const auto& c : by_age->cells()) {
+    EXPECT_EQ(c.breakdown().sex(), v1::SEX_UNSPECIFIED);
+    values[c.breakdown().age_group()] = c.value();
+  }
+  EXPECT_EQ(values, (std::map<v1::AgeGroup, int64_t>{
+                        {v1::AGE_GROUP_ADULT, 20}, {v1::AGE_GROUP_CHILD, 12}}));
+}
+
+TEST_F(EnforcementDomainTest, NoChangeAcrossOverlapsBreaksOrZeroDenominators) {
+  v1::Observation after_break =
+      Figure("countries/ROU", "PERSONS_PROSECUTED", "2006", 40);
+  after_break.set_status(v1::OBSERVATION_STATUS_BREAK);
+  ASSERT_TRUE(
+      Load({Figure("countries/ROU", "CASES_INVESTIGATED", "2003/2004", 50),
+            Figure("countries/ROU", "CASES_INVESTIGATED", "2004/2005", 60),
+            Figure("countries/ROU", "CASES_INVESTIGATED", "2007", 0),
+            Figure("countries/ROU", "PERSONS_PROSECUTED", "2007", 0),
+            Figure("countries/ROU", "PERSONS_PROSECUTED", "2005", 30),
+            after_break})
+          .ok());
+  v1::ComputeChangeRequest change;
+  change.set_entity("countries/ROU");
+  change.set_indicator("CASES_INVESTIGATED");
+  *change.mutable_from_period() = *ParseTimePeriod("2003/2004");
+  *change.mutable_to_period() = *ParseTimePeriod("2004/2005");
+  auto c = domain_->ComputeChange(change);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_FALSE(c->comparable());
+  EXPECT_THAT(c->reason(), HasSubstr("overlap"));
+
+  change.set_indicator("PERSONS_PROSECUTED");
+  *change.mutable_from_period() = *ParseTimePeriod("2005");
+  *change.mutable_to_period() = *ParseTimePeriod("2006");
+  c = domain_->ComputeChange(change);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_FALSE(c->comparable());
+  EXPECT_THAT(c->reason(), HasSubstr("BREAK"));
+
+  v1::ComputeRatioRequest ratio;
+  ratio.set_entity("countries/ROU");
+  ratio.set_numerator("PERSONS_PROSECUTED");
+  ratio.set_denominator("CASES_INVESTIGATED");
+  *ratio.mutable_period() = *ParseTimePeriod("2007");
+  auto r = domain_->ComputeRatio(ratio);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_FALSE(r->comparable());
+  EXPECT_THAT(r->reason(), HasSubstr("zero"));
+}
+
+TEST_F(EnforcementDomainTest, ASeriesKeepsToItsBreakdown) {
+  LoadElSalvadorAndCroatia();
+  v1::Observation guatemalans =
+      Figure("countries/SLV", "CASES_INVESTIGATED", "2005", 5);
+  guatemalans.set_citizenship("GTM");
+  ASSERT_TRUE(Load({guatemalans}).ok());
+  v1::GetSeriesRequest request;
+  request.set_entity("countries/SLV");
+  request.set_indicator("CASES_INVESTIGATED");
+  auto total = domain_->GetSeries(request);
+  ASSERT_TRUE(total.ok()) << total.status();
+  std::vector<int64_t> values;
+  for (const auto& o : total->observations()) values.push_back(o.value());
+  EXPECT_THAT(values, ElementsAre(32, 67, 39));
+  request.mutable_breakdown()->set_citizenship("GTM");
+  auto gtm = domain_->GetSeries(request);
+  ASSERT_TRUE(gtm.ok());
+  ASSERT_EQ(gtm->observations_size(), 1);
+  EXPECT_EQ(gtm->observations(0).value(), 5);
+}
+
+TEST_F(EnforcementDomainTest, IndicatorCodesUpTo64Characters) {
+  v1::CreateIndicatorRequest create;
+  create.mutable_indicator()->set_code("C" + std::string(63, 'X'));
+  create.mutable_indicator()->set_display_name("Long");
+  create.mutable_indicator()->set_unit("cases");
+  EXPECT_TRUE(domain_->CreateIndicator(create).ok());
+  create.mutable_indicator()->set_code("C" + std::string(64, 'Y'));
+  EXPECT_THAT(ViolatedFields(domain_->CreateIndicator(create).status()),
+              ElementsAre("indicator.code"));
 }
 
 TEST_F(EnforcementDomainTest, CreatedIndicatorsJoinTheCodeList) {

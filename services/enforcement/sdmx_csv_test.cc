@@ -87,6 +87,47 @@ TEST(SdmxCsvTest, EveryBadCellIsReportedWithItsRowAndColumn) {
                                   "rows[3].TIME_PERIOD"));
 }
 
+TEST(SdmxCsvTest, OnlyInsertAppendAndReplaceRowsAreImported) {
+  const std::string row = "LVA,CASES_INVESTIGATED,_T,_T,_T,_T,2005,32,A,,\n";
+  std::string text = SdmxCsvHeader();
+  for (const char* action : {"I", "A", "R", "D", ""}) {
+    absl::StrAppend(&text, "dataflow,", kSdmxStructureId, ",", action, ",",
+                    row);
+  }
+  FieldViolations violations;
+  std::vector<CsvRow> rows = ParseSdmxCsv(text, Area, violations);
+  EXPECT_EQ(rows.size(), 3u);
+  std::vector<std::string> fields;
+  for (const auto& v : violations.bad_request().field_violations()) {
+    fields.push_back(v.field());
+  }
+  // A deletion is not an insertion: refused, not imported as one.
+  EXPECT_THAT(fields, ElementsAre("rows[4].ACTION", "rows[5].ACTION"));
+}
+
+TEST(SdmxCsvTest, LinesUseTheSdmxCodesAndKeepEdgeBlanksAndNewlines) {
+  v1::Observation o;
+  o.set_entity("countries/ROU");
+  o.set_indicator("VICTIMS_IDENTIFIED");
+  *o.mutable_period() = *ParseTimePeriod("2006");
+  o.set_sex(v1::SEX_MALE);
+  o.set_age_group(v1::AGE_GROUP_ADULT);
+  o.set_exploitation_form(common::v1::EXPLOITATION_FORM_SEXUAL_EXPLOITATION);
+  o.set_value(7);
+  o.set_status(v1::OBSERVATION_STATUS_ESTIMATED);
+  o.set_notes(" about seven\nof them ");
+  EXPECT_EQ(SdmxCsvLine(o), absl::StrCat("dataflow,", kSdmxStructureId,
+                                         ",I,ROU,VICTIMS_IDENTIFIED,M,Y_GE18,"
+                                         "SEXUAL_EXPLOITATION,_T,2006,7,E,"
+                                         "\" about seven\nof them \",\n"));
+  o.set_notes("trailing blank ");
+  FieldViolations violations;
+  std::vector<CsvRow> rows =
+      ParseSdmxCsv(SdmxCsvHeader() + SdmxCsvLine(o), Area, violations);
+  ASSERT_EQ(rows.size(), 1u) << violations.ToStatus();
+  EXPECT_EQ(rows[0].observation.notes(), "trailing blank ");
+}
+
 TEST(SdmxCsvTest, WrongHeaderOrBrokenCsvIsRejected) {
   FieldViolations a;
   ParseSdmxCsv("A,B\n1,2\n", Area, a);

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "services/common/bounds.h"
 #include "services/common/status.h"
 #include "services/common/test_support.h"
@@ -299,6 +300,7 @@ TEST_F(LegislationDomainTest, ListFiltersAndPages) {
   ASSERT_EQ(page2->legislations_size(), 1);
   EXPECT_EQ(page2->legislations(0).name(), "countries/HRV/legislation");
   EXPECT_TRUE(page2->next_page_token().empty());
+  EXPECT_EQ(page2->total_size(), 4);  // of the query, not of the page
 
   request.set_filter("");  // a token belongs to its filter
   EXPECT_THAT(ViolatedFields(domain_->List(request).status()),
@@ -308,6 +310,78 @@ TEST_F(LegislationDomainTest, ListFiltersAndPages) {
   request.set_page_size(-1);
   EXPECT_THAT(ViolatedFields(domain_->List(request).status()),
               ElementsAre("page_size", "filter"));
+}
+
+common::v1::PartialDate YearDate(int year) {
+  common::v1::PartialDate d;
+  d.set_year(year);
+  d.set_precision(common::v1::DATE_PRECISION_YEAR);
+  return d;
+}
+
+TEST_F(LegislationDomainTest, TreatyDatesFollowStatusAndOrder) {
+  v1::Legislation acceded = RatifiedRecord();
+  acceded.mutable_protocol()->set_status(v1::TREATY_STATUS_ACCEDED);
+  *acceded.mutable_protocol()->mutable_consent_date() = YearDate(2004);
+  EXPECT_TRUE(Create("countries/BLR", acceded).ok());
+
+  v1::Legislation ratified = RatifiedRecord();
+  *ratified.mutable_protocol()->mutable_signature_date() = YearDate(2000);
+  *ratified.mutable_protocol()->mutable_consent_date() = YearDate(2004);
+  EXPECT_TRUE(Create("countries/EST", ratified).ok());
+  *ratified.mutable_protocol()->mutable_consent_date() = YearDate(1999);
+  EXPECT_THAT(ViolatedFields(Create("countries/LVA", ratified).status()),
+              ElementsAre("legislation.protocol.consent_date"));
+
+  v1::Legislation signed_only = RatifiedRecord();
+  signed_only.mutable_protocol()->set_status(v1::TREATY_STATUS_SIGNED);
+  *signed_only.mutable_protocol()->mutable_consent_date() = YearDate(2004);
+  EXPECT_THAT(ViolatedFields(Create("countries/JPN", signed_only).status()),
+              ElementsAre("legislation.protocol.consent_date"));
+}
+
+TEST_F(LegislationDomainTest, PenaltiesAndAgeOfMajorityAtTheirBounds) {
+  v1::Legislation l = RatifiedRecord();
+  auto* p = l.mutable_penalties();
+  *p->add_sources() = Source(6, 5);
+  p->set_min_imprisonment_months(1200);  // a fixed penalty of 100 years
+  p->set_max_imprisonment_months(1200);
+  auto* a = l.mutable_aggravating_circumstances();
+  *a->add_sources() = Source(6);
+  a->set_age_of_majority(21);
+  EXPECT_TRUE(Create("countries/EST", l).ok());
+  a->set_age_of_majority(12);
+  EXPECT_TRUE(Create("countries/LVA", l).ok());
+  p->set_max_imprisonment_months(1201);
+  a->set_age_of_majority(22);
+  EXPECT_THAT(ViolatedFields(Create("countries/BGR", l).status()),
+              UnorderedElementsAre(
+                  "legislation.penalties.max_imprisonment_months",
+                  "legislation.aggravating_circumstances.age_of_majority"));
+  p->set_max_imprisonment_months(1200);
+  p->set_min_imprisonment_months(1201);
+  a->set_age_of_majority(11);
+  EXPECT_THAT(ViolatedFields(Create("countries/BGR", l).status()),
+              UnorderedElementsAre(
+                  "legislation.penalties.min_imprisonment_months",
+                  "legislation.penalties.min_imprisonment_months",
+                  "legislation.aggravating_circumstances.age_of_majority"));
+}
+
+TEST_F(LegislationDomainTest,
+       RequestIdsUpTo128LettersDigitsAndDashDotUnderscore) {
+  EXPECT_TRUE(
+      Create("countries/EST", RatifiedRecord(), "2026-12-01.est_create").ok());
+  EXPECT_TRUE(
+      Create("countries/LVA", RatifiedRecord(), std::string(128, 'a')).ok());
+  EXPECT_THAT(ViolatedFields(Create("countries/BGR", RatifiedRecord(),
+                                    std::string(129, 'a'))
+                                 .status()),
+              ElementsAre("request_id"));
+  EXPECT_THAT(
+      ViolatedFields(
+          Create("countries/BGR", RatifiedRecord(), "est/create").status()),
+      ElementsAre("request_id"));
 }
 
 TEST_F(LegislationDomainTest, ConcurrentRetriesOfOneRequestAllSucceedOnce) {
