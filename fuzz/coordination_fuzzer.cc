@@ -36,11 +36,10 @@ Service& Current() {
 }
 coordination::CoordinationDomain& Domain() { return *Current().domain; }
 
-#define PALERMO_FUZZ_UNARY(Rpc)                               \
-  {                                                           \
-#Rpc, Unary < v1::Rpc##Request>                           \
-              ([](const auto& r) { return Domain().Rpc(r); }) \
-  }
+#define PALERMO_FUZZ_UNARY(Rpc) \
+  std::make_pair(               \
+      std::string(#Rpc),        \
+      Unary<v1::Rpc##Request>([](const auto& r) { return Domain().Rpc(r); }))
 #define PALERMO_FUZZ_STANDARD(T, Ts)                                \
   PALERMO_FUZZ_UNARY(Get##T), PALERMO_FUZZ_UNARY(List##Ts),         \
       PALERMO_FUZZ_UNARY(Create##T), PALERMO_FUZZ_UNARY(Update##T), \

@@ -62,10 +62,10 @@ bool Export(absl::string_view bytes) {
   return true;
 }
 
-#define PALERMO_FUZZ_UNARY(Rpc, Request, Call)                                 \
-  {                                                                            \
-#Rpc, Unary < v1::Request>([](const auto& r) { return Domain().Call(r); }) \
-  }
+#define PALERMO_FUZZ_UNARY(Rpc, Request, Call)                             \
+  std::make_pair(std::string(#Rpc), Unary<v1::Request>([](const auto& r) { \
+                   return Domain().Call(r);                                \
+                 }))
 
 const MethodTable& Table() {
   static const MethodTable* table = new MethodTable(
