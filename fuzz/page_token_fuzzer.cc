@@ -47,7 +47,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string token(parts.Next());
   const std::string key(parts.Next());
   const absl::string_view size_bytes = parts.Next();
-  Consume(palermo::DecodePageToken(token, query));
+  Consume(palermo::DecodePageToken(token, query).status());
 
   const std::string encoded = palermo::EncodePageToken(query, key);
   auto decoded = palermo::DecodePageToken(encoded, query);
