@@ -60,8 +60,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
 
   int32_t requested = 0;
-  std::memcpy(&requested, size_bytes.data(),
-              std::min(size_bytes.size(), sizeof requested));
+  if (!size_bytes.empty()) {
+    std::memcpy(&requested, size_bytes.data(),
+                std::min(size_bytes.size(), sizeof requested));
+  }
   auto page_size = palermo::EffectivePageSize(requested);
   Consume(page_size.status());
   if (page_size.ok()) {

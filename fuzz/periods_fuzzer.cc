@@ -83,6 +83,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 1: {
       cv1::PartialDate date;
       if (!date.ParseFromArray(bytes, rest)) return -1;
+      date.DiscardUnknownFields();  // kept by protobuf, never formatted
       FieldViolations violations;
       ValidatePartialDate(date, "date", violations);
       Consume(violations.ToStatus());
@@ -98,6 +99,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     default: {
       cv1::ReportingPeriod period;
       if (!period.ParseFromArray(bytes, rest)) return -1;
+      period.DiscardUnknownFields();
       FieldViolations violations;
       ValidateCommonTypes(period, "period", violations);
       Consume(violations.ToStatus());
