@@ -85,7 +85,7 @@ std::vector<v1::CreateMeasureRequest> ReferenceCreates() {
       request.set_measure_id(id);
       *request.mutable_measure() = measure;
       request.mutable_measure()->clear_name();
-      request.set_request_id("reference-" + measure.name());
+      request.set_request_id(RequestIdFor("reference", measure.name()));
       out.push_back(std::move(request));
     }
   }
@@ -130,8 +130,14 @@ void Reset() {
       new std::vector<v1::CreateMeasureRequest>(ReferenceCreates());
   static const auto* cases =
       new std::vector<v1::CreateCaseRecordRequest>(SyntheticCases());
-  for (const auto& request : *creates) (void)s.domain->CreateMeasure(request);
-  for (const auto& request : *cases) (void)s.domain->CreateCase(request);
+  for (const auto& request : *creates) {
+    Consume(s.domain->CreateMeasure(request));
+    CheckLastCallOk(request.request_id());
+  }
+  for (const auto& request : *cases) {
+    Consume(s.domain->CreateCase(request));
+    CheckLastCallOk(request.request_id());
+  }
 }
 
 std::vector<std::string> Seeds() {
@@ -151,7 +157,7 @@ std::vector<std::string> Seeds() {
     seeds.push_back(Encode(t, "UpdateMeasure", update));
     v1::DeleteMeasureRequest del;
     del.set_name(name);
-    del.set_request_id("delete-" + name);
+    del.set_request_id(RequestIdFor("delete", name));
     seeds.push_back(Encode(t, "DeleteMeasure", del));
   }
   for (const char* filter : {"", "measure_type = \"TEMPORARY_RESIDENCE\"",

@@ -150,12 +150,13 @@ std::vector<std::string> ReferenceCalls(bool creates_only) {
         out.push_back(Request("Create" + type,
                               {{"parent", parent},
                                {std::string(kind.field) + "_id", id},
-                               {"request_id", "reference-" + name}},
+                               {"request_id", RequestIdFor("reference", name)}},
                               kind.field, record.get()));
         if (creates_only) continue;
         out.push_back(Request("Get" + type, {{"name", name}}));
         record->GetReflection()->SetString(record.get(), name_field, name);
-        out.push_back(Request("Update" + type, {{"request_id", "u-" + name}},
+        out.push_back(Request("Update" + type,
+                              {{"request_id", RequestIdFor("u", name)}},
                               kind.field, record.get(), "sources"));
         out.push_back(Request("Delete" + type, {{"name", name}}));
         out.push_back(
@@ -182,6 +183,7 @@ void Reset() {
   for (const auto& call : *creates) {
     (void)Table().Run(reinterpret_cast<const uint8_t*>(call.data()),
                       call.size());
+    CheckLastCallOk("a coordination record");
   }
 }
 

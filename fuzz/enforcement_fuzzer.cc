@@ -100,7 +100,7 @@ std::vector<v1::ImportObservationsRequest> ReferenceImports() {
   std::vector<v1::ImportObservationsRequest> out;
   for (auto& [stem, request] :
        ReadReference<v1::ImportObservationsRequest>("enforcement")) {
-    request.set_request_id("reference-" + stem);
+    request.set_request_id(RequestIdFor("reference", stem));
     out.push_back(std::move(request));
   }
   return out;
@@ -120,9 +120,10 @@ void Reset() {
   static const auto* imports =
       new std::vector<v1::ImportObservationsRequest>(ReferenceImports());
   for (const auto& request : *imports) {
-    (void)s.domain->Import(
+    Consume(s.domain->Import(
         request.request_id(),
-        {request.observations().begin(), request.observations().end()});
+        {request.observations().begin(), request.observations().end()}));
+    CheckLastCallOk(request.request_id());
   }
 }
 
@@ -139,7 +140,7 @@ std::vector<std::string> Seeds() {
     }
     v1::UpsertObservationRequest upsert;
     *upsert.mutable_observation() = o;
-    upsert.set_request_id("upsert-" + o.entity());
+    upsert.set_request_id(RequestIdFor("upsert", o.entity()));
     seeds.push_back(Encode(t, "UpsertObservation", upsert));
     v1::GetObservationRequest get;
     get.set_name(enforcement::EnforcementDomain::NameOf(o));

@@ -1,5 +1,6 @@
 #include "fuzz/fuzz_support.h"
 
+#include <google/protobuf/stubs/logging.h>
 #include <google/protobuf/util/json_util.h>
 #include <spdlog/spdlog.h>
 #include <stdlib.h>
@@ -12,6 +13,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "services/common/status.h"
 
 namespace palermo::fuzz {
@@ -98,7 +101,20 @@ std::string JoinParts(const std::vector<std::string>& parts) {
   return out;
 }
 
+namespace {
+absl::Status* last_status = new absl::Status;
+}  // namespace
+
+void CheckLastCallOk(absl::string_view what) {
+  if (!last_status->ok()) {
+    std::fprintf(stderr, "fuzz: the reference data does not load: %s: %s\n",
+                 std::string(what).c_str(), last_status->ToString().c_str());
+    std::abort();
+  }
+}
+
 void Consume(const absl::Status& status) {
+  *last_status = status;
   const grpc::Status edge = ToGrpcStatus(status);
   // What a client does with it: the details come back as they left.
   (void)FromGrpcStatus(edge);
@@ -142,7 +158,14 @@ absl::Time FuzzClock() {
   return absl::FromUnixSeconds(1767225600) + absl::Milliseconds(++ticks);
 }
 
-void QuietLogging() { spdlog::set_level(spdlog::level::off); }
+void QuietLogging() {
+  spdlog::set_level(spdlog::level::off);
+  google::protobuf::SetLogHandler(nullptr);
+}
+
+std::string RequestIdFor(absl::string_view prefix, absl::string_view name) {
+  return absl::StrCat(prefix, "-", absl::StrReplaceAll(name, {{"/", "."}}));
+}
 
 std::vector<std::pair<std::string, std::string>> ReadReferenceFiles(
     const std::string& folder) {

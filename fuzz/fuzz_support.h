@@ -57,6 +57,9 @@ std::string Encode(const MethodTable& table, absl::string_view method,
 // The end of a domain call, as the gRPC edge ends it: the status into a
 // grpc::Status with details, the response serialised.
 void Consume(const absl::Status& status);
+// Aborts, naming `what`, unless the last call Consume()d succeeded: the
+// reference dataset must load into a fresh store.
+void CheckLastCallOk(absl::string_view what);
 template <typename Response>
 void Consume(const absl::StatusOr<Response>& result) {
   Consume(result.status());
@@ -101,8 +104,12 @@ void ClearScratchDir();
 // reproducible, and time still moves forward as the stores expect.
 absl::Time FuzzClock();
 
-// Silences the services' logging (errors on bad input are the normal case).
+// Silences the services' and protobuf's logging (errors on bad input are
+// the normal case).
 void QuietLogging();
+
+// A request id naming `name`: '/' is not allowed in ids.
+std::string RequestIdFor(absl::string_view prefix, absl::string_view name);
 
 // The reference dataset: every *.json of data/<folder>, in file-name order,
 // as (file stem, parsed message). Aborts if one does not parse.

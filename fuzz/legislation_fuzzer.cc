@@ -68,7 +68,7 @@ std::vector<v1::CreateLegislationRequest> ReferenceCreates() {
     request.set_parent(legislation.name().substr(
         0, legislation.name().size() - std::string("/legislation").size()));
     *request.mutable_legislation() = legislation;
-    request.set_request_id("reference-" + stem);
+    request.set_request_id(RequestIdFor("reference", stem));
     out.push_back(std::move(request));
   }
   return out;
@@ -87,7 +87,10 @@ void Reset() {
       *s.store, Entities(), FuzzClock);
   static const auto* creates =
       new std::vector<v1::CreateLegislationRequest>(ReferenceCreates());
-  for (const auto& request : *creates) (void)s.domain->Create(request, "load");
+  for (const auto& request : *creates) {
+    Consume(s.domain->Create(request, "load"));
+    CheckLastCallOk(request.parent());
+  }
 }
 
 std::vector<std::string> Seeds() {
@@ -102,7 +105,7 @@ std::vector<std::string> Seeds() {
     v1::UpdateLegislationRequest update;
     *update.mutable_legislation() = request.legislation();
     update.mutable_update_mask()->add_paths("protocol");
-    update.set_request_id("update-" + name);
+    update.set_request_id(RequestIdFor("update", name));
     seeds.push_back(Encode(t, "UpdateLegislation", update));
     v1::DeleteLegislationRequest del;
     del.set_name(name);
