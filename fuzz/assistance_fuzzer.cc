@@ -69,6 +69,8 @@ const MethodTable& Table() {
                              UpdateCase),
           PALERMO_FUZZ_UNARY(DeleteCaseRecord, DeleteCaseRecordRequest,
                              DeleteCase),
+          PALERMO_FUZZ_UNARY(CreateCaseRelease, CreateCaseReleaseRequest,
+                             CreateCaseRelease),
       });
   return *table;
 }
@@ -138,6 +140,11 @@ void Reset() {
     Consume(s.domain->CreateCase(request));
     CheckLastCallOk(request.request_id());
   }
+  // A first release, so that AggregateCases serves cells from the start.
+  v1::CreateCaseReleaseRequest release;
+  release.set_request_id("release-1");
+  Consume(s.domain->CreateCaseRelease(release));
+  CheckLastCallOk(release.request_id());
 }
 
 std::vector<std::string> Seeds() {
