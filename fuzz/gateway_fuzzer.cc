@@ -12,6 +12,7 @@
 #include "fuzz/fuzz_support.h"
 #include "google/rpc/status.pb.h"
 #include "services/common/entities.h"
+#include "services/common/limits.h"
 #include "services/common/status.h"
 #include "services/gateway/profile.h"
 
@@ -145,12 +146,36 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   answers.coordination =
       Answer<cv1::EntityCoordination>(status, parts.Next(), Self);
 
-  auto profile = palermo::gateway::ComposeProfile(*entity, answers);
-  Consume(profile);
-  if (profile.ok() && answers.observations.ok()) {
-    // Every figure is in exactly one series.
+  // A small bound too, so that cutting sections is fuzzed as well.
+  const size_t bound = size % 2 == 0 ? palermo::kMaxResponseBytes : 4096;
+  const palermo::gateway::v1::CountryProfile profile =
+      palermo::gateway::ComposeProfile(*entity, answers, bound);
+  if (profile.ByteSizeLong() > bound) {
+    std::fprintf(stderr, "profile of %zu bytes passes its bound of %zu\n",
+                 profile.ByteSizeLong(), bound);
+    std::abort();
+  }
+  auto named = [&](palermo::gateway::v1::ProfileSection section) {
+    for (const auto& o : profile.omitted_sections()) {
+      if (o.section() == section) return true;
+    }
+    return false;
+  };
+  // A failing section is never served as an empty one.
+  if ((!answers.observations.ok() &&
+       !named(palermo::gateway::v1::PROFILE_SECTION_ENFORCEMENT)) ||
+      (!answers.measures.ok() &&
+       !named(palermo::gateway::v1::PROFILE_SECTION_ASSISTANCE)) ||
+      (!answers.coordination.ok() &&
+       !named(palermo::gateway::v1::PROFILE_SECTION_COORDINATION))) {
+    std::fprintf(stderr, "a failing section is not named\n");
+    std::abort();
+  }
+  if (answers.observations.ok() &&
+      !named(palermo::gateway::v1::PROFILE_SECTION_ENFORCEMENT)) {
+    // Uncut, every figure is in exactly one series.
     size_t figures = 0;
-    for (const auto& s : profile->enforcement().series()) {
+    for (const auto& s : profile.enforcement().series()) {
       figures += s.observations_size();
     }
     if (figures != answers.observations->size()) {
