@@ -17,23 +17,10 @@ namespace {
 
 namespace v1 = coordination::v1;
 using google::protobuf::Message;
-constexpr int kResetEvery = 500;
 
-const EntityRegistry& Entities() {
-  static const EntityRegistry* registry =
-      new EntityRegistry(*EntityRegistry::LoadDefault());
-  return *registry;
-}
-
-struct Service {
-  std::unique_ptr<SqliteRecordStore> store;
-  std::unique_ptr<coordination::CoordinationDomain> domain;
-  int calls = 0;
-};
-Service& Current() {
-  static Service* service = new Service;
-  return *service;
-}
+using Service =
+    FuzzedService<SqliteRecordStore, coordination::CoordinationDomain>;
+Service& Current() { return Service::Get(); }
 coordination::CoordinationDomain& Domain() { return *Current().domain; }
 
 #define PALERMO_FUZZ_UNARY(Rpc) \
@@ -226,14 +213,9 @@ std::vector<std::string> Seeds() {
 }  // namespace
 }  // namespace palermo::fuzz
 
-extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  palermo::fuzz::QuietLogging();
-  palermo::fuzz::WriteSeedsIfAsked(palermo::fuzz::Seeds);
-  return 0;
-}
+PALERMO_FUZZ_INITIALIZE(palermo::fuzz::Seeds)
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  auto& service = palermo::fuzz::Current();
-  if (service.calls++ % palermo::fuzz::kResetEvery == 0) palermo::fuzz::Reset();
-  return palermo::fuzz::Table().Run(data, size);
+  return palermo::fuzz::Current().Run(palermo::fuzz::Table(),
+                                      palermo::fuzz::Reset, data, size);
 }

@@ -16,23 +16,10 @@ namespace palermo::fuzz {
 namespace {
 
 namespace v1 = enforcement::v1;
-constexpr int kResetEvery = 500;
 
-const EntityRegistry& Entities() {
-  static const EntityRegistry* registry =
-      new EntityRegistry(*EntityRegistry::LoadDefault());
-  return *registry;
-}
-
-struct Service {
-  std::unique_ptr<enforcement::SqliteEnforcementStore> store;
-  std::unique_ptr<enforcement::EnforcementDomain> domain;
-  int calls = 0;
-};
-Service& Current() {
-  static Service* service = new Service;
-  return *service;
-}
+using Service = FuzzedService<enforcement::SqliteEnforcementStore,
+                              enforcement::EnforcementDomain>;
+Service& Current() { return Service::Get(); }
 enforcement::EnforcementDomain& Domain() { return *Current().domain; }
 
 // ImportObservations is a client stream: one message is a whole stream.
@@ -202,14 +189,9 @@ std::vector<std::string> Seeds() {
 }  // namespace
 }  // namespace palermo::fuzz
 
-extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  palermo::fuzz::QuietLogging();
-  palermo::fuzz::WriteSeedsIfAsked(palermo::fuzz::Seeds);
-  return 0;
-}
+PALERMO_FUZZ_INITIALIZE(palermo::fuzz::Seeds)
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  auto& service = palermo::fuzz::Current();
-  if (service.calls++ % palermo::fuzz::kResetEvery == 0) palermo::fuzz::Reset();
-  return palermo::fuzz::Table().Run(data, size);
+  return palermo::fuzz::Current().Run(palermo::fuzz::Table(),
+                                      palermo::fuzz::Reset, data, size);
 }

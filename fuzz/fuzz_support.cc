@@ -227,4 +227,10 @@ std::pair<std::string, std::string> ParentAndId(const std::string& name,
   return {"", name};
 }
 
+const EntityRegistry& Entities() {
+  static const EntityRegistry* registry =
+      new EntityRegistry(*EntityRegistry::LoadDefault());
+  return *registry;
+}
+
 }  // namespace palermo::fuzz

@@ -13,12 +13,14 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "services/common/entities.h"
 
 namespace palermo::fuzz {
 
@@ -65,6 +67,43 @@ void Consume(const absl::StatusOr<Response>& result) {
   Consume(result.status());
   if (result.ok()) (void)result->SerializeAsString();
 }
+
+// A service fuzzer's store is made again (from the reference data) every
+// kResetEvery inputs, so that it stays small and the fuzzer fast.
+inline constexpr int kResetEvery = 500;
+
+// A service under fuzzing: its store and domain class, made by the target's
+// reset function.
+template <typename Store, typename Domain>
+struct FuzzedService {
+  std::unique_ptr<Store> store;
+  std::unique_ptr<Domain> domain;
+  int calls = 0;
+
+  static FuzzedService& Get() {
+    static FuzzedService* service = new FuzzedService;
+    return *service;
+  }
+  // Runs one fuzz input through `table`, calling `reset` first on the
+  // first input and every kResetEvery inputs after it.
+  int Run(const MethodTable& table, void (*reset)(), const uint8_t* data,
+          size_t size) {
+    if (calls++ % kResetEvery == 0) reset();
+    return table.Run(data, size);
+  }
+};
+
+// The reporting entities of Debian's iso-codes, loaded once.
+const EntityRegistry& Entities();
+
+// Defines LLVMFuzzerInitialize: logging silenced, and the seeds made by
+// `seeds` written when PALERMO_FUZZ_WRITE_SEEDS asks for them.
+#define PALERMO_FUZZ_INITIALIZE(seeds)                 \
+  extern "C" int LLVMFuzzerInitialize(int*, char***) { \
+    palermo::fuzz::QuietLogging();                     \
+    palermo::fuzz::WriteSeedsIfAsked(seeds);           \
+    return 0;                                          \
+  }
 
 // Inputs made of several parts: each a 2-byte little-endian length, then
 // that many bytes (fewer if the input ends first); missing parts are empty.

@@ -24,12 +24,6 @@ namespace ev1 = enforcement::v1;
 namespace av1 = assistance::v1;
 namespace cv1 = coordination::v1;
 
-const EntityRegistry& Entities() {
-  static const EntityRegistry* registry =
-      new EntityRegistry(*EntityRegistry::LoadDefault());
-  return *registry;
-}
-
 template <typename Message>
 bool Parse(absl::string_view bytes, Message* message) {
   return message->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()));
@@ -118,11 +112,7 @@ std::vector<std::string> Seeds() {
 }  // namespace
 }  // namespace palermo::fuzz
 
-extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  palermo::fuzz::QuietLogging();
-  palermo::fuzz::WriteSeedsIfAsked(palermo::fuzz::Seeds);
-  return 0;
-}
+PALERMO_FUZZ_INITIALIZE(palermo::fuzz::Seeds)
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace palermo::fuzz;

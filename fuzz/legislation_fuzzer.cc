@@ -14,23 +14,10 @@ namespace palermo::fuzz {
 namespace {
 
 namespace v1 = legislation::v1;
-constexpr int kResetEvery = 500;
 
-const EntityRegistry& Entities() {
-  static const EntityRegistry* registry =
-      new EntityRegistry(*EntityRegistry::LoadDefault());
-  return *registry;
-}
-
-struct Service {
-  std::unique_ptr<legislation::SqliteLegislationStore> store;
-  std::unique_ptr<legislation::LegislationDomain> domain;
-  int calls = 0;
-};
-Service& Current() {
-  static Service* service = new Service;
-  return *service;
-}
+using Service = FuzzedService<legislation::SqliteLegislationStore,
+                              legislation::LegislationDomain>;
+Service& Current() { return Service::Get(); }
 legislation::LegislationDomain& Domain() { return *Current().domain; }
 
 const MethodTable& Table() {
@@ -131,14 +118,9 @@ std::vector<std::string> Seeds() {
 }  // namespace
 }  // namespace palermo::fuzz
 
-extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  palermo::fuzz::QuietLogging();
-  palermo::fuzz::WriteSeedsIfAsked(palermo::fuzz::Seeds);
-  return 0;
-}
+PALERMO_FUZZ_INITIALIZE(palermo::fuzz::Seeds)
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  auto& service = palermo::fuzz::Current();
-  if (service.calls++ % palermo::fuzz::kResetEvery == 0) palermo::fuzz::Reset();
-  return palermo::fuzz::Table().Run(data, size);
+  return palermo::fuzz::Current().Run(palermo::fuzz::Table(),
+                                      palermo::fuzz::Reset, data, size);
 }

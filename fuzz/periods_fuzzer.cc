@@ -59,10 +59,7 @@ std::vector<std::string> Seeds() {
 }  // namespace
 }  // namespace palermo::fuzz
 
-extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  palermo::fuzz::WriteSeedsIfAsked(palermo::fuzz::Seeds);
-  return 0;
-}
+PALERMO_FUZZ_INITIALIZE(palermo::fuzz::Seeds)
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace palermo;

@@ -18,12 +18,6 @@ namespace {
 
 namespace v1 = enforcement::v1;
 
-const EntityRegistry& Entities() {
-  static const EntityRegistry* registry =
-      new EntityRegistry(*EntityRegistry::LoadDefault());
-  return *registry;
-}
-
 // As EnforcementDomain::ImportSdmxCsv maps REF_AREA.
 std::string EntityOfArea(absl::string_view area) {
   const std::string country = absl::StrCat("countries/", area);
@@ -47,11 +41,7 @@ std::vector<std::string> Seeds() {
 }  // namespace
 }  // namespace palermo::fuzz
 
-extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  palermo::fuzz::QuietLogging();
-  palermo::fuzz::WriteSeedsIfAsked(palermo::fuzz::Seeds);
-  return 0;
-}
+PALERMO_FUZZ_INITIALIZE(palermo::fuzz::Seeds)
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace palermo::fuzz;
