@@ -106,15 +106,15 @@ std::vector<v1::CreateCaseRecordRequest> SyntheticCases() {
 
 void Reset() {
   Service& s = Current();
-  s.domain.reset();
-  s.store.reset();
-  ClearScratchDir();
-  auto store =
-      assistance::SqliteAssistanceStore::Open(ScratchDir() + "/assistance.db");
-  if (!store.ok()) std::abort();
-  s.store = *std::move(store);
-  s.domain = std::make_unique<assistance::AssistanceDomain>(
-      *s.store, Entities(), assistance::kDefaultK, FuzzClock);
+  s.Renew(
+      "assistance.db",
+      [](const std::string& path) {
+        return assistance::SqliteAssistanceStore::Open(path);
+      },
+      [](auto& store) {
+        return std::make_unique<assistance::AssistanceDomain>(
+            store, Entities(), assistance::kDefaultK, FuzzClock);
+      });
   static const auto* creates =
       new std::vector<v1::CreateMeasureRequest>(ReferenceCreates());
   static const auto* cases =

@@ -156,15 +156,15 @@ std::vector<std::string> ReferenceCalls(bool creates_only) {
 
 void Reset() {
   Service& s = Current();
-  s.domain.reset();
-  s.store.reset();
-  ClearScratchDir();
-  auto store = SqliteRecordStore::Open(ScratchDir() + "/coordination.db",
-                                       coordination::AllCollections());
-  if (!store.ok()) std::abort();
-  s.store = *std::move(store);
-  s.domain = std::make_unique<coordination::CoordinationDomain>(
-      *s.store, Entities(), FuzzClock);
+  s.Renew(
+      "coordination.db",
+      [](const std::string& path) {
+        return SqliteRecordStore::Open(path, coordination::AllCollections());
+      },
+      [](auto& store) {
+        return std::make_unique<coordination::CoordinationDomain>(
+            store, Entities(), FuzzClock);
+      });
   static const auto* creates =
       new std::vector<std::string>(ReferenceCalls(true));
   for (const auto& call : *creates) {

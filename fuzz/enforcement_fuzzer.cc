@@ -95,15 +95,15 @@ std::vector<v1::ImportObservationsRequest> ReferenceImports() {
 
 void Reset() {
   Service& s = Current();
-  s.domain.reset();
-  s.store.reset();
-  ClearScratchDir();
-  auto store = enforcement::SqliteEnforcementStore::Open(ScratchDir() +
-                                                         "/enforcement.db");
-  if (!store.ok()) std::abort();
-  s.store = *std::move(store);
-  s.domain = std::make_unique<enforcement::EnforcementDomain>(
-      *s.store, Entities(), FuzzClock);
+  s.Renew(
+      "enforcement.db",
+      [](const std::string& path) {
+        return enforcement::SqliteEnforcementStore::Open(path);
+      },
+      [](auto& store) {
+        return std::make_unique<enforcement::EnforcementDomain>(
+            store, Entities(), FuzzClock);
+      });
   static const auto* imports =
       new std::vector<v1::ImportObservationsRequest>(ReferenceImports());
   for (const auto& request : *imports) {

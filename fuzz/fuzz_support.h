@@ -15,6 +15,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -68,6 +69,13 @@ void Consume(const absl::StatusOr<Response>& result) {
   if (result.ok()) (void)result->SerializeAsString();
 }
 
+// A directory for this process's stores, made on first use (under
+// /dev/shm when there is one, so that SQLite's fsyncs cost nothing) and
+// removed at exit.
+const std::string& ScratchDir();
+// Removes everything in ScratchDir().
+void ClearScratchDir();
+
 // A service fuzzer's store is made again (from the reference data) every
 // kResetEvery inputs, so that it stays small and the fuzzer fast.
 inline constexpr int kResetEvery = 500;
@@ -83,6 +91,20 @@ struct FuzzedService {
   static FuzzedService& Get() {
     static FuzzedService* service = new FuzzedService;
     return *service;
+  }
+  // Drops the store and its files, then opens a new one with `open_store`
+  // (given a path under ScratchDir()) and builds the domain on it with
+  // `make_domain`; aborts if the store cannot be opened.
+  template <typename OpenStore, typename MakeDomain>
+  void Renew(const std::string& file, OpenStore open_store,
+             MakeDomain make_domain) {
+    domain.reset();
+    store.reset();
+    ClearScratchDir();
+    auto opened = open_store(ScratchDir() + "/" + file);
+    if (!opened.ok()) std::abort();
+    store = *std::move(opened);
+    domain = make_domain(*store);
   }
   // Runs one fuzz input through `table`, calling `reset` first on the
   // first input and every kResetEvery inputs after it.
@@ -131,13 +153,6 @@ Handler Unary(Call call) {
     return true;
   };
 }
-
-// A directory for this process's stores, made on first use (under
-// /dev/shm when there is one, so that SQLite's fsyncs cost nothing) and
-// removed at exit.
-const std::string& ScratchDir();
-// Removes everything in ScratchDir().
-void ClearScratchDir();
 
 // A clock that advances one millisecond a reading from 2026-01-01: runs are
 // reproducible, and time still moves forward as the stores expect.

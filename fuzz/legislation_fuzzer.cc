@@ -63,15 +63,15 @@ std::vector<v1::CreateLegislationRequest> ReferenceCreates() {
 
 void Reset() {
   Service& s = Current();
-  s.domain.reset();
-  s.store.reset();
-  ClearScratchDir();
-  auto store = legislation::SqliteLegislationStore::Open(ScratchDir() +
-                                                         "/legislation.db");
-  if (!store.ok()) std::abort();
-  s.store = *std::move(store);
-  s.domain = std::make_unique<legislation::LegislationDomain>(
-      *s.store, Entities(), FuzzClock);
+  s.Renew(
+      "legislation.db",
+      [](const std::string& path) {
+        return legislation::SqliteLegislationStore::Open(path);
+      },
+      [](auto& store) {
+        return std::make_unique<legislation::LegislationDomain>(
+            store, Entities(), FuzzClock);
+      });
   static const auto* creates =
       new std::vector<v1::CreateLegislationRequest>(ReferenceCreates());
   for (const auto& request : *creates) {
