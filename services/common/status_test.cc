@@ -134,6 +134,22 @@ TEST(StatusTest, GrpcStatusCarriesGoogleRpcStatusDetails) {
   EXPECT_EQ(bad.field_violations(0).field(), "parent");
 }
 
+// The count of left-out violations is carried inside the process only: on
+// the wire the details are the BadRequest alone.
+TEST(StatusTest, GrpcStatusOfACappedSetCarriesOnlyTheBadRequest) {
+  FieldViolations v;
+  for (int i = 0; i < kMaxViolationsInDetails + 5; ++i) {
+    v.Add(absl::StrCat("rows[", i, "]"), "required");
+  }
+  grpc::Status status = ToGrpcStatus(v.ToStatus());
+  google::rpc::Status rpc;
+  ASSERT_TRUE(rpc.ParseFromString(status.error_details()));
+  ASSERT_EQ(rpc.details_size(), 1);
+  google::rpc::BadRequest bad;
+  ASSERT_TRUE(rpc.details(0).UnpackTo(&bad));
+  EXPECT_EQ(bad.field_violations_size(), kMaxViolationsInDetails);
+}
+
 TEST(StatusTest, RoundTripKeepsCodeMessageAndDetails) {
   absl::Status original =
       EtagMismatchError("countries/EST/legislation", "r1", "r2");
