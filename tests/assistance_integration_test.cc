@@ -364,7 +364,8 @@ TEST(AssistanceCaseTest, DifferencingTwoReleasesDoesNotRevealANewVictim) {
 // Through the gateway: a deleted measure (a tombstone in the store) is on no
 // page, and an UNSPECIFIED list element is refused naming it, with nothing
 // created.
-TEST(AssistanceMeasureTest, DeletedMeasuresAreNotListedAndUnspecifiedListValuesAreRefused) {
+TEST(AssistanceMeasureTest,
+     DeletedMeasuresAreNotListedAndUnspecifiedListValuesAreRefused) {
   auto suite = Suite::Start(MakeTempDir());
   ASSERT_TRUE(suite.ok()) << suite.status();
   auto stub = av1::AssistanceService::NewStub((*suite)->gateway->Channel());
@@ -405,8 +406,7 @@ TEST(AssistanceMeasureTest, DeletedMeasuresAreNotListedAndUnspecifiedListValuesA
   grpc::Status refused =
       stub->CreateMeasure(Context().get(), unspecified, &out);
   EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(ViolatedFields(refused),
-              ElementsAre("measure.target_groups[0]"));
+  EXPECT_THAT(ViolatedFields(refused), ElementsAre("measure.target_groups[0]"));
   av1::GetMeasureRequest get;
   get.set_name("countries/ROU/measures/shelter-d");
   EXPECT_EQ(stub->GetMeasure(Context().get(), get, &out).error_code(),

@@ -29,8 +29,7 @@ TEST(PeriodicTaskTest, DestroyingItStopsItWithoutWaitingForTheInterval) {
   std::atomic<int> ticks{0};
   // With an hour's interval, the destructor returns only if it wakes the
   // thread (ctest's timeout would otherwise fail the test).
-  auto task =
-      std::make_unique<PeriodicTask>(absl::Hours(1), [&] { ++ticks; });
+  auto task = std::make_unique<PeriodicTask>(absl::Hours(1), [&] { ++ticks; });
   task.reset();
   EXPECT_EQ(ticks.load(), 0);
 }

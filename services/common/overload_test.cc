@@ -220,11 +220,10 @@ TEST(OverloadInterceptorTest, ACallersNextCallFindsItsSlotFree) {
       absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
   for (int i = 0; i < 300; ++i) {
     grpc::ClientContext context;
-    context.set_deadline(
-        absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
     ev1::ListIndicatorsResponse response;
-    grpc::Status status = stub->ListIndicators(
-        &context, ev1::ListIndicatorsRequest(), &response);
+    grpc::Status status =
+        stub->ListIndicators(&context, ev1::ListIndicatorsRequest(), &response);
     ASSERT_TRUE(status.ok()) << i << ": " << status.error_message();
     ASSERT_EQ(limiter.in_flight(), 0) << i;
   }

@@ -56,8 +56,8 @@ TEST(FieldViolationsTest, DetailsHoldAtMostTheCapAndTheMessageCountsTheRest) {
             kMaxViolationsInDetails);
   EXPECT_NE(status.message().find("and 99990 more"), absl::string_view::npos)
       << status.message();
-  EXPECT_NE(status.message().find(absl::StrCat(
-                100000 - kMaxViolationsInDetails, " left out")),
+  EXPECT_NE(status.message().find(
+                absl::StrCat(100000 - kMaxViolationsInDetails, " left out")),
             absl::string_view::npos)
       << status.message();
   EXPECT_LT(ToGrpcStatus(status).error_details().size(), 8u << 10);

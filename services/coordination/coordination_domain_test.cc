@@ -457,7 +457,8 @@ TEST_F(CoordinationDomainTest, AYearsTrainingTotalsLeaveOutMultiYearCounts) {
   EXPECT_TRUE(summary->lower_bound());
 }
 
-TEST_F(CoordinationDomainTest, ATrainingEndingTheNextYearIsNotCountedInItsFirst) {
+TEST_F(CoordinationDomainTest,
+       ATrainingEndingTheNextYearIsNotCountedInItsFirst) {
   v1::TrainingActivity course =
       Training({v1::TRAINING_AUDIENCE_PUBLIC_OFFICIALS}, 40);
   *course.mutable_period()->mutable_start() = Year(2006);
@@ -468,7 +469,7 @@ TEST_F(CoordinationDomainTest, ATrainingEndingTheNextYearIsNotCountedInItsFirst)
   request.set_year(2006);
   auto summary = domain_->SummarizeTraining(request);
   ASSERT_TRUE(summary.ok()) << summary.status();
-  EXPECT_EQ(summary->activities(), 1);  // it ran in 2006
+  EXPECT_EQ(summary->activities(), 1);             // it ran in 2006
   EXPECT_EQ(summary->activities_with_count(), 0);  // its 40 span two years
   EXPECT_EQ(summary->number_trained(), 0);
 }

@@ -124,8 +124,9 @@ TEST_F(EnforcementDomainTest, ImportCountsBadRowsBeyondTheDetailsCap) {
   std::vector<std::string> fields = ViolatedFields(result.status());
   ASSERT_EQ(fields.size(), static_cast<size_t>(kMaxViolationsInDetails));
   EXPECT_EQ(fields.front(), "observations[0].value");
-  EXPECT_EQ(fields.back(), absl::StrCat("observations[",
-                                        kMaxViolationsInDetails - 1, "].value"));
+  EXPECT_EQ(
+      fields.back(),
+      absl::StrCat("observations[", kMaxViolationsInDetails - 1, "].value"));
   EXPECT_THAT(result.status().message(), HasSubstr("30000 invalid row(s)"));
   EXPECT_THAT(result.status().message(), HasSubstr("and 29990 more"));
   EXPECT_EQ(Count(), 0);
@@ -829,8 +830,7 @@ TEST_F(EnforcementDomainTest, AnObservationTooLargeAsStoredIsRefused) {
 // Within the limit with its name, over it once the store adds its revision
 // and update time: refused, not stored too large.
 TEST_F(EnforcementDomainTest, ARowIsMeasuredWithWhatTheStoreAdds) {
-  auto first =
-      Load({Figure("countries/SLV", "CASES_INVESTIGATED", "2006", 1)});
+  auto first = Load({Figure("countries/SLV", "CASES_INVESTIGATED", "2006", 1)});
   ASSERT_TRUE(first.ok()) << first.status();
   v1::ListObservationsRequest list;
   list.set_parent("countries/SLV");
