@@ -361,6 +361,58 @@ TEST(AssistanceCaseTest, DifferencingTwoReleasesDoesNotRevealANewVictim) {
   }
 }
 
+// Through the gateway: a deleted measure (a tombstone in the store) is on no
+// page, and an UNSPECIFIED list element is refused naming it, with nothing
+// created.
+TEST(AssistanceMeasureTest,
+     DeletedMeasuresAreNotListedAndUnspecifiedListValuesAreRefused) {
+  auto suite = Suite::Start(MakeTempDir());
+  ASSERT_TRUE(suite.ok()) << suite.status();
+  auto stub = av1::AssistanceService::NewStub((*suite)->gateway->Channel());
+  for (const char* id : {"shelter-a", "shelter-b", "shelter-c"}) {
+    av1::CreateMeasureRequest request;
+    request.set_parent("countries/ROU");
+    request.set_measure_id(id);
+    request.mutable_measure()->set_measure_type("SHELTER");
+    auto* source = request.mutable_measure()->add_sources();
+    source->set_document_symbol("E/CN.15/2008/6");
+    source->set_paragraph(61);
+    av1::Measure out;
+    ASSERT_TRUE(stub->CreateMeasure(Context().get(), request, &out).ok()) << id;
+  }
+  av1::DeleteMeasureRequest del;
+  del.set_name("countries/ROU/measures/shelter-b");
+  google::protobuf::Empty empty;
+  ASSERT_TRUE(stub->DeleteMeasure(Context().get(), del, &empty).ok());
+  av1::ListMeasuresRequest list;
+  list.set_parent("countries/ROU");
+  av1::ListMeasuresResponse page;
+  ASSERT_TRUE(stub->ListMeasures(Context().get(), list, &page).ok());
+  std::vector<std::string> names;
+  for (const auto& m : page.measures()) names.push_back(m.name());
+  EXPECT_THAT(names, ElementsAre("countries/ROU/measures/shelter-a",
+                                 "countries/ROU/measures/shelter-c"));
+
+  av1::CreateMeasureRequest unspecified;
+  unspecified.set_parent("countries/ROU");
+  unspecified.set_measure_id("shelter-d");
+  unspecified.mutable_measure()->set_measure_type("SHELTER");
+  unspecified.mutable_measure()->add_target_groups(
+      av1::TARGET_GROUP_UNSPECIFIED);
+  auto* source = unspecified.mutable_measure()->add_sources();
+  source->set_document_symbol("E/CN.15/2008/6");
+  source->set_paragraph(61);
+  av1::Measure out;
+  grpc::Status refused =
+      stub->CreateMeasure(Context().get(), unspecified, &out);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(refused), ElementsAre("measure.target_groups[0]"));
+  av1::GetMeasureRequest get;
+  get.set_name("countries/ROU/measures/shelter-d");
+  EXPECT_EQ(stub->GetMeasure(Context().get(), get, &out).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+}
+
 TEST(AssistanceCaseTest, ValidationErrorsAndPersistenceAfterRestart) {
   const std::string dir = MakeTempDir();
   auto server =

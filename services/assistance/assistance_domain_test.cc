@@ -129,7 +129,8 @@ TEST_F(AssistanceDomainTest, MalformedNamesAreInvalidArgumentOnEveryMethod) {
         << bad;
   }
   for (const std::string bad : {"", "cases/", "cases/xyz", "measures/abc",
-                                "cases/0123456789abcdef0123456789abcdeF"}) {
+                                "cases/0123456789abcdef0123456789abcdeF",
+                                "cases/0123456789abcdef0123456789abcdeg"}) {
     v1::GetCaseRecordRequest get;
     get.set_name(bad);
     EXPECT_THAT(ViolatedFields(domain_->GetCase(get).status()),

@@ -41,6 +41,16 @@ TEST(PageBudgetTest, EndsBeforeItsBytesAreExceededAndStaysFull) {
   EXPECT_EQ(page.items(), 3);
 }
 
+TEST(PageBudgetTest, ARecordThatDoesNotFitEndsThePageEvenIfASmallerOneWould) {
+  const Measure small = OfBytes(10);
+  PageBudget page(100, 2 * ElementBytes(small));
+  EXPECT_TRUE(page.Admit(small));
+  EXPECT_FALSE(page.Admit(OfBytes(1000)));
+  // There is room for `small`, but taking it would skip the refused record.
+  EXPECT_FALSE(page.Admit(small));
+  EXPECT_EQ(page.items(), 1);
+}
+
 TEST(PageBudgetTest, AdmitsOneRecordBiggerThanThePage) {
   PageBudget page(10, 100);
   EXPECT_TRUE(page.Admit(OfBytes(1000)));
@@ -105,6 +115,28 @@ TEST(TrimToBytesTest, CutsIntoAContainerButNeverIntoAResource) {
   EXPECT_EQ(answer.rows(0).cells(0).measures_size(), 4);
   EXPECT_EQ(answer.rows(0).cells(1).measures_size(), 1);
   EXPECT_EQ(answer.rows(0).cells(1).measures(0).notes().size(), 10000u);
+}
+
+TEST(TrimToBytesTest, AResourceWithListsIsDroppedWholeNotCutInside) {
+  assistance::v1::CompareEntitiesResponse answer;
+  auto* cell = answer.add_rows()->add_cells();
+  cell->set_entity("countries/ROU");
+  for (int i = 0; i < 2; ++i) {
+    Measure* m = cell->add_measures();
+    *m = OfBytes(10);
+    for (int s = 0; s < 100; ++s) {
+      m->add_sources()->set_excerpt(std::string(100, 's'));
+    }
+  }
+  const size_t one = answer.rows(0).cells(0).measures(0).ByteSizeLong();
+  const size_t max = answer.ByteSizeLong() - one / 2;
+  EXPECT_TRUE(TrimToBytes(&answer, max));
+  EXPECT_LE(answer.ByteSizeLong(), max);
+  ASSERT_EQ(answer.rows_size(), 1);
+  ASSERT_EQ(answer.rows(0).cells_size(), 1);
+  // The first measure whole, the second left out, not cut to what fits.
+  ASSERT_EQ(answer.rows(0).cells(0).measures_size(), 1);
+  EXPECT_EQ(answer.rows(0).cells(0).measures(0).sources_size(), 100);
 }
 
 TEST(TrimToBytesTest, AnswerOfExactlyTheLimitIsKept) {

@@ -197,5 +197,39 @@ TEST(OverloadInterceptorTest, ShedsSyncCallsBeyondTheLimitButNeverHealth) {
   server->Shutdown();
 }
 
+// The slot is free before the caller learns its call is over: at a limit of
+// one, a caller's next call is never shed, however quickly it follows.
+TEST(OverloadInterceptorTest, ACallersNextCallFindsItsSlotFree) {
+  InflightLimiter limiter(1);
+  HeldService service;
+  service.Release();  // answers at once
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(),
+                           &port);
+  builder.RegisterService(&service);
+  std::vector<
+      std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+      interceptors;
+  interceptors.push_back(
+      std::make_unique<OverloadInterceptorFactory>(&limiter, "test"));
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  ASSERT_NE(server, nullptr);
+  auto stub = ev1::EnforcementService::NewStub(grpc::CreateChannel(
+      absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
+  for (int i = 0; i < 300; ++i) {
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
+    ev1::ListIndicatorsResponse response;
+    grpc::Status status =
+        stub->ListIndicators(&context, ev1::ListIndicatorsRequest(), &response);
+    ASSERT_TRUE(status.ok()) << i << ": " << status.error_message();
+    ASSERT_EQ(limiter.in_flight(), 0) << i;
+  }
+  EXPECT_EQ(limiter.TakeShedCount(), 0);
+  server->Shutdown();
+}
+
 }  // namespace
 }  // namespace palermo

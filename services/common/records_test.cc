@@ -156,6 +156,26 @@ TEST_F(RecordsTest, UpdateThatChangesNothingKeepsTheVersion) {
   EXPECT_EQ(things.Get("things/a")->notes(), "one");
 }
 
+TEST_F(RecordsTest, DeletedRecordsAreListedNowhere) {
+  auto things = Things();
+  for (const char* n : {"x/a", "x/b", "x/c"}) {
+    ASSERT_TRUE(things.Create(Named(n, "kept"), "thing", "", "").ok());
+  }
+  ASSERT_TRUE(things.Delete("x/b", "r1").ok());
+  std::string next;
+  auto page = things.ListPage("x/", "", 10, "", "q", &next);
+  ASSERT_TRUE(page.ok()) << page.status();
+  std::vector<std::string> names;
+  for (const Record& r : *page) names.push_back(r.name());
+  EXPECT_THAT(names, ElementsAre("x/a", "x/c"));
+  EXPECT_TRUE(next.empty());
+  auto all = things.All("x/");
+  ASSERT_TRUE(all.ok()) << all.status();
+  names.clear();
+  for (const Record& r : *all) names.push_back(r.name());
+  EXPECT_THAT(names, ElementsAre("x/a", "x/c"));
+}
+
 TEST_F(RecordsTest, PageTokensBelongToTheirCollection) {
   auto things = Things();
   RecordCollection<Record> others(

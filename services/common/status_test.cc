@@ -56,8 +56,8 @@ TEST(FieldViolationsTest, DetailsHoldAtMostTheCapAndTheMessageCountsTheRest) {
             kMaxViolationsInDetails);
   EXPECT_NE(status.message().find("and 99990 more"), absl::string_view::npos)
       << status.message();
-  EXPECT_NE(status.message().find(absl::StrCat(
-                100000 - kMaxViolationsInDetails, " left out")),
+  EXPECT_NE(status.message().find(
+                absl::StrCat(100000 - kMaxViolationsInDetails, " left out")),
             absl::string_view::npos)
       << status.message();
   EXPECT_LT(ToGrpcStatus(status).error_details().size(), 8u << 10);
@@ -132,6 +132,22 @@ TEST(StatusTest, GrpcStatusCarriesGoogleRpcStatusDetails) {
   google::rpc::BadRequest bad;
   ASSERT_TRUE(rpc.details(0).UnpackTo(&bad));
   EXPECT_EQ(bad.field_violations(0).field(), "parent");
+}
+
+// The count of left-out violations is carried inside the process only: on
+// the wire the details are the BadRequest alone.
+TEST(StatusTest, GrpcStatusOfACappedSetCarriesOnlyTheBadRequest) {
+  FieldViolations v;
+  for (int i = 0; i < kMaxViolationsInDetails + 5; ++i) {
+    v.Add(absl::StrCat("rows[", i, "]"), "required");
+  }
+  grpc::Status status = ToGrpcStatus(v.ToStatus());
+  google::rpc::Status rpc;
+  ASSERT_TRUE(rpc.ParseFromString(status.error_details()));
+  ASSERT_EQ(rpc.details_size(), 1);
+  google::rpc::BadRequest bad;
+  ASSERT_TRUE(rpc.details(0).UnpackTo(&bad));
+  EXPECT_EQ(bad.field_violations_size(), kMaxViolationsInDetails);
 }
 
 TEST(StatusTest, RoundTripKeepsCodeMessageAndDetails) {

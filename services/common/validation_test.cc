@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "palermo/assistance/v1/assistance.pb.h"
 #include "palermo/legislation/v1/legislation.pb.h"
 #include "services/common/test_support.h"
 
@@ -82,6 +83,15 @@ TEST(ValidationTest, WalksMessagesForEnumsDatesAndProvenance) {
                            "legislation.protocol.consent_date.day",
                            "legislation.protocol.sources[0].document_symbol",
                            "legislation.other_laws[0].kind"}));
+}
+
+TEST(ValidationTest, AnUnspecifiedListElementIsRefused) {
+  assistance::v1::Measure m;
+  m.add_target_groups(assistance::v1::TARGET_GROUP_UNSPECIFIED);
+  m.add_target_groups(assistance::v1::TARGET_GROUP_CHILDREN);
+  FieldViolations v;
+  ValidateCommonTypes(m, "measure", v);
+  EXPECT_EQ(Fields(v), std::vector<std::string>{"measure.target_groups[0]"});
 }
 
 TEST(ValidationTest, ProvenanceNeedsParagraphOrFootnote) {

@@ -187,6 +187,34 @@ TEST_F(CoordinationDomainTest, CooperationPartnersMustBeKnownDistinctOthers) {
       ElementsAre("cooperation_activity.partners"));
 }
 
+TEST_F(CoordinationDomainTest, UnnamedPartnersAloneDescribeACooperation) {
+  v1::CooperationActivity a = Joint({});
+  a.set_unnamed_partners("the police of neighbouring countries");
+  auto created = CreateCooperation("countries/HUN", "unnamed", a);
+  EXPECT_TRUE(created.ok()) << created.status();
+}
+
+TEST_F(CoordinationDomainTest, CampaignCountsAreBoundedByWhatTheyList) {
+  v1::AwarenessCampaign c;
+  c.set_display_name("Campaign");
+  c.add_languages("en");
+  c.add_languages("fr");
+  c.set_language_count(1);  // fewer than the two listed
+  c.set_people_reached(-1);
+  v1::CreateAwarenessCampaignRequest request;
+  request.set_parent("countries/HUN");
+  request.set_awareness_campaign_id("campaign");
+  *request.mutable_awareness_campaign() = Sourced(c, 40);
+  EXPECT_THAT(
+      ViolatedFields(domain_->CreateAwarenessCampaign(request).status()),
+      UnorderedElementsAre("awareness_campaign.language_count",
+                           "awareness_campaign.people_reached"));
+  request.mutable_awareness_campaign()->set_language_count(2);
+  request.mutable_awareness_campaign()->set_people_reached(0);
+  auto created = domain_->CreateAwarenessCampaign(request);
+  EXPECT_TRUE(created.ok()) << created.status();
+}
+
 TEST_F(CoordinationDomainTest, PeriodEndBeforeStartIsRejected) {
   auto created = CreatePlan("countries/UKR", "third", Plan(2010, 2007));
   EXPECT_THAT(ViolatedFields(created.status()),
@@ -427,6 +455,23 @@ TEST_F(CoordinationDomainTest, AYearsTrainingTotalsLeaveOutMultiYearCounts) {
   ASSERT_TRUE(summary.ok());
   EXPECT_EQ(summary->number_trained(), 500);
   EXPECT_TRUE(summary->lower_bound());
+}
+
+TEST_F(CoordinationDomainTest,
+       ATrainingEndingTheNextYearIsNotCountedInItsFirst) {
+  v1::TrainingActivity course =
+      Training({v1::TRAINING_AUDIENCE_PUBLIC_OFFICIALS}, 40);
+  *course.mutable_period()->mutable_start() = Year(2006);
+  *course.mutable_period()->mutable_end() = Year(2007);
+  ASSERT_TRUE(CreateTraining("countries/MMR", "course", course).ok());
+  v1::SummarizeTrainingRequest request;
+  request.set_parent("countries/MMR");
+  request.set_year(2006);
+  auto summary = domain_->SummarizeTraining(request);
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  EXPECT_EQ(summary->activities(), 1);             // it ran in 2006
+  EXPECT_EQ(summary->activities_with_count(), 0);  // its 40 span two years
+  EXPECT_EQ(summary->number_trained(), 0);
 }
 
 TEST_F(CoordinationDomainTest, EntityListsAreKnownDistinctAndOfTheRightKind) {

@@ -124,8 +124,9 @@ TEST_F(EnforcementDomainTest, ImportCountsBadRowsBeyondTheDetailsCap) {
   std::vector<std::string> fields = ViolatedFields(result.status());
   ASSERT_EQ(fields.size(), static_cast<size_t>(kMaxViolationsInDetails));
   EXPECT_EQ(fields.front(), "observations[0].value");
-  EXPECT_EQ(fields.back(), absl::StrCat("observations[",
-                                        kMaxViolationsInDetails - 1, "].value"));
+  EXPECT_EQ(
+      fields.back(),
+      absl::StrCat("observations[", kMaxViolationsInDetails - 1, "].value"));
   EXPECT_THAT(result.status().message(), HasSubstr("30000 invalid row(s)"));
   EXPECT_THAT(result.status().message(), HasSubstr("and 29990 more"));
   EXPECT_EQ(Count(), 0);
@@ -545,6 +546,47 @@ TEST_F(EnforcementDomainTest, SdmxCsvDeletionsAreRefusedNotInserted) {
   EXPECT_EQ(Count(), 0);
 }
 
+// A row is named by its row number in the CSV, and rows that parse are
+// validated even when others do not, so every problem comes at once.
+TEST_F(EnforcementDomainTest, SdmxCsvProblemsNameTheirRowAllAtOnce) {
+  std::string deletion =
+      SdmxCsvLine(Figure("countries/SLV", "CASES_INVESTIGATED", "2006", 67));
+  const std::string insert = absl::StrCat(",", kSdmxStructureId, ",I,");
+  ASSERT_NE(deletion.find(insert), std::string::npos);
+  deletion.replace(deletion.find(insert), insert.size(),
+                   absl::StrCat(",", kSdmxStructureId, ",D,"));
+  const std::string negative =
+      SdmxCsvLine(Figure("countries/SLV", "CASES_INVESTIGATED", "2007", -5));
+  v1::ImportSdmxCsvRequest request;
+  request.set_csv(absl::StrCat(
+      SdmxCsvHeader(),
+      SdmxCsvLine(Figure("countries/SLV", "CASES_INVESTIGATED", "2005", 32)),
+      deletion, negative));
+  auto both = domain_->ImportSdmxCsv(request);
+  EXPECT_THAT(ViolatedFields(both.status()),
+              ElementsAre("rows[2].ACTION", "rows[3].value"));
+  // Without a parse error, the same rule names the same CSV row.
+  request.set_csv(absl::StrCat(
+      SdmxCsvHeader(),
+      SdmxCsvLine(Figure("countries/SLV", "CASES_INVESTIGATED", "2005", 32)),
+      negative));
+  auto one = domain_->ImportSdmxCsv(request);
+  EXPECT_THAT(ViolatedFields(one.status()), ElementsAre("rows[2].value"));
+  EXPECT_EQ(Count(), 0);
+}
+
+TEST_F(EnforcementDomainTest, AnIndicatorCodeStartsWithALetter) {
+  for (const char* code : {"1CASES", "_CASES"}) {
+    v1::CreateIndicatorRequest request;
+    request.mutable_indicator()->set_code(code);
+    request.mutable_indicator()->set_display_name("Cases");
+    request.mutable_indicator()->set_unit("cases");
+    EXPECT_THAT(ViolatedFields(domain_->CreateIndicator(request).status()),
+                ElementsAre("indicator.code"))
+        << code;
+  }
+}
+
 TEST_F(EnforcementDomainTest, IndicatorPagesNeitherRepeatNorSkip) {
   auto all = domain_->ListIndicators(v1::ListIndicatorsRequest());
   ASSERT_TRUE(all.ok()) << all.status();
@@ -783,6 +825,30 @@ TEST_F(EnforcementDomainTest, AnObservationTooLargeAsStoredIsRefused) {
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(ViolatedFields(refused.status()), ElementsAre("observations[0]"));
   EXPECT_EQ(Count(), 1);
+}
+
+// Within the limit with its name, over it once the store adds its revision
+// and update time: refused, not stored too large.
+TEST_F(EnforcementDomainTest, ARowIsMeasuredWithWhatTheStoreAdds) {
+  auto first = Load({Figure("countries/SLV", "CASES_INVESTIGATED", "2006", 1)});
+  ASSERT_TRUE(first.ok()) << first.status();
+  v1::ListObservationsRequest list;
+  list.set_parent("countries/SLV");
+  auto listed = domain_->List(list);
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  ASSERT_EQ(listed->observations_size(), 1);
+  const std::string name = listed->observations(0).name();
+  v1::Observation near =
+      Figure("countries/SLV", "CASES_INVESTIGATED", "2006", 2);
+  auto named_bytes = [&near, &name] {
+    v1::Observation named = near;
+    named.set_name(name);
+    return named.ByteSizeLong();
+  };
+  PadWithSources(near.mutable_sources(), named_bytes, kMaxRecordBytes - 5);
+  auto refused = Load({near});
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(ViolatedFields(refused.status()), ElementsAre("observations[0]"));
 }
 
 TEST_F(EnforcementDomainTest, ListPagesEndByBytesAndSeriesStopWithinAnAnswer) {

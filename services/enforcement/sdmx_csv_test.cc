@@ -128,6 +128,17 @@ TEST(SdmxCsvTest, LinesUseTheSdmxCodesAndKeepEdgeBlanksAndNewlines) {
   EXPECT_EQ(rows[0].observation.notes(), "trailing blank ");
 }
 
+TEST(SdmxCsvTest, AHeaderWithTheRightCountButAnotherColumnIsRejected) {
+  std::string header = SdmxCsvHeader();
+  ASSERT_NE(header.find("OBS_VALUE"), std::string::npos);
+  header.replace(header.find("OBS_VALUE"), 9, "OBS_COUNT");
+  FieldViolations violations;
+  std::vector<CsvRow> rows =
+      ParseSdmxCsv(header + SdmxCsvLine(Cuba()), Area, violations);
+  EXPECT_FALSE(violations.empty());
+  EXPECT_TRUE(rows.empty());
+}
+
 TEST(SdmxCsvTest, WrongHeaderOrBrokenCsvIsRejected) {
   FieldViolations a;
   ParseSdmxCsv("A,B\n1,2\n", Area, a);

@@ -233,6 +233,39 @@ TEST(ProfileTest, SeriesAreCutWholeWithTheirLatestFigure) {
               HasSubstr("the first 0 of 1000 measures"));
 }
 
+// Whatever the room the last measure leaves, the bound holds: each field is
+// counted with its tag and length, not its value alone.
+TEST(ProfileTest, EveryBoundHoldsWhateverRoomTheLastMeasureLeaves) {
+  ProfileParts parts = Complete();
+  parts.measures->clear();
+  for (int i = 0; i < 300; ++i) {
+    parts.measures->emplace_back().set_name(
+        absl::StrCat("countries/EST/measures/m", 1000 + i));
+  }
+  for (size_t max = 6000; max < 6100; ++max) {
+    v1::CountryProfile profile = ComposeProfile(Estonia(), parts, max);
+    EXPECT_LE(profile.ByteSizeLong(), max) << max;
+    EXPECT_LT(profile.assistance_measures_size(), 300) << max;
+  }
+}
+
+// Sections named as left out take room too: a section that fills the bound
+// leaves room for the others' omissions.
+TEST(ProfileTest, OmissionsFitNextToASectionThatFillsTheBound) {
+  constexpr size_t kMax = 100000;
+  for (size_t notes = kMax - 6000; notes < kMax; notes += 250) {
+    ProfileParts parts = Complete();
+    parts.legislation->set_notes(std::string(notes, 'l'));
+    const absl::Status down = absl::UnavailableError(std::string(5000, 'x'));
+    parts.observations = down;
+    parts.measures = down;
+    parts.coordination = down;
+    v1::CountryProfile profile = ComposeProfile(Estonia(), parts, kMax);
+    EXPECT_LE(profile.ByteSizeLong(), kMax) << notes;
+    EXPECT_GE(profile.omitted_sections_size(), 3) << notes;
+  }
+}
+
 TEST(ProfileTest, ARecordLargerThanTheBoundIsLeftOutNamed) {
   ProfileParts parts = Complete();
   parts.legislation->set_notes(std::string(kMaxResponseBytes, 'l'));

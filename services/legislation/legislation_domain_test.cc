@@ -280,6 +280,13 @@ TEST_F(LegislationDomainTest, RevisionsRecordWhoWhatAndWhenAcrossDelete) {
   EXPECT_EQ(again->etag(), "r4");
 }
 
+TEST_F(LegislationDomainTest, RevisionsOfALegislationNeverWrittenAreNotFound) {
+  v1::ListLegislationRevisionsRequest request;
+  request.set_name("countries/EST/legislation");
+  EXPECT_EQ(domain_->ListRevisions(request).status().code(),
+            absl::StatusCode::kNotFound);
+}
+
 TEST_F(LegislationDomainTest, ListFiltersAndPages) {
   for (const char* code : {"BGR", "BLR", "EST", "HRV", "JPN"}) {
     v1::Legislation l;
