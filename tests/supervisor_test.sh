@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Test of tools/supervise.sh with a real service on port 0: a service killed
 # with SIGKILL is reported and comes back SERVING; SIGTERM stops both
-# promptly; a service that dies at start-up is reported as such.
+# promptly; a supervisor killed with SIGKILL takes its service with it; a
+# service that dies at start-up is reported as such.
 #
 #   tests/supervisor_test.sh SUPERVISOR SERVER_BINARY
 #
@@ -73,7 +74,20 @@ sup=
 [ "$code" -eq 0 ] || fail "the supervisor exited with $code"
 ! kill -0 "$child2" 2>/dev/null || fail "the service outlived its supervisor"
 
-# 3. A service that cannot start is reported as dying at start-up.
+# 3. A supervisor killed with SIGKILL takes its service with it: no orphan
+# is left holding the port.
+"$supervisor" legislation "$dir/legislation.log" -- \
+  "$server" --listen=127.0.0.1:0 --data_dir="$dir/data" --ready_fd=7 2>&8 &
+sup=$!
+read -r -t 30 -u 7 port || fail "the service did not report SERVING"
+child=$(children_of "$sup") || fail "no service under the supervisor"
+kill -KILL "$sup"
+wait "$sup" 2>/dev/null || true
+sup=
+timeout 30 tail --pid="$child" -f /dev/null ||
+  fail "the service outlived a supervisor killed with SIGKILL"
+
+# 4. A service that cannot start is reported as dying at start-up.
 SUPERVISE_BACKOFF_MS=100 SUPERVISE_MAX_BACKOFF_MS=200 "$supervisor" \
   legislation "$dir/legislation.log" -- \
   "$server" --listen=not-an-address --data_dir="$dir/data" 2>&8 &

@@ -60,7 +60,9 @@ backoff_ms=$initial_ms
 quick_deaths=0
 while :; do
   started=$(now_ms)
-  "$@" 2>>"$log" &
+  # The service dies with its supervisor, even one killed with SIGKILL: no
+  # orphan is left holding the port (setpriv is util-linux, always there).
+  setpriv --pdeathsig TERM -- "$@" 2>>"$log" &
   child=$!
   # `wait` returns early when a signal's trap runs; stop() then exits.
   wait "$child" 2>/dev/null  # its death is reported below, not by bash
