@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
+#include "services/common/bounds.h"
 #include "services/common/periods.h"
 #include "services/common/status.h"
 
@@ -15,18 +16,20 @@ namespace {
 // most kMaxOmittedMessageBytes.
 constexpr size_t kMaxOmittedMessageBytes = 1024;
 constexpr size_t kOmittedReserve = 4 * (kMaxOmittedMessageBytes + 32);
-// Most a length-delimited field adds to its value's size: a one-byte tag
-// (field numbers below 16) and a length varint of up to 5 bytes.
-constexpr size_t kFieldOverhead = 6;
-
 // The bytes left for sections.
 class Budget {
  public:
   explicit Budget(size_t bytes) : left_(bytes) {}
-  // Takes room for a field holding `size` bytes; false if there is none.
-  bool Take(size_t size) {
-    if (size + kFieldOverhead > left_) return false;
-    left_ -= size + kFieldOverhead;
+  // Takes room for `part` as a field of the profile (ElementBytes: with its
+  // tag and length); false if there is none.
+  bool Take(const google::protobuf::Message& part) {
+    const size_t cost = ElementBytes(part);
+    return TakeBytes(cost);
+  }
+  // Takes `bytes`; false if there are not that many left.
+  bool TakeBytes(size_t bytes) {
+    if (bytes > left_) return false;
+    left_ -= bytes;
     return true;
   }
 
@@ -94,7 +97,7 @@ void AddLegislation(const common::v1::ReportingEntity& entity,
     }
     return;
   }
-  if (!budget.Take(part->ByteSizeLong())) {
+  if (!budget.Take(*part)) {
     Omit(profile, section,
          SectionTooLarge(section, entity.name(), "the record is left out"));
     return;
@@ -113,15 +116,16 @@ void AddEnforcement(
   }
   if (part->empty()) return;
   v1::EnforcementSection all = SeriesOf(entity.name(), *part);
-  if (!budget.Take(0)) {
+  // The section's own tag and length, which grows as series are added: a
+  // one-byte tag and a length varint of at most 5 bytes.
+  if (!budget.TakeBytes(6)) {
     Omit(profile, section,
          SectionTooLarge(section, entity.name(), "every series is left out"));
     return;
   }
   v1::EnforcementSection* out = profile.mutable_enforcement();
   for (int i = 0; i < all.series_size(); ++i) {
-    if (!budget.Take(all.series(i).ByteSizeLong()) ||
-        !budget.Take(all.latest(i).ByteSizeLong())) {
+    if (!budget.Take(all.series(i)) || !budget.Take(all.latest(i))) {
       Omit(profile, section,
            SectionTooLarge(section, entity.name(),
                            absl::StrCat(i, " of ", all.series_size(),
@@ -143,7 +147,7 @@ void AddAssistance(
     return;
   }
   for (size_t i = 0; i < part->size(); ++i) {
-    if (!budget.Take((*part)[i].ByteSizeLong())) {
+    if (!budget.Take((*part)[i])) {
       Omit(profile, section,
            SectionTooLarge(section, entity.name(),
                            absl::StrCat("the first ", i, " of ", part->size(),
@@ -163,7 +167,7 @@ void AddCoordination(
     Omit(profile, section, part.status());
     return;
   }
-  if (!budget.Take(part->ByteSizeLong())) {
+  if (!budget.Take(*part)) {
     Omit(profile, section,
          SectionTooLarge(section, entity.name(), "the section is left out"));
     return;
