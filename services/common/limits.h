@@ -32,6 +32,10 @@ inline constexpr size_t kMaxResponseBytes = 2 << 20;
 inline constexpr int kMaxViolationsInDetails = 20;
 // Longest offending value quoted back in an error message, in bytes.
 inline constexpr size_t kMaxQuotedBytes = 64;
+// Longest resource name carried in an error's details (ResourceInfo,
+// PreconditionFailure subject), in bytes: every valid name is shorter, so a
+// client can match on it; only a name no record can have is cut.
+inline constexpr size_t kMaxNameInDetailsBytes = 512;
 
 }  // namespace palermo
 

@@ -119,7 +119,7 @@ absl::Status ResourceError(absl::StatusCode code, absl::string_view what,
   absl::Status status(code, absl::StrCat(short_name, " ", what));
   google::rpc::ResourceInfo info;
   info.set_resource_type(std::string(type));
-  info.set_resource_name(short_name);
+  info.set_resource_name(Abbreviate(name, kMaxNameInDetailsBytes));
   info.set_description(std::string(what));
   Attach(status, kResourceInfoTypeUrl, info);
   return status;
@@ -150,7 +150,7 @@ absl::Status EtagMismatchError(absl::string_view resource_name,
   google::rpc::PreconditionFailure failure;
   auto* v = failure.add_violations();
   v->set_type("ETAG");
-  v->set_subject(short_name);
+  v->set_subject(Abbreviate(resource_name, kMaxNameInDetailsBytes));
   v->set_description(absl::StrCat("current etag is \"", current_etag, "\""));
   Attach(status, kPreconditionFailureTypeUrl, failure);
   return status;

@@ -94,6 +94,26 @@ TEST(StatusTest, ResourceErrorsAbbreviateTheName) {
   }
 }
 
+TEST(StatusTest, DetailsCarryAValidNameWhole) {
+  // Longer than a quoted value, as observation names are: the message cuts
+  // it, the details a client matches on keep it.
+  const std::string name =
+      "countries/FRA/observations/" + std::string(150, 'K');
+  for (const absl::Status& status : {NotFoundError("palermo.T", name),
+                                     AlreadyExistsError("palermo.T", name)}) {
+    google::rpc::ResourceInfo info;
+    ASSERT_TRUE(info.ParseFromString(
+        std::string(*status.GetPayload(kResourceInfoTypeUrl))));
+    EXPECT_EQ(info.resource_name(), name);
+    EXPECT_LT(status.message().size(), name.size());
+  }
+  absl::Status stale = EtagMismatchError(name, "old", "new");
+  google::rpc::PreconditionFailure failure;
+  ASSERT_TRUE(failure.ParseFromString(
+      std::string(*stale.GetPayload(kPreconditionFailureTypeUrl))));
+  EXPECT_EQ(failure.violations(0).subject(), name);
+}
+
 TEST(FieldViolationsTest, MessageNamesTheFirstTenAndDetailsCarryUpToTheCap) {
   FieldViolations v;
   for (int i = 0; i < kMaxViolationsInDetails; ++i) {

@@ -134,9 +134,11 @@ class ProfileCall : public std::enable_shared_from_this<ProfileCall> {
     }
     *response_ = ComposeProfile(entity_, parts_);
     for (const auto& omitted : response_->omitted_sections()) {
-      spdlog::warn("profile of {}: {} omitted (code {}): {}", entity_.name(),
-                   v1::ProfileSection_Name(omitted.section()), omitted.code(),
-                   omitted.message());
+      // Debug, not warn: while a backend is down every profile omits it, and
+      // the backend's own failure is logged where it happens.
+      spdlog::debug("profile of {}: {} omitted (code {}): {}", entity_.name(),
+                    v1::ProfileSection_Name(omitted.section()), omitted.code(),
+                    omitted.message());
     }
     reactor_->Finish(grpc::Status::OK);
   }
