@@ -32,7 +32,7 @@ max_ms=${SUPERVISE_MAX_BACKOFF_MS:-30000}
 stable_ms=${SUPERVISE_STABLE_MS:-10000}
 
 say() { printf '\033[1mpalermo:\033[0m %s\n' "$*" >&2; }
-now_ms() { echo $((${EPOCHREALTIME/./} / 1000)); }
+now_ms() { echo $((${EPOCHREALTIME//[!0-9]/} / 1000)); }
 
 child=
 stopping=

@@ -5,11 +5,9 @@
 #include <google/protobuf/util/time_util.h>
 
 #include <map>
-#include <optional>
 
 #include "absl/random/random.h"
 #include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -50,14 +48,18 @@ std::vector<std::string> AllValues(const google::protobuf::EnumDescriptor* type,
   return out;
 }
 
-// Every value a case can have on each dimension (organizations, an open
-// list, appear once a case names one).
+// Every value a case can have on each dimension: every entity of the
+// registry, countries and organizations, so that none appears when its
+// first case is recorded.
 Domains AllDomains(const EntityRegistry& entities) {
   Domains out;
   out[3].push_back(kUnknownCitizenship);
   for (const std::string& code : entities.CountryCodes()) {
     out[0].push_back(absl::StrCat("countries/", code));
     out[3].push_back(code);
+  }
+  for (const std::string& id : entities.OrganizationIds()) {
+    out[0].push_back(absl::StrCat("organizations/", id));
   }
   out[1] = AllValues(v1::Gender_descriptor(), "GENDER_");
   out[2] = AllValues(v1::CaseAgeGroup_descriptor(), "CASE_AGE_GROUP_");

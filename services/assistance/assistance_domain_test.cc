@@ -5,6 +5,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include <filesystem>
 #include <random>
 
@@ -425,6 +427,21 @@ TEST_F(AssistanceDomainTest, OneEntitysTableIsItsRowOfTheAllEntitiesTable) {
               rou.at(c.keys(0)))
         << c.keys(0);
   }
+}
+
+TEST_F(AssistanceDomainTest, EveryEntityIsListedFromTheFirstRelease) {
+  // No organization's row may appear only once its first case is recorded.
+  for (int i = 0; i < 12; ++i)
+    ASSERT_TRUE(AddCase("countries/ROU", v1::GENDER_FEMALE).ok());
+  Cut();
+  const v1::AggregateCasesResponse table =
+      Aggregate({v1::CASE_DIMENSION_ENTITY});
+  std::set<std::string> entities;
+  for (const auto& c : table.cells()) {
+    entities.insert(c.keys(0));
+  }
+  EXPECT_TRUE(entities.count("countries/LVA"));
+  EXPECT_TRUE(entities.count("organizations/LAS"));
 }
 
 TEST_F(AssistanceDomainTest, BeforeTheFirstReleaseTablesAreEmpty) {

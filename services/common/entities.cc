@@ -223,4 +223,11 @@ std::vector<std::string> EntityRegistry::CountryCodes() const {
   return codes;
 }
 
+std::vector<std::string> EntityRegistry::OrganizationIds() const {
+  std::vector<std::string> ids;
+  for (const auto& [id, entity] : organizations_) ids.push_back(id);
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
 }  // namespace palermo

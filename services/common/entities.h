@@ -32,6 +32,8 @@ class EntityRegistry {
   size_t country_count() const { return countries_.size(); }
   // Every ISO 3166-1 alpha-3 code, sorted.
   std::vector<std::string> CountryCodes() const;
+  // Every organization id (`LAS`, `ICAT`, ...), sorted.
+  std::vector<std::string> OrganizationIds() const;
 
  private:
   absl::flat_hash_map<std::string, common::v1::ReportingEntity> countries_;
