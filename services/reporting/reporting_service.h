@@ -1,0 +1,46 @@
+// gRPC glue of the reporting service: each handler translates to and from
+// ReportingDomain, which decides.
+#ifndef PALERMO_SERVICES_REPORTING_REPORTING_SERVICE_H_
+#define PALERMO_SERVICES_REPORTING_REPORTING_SERVICE_H_
+
+#include "palermo/reporting/v1/reporting.grpc.pb.h"
+#include "services/reporting/reporting_domain.h"
+
+namespace palermo::reporting {
+
+#define PALERMO_SYNC_UNARY(Method, Request, Response)                       \
+  grpc::Status Method(grpc::ServerContext* context, const Request* request, \
+                      Response* response) override;
+#define PALERMO_SYNC_STANDARD(T, Ts)                                          \
+  PALERMO_SYNC_UNARY(Get##T, v1::Get##T##Request, v1::T)                      \
+  PALERMO_SYNC_UNARY(List##Ts, v1::List##Ts##Request, v1::List##Ts##Response) \
+  PALERMO_SYNC_UNARY(Create##T, v1::Create##T##Request, v1::T)                \
+  PALERMO_SYNC_UNARY(Update##T, v1::Update##T##Request, v1::T)                \
+  PALERMO_SYNC_UNARY(Delete##T, v1::Delete##T##Request, google::protobuf::Empty)
+
+class ReportingServiceImpl final : public v1::ReportingService::Service {
+ public:
+  explicit ReportingServiceImpl(ReportingDomain& domain) : domain_(domain) {}
+  PALERMO_SYNC_STANDARD(Cycle, Cycles)
+  PALERMO_SYNC_STANDARD(Response, Responses)
+  PALERMO_SYNC_STANDARD(NarrativeBlock, NarrativeBlocks)
+  PALERMO_SYNC_UNARY(ListFindings, v1::ListFindingsRequest,
+                     v1::ListFindingsResponse)
+  PALERMO_SYNC_UNARY(GenerateReport, v1::GenerateReportRequest, v1::Report)
+  PALERMO_SYNC_UNARY(CreateReportVersion, v1::CreateReportVersionRequest,
+                     v1::ReportVersion)
+  PALERMO_SYNC_UNARY(GetReportVersion, v1::GetReportVersionRequest,
+                     v1::ReportVersion)
+  PALERMO_SYNC_UNARY(ListReportVersions, v1::ListReportVersionsRequest,
+                     v1::ListReportVersionsResponse)
+
+ private:
+  ReportingDomain& domain_;
+};
+
+#undef PALERMO_SYNC_STANDARD
+#undef PALERMO_SYNC_UNARY
+
+}  // namespace palermo::reporting
+
+#endif  // PALERMO_SERVICES_REPORTING_REPORTING_SERVICE_H_
