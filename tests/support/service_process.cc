@@ -181,6 +181,16 @@ absl::StatusOr<std::unique_ptr<Suite>> Suite::Start(
                             {"--data_dir=" + data_dir + "/coordination"});
   if (!coordination.ok()) return coordination.status();
   suite->coordination = *std::move(coordination);
+  auto reporting = ServiceProcess::Start(
+      PALERMO_REPORTING_SERVER,
+      {"--data_dir=" + data_dir + "/reporting",
+       "--legislation_address=" + suite->legislation->address(),
+       "--enforcement_address=" + suite->enforcement->address(),
+       "--assistance_address=" + suite->assistance->address(),
+       "--coordination_address=" + suite->coordination->address()});
+  if (!reporting.ok()) return reporting.status();
+  suite->reporting = *std::move(reporting);
+  gateway_args.push_back("--reporting_address=" + suite->reporting->address());
   gateway_args.push_back("--legislation_address=" +
                          suite->legislation->address());
   gateway_args.push_back("--enforcement_address=" +

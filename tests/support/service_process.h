@@ -55,14 +55,15 @@ class ServiceProcess {
   int port_ = 0;
 };
 
-// The whole suite on port 0: legislation, enforcement, assistance and
-// coordination, each with its data directory under `data_dir`, and the
-// gateway in front of them.
+// The whole suite on port 0: legislation, enforcement, assistance,
+// coordination and reporting, each with its data directory under
+// `data_dir`, and the gateway in front of them.
 struct Suite {
   std::unique_ptr<ServiceProcess> legislation;
   std::unique_ptr<ServiceProcess> enforcement;
   std::unique_ptr<ServiceProcess> assistance;
   std::unique_ptr<ServiceProcess> coordination;
+  std::unique_ptr<ServiceProcess> reporting;
   std::unique_ptr<ServiceProcess> gateway;
 
   static absl::StatusOr<std::unique_ptr<Suite>> Start(
