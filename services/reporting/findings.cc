@@ -14,11 +14,11 @@
 namespace palermo::reporting {
 namespace {
 
-using namespace findings_internal;  // NOLINT(build/namespaces): rule ids.
+namespace fi = findings_internal;
 
 std::vector<RuleInfo> MakeRules() {
   std::vector<RuleInfo> rules = {
-      {std::string(kContradictoryCounts), v1::SEVERITY_ERROR,
+      {std::string(fi::kContradictoryCounts), v1::SEVERITY_ERROR,
        "In one entity, breakdown and exactly the same period, a count exceeds "
        "the count it is part of: more persons prosecuted than arrested "
        "(PERSONS_PROSECUTED > PERSONS_ARRESTED), or more trafficking-related "
@@ -32,14 +32,14 @@ std::vector<RuleInfo> MakeRules() {
        "reçus par la ligne d'assistance (HOTLINE_CALLS_TRAFFICKING > "
        "HOTLINE_CALLS). Les effectifs égaux, les chiffres sans valeur et "
        "ceux dont la définition diffère ne sont pas comparés."},
-      {std::string(kDefinitionDiffers), v1::SEVERITY_WARNING,
+      {std::string(fi::kDefinitionDiffers), v1::SEVERITY_WARNING,
        "A figure whose observation status is DEFINITION_DIFFERS: what it "
        "counts differs from its indicator's definition, so it cannot be "
        "compared or summed with the indicator's other figures.",
        "Un chiffre dont le statut d'observation est DEFINITION_DIFFERS : ce "
        "qu'il compte diffère de la définition de son indicateur ; il ne peut "
        "être ni comparé ni additionné aux autres chiffres de l'indicateur."},
-      {std::string(kFactsWithoutResponse), v1::SEVERITY_WARNING,
+      {std::string(fi::kFactsWithoutResponse), v1::SEVERITY_WARNING,
        "An entity with facts of the cycle in some domain (a legislation "
        "record counts only if it holds a fact other than its entity, notes, "
        "quality notes and listing as a respondent) but no response in the "
@@ -51,14 +51,14 @@ std::vector<RuleInfo> MakeRules() {
        "parmi les répondants) mais qui n'a pas "
        "de réponse dans le cycle : elle est citée sans figurer parmi les "
        "répondants."},
-      {std::string(kLateResponse), v1::SEVERITY_WARNING,
+      {std::string(fi::kLateResponse), v1::SEVERITY_WARNING,
        "A response whose timeliness is AFTER_CUTOFF, or whose received date "
        "begins after the cycle's cut-off date ends: it is not among the "
        "report's respondents.",
        "Une réponse dont la ponctualité est AFTER_CUTOFF, ou dont la date de "
        "réception commence après la fin de la date limite de prise en compte "
        "du cycle : elle ne figure pas parmi les répondants du rapport."},
-      {std::string(kOverlappingPeriods), v1::SEVERITY_WARNING,
+      {std::string(fi::kOverlappingPeriods), v1::SEVERITY_WARNING,
        "Two dated figures of one series (entity, indicator, sex, age group, "
        "form of exploitation, citizenship) whose periods share at least one "
        "day, one containing the other or overlapping it (an open end counts "
@@ -70,7 +70,7 @@ std::vector<RuleInfo> MakeRules() {
        "chevauchant (une borne ouverte est illimitée) : ils ne doivent pas "
        "être additionnés. Des périodes qui se touchent sans jour commun ne se "
        "chevauchent pas."},
-      {std::string(kRatifiedNotRecorded), v1::SEVERITY_ERROR,
+      {std::string(fi::kRatifiedNotRecorded), v1::SEVERITY_ERROR,
        "A specific anti-trafficking law recorded as not completed (DRAFT or "
        "NONE) from the same source (document, paragraph and footnote) as the "
        "specific laws of other entities whose Protocol status is RATIFIED or "
@@ -88,7 +88,7 @@ std::vector<RuleInfo> MakeRules() {
        "l'autre : la source la range parmi les États qui ont ratifié "
        "(l'ensemble qu'elle nomme est inclus dans celui des États qui ont "
        "ratifié), ce que son dossier contredit."},
-      {std::string(kRespondentWithoutFacts), v1::SEVERITY_WARNING,
+      {std::string(fi::kRespondentWithoutFacts), v1::SEVERITY_WARNING,
        "An entity with a response in the cycle but no fact of the cycle in "
        "any domain (a legislation record counts only if it holds a fact "
        "other than its entity, notes, quality notes and listing as a "
@@ -100,10 +100,10 @@ std::vector<RuleInfo> MakeRules() {
        "qualité et son inscription parmi les répondants) : le rapport la "
        "compte parmi les répondants sans rien "
        "rapporter de sa réponse."},
-      {std::string(kUndatedFigure), v1::SEVERITY_WARNING,
+      {std::string(fi::kUndatedFigure), v1::SEVERITY_WARNING,
        "A figure with no period, or whose period has neither start nor end.",
        "Un chiffre sans période, ou dont la période n'a ni début ni fin."},
-      {std::string(kUnknownReceivedDate), v1::SEVERITY_INFO,
+      {std::string(fi::kUnknownReceivedDate), v1::SEVERITY_INFO,
        "Responses whose received date is not known, in one finding: they are "
        "counted among the respondents as if received by the cut-off.",
        "Les réponses dont la date de réception n'est pas connue, en une seule "

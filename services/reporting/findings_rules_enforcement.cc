@@ -24,7 +24,8 @@ using enforcement::v1::Observation;
 // of what the whole counts. Only subsets that hold by definition: persons
 // are prosecuted after being arrested (the example), and a
 // trafficking-related call is a call. Victims assisted may exceed victims
-// identified (others refer them), so that pair is not here.
+// identified (others refer them), and convictions of a year often follow
+// prosecutions of earlier years (trials last), so those pairs are not here.
 constexpr const char* kPartOf[][2] = {
     {"PERSONS_PROSECUTED", "PERSONS_ARRESTED"},
     {"HOTLINE_CALLS_TRAFFICKING", "HOTLINE_CALLS"},
