@@ -15,13 +15,13 @@ protobuf JSON of palermo.reporting.v1.NarrativeBlock. The checker verifies:
   French ones;
 - every record of data/legislation, enforcement, assistance and coordination
   is used by a directive of each language (a list or facts filter it matches;
-  legislation records holding only `listedAsRespondent` are para 3's
+  legislation records holding no fact (listedAsRespondent moved to responses) are para 3's
   `{{respondents}}`), no record is stated by two facts directives of one
   language, and no list or facts directive matches nothing;
 - every excerpt is the source's own words inside the cited paragraph (as
   tests/provenance_test.cc reads them).
 
-Usage: tools/data/check_blocks.py [--root DIR] [--protos DIR] [--data DIR]
+Usage: tools/data/check_blocks.py [--root DIR] [--protos DIR] [--data DIR] [--blocks DIR]
 Exit status 0 when everything holds; else each problem on one line.
 """
 import argparse
@@ -169,6 +169,7 @@ class Filter:
         self.message = message
         self.names = []  # values of top-level-ish `name = "..."` comparisons
         self.entities = []
+        self.fields = set()  # first field of every path, but name and entity
         self.root = self.expression()
         if self.peek()[0] != 'end':
             raise FilterError('unexpected "%s"' % self.peek()[1])
@@ -215,6 +216,8 @@ class Filter:
         if kind != 'word':
             raise FilterError('expected a field name, found "%s"' % path_text)
         self.pos += 1
+        if path_text.split('.')[0] not in ('name', 'entity'):
+            self.fields.add(path_text.split('.')[0])
         message, path, leaf = self.message, [], None
         for part in path_text.split('.'):
             if message is None:
@@ -418,6 +421,7 @@ def main():
     parser.add_argument('--root', default=os.path.dirname(os.path.dirname(here)))
     parser.add_argument('--protos', help='protos directory (default ROOT/protos)')
     parser.add_argument('--data', help='data directory (default ROOT/data)')
+    parser.add_argument('--blocks', help='directory of blocks.{fr,en}.json (default DATA/reporting)')
     args = parser.parse_args()
     protos = Protos(args.protos or os.path.join(args.root, 'protos'))
     data_dir = args.data or os.path.join(args.root, 'data')
@@ -428,7 +432,7 @@ def main():
     langs = {}
     counts = {}
     for lang in ('fr', 'en'):
-        path = os.path.join(data_dir, 'reporting', 'blocks.%s.json' % lang)
+        path = os.path.join(args.blocks or os.path.join(data_dir, 'reporting'), 'blocks.%s.json' % lang)
         try:
             doc = json.load(open(path, encoding='utf-8'))
         except (OSError, ValueError) as e:
@@ -540,8 +544,13 @@ def main():
                     problems.append('%s: {{%s}} matches no record' % (bid, d))
                 for label in matched:
                     used[coll].setdefault(label, []).append(bid)
-                    if form in ('facts', 'footnote facts'):
-                        stated[coll].setdefault(label, []).append(bid)
+                    if form not in ('facts', 'footnote facts'):
+                        continue
+                    # A legislation record is a singleton holding many facts:
+                    # the fields its filter names say which ones are stated.
+                    parts = sorted(f.fields) if coll == 'legislations' and f and f.fields else ['*']
+                    for part in parts:
+                        stated[coll].setdefault((label, part), []).append(bid)
         for fid in footnotes - called:
             problems.append('%s: FOOTNOTE block never called' % fid)
         for coll, recs in records.items():
@@ -549,9 +558,12 @@ def main():
                 if label not in used[coll] and not (
                         coll == 'legislations' and respondents and only_respondent(rec)):
                     problems.append('%s: %s record %s is used by no directive' % (lang, coll, label))
-                if len(stated[coll].get(label, [])) > 1:
-                    problems.append('%s: %s is stated by facts directives of %s' % (
-                        lang, label, ', '.join(stated[coll][label])))
+            for (label, part), where in sorted(stated[coll].items()):
+                clash = where if part != '*' else [
+                    w for (l2, _), ws in stated[coll].items() if l2 == label for w in ws]
+                if len(clash) > 1:
+                    problems.append('%s: %s%s is stated by facts directives of %s' % (
+                        lang, label, '' if part == '*' else ' (' + part + ')', ', '.join(clash)))
     # The English blocks mirror the French ones: same layout and directives.
     if 'fr' in langs and 'en' in langs:
         en = {bid[3:]: b for bid, b in langs['en']}
