@@ -180,7 +180,8 @@ class Composer {
   absl::StatusOr<std::vector<std::string>> EntityList(
       const std::vector<const Record*>& records, NameForm form) const;
   absl::StatusOr<FactsText> Facts(absl::string_view collection,
-                                  const std::vector<const Record*>& records);
+                                  const std::vector<const Record*>& records,
+                                  absl::string_view filter = "");
   absl::StatusOr<std::string> CycleField(const std::string& field) const;
   absl::StatusOr<std::string> Respondents(v1::ReportParagraph& p);
   // Renders a block's text into `p` (footnote calls appended to `notes`;
@@ -209,6 +210,7 @@ class Composer {
   std::map<std::string, std::vector<Record>> collections_;
   absl::flat_hash_set<std::string> used_;
   int footnote_number_ = 0;
+  std::vector<std::unique_ptr<google::protobuf::Message>> owned_;
 };
 
 absl::StatusOr<std::vector<const Record*>> Composer::Query(const Directive& d) {
@@ -246,10 +248,70 @@ absl::StatusOr<std::vector<std::string>> Composer::EntityList(
   return out;
 }
 
+// The top-level fields of `type` a filter names (other than name and
+// entity): `name = "countries/HRV/legislation" AND user_liability.value =
+// true` names user_liability.
+std::set<std::string> FieldsNamed(absl::string_view filter,
+                                  const google::protobuf::Descriptor* type) {
+  std::set<std::string> fields;
+  size_t i = 0;
+  while (i < filter.size()) {
+    const char c = filter[i];
+    if (c == '"') {  // skip a quoted value
+      const size_t end = filter.find('"', i + 1);
+      i = end == absl::string_view::npos ? filter.size() : end + 1;
+      continue;
+    }
+    if (absl::ascii_isalpha(c) || c == '_') {
+      size_t j = i;
+      while (j < filter.size() &&
+             (absl::ascii_isalnum(filter[j]) || filter[j] == '_')) {
+        ++j;
+      }
+      const std::string word(filter.substr(i, j - i));
+      if (word != "name" && word != "entity" &&
+          type->FindFieldByName(word) != nullptr &&
+          (i == 0 || filter[i - 1] != '.')) {
+        fields.insert(word);
+      }
+      i = j;
+      continue;
+    }
+    ++i;
+  }
+  return fields;
+}
+
 absl::StatusOr<FactsText> Composer::Facts(
-    absl::string_view collection, const std::vector<const Record*>& records) {
+    absl::string_view collection, const std::vector<const Record*>& records,
+    absl::string_view filter) {
   std::vector<const google::protobuf::Message*> messages;
-  for (const Record* r : records) messages.push_back(r->message);
+  // A legislation record holds all of an entity's legislation facts: a
+  // directive states those its filter names (all if it names none).
+  std::set<std::string> fields;
+  if (collection == "legislations") {
+    fields = FieldsNamed(filter, legislation::v1::Legislation::descriptor());
+  }
+  for (const Record* r : records) {
+    if (fields.empty()) {
+      messages.push_back(r->message);
+      continue;
+    }
+    auto trimmed = std::make_unique<legislation::v1::Legislation>(
+        static_cast<const legislation::v1::Legislation&>(*r->message));
+    const auto* d = trimmed->GetDescriptor();
+    const auto* reflection = trimmed->GetReflection();
+    for (int f = 0; f < d->field_count(); ++f) {
+      const auto* field = d->field(f);
+      if (field->name() == "name" || field->name() == "entity" ||
+          fields.count(field->name()) > 0) {
+        continue;
+      }
+      reflection->ClearField(trimmed.get(), field);
+    }
+    messages.push_back(trimmed.get());
+    owned_.push_back(std::move(trimmed));
+  }
   return RenderFacts(collection, messages, data_, names_, date_, language_);
 }
 
@@ -369,7 +431,7 @@ absl::Status Composer::RenderText(const v1::NarrativeBlock& block,
           text = JoinList(*names, language_);
           if (d.footnote && !text.empty()) absl::StrAppend(&text, ".");
         } else {
-          absl::StatusOr<FactsText> facts = Facts(d.argument, *found);
+          absl::StatusOr<FactsText> facts = Facts(d.argument, *found, d.filter);
           if (!facts.ok()) return facts.status();
           text = facts->text;
         }
