@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/json_util.h"
+#include "services/reporting/text.h"
 
 namespace palermo::reporting {
 namespace {
@@ -224,7 +225,7 @@ TEST_F(FactsTest, DescriptiveRecordsQuoteFrenchSourcesAndEnglishText) {
   source->set_excerpt_language("fr");
   EXPECT_EQ(Render("coordination_bodies", {&body}, Language::kFrench),
             "Les Pays-Bas ont mentionné un organe de coordination: « du centre "
-            "d’expertise sur la traite »."));
+            "d’expertise sur la traite ».");
   EXPECT_EQ(Render("coordination_bodies", {&body}, Language::kEnglish),
             "The Netherlands reported a coordination body: Expertise Centre "
             "on Human Trafficking and Smuggling (created in 2005).");
