@@ -329,7 +329,7 @@ absl::StatusOr<std::string> Composer::CycleField(
   if (field == "deadline") return FormatDate(c.deadline(), language_);
   if (field == "cutoff_date") return FormatDate(c.cutoff_date(), language_);
   if (field == "session") {
-    return Message("report.session",
+    return Message("cycle.session",
                    {{"ordinal", SpelloutOrdinal(c.session_number(), language_)}});
   }
   if (field == "session_body") {
@@ -361,9 +361,15 @@ absl::StatusOr<std::string> Composer::Respondents(v1::ReportParagraph& p) {
   absl::StatusOr<std::vector<std::string>> names =
       EntityList(counted, NameForm::kBare);
   if (!names.ok()) return names.status();
-  return Message("report.respondents", {{"states", states},
-                                        {"organizations", organizations},
-                                        {"list", JoinList(*names, language_)}});
+  return Message("respondents",
+                 {{"states", states},
+                  {"states_text", FormatNumber(states, language_)},
+                  {"both", std::string(states > 0 && organizations > 0
+                                           ? "yes"
+                                           : "no")},
+                  {"organizations", organizations},
+                  {"organizations_text", FormatNumber(organizations, language_)},
+                  {"list", JoinList(*names, language_)}});
 }
 
 absl::Status Composer::MarkUsed(const v1::NarrativeBlock& block) {
