@@ -302,7 +302,7 @@ TEST_F(CoordinationReferenceTest, LoadingAgainChangesNothing) {
   // Every record's retry was answered from its key: none found "with other
   // content" (which the loader would keep, and count).
   EXPECT_THAT(load->output,
-              ::testing::HasSubstr("reference coordination records: 106 "
+              ::testing::HasSubstr("reference coordination records: 109 "
                                    "loaded or already there, 0 kept, 0 failed"))
       << load->output;
   ASSERT_TRUE(

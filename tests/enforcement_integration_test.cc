@@ -112,6 +112,12 @@ TEST_F(EnforcementReferenceTest, PeriodsAreServedExactlyAsReported) {
   const ev1::Series myanmar = Series("countries/MMR", "VICTIMS_RESCUED");
   EXPECT_EQ(Periods(myanmar), "2002-07/2007-10=5513");
   EXPECT_EQ(myanmar.observations(0).sources(0).paragraph(), 21);
+  // Para 21 gives no year for the unit's staff and local teams: undated
+  // figures stand as of January 2008, the month of the cut-off.
+  EXPECT_EQ(Periods(Series("countries/MMR", "SPECIALIZED_UNIT_STAFF")),
+            "../2008-01=40");
+  EXPECT_EQ(Periods(Series("countries/MMR", "SPECIALIZED_LOCAL_TEAMS")),
+            "../2008-01=18");
   EXPECT_EQ(Periods(Series("countries/UKR", "OFFENCES_REGISTERED")),
             "2007=350");
   EXPECT_EQ(Periods(Series("countries/UKR", "ORGANIZED_GROUPS_DISMANTLED")),

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -276,11 +277,70 @@ TEST(ProvenanceTest, EveryExcerptIsTheReportsOwnWords) {
           });
     }
   }
-  // Every folder of sourced records was read.
-  for (const char* folder :
-       {"legislation", "enforcement", "assistance", "coordination"}) {
+  // Every folder of sourced records was read, the reporting cycle's too
+  // (cycle.json's paras 1-2, one para 3 excerpt per response).
+  for (const char* folder : {"legislation", "enforcement", "assistance",
+                             "coordination", "reporting"}) {
     EXPECT_GT(checked[folder], 20) << folder;
   }
+}
+
+// The entities with a response in data/reporting/responses.json.
+std::set<std::string> Respondents() {
+  Value root;
+  EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(
+                  Read(fs::path(PALERMO_SOURCE_DIR) /
+                       "data/reporting/responses.json"),
+                  &root)
+                  .ok());
+  std::set<std::string> out;
+  for (const Value& r :
+       root.struct_value().fields().at("responses").list_value().values()) {
+    out.insert(r.struct_value().fields().at("entity").string_value());
+  }
+  return out;
+}
+
+// Every fact of the four domains belongs to the reference cycle, and to its
+// entity's response when the entity responded (tools/data/stamp_cycle.py).
+TEST(ProvenanceTest, EveryFactNamesItsCycleAndResponse) {
+  const std::set<std::string> respondents = Respondents();
+  ASSERT_EQ(respondents.size(), 24u);  // para 3: 23 States and the League
+  EXPECT_FALSE(respondents.count("countries/LVA"));
+  int stamped = 0;
+  for (const char* domain :
+       {"legislation", "enforcement", "assistance", "coordination"}) {
+    for (const auto& file : fs::directory_iterator(
+             fs::path(PALERMO_SOURCE_DIR) / "data" / domain)) {
+      if (file.path().extension() != ".json") continue;
+      const std::string stem = file.path().stem().string();
+      std::string entity;
+      for (const char* prefix : {"countries/", "organizations/"}) {
+        if (respondents.count(prefix + stem)) entity = prefix + stem;
+      }
+      const std::string response =
+          entity.empty() ? ""
+                         : "cycles/ccpcj-17/responses/" + stem;
+      Value root;
+      ASSERT_TRUE(
+          google::protobuf::util::JsonStringToMessage(Read(file.path()), &root)
+              .ok());
+      EachSource(root, file.path().filename().string(),
+                 [&](const google::protobuf::Struct& source,
+                     const std::string& path) {
+                   const auto& f = source.fields();
+                   auto text = [&f](const char* key) {
+                     auto it = f.find(key);
+                     return it == f.end() ? std::string()
+                                          : it->second.string_value();
+                   };
+                   ++stamped;
+                   EXPECT_EQ(text("cycle"), "cycles/ccpcj-17") << path;
+                   EXPECT_EQ(text("response"), response) << path;
+                 });
+    }
+  }
+  EXPECT_GT(stamped, 400);
 }
 
 }  // namespace

@@ -79,14 +79,41 @@ std::string* ReferenceDataTest::first_load_output_ = nullptr;
 
 TEST_F(ReferenceDataTest, EveryRespondentAndLatviaIsARecord) {
   EXPECT_THAT(*first_load_output_, HasSubstr("25 created"));
-  EXPECT_EQ(Matching("").size(), 25u);
-  // Para 3: 23 States and the League of Arab States. Latvia is not listed.
-  Codes listed = Matching("listed_as_respondent.value = true");
-  EXPECT_EQ(listed.size(), 24u);
-  EXPECT_TRUE(listed.count("SVN"));
-  EXPECT_TRUE(listed.count("organizations/LAS/legislation"));
-  EXPECT_FALSE(listed.count("LVA"));
-  EXPECT_EQ(Matching("listed_as_respondent.value = false"), Codes{"LVA"});
+  Codes all = Matching("");
+  EXPECT_EQ(all.size(), 25u);
+  // Para 3's 23 States and the League, plus Latvia, which the report cites
+  // without listing it (who responded is the reporting cycle's, not
+  // legislation's: data/reporting/responses.json).
+  EXPECT_TRUE(all.count("SVN"));
+  EXPECT_TRUE(all.count("LVA"));
+  EXPECT_TRUE(all.count("organizations/LAS/legislation"));
+  EXPECT_EQ(Matching("quality_notes.kind = QUALITY_NOTE_KIND_INCONSISTENCY "
+                     "AND quality_notes.sources.paragraph = 3"),
+            (Codes{"LVA", "SVN"}));
+}
+
+TEST_F(ReferenceDataTest, GroupFactsOfFootnotes5And10) {
+  EXPECT_EQ(Matching("penalties.group_range.max_imprisonment_months = 180 AND "
+                     "penalties.group_range.fine_from = true"),
+            (Codes{"BLR", "BGR", "LVA"}));
+  EXPECT_EQ(Matching("protection_laws.group_provisions.provisions:"
+                     "PROTECTION_PROVISION_SECURE_HOUSING"),
+            (Codes{"BGR", "HRV", "HUN", "LVA", "LIE", "POL"}));
+}
+
+TEST_F(ReferenceDataTest, Paragraphs9And11ImplementationMeasures) {
+  EXPECT_EQ(Matching("implementation_measures.kind = DOCUMENT_SCRUTINY"),
+            (Codes{"BLR", "EST"}));
+  EXPECT_EQ(Matching("implementation_measures.kind = BIOMETRIC_PASSPORTS AND "
+                     "implementation_measures.since.year = 2007"),
+            Codes{"LVA"});
+  EXPECT_EQ(Matching("implementation_measures.kind = VISA_INFORMATION_NETWORK"),
+            Codes{"JPN"});
+  EXPECT_EQ(Matching("implementation_measures.status = IN_DEVELOPMENT"),
+            Codes{"EST"});
+  EXPECT_EQ(Matching("other_laws.kind = TRAVEL_DOCUMENT_SECURITY AND "
+                     "other_laws.year = 2005"),
+            Codes{"JPN"});
 }
 
 TEST_F(ReferenceDataTest, Footnote1RatifiedTheProtocol) {
@@ -161,7 +188,21 @@ TEST_F(ReferenceDataTest, EstoniaProfileCitesItsParagraphsAndFootnotes) {
   EXPECT_EQ(l.associated_offences().sources(0).footnote(), 6);
   EXPECT_EQ(l.money_laundering_predicate().sources(0).footnote(), 7);
   EXPECT_EQ(l.crc_optional_protocol().sources(0).footnote(), 8);
-  EXPECT_EQ(l.listed_as_respondent().sources(0).paragraph(), 3);
+  // Every fact names the cycle and Estonia's response in it.
+  EXPECT_EQ(l.protocol().sources(0).cycle(), "cycles/ccpcj-17");
+  EXPECT_EQ(l.protocol().sources(0).response(),
+            "cycles/ccpcj-17/responses/EST");
+}
+
+TEST_F(ReferenceDataTest, LatviasFactsBelongToTheCycleWithoutAResponse) {
+  auto stub = lv1::LegislationService::NewStub(gateway_->Channel());
+  lv1::GetLegislationRequest request;
+  request.set_name("countries/LVA/legislation");
+  lv1::Legislation l;
+  ASSERT_TRUE(stub->GetLegislation(Context().get(), request, &l).ok());
+  ASSERT_GT(l.protocol().sources_size(), 0);
+  EXPECT_EQ(l.protocol().sources(0).cycle(), "cycles/ccpcj-17");
+  EXPECT_EQ(l.protocol().sources(0).response(), "");
 }
 
 TEST_F(ReferenceDataTest, LoadingAgainChangesNothing) {

@@ -77,6 +77,12 @@ std::vector<sqlite::Migration> Migrations() {
        "  k INTEGER NOT NULL,"
        "  request_id TEXT NOT NULL,"
        "  cells BLOB NOT NULL);"},
+      // Para 23 (Philippines): information on victims' rights and related
+      // laws had no code (issue 10).
+      {4,
+       "INSERT INTO measure_types(code, display_name, description) VALUES "
+       "('RIGHTS_INFORMATION', 'Information on rights',"
+       " 'Information for victims on their rights and on related laws');"},
   };
 }
 

@@ -3,7 +3,9 @@
 #include <tuple>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
 
 namespace palermo {
@@ -194,6 +196,44 @@ void ValidateProvenance(const common::v1::Provenance& provenance,
     violations.Add(FieldPath(path, "paragraph"),
                    "a paragraph or a footnote is required");
   }
+  const std::string& cycle = provenance.cycle();
+  const bool cycle_ok = cycle.empty() || ValidCycleName(cycle);
+  if (!cycle_ok) {
+    violations.Add(FieldPath(path, "cycle"),
+                   absl::StrCat("\"", cycle.substr(0, 64),
+                                "\" is not a cycle name, e.g. "
+                                "cycles/ccpcj-17"));
+  }
+  const std::string& response = provenance.response();
+  if (!response.empty()) {
+    if (cycle.empty()) {
+      violations.Add(FieldPath(path, "response"),
+                     "a response needs the cycle it belongs to");
+    } else if (cycle_ok) {
+      const std::string prefix = absl::StrCat(cycle, "/responses/");
+      if (!absl::StartsWith(response, prefix) ||
+          !ValidResponseId(absl::string_view(response).substr(prefix.size()))) {
+        violations.Add(FieldPath(path, "response"),
+                       absl::StrCat("\"", response.substr(0, 96),
+                                    "\" is not a response of ", cycle,
+                                    ", e.g. ", prefix, "EST"));
+      }
+    }
+  }
+}
+
+bool ValidCycleName(absl::string_view name) {
+  return absl::ConsumePrefix(&name, "cycles/") && ValidResourceId(name);
+}
+
+bool ValidResponseId(absl::string_view id) {
+  if (id.empty() || id.size() > 63 || !absl::ascii_isupper(id[0])) return false;
+  for (char c : id) {
+    if (!absl::ascii_isupper(c) && !absl::ascii_isdigit(c) && c != '-') {
+      return false;
+    }
+  }
+  return true;
 }
 
 bool PartialDateBefore(const common::v1::PartialDate& a,

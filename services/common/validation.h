@@ -55,12 +55,23 @@ void ValidatePartialDate(const common::v1::PartialDate& date,
                          absl::string_view path, FieldViolations& violations);
 
 // A source reference with a document symbol and a paragraph or footnote.
+// A non-empty `cycle` must be `cycles/{id}` (a resource id); a non-empty
+// `response` must be `{cycle}/responses/{ID}` of that same cycle (ID an
+// ISO alpha-3 code or an organization id: upper-case letters, digits and
+// '-', from a letter), else a violation on `path`.cycle / `path`.response.
 void ValidateProvenance(const common::v1::Provenance& provenance,
                         absl::string_view path, FieldViolations& violations);
 
 // Orders two valid partial dates by their first day.
 bool PartialDateBefore(const common::v1::PartialDate& a,
                        const common::v1::PartialDate& b);
+
+// `cycles/{id}` with a valid resource id, e.g. `cycles/ccpcj-17`.
+bool ValidCycleName(absl::string_view name);
+
+// The entity id of a response name: an ISO alpha-3 code or an organization
+// id, 1-63 of A-Z, 0-9 and '-', starting with a letter (`EST`, `LAS`).
+bool ValidResponseId(absl::string_view id);
 
 // A resource id (the last segment of a name, AIP-122): 1-63 of a-z, 0-9 and
 // '-', starting with a letter.

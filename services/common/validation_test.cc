@@ -106,6 +106,84 @@ TEST(ValidationTest, ProvenanceNeedsParagraphOrFootnote) {
   EXPECT_TRUE(ok.empty());
 }
 
+TEST(ValidationTest, ProvenanceCycleAndResponseAreOptional) {
+  common::v1::Provenance p;
+  p.set_document_symbol("E/CN.15/2008/6");
+  p.set_paragraph(5);
+  FieldViolations none;
+  ValidateProvenance(p, "sources[0]", none);
+  EXPECT_TRUE(none.empty()) << none.ToStatus();
+  p.set_cycle("cycles/ccpcj-17");
+  FieldViolations cycle_only;
+  ValidateProvenance(p, "sources[0]", cycle_only);
+  EXPECT_TRUE(cycle_only.empty()) << cycle_only.ToStatus();
+  p.set_response("cycles/ccpcj-17/responses/EST");
+  FieldViolations both;
+  ValidateProvenance(p, "sources[0]", both);
+  EXPECT_TRUE(both.empty()) << both.ToStatus();
+  p.set_response("cycles/ccpcj-17/responses/LAS");
+  FieldViolations organization;
+  ValidateProvenance(p, "sources[0]", organization);
+  EXPECT_TRUE(organization.empty()) << organization.ToStatus();
+}
+
+TEST(ValidationTest, ProvenanceCycleMustBeACycleName) {
+  for (const char* bad : {"ccpcj-17", "cycles/", "cycles/17-ccpcj",
+                          "cycles/CCPCJ-17", "cycles/ccpcj_17",
+                          "cycles/ccpcj-17/responses/EST", "Cycles/ccpcj"}) {
+    common::v1::Provenance p;
+    p.set_document_symbol("E/CN.15/2008/6");
+    p.set_paragraph(5);
+    p.set_cycle(bad);
+    FieldViolations v;
+    ValidateProvenance(p, "sources[0]", v);
+    EXPECT_EQ(Fields(v), std::vector<std::string>{"sources[0].cycle"}) << bad;
+  }
+}
+
+TEST(ValidationTest, ProvenanceResponseMustBelongToTheSameCycle) {
+  for (const char* bad : {"cycles/other/responses/EST",
+                          "cycles/ccpcj-17/responses/",
+                          "cycles/ccpcj-17/responses/est",
+                          "cycles/ccpcj-17/responses/1EST",
+                          "cycles/ccpcj-17/responses/EST/x",
+                          "cycles/ccpcj-17/EST", "responses/EST",
+                          "countries/EST"}) {
+    common::v1::Provenance p;
+    p.set_document_symbol("E/CN.15/2008/6");
+    p.set_paragraph(5);
+    p.set_cycle("cycles/ccpcj-17");
+    p.set_response(bad);
+    FieldViolations v;
+    ValidateProvenance(p, "sources[0]", v);
+    EXPECT_EQ(Fields(v), std::vector<std::string>{"sources[0].response"})
+        << bad;
+  }
+}
+
+TEST(ValidationTest, ProvenanceResponseNeedsItsCycle) {
+  common::v1::Provenance p;
+  p.set_document_symbol("E/CN.15/2008/6");
+  p.set_paragraph(3);
+  p.set_response("cycles/ccpcj-17/responses/EST");
+  FieldViolations v;
+  ValidateProvenance(p, "sources[0]", v);
+  EXPECT_EQ(Fields(v), std::vector<std::string>{"sources[0].response"});
+}
+
+TEST(ValidationTest, WalkChecksProvenanceCycleInNestedSources) {
+  legislation::v1::Legislation l;
+  auto* source = l.mutable_protocol()->add_sources();
+  source->set_document_symbol("E/CN.15/2008/6");
+  source->set_paragraph(5);
+  source->set_cycle("ccpcj-17");
+  FieldViolations v;
+  ValidateCommonTypes(l, "legislation", v);
+  EXPECT_EQ(Fields(v), std::vector<std::string>{
+                           "legislation.protocol.sources[0].cycle"});
+  EXPECT_EQ(v.ToStatus().code(), absl::StatusCode::kInvalidArgument);
+}
+
 common::v1::Provenance Source() {
   common::v1::Provenance p;
   p.set_document_symbol("E/CN.15/2008/6");

@@ -106,6 +106,23 @@ void ValidateCount(bool has, int64_t value, const std::string& path,
   }
 }
 
+// A United Nations document symbol: components of letters, digits, '.' and
+// '-' joined by '/', the first opening with a capital letter
+// ("E/CN.15/2008/4", "A/RES/55/25").
+bool IsDocumentSymbol(absl::string_view symbol) {
+  if (symbol.empty() || symbol.size() > 64 || !absl::ascii_isupper(symbol[0]) ||
+      symbol.find('/') == absl::string_view::npos) {
+    return false;
+  }
+  for (absl::string_view part : absl::StrSplit(symbol, '/')) {
+    if (part.empty()) return false;
+    for (char c : part) {
+      if (!absl::ascii_isalnum(c) && c != '.' && c != '-') return false;
+    }
+  }
+  return true;
+}
+
 template <typename Values>
 void NoRepeats(const Values& values, const std::string& path,
                FieldViolations& v) {
@@ -252,6 +269,36 @@ void CoordinationDomain::ValidateInstitution(const v1::Institution& i,
     ValidateEntity(i.entity(), FieldPath(path, "entity"), v);
 }
 
+void CoordinationDomain::ValidatePlace(const v1::Place& place,
+                                       const std::string& path,
+                                       FieldViolations& v) const {
+  const std::string country = FieldPath(path, "country");
+  if (place.country().empty()) {
+    v.Add(country, "required: countries/{alpha3}");
+  } else if (!absl::StartsWith(place.country(), "countries/")) {
+    v.Add(country, "a State: countries/{alpha3}");
+  } else {
+    ValidateEntity(place.country(), country, v);
+  }
+}
+
+void CoordinationDomain::ValidateMeetings(
+    const google::protobuf::RepeatedPtrField<v1::GroupMeeting>& meetings,
+    const std::string& path, bool require_sources, FieldViolations& v) const {
+  for (int m = 0; m < meetings.size(); ++m) {
+    const std::string at = ElementPath(path, m);
+    ValidateEntities(meetings[m].hosts(), FieldPath(at, "hosts"), "", false,
+                     v);
+    if (require_sources && meetings[m].sources().empty()) {
+      v.Add(FieldPath(at, "sources"), "each meeting needs its provenance");
+    }
+    if (require_sources && !meetings[m].has_date() &&
+        meetings[m].description().empty()) {
+      v.Add(FieldPath(at, "date"), "a meeting needs a date or a description");
+    }
+  }
+}
+
 bool CoordinationDomain::ValidateRecord(const google::protobuf::Message& r,
                                         absl::string_view prefix_view,
                                         FieldViolations& v) const {
@@ -292,6 +339,7 @@ void CoordinationDomain::Validate(const v1::CoordinationBody& r,
       (r.staff_count() < 1 || r.staff_count() > 10000000)) {
     v.Add(FieldPath(prefix, "staff_count"), "must be 1-10000000");
   }
+  ValidateMeetings(r.meetings(), FieldPath(prefix, "meetings"), true, v);
 }
 
 void CoordinationDomain::Validate(const v1::ActionPlan& r,
@@ -357,6 +405,14 @@ void CoordinationDomain::Validate(const v1::TrainingActivity& r,
       (r.language_count() < 1 || r.language_count() > 1000)) {
     v.Add(FieldPath(prefix, "language_count"), "must be 1-1000");
   }
+  std::set<std::string> places;
+  for (int i = 0; i < r.deployment_places_size(); ++i) {
+    const std::string at = ElementPath(FieldPath(prefix, "deployment_places"), i);
+    ValidatePlace(r.deployment_places(i), at, v);
+    if (!places.insert(r.deployment_places(i).SerializeAsString()).second) {
+      v.Add(at, "repeated");
+    }
+  }
 }
 
 void CoordinationDomain::Validate(const v1::AwarenessCampaign& r,
@@ -389,6 +445,30 @@ void CoordinationDomain::Validate(const v1::AwarenessCampaign& r,
                 FieldPath(prefix, "people_reached"), v);
   ValidateCount(r.has_materials_distributed(), r.materials_distributed(),
                 FieldPath(prefix, "materials_distributed"), v);
+  ValidateCount(r.has_cases_publicised(), r.cases_publicised(),
+                FieldPath(prefix, "cases_publicised"), v);
+  NoRepeats(r.exploitation_forms(), FieldPath(prefix, "exploitation_forms"), v);
+  if (r.has_activity_count()) {
+    const v1::ActivityCount& c = r.activity_count();
+    const std::string at = FieldPath(prefix, "activity_count");
+    if (c.count() < 1 || c.count() > 100000) {
+      v.Add(FieldPath(at, "count"), "must be 1-100000");
+    }
+    if (c.unit() == v1::ACTIVITY_UNIT_UNSPECIFIED) {
+      v.Add(FieldPath(at, "unit"), "required");
+    }
+    switch (c.per()) {
+      case v1::RECURRENCE_UNSPECIFIED:
+      case v1::RECURRENCE_ANNUAL:
+      case v1::RECURRENCE_TWICE_A_YEAR:
+      case v1::RECURRENCE_QUARTERLY:
+        break;
+      default:
+        v.Add(FieldPath(at, "per"),
+              "a count is in all (UNSPECIFIED) or per ANNUAL, TWICE_A_YEAR or "
+              "QUARTERLY period");
+    }
+  }
   ValidatePeriodOrder(r.period(), FieldPath(prefix, "period"), v);
 }
 
@@ -411,6 +491,14 @@ void CoordinationDomain::Validate(const v1::CooperationActivity& r,
     v.Add(FieldPath(prefix, "participant_count"), "must be 1-1000");
   }
   ValidatePeriodOrder(r.period(), FieldPath(prefix, "period"), v);
+  if (r.has_place()) ValidatePlace(r.place(), FieldPath(prefix, "place"), v);
+  NoRepeats(r.document_symbols(), FieldPath(prefix, "document_symbols"), v);
+  for (int i = 0; i < r.document_symbols_size(); ++i) {
+    if (!IsDocumentSymbol(r.document_symbols(i))) {
+      v.Add(ElementPath(FieldPath(prefix, "document_symbols"), i),
+            "a United Nations document symbol, e.g. E/CN.15/2008/4");
+    }
+  }
 }
 
 void CoordinationDomain::Validate(const v1::InterAgencyGroup& r,
@@ -419,12 +507,7 @@ void CoordinationDomain::Validate(const v1::InterAgencyGroup& r,
   const std::string prefix(prefix_view);
   if (!ValidateRecord(r, prefix, v)) return;
   ValidateEntities(r.members(), FieldPath(prefix, "members"), "", true, v);
-  for (int m = 0; m < r.meetings_size(); ++m) {
-    ValidateEntities(
-        r.meetings(m).hosts(),
-        FieldPath(ElementPath(FieldPath(prefix, "meetings"), m), "hosts"), "",
-        false, v);
-  }
+  ValidateMeetings(r.meetings(), FieldPath(prefix, "meetings"), false, v);
   if (r.has_meeting_count() &&
       (r.meeting_count() < r.meetings_size() || r.meeting_count() > 100000)) {
     v.Add(FieldPath(prefix, "meeting_count"),

@@ -120,6 +120,13 @@ class CoordinationDomain {
       bool organizations_only, FieldViolations& v) const;
   void ValidateInstitution(const v1::Institution& institution,
                            const std::string& path, FieldViolations& v) const;
+  // A place: `country` a known `countries/{alpha3}`.
+  void ValidatePlace(const v1::Place& place, const std::string& path,
+                     FieldViolations& v) const;
+  // Meetings (`path` is the repeated field): each sourced, hosts known.
+  void ValidateMeetings(
+      const google::protobuf::RepeatedPtrField<v1::GroupMeeting>& meetings,
+      const std::string& path, bool require_sources, FieldViolations& v) const;
   // The checks every record type shares; false if a repeated field is over
   // kMaxRepeatedElements (named), and then its elements are not checked.
   bool ValidateRecord(const google::protobuf::Message& record,

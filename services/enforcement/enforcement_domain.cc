@@ -5,9 +5,11 @@
 #include <algorithm>
 #include <limits>
 #include <map>
+#include <set>
 #include <thread>
 #include <tuple>
 
+#include "absl/algorithm/container.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
@@ -27,6 +29,31 @@
 
 namespace palermo::enforcement {
 namespace {
+
+// Footnote 9 of E/CN.15/2008/6: figures of different countries are not
+// comparable. Carried by every answer that sums figures of several entities.
+v1::ComparabilityCaveat ComparabilityCaveat() {
+  v1::ComparabilityCaveat caveat;
+  caveat.set_english(
+      "Very few responses contain detailed information on the number of "
+      "cases of trafficking investigated and prosecuted. The figures "
+      "provided do not allow the number of cases of trafficking in "
+      "different countries to be put into perspective.");
+  caveat.set_french(
+      "Très peu de réponses contiennent des informations détaillées sur le "
+      "nombre de cas de traite ayant fait l’objet d’enquêtes et de "
+      "poursuites. Les chiffres fournis ne permettent pas de mettre en "
+      "perspective le nombre de cas de traite dans les différents pays.");
+  common::v1::Provenance* source = caveat.add_sources();
+  source->set_document_symbol("E/CN.15/2008/6");
+  source->set_paragraph(10);
+  source->set_footnote(9);
+  source->set_excerpt(
+      "Les chiffres fournis ne permettent pas de mettre en perspective le "
+      "nombre de cas de traite dans les différents pays.");
+  source->set_excerpt_language("fr");
+  return caveat;
+}
 
 using google::protobuf::util::TimeUtil;
 
@@ -169,6 +196,23 @@ void EnforcementDomain::Validate(const v1::Observation& o,
     CheckStringBytes(source.excerpt(), FieldPath(item, "excerpt"), v);
     CheckStringBytes(source.excerpt_language(),
                      FieldPath(item, "excerpt_language"), v);
+    CheckStringBytes(source.cycle(), FieldPath(item, "cycle"), v);
+    CheckStringBytes(source.response(), FieldPath(item, "response"), v);
+  }
+  const bool destinations_bounded =
+      CheckElementCount(o.destinations_size(), path("destinations"), v);
+  std::set<std::string> destinations;
+  for (int i = 0; destinations_bounded && i < o.destinations_size(); ++i) {
+    const std::string item = ElementPath(path("destinations"), i);
+    const std::string& code = o.destinations(i);
+    if (code.size() != 3 || !absl::c_all_of(code, absl::ascii_isupper)) {
+      v.Add(item, absl::StrCat("\"", Abbreviate(code),
+                               "\" is not an ISO 3166-1 alpha-3 code"));
+    } else if (!destinations.insert(code).second) {
+      v.Add(item, absl::StrCat(code, " is listed twice"));
+    } else {
+      v.AddAll(CheckEntity(absl::StrCat("countries/", code), item), item);
+    }
   }
   CheckStringBytes(o.entity(), path("entity"), v);
   CheckStringBytes(o.indicator(), path("indicator"), v);
@@ -744,6 +788,7 @@ absl::StatusOr<v1::AggregateResponse> EnforcementDomain::Aggregate(
   }
   v1::AggregateResponse response;
   std::map<std::pair<std::string, std::string>, v1::AggregateCell> cells;
+  std::set<std::string> used_entities;
   for (const auto& [key, members] : series) {
     std::vector<Figure> figures;
     for (const v1::Observation* o : members) {
@@ -812,6 +857,7 @@ absl::StatusOr<v1::AggregateResponse> EnforcementDomain::Aggregate(
         default:
           break;
       }
+      if (selection.used[i]) used_entities.insert(o.entity());
       if (selection.used[i] &&
           (o.status() != v1::OBSERVATION_STATUS_NORMAL || !o.notes().empty())) {
         cell.add_caveats(absl::StrCat(o.name(), ": ", StatusName(o.status()),
@@ -821,6 +867,10 @@ absl::StatusOr<v1::AggregateResponse> EnforcementDomain::Aggregate(
     }
   }
   for (auto& [key, cell] : cells) *response.add_cells() = std::move(cell);
+  // Figures of several entities summed: the sum does not compare them.
+  if (used_entities.size() > 1) {
+    *response.mutable_comparability_caveat() = ComparabilityCaveat();
+  }
   TrimToBytes(&response);
   return response;
 }

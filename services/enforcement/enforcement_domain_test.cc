@@ -276,6 +276,68 @@ TEST_F(EnforcementDomainTest, CroatiaAggregateDoesNotDoubleCount) {
   EXPECT_EQ(reasons["2007"], v1::EXCLUSION_REASON_OVERLAPS);
 }
 
+TEST_F(EnforcementDomainTest, SumsOverSeveralEntitiesCarryTheCaveat) {
+  LoadElSalvadorAndCroatia();
+  ASSERT_TRUE(
+      Load({Figure("countries/GRC", "VICTIMS_IDENTIFIED", "2003/2006", 494)})
+          .ok());
+  v1::AggregateRequest request;
+  request.set_indicator("VICTIMS_IDENTIFIED");
+  *request.mutable_window() = *ParseTimePeriod("2002/2007");
+  request.add_entities("countries/HRV");
+  auto one = domain_->Aggregate(request);
+  ASSERT_TRUE(one.ok()) << one.status();
+  EXPECT_FALSE(one->has_comparability_caveat());
+  request.add_entities("countries/GRC");
+  for (bool by_entity : {false, true}) {
+    if (by_entity) request.add_group_by(v1::DIMENSION_ENTITY);
+    auto both = domain_->Aggregate(request);
+    ASSERT_TRUE(both.ok()) << both.status();
+    ASSERT_TRUE(both->has_comparability_caveat()) << by_entity;
+    const v1::ComparabilityCaveat& caveat = both->comparability_caveat();
+    EXPECT_THAT(caveat.english(), HasSubstr("put into perspective"));
+    EXPECT_THAT(caveat.french(),
+                HasSubstr("ne permettent pas de mettre en perspective"));
+    ASSERT_EQ(caveat.sources_size(), 1);
+    EXPECT_EQ(caveat.sources(0).footnote(), 9);
+    EXPECT_EQ(caveat.sources(0).paragraph(), 10);
+  }
+  // Two entities asked for, one with figures in the window: nothing is
+  // compared.
+  request.clear_group_by();
+  *request.mutable_window() = *ParseTimePeriod("2007");
+  auto only_croatia = domain_->Aggregate(request);
+  ASSERT_TRUE(only_croatia.ok()) << only_croatia.status();
+  EXPECT_FALSE(only_croatia->has_comparability_caveat());
+}
+
+TEST_F(EnforcementDomainTest, DestinationsAreKnownDistinctAlpha3Codes) {
+  v1::Observation calls =
+      Figure("countries/ROU", "HOTLINE_CALLS_TRAFFICKING", "2008-01", 36, 24);
+  for (const char* code : {"BEL", "CYP", "ITA", "CZE"}) {
+    calls.add_destinations(code);
+  }
+  ASSERT_TRUE(Load({calls}).ok());
+  v1::ListObservationsRequest list;
+  list.set_parent("countries/ROU");
+  auto listed = domain_->List(list);
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  ASSERT_EQ(listed->observations_size(), 1);
+  EXPECT_THAT(listed->observations(0).destinations(),
+              ElementsAre("BEL", "CYP", "ITA", "CZE"));
+
+  v1::Observation bad = calls;
+  bad.clear_destinations();
+  for (const char* code : {"BEL", "bel", "XYZ", "BEL", "BELG"}) {
+    bad.add_destinations(code);
+  }
+  EXPECT_THAT(ViolatedFields(Load({bad}).status()),
+              ElementsAre("observations[0].destinations[1]",
+                          "observations[0].destinations[2]",
+                          "observations[0].destinations[3]",
+                          "observations[0].destinations[4]"));
+}
+
 TEST_F(EnforcementDomainTest, AggregatesAcrossEntitiesAndBreakdowns) {
   LoadElSalvadorAndCroatia();
   v1::Observation women =
@@ -327,6 +389,7 @@ TEST_F(EnforcementDomainTest, ChangeAndRatioOnlyWhereComparable) {
   auto r = domain_->ComputeRatio(ratio);
   ASSERT_TRUE(r->comparable()) << r->reason();
   EXPECT_NEAR(r->ratio(), 18.0 / 32, 1e-9);
+  EXPECT_FALSE(r->has_comparability_caveat());  // one entity's figures
   *ratio.mutable_period() = *ParseTimePeriod("2007");  // no prosecutions figure
   r = domain_->ComputeRatio(ratio);
   EXPECT_FALSE(r->comparable());

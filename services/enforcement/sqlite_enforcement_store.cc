@@ -97,6 +97,19 @@ std::vector<sqlite::Migration> Migrations() {
        "INSERT INTO indicators(code, display_name, description, unit, kind)"
        "  VALUES ('SPECIALIZED_LOCAL_TEAMS', 'Local specialized teams',"
        "  'Local teams of a specialized anti-trafficking unit', 'teams', 2);"},
+      // Facts of E/CN.15/2008/6 that had no code (issue 10): cases that
+      // dismantled a transnational criminal group (para 18), and offences
+      // related to exploitation repressed (para 13, reported without count).
+      {4,
+       "INSERT INTO indicators(code, display_name, description, unit, kind)"
+       "  VALUES ('CASES_DISMANTLING_TRANSNATIONAL_GROUPS',"
+       "  'Cases dismantling transnational criminal groups',"
+       "  'Trafficking cases that led to the dismantling of a transnational"
+       " organized criminal group', 'cases', 1),"
+       "  ('EXPLOITATION_OFFENCES_REPRESSED',"
+       "  'Exploitation offences repressed',"
+       "  'Offences related to exploitation committed on the territory and"
+       " repressed', 'offences', 1);"},
   };
 }
 

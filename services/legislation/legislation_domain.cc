@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <set>
+#include <tuple>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -146,6 +147,66 @@ void ValidateLaw(const v1::Law& law, const std::string& path,
     v.Add(FieldPath(path, "year"),
           absl::StrCat(law.year(), " is outside ", kMinYear, "-", kMaxYear));
   }
+  if (law.has_group_provisions()) {
+    const v1::GroupProvisions& g = law.group_provisions();
+    const std::string group = FieldPath(path, "group_provisions");
+    RequireSources(g, group, v);
+    if (g.provisions().empty()) {
+      v.Add(FieldPath(group, "provisions"), "at least one provision");
+    }
+    std::set<int> seen;
+    for (int i = 0; i < g.provisions_size(); ++i) {
+      if (!seen.insert(g.provisions(i)).second) {
+        v.Add(ElementPath(FieldPath(group, "provisions"), i), "repeated");
+      }
+    }
+  }
+}
+
+// Imprisonment bounds within 0-kMaxImprisonmentMonths, minimum not above
+// maximum; `path` is the message holding them.
+template <typename Range>
+void ValidateImprisonment(const Range& r, const std::string& path,
+                          FieldViolations& v) {
+  for (auto [has, months, field] :
+       {std::tuple{r.has_min_imprisonment_months(), r.min_imprisonment_months(),
+                   "min_imprisonment_months"},
+        std::tuple{r.has_max_imprisonment_months(), r.max_imprisonment_months(),
+                   "max_imprisonment_months"}}) {
+    if (has && (months < 0 || months > kMaxImprisonmentMonths)) {
+      v.Add(FieldPath(path, field),
+            absl::StrCat(months, " months is outside 0-",
+                         kMaxImprisonmentMonths));
+    }
+  }
+  if (r.has_min_imprisonment_months() && r.has_max_imprisonment_months() &&
+      r.min_imprisonment_months() > r.max_imprisonment_months()) {
+    v.Add(FieldPath(path, "min_imprisonment_months"),
+          absl::StrCat("minimum ", r.min_imprisonment_months(),
+                       " months is above maximum ",
+                       r.max_imprisonment_months()));
+  }
+}
+
+void ValidateGroupRange(const v1::PenaltyRange& r, const std::string& path,
+                        FieldViolations& v) {
+  RequireSources(r, path, v);
+  ValidateImprisonment(r, path, v);
+  if (!r.has_fine_from() && !r.has_min_imprisonment_months() &&
+      !r.has_max_imprisonment_months() && !r.has_confiscation()) {
+    v.Add(path, "a range states at least one of fine_from, "
+                "min_imprisonment_months, max_imprisonment_months, "
+                "confiscation");
+  }
+}
+
+void ValidateImplementationMeasure(const v1::ImplementationMeasure& m,
+                                   const std::string& path,
+                                   FieldViolations& v) {
+  RequireSources(m, path, v);
+  if (m.kind() == v1::IMPLEMENTATION_MEASURE_KIND_UNSPECIFIED) {
+    v.Add(FieldPath(path, "kind"), "required");
+  }
 }
 
 bool IsProtectionKind(v1::LawKind kind) {
@@ -178,9 +239,6 @@ void LegislationDomain::ValidateContent(const v1::Legislation& l,
   // An oversized list was named; its elements are not checked one by one.
   if (!ValidateCommonTypes(l, prefix, v)) return;
 
-  if (l.has_listed_as_respondent()) {
-    RequireSources(l.listed_as_respondent(), path("listed_as_respondent"), v);
-  }
   if (l.has_protocol()) ValidateTreaty(l.protocol(), path("protocol"), v);
   if (l.has_crc_optional_protocol()) {
     ValidateTreaty(l.crc_optional_protocol(), path("crc_optional_protocol"), v);
@@ -231,23 +289,9 @@ void LegislationDomain::ValidateContent(const v1::Legislation& l,
   if (l.has_penalties()) {
     const v1::Penalties& p = l.penalties();
     RequireSources(p, path("penalties"), v);
-    for (auto [has, months, field] :
-         {std::tuple{p.has_min_imprisonment_months(),
-                     p.min_imprisonment_months(), "min_imprisonment_months"},
-          std::tuple{p.has_max_imprisonment_months(),
-                     p.max_imprisonment_months(), "max_imprisonment_months"}}) {
-      if (has && (months < 0 || months > kMaxImprisonmentMonths)) {
-        v.Add(path(absl::StrCat("penalties.", field)),
-              absl::StrCat(months, " months is outside 0-",
-                           kMaxImprisonmentMonths));
-      }
-    }
-    if (p.has_min_imprisonment_months() && p.has_max_imprisonment_months() &&
-        p.min_imprisonment_months() > p.max_imprisonment_months()) {
-      v.Add(path("penalties.min_imprisonment_months"),
-            absl::StrCat("minimum ", p.min_imprisonment_months(),
-                         " months is above maximum ",
-                         p.max_imprisonment_months()));
+    ValidateImprisonment(p, path("penalties"), v);
+    if (p.has_group_range()) {
+      ValidateGroupRange(p.group_range(), path("penalties.group_range"), v);
     }
   }
   if (l.has_aggravating_circumstances()) {
@@ -268,6 +312,11 @@ void LegislationDomain::ValidateContent(const v1::Legislation& l,
   }
   if (l.has_associated_offences()) {
     RequireSources(l.associated_offences(), path("associated_offences"), v);
+  }
+  for (int i = 0; i < l.implementation_measures_size(); ++i) {
+    ValidateImplementationMeasure(
+        l.implementation_measures(i),
+        ElementPath(path("implementation_measures"), i), v);
   }
 }
 

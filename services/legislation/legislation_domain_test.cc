@@ -375,6 +375,107 @@ TEST_F(LegislationDomainTest, PenaltiesAndAgeOfMajorityAtTheirBounds) {
                   "legislation.aggravating_circumstances.age_of_majority"));
 }
 
+TEST_F(LegislationDomainTest, GroupPenaltyRangeIsSourcedAndBounded) {
+  v1::Legislation l = RatifiedRecord();
+  auto* p = l.mutable_penalties();
+  *p->add_sources() = Source(6, 5);
+  auto* range = p->mutable_group_range();
+  range->set_fine_from(true);
+  range->set_max_imprisonment_months(180);
+  range->set_confiscation(true);
+  *range->add_sources() = Source(6);
+  auto ok = Create("countries/BGR", l);
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  EXPECT_EQ(ok->penalties().group_range().max_imprisonment_months(), 180);
+
+  range->clear_sources();
+  range->set_min_imprisonment_months(200);  // above the maximum
+  EXPECT_THAT(
+      ViolatedFields(Create("countries/BLR", l).status()),
+      UnorderedElementsAre(
+          "legislation.penalties.group_range.sources",
+          "legislation.penalties.group_range.min_imprisonment_months"));
+  range->Clear();
+  *range->add_sources() = Source(6);  // a range that states nothing
+  range->set_max_imprisonment_months(1201);
+  EXPECT_THAT(
+      ViolatedFields(Create("countries/BLR", l).status()),
+      UnorderedElementsAre(
+          "legislation.penalties.group_range.max_imprisonment_months"));
+  range->clear_max_imprisonment_months();
+  EXPECT_THAT(ViolatedFields(Create("countries/BLR", l).status()),
+              UnorderedElementsAre("legislation.penalties.group_range"));
+}
+
+TEST_F(LegislationDomainTest, GroupProvisionsOfALawAreSourcedAndDistinct) {
+  v1::Legislation l = RatifiedRecord();
+  v1::Law* law = l.add_protection_laws();
+  law->set_kind(v1::LAW_KIND_WITNESS_OR_VICTIM_PROTECTION);
+  *law->add_sources() = Source(60, 10);
+  auto* g = law->mutable_group_provisions();
+  g->add_provisions(v1::PROTECTION_PROVISION_ANONYMITY);
+  g->add_provisions(v1::PROTECTION_PROVISION_VIDEO_INTERVIEW);
+  g->add_provisions(v1::PROTECTION_PROVISION_FREE_LEGAL_ADVICE);
+  g->add_provisions(v1::PROTECTION_PROVISION_SECURE_HOUSING);
+  *g->add_sources() = Source(60);
+  auto ok = Create("countries/HRV", l);
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  EXPECT_EQ(ok->protection_laws(0).group_provisions().provisions_size(), 4);
+
+  g->add_provisions(v1::PROTECTION_PROVISION_ANONYMITY);
+  g->add_provisions(static_cast<v1::ProtectionProvision>(42));
+  g->clear_sources();
+  EXPECT_THAT(
+      ViolatedFields(Create("countries/HUN", l).status()),
+      UnorderedElementsAre(
+          "legislation.protection_laws[0].group_provisions.provisions[4]",
+          "legislation.protection_laws[0].group_provisions.provisions[5]",
+          "legislation.protection_laws[0].group_provisions.sources"));
+  g->Clear();
+  *g->add_sources() = Source(60);
+  EXPECT_THAT(
+      ViolatedFields(Create("countries/HUN", l).status()),
+      UnorderedElementsAre(
+          "legislation.protection_laws[0].group_provisions.provisions"));
+}
+
+TEST_F(LegislationDomainTest, ImplementationMeasuresNeedKindSourcesAndDates) {
+  v1::Legislation l = RatifiedRecord();
+  v1::ImplementationMeasure* m = l.add_implementation_measures();
+  m->set_kind(v1::IMPLEMENTATION_MEASURE_KIND_BIOMETRIC_PASSPORTS);
+  m->set_status(v1::IMPLEMENTATION_STATUS_IN_PLACE);
+  m->mutable_since()->set_year(2007);
+  m->mutable_since()->set_precision(common::v1::DATE_PRECISION_YEAR);
+  *m->add_sources() = Source(11);
+  auto ok = Create("countries/LVA", l);
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  EXPECT_EQ(ok->implementation_measures(0).since().year(), 2007);
+
+  v1::ImplementationMeasure* bad = l.add_implementation_measures();
+  bad->set_status(static_cast<v1::ImplementationStatus>(9));
+  bad->mutable_since()->set_year(2007);
+  bad->mutable_since()->set_month(13);
+  bad->mutable_since()->set_precision(common::v1::DATE_PRECISION_MONTH);
+  EXPECT_THAT(ViolatedFields(Create("countries/EST", l).status()),
+              UnorderedElementsAre(
+                  "legislation.implementation_measures[1].kind",
+                  "legislation.implementation_measures[1].status",
+                  "legislation.implementation_measures[1].since.month",
+                  "legislation.implementation_measures[1].sources"));
+}
+
+TEST_F(LegislationDomainTest, SourceResponseOfAnotherCycleIsRefused) {
+  v1::Legislation l = RatifiedRecord();
+  l.mutable_protocol()->mutable_sources(0)->set_cycle("cycles/ccpcj-17");
+  l.mutable_protocol()->mutable_sources(0)->set_response(
+      "cycles/ccpcj-16/responses/EST");
+  EXPECT_THAT(ViolatedFields(Create("countries/EST", l).status()),
+              UnorderedElementsAre("legislation.protocol.sources[0].response"));
+  l.mutable_protocol()->mutable_sources(0)->set_response(
+      "cycles/ccpcj-17/responses/EST");
+  EXPECT_TRUE(Create("countries/EST", l).ok());
+}
+
 TEST_F(LegislationDomainTest,
        RequestIdsUpTo128LettersDigitsAndDashDotUnderscore) {
   EXPECT_TRUE(
