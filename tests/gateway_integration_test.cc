@@ -21,6 +21,7 @@
 #include "palermo/enforcement/v1/enforcement.grpc.pb.h"
 #include "palermo/gateway/v1/gateway.grpc.pb.h"
 #include "palermo/legislation/v1/legislation.grpc.pb.h"
+#include "palermo/reporting/v1/reporting.grpc.pb.h"
 #include "services/common/limits.h"
 #include "tests/support/service_process.h"
 
@@ -197,6 +198,76 @@ TEST_F(GatewayIntegrationTest, ADeadBackendIsNamedNotAFailedProfile) {
   EXPECT_EQ(profile.omitted_sections(0).code(), grpc::StatusCode::UNAVAILABLE);
 }
 
+reporting::v1::Response ResponseOf(const std::string& cycle,
+                                   const std::string& entity) {
+  reporting::v1::Response response;
+  response.set_name(cycle + "/responses/" + entity.substr(entity.find('/') + 1));
+  response.set_entity(entity);
+  return response;
+}
+
+TEST_F(GatewayIntegrationTest, AProfileHoldsTheEntitysResponsesOfEveryCycle) {
+  suite_->reporting->SetResponses(
+      {ResponseOf("cycles/ccpcj-17", "countries/EST"),
+       ResponseOf("cycles/ccpcj-17", "countries/LVA"),
+       ResponseOf("cycles/ccpcj-18", "countries/EST")});
+  gv1::GetCountryProfileRequest request;
+  request.set_name("countries/EST");
+  gv1::CountryProfile profile;
+  grpc::Status status =
+      gateway_stub_->GetCountryProfile(Context().get(), request, &profile);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(profile.omitted_sections_size(), 0);
+  ASSERT_EQ(profile.responses_size(), 2);
+  EXPECT_EQ(profile.responses(0).name(), "cycles/ccpcj-17/responses/EST");
+  EXPECT_EQ(profile.responses(1).name(), "cycles/ccpcj-18/responses/EST");
+}
+
+TEST_F(GatewayIntegrationTest, ADeadReportingServiceOmitsOnlyTheResponses) {
+  ASSERT_TRUE(legislation_stub_
+                  ->CreateLegislation(Context().get(), CreateEstonia(),
+                                      std::make_unique<lv1::Legislation>().get())
+                  .ok());
+  suite_->reporting->Stop();
+  gv1::GetCountryProfileRequest request;
+  request.set_name("countries/EST");
+  gv1::CountryProfile profile;
+  grpc::Status status =
+      gateway_stub_->GetCountryProfile(Context().get(), request, &profile);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_TRUE(profile.has_legislation());
+  EXPECT_TRUE(profile.has_coordination());
+  EXPECT_EQ(profile.responses_size(), 0);
+  ASSERT_EQ(profile.omitted_sections_size(), 1);
+  EXPECT_EQ(profile.omitted_sections(0).section(),
+            gv1::PROFILE_SECTION_RESPONSES);
+  EXPECT_EQ(profile.omitted_sections(0).code(), grpc::StatusCode::UNAVAILABLE);
+}
+
+TEST_F(GatewayIntegrationTest, ForwardsReportingMethodsWithTheirStatus) {
+  suite_->reporting->SetResponses(
+      {ResponseOf("cycles/ccpcj-17", "organizations/LAS"),
+       ResponseOf("cycles/ccpcj-18", "countries/EST")});
+  auto reporting = reporting::v1::ReportingService::NewStub(gateway_->Channel());
+  reporting::v1::ListResponsesRequest list;
+  list.set_parent("cycles/ccpcj-17");
+  reporting::v1::ListResponsesResponse page;
+  grpc::Status status = reporting->ListResponses(Context().get(), list, &page);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(page.responses_size(), 1);
+  EXPECT_EQ(page.responses(0).entity(), "organizations/LAS");
+  // The backend's error comes back whole.
+  reporting::v1::Cycle cycle;
+  reporting::v1::GetCycleRequest get;
+  get.set_name("cycles/ccpcj-17");
+  status = reporting->GetCycle(Context().get(), get, &cycle);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_THAT(status.error_message(), HasSubstr("cycles/ccpcj-17"));
+  suite_->reporting->Stop();
+  status = reporting->ListResponses(Context().get(), list, &page);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+}
+
 TEST_F(GatewayIntegrationTest, ASectionLargerThanAProfileIsNamedNotServed) {
   namespace av1 = assistance::v1;
   auto assistance = av1::AssistanceService::NewStub(gateway_->Channel());
@@ -302,6 +373,7 @@ TEST_F(GatewayIntegrationTest, ReflectionListsServicesAndDescribesHealth) {
                                "palermo.enforcement.v1.EnforcementService",
                                "palermo.assistance.v1.AssistanceService",
                                "palermo.coordination.v1.CoordinationService",
+                               "palermo.reporting.v1.ReportingService",
                                "grpc.health.v1.Health"});
   ExpectReflection(*legislation_, {"palermo.legislation.v1.LegislationService",
                                    "grpc.health.v1.Health"});
@@ -408,7 +480,8 @@ TEST(GatewayDeadlineTest, OutgoingCallsHaveTheGatewaysOwnBound) {
       {"--legislation_address=" + backend.address(),
        "--enforcement_address=" + backend.address(),
        "--assistance_address=" + backend.address(),
-       "--coordination_address=" + backend.address(), "--outgoing_timeout=1s"});
+       "--coordination_address=" + backend.address(),
+       "--reporting_address=" + backend.address(), "--outgoing_timeout=1s"});
   ASSERT_TRUE(gateway.ok()) << gateway.status();
   auto stub = gv1::GatewayService::NewStub((*gateway)->Channel());
 
@@ -421,7 +494,7 @@ TEST(GatewayDeadlineTest, OutgoingCallsHaveTheGatewaysOwnBound) {
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_LT(absl::Now() - start, absl::Seconds(20));
   EXPECT_EQ(profile.entity().display_name(), "Estonia");
-  ASSERT_EQ(profile.omitted_sections_size(), 4);
+  ASSERT_EQ(profile.omitted_sections_size(), 5);
   for (const auto& omitted : profile.omitted_sections()) {
     EXPECT_EQ(omitted.code(), grpc::StatusCode::DEADLINE_EXCEEDED)
         << omitted.message();

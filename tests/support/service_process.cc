@@ -181,6 +181,10 @@ absl::StatusOr<std::unique_ptr<Suite>> Suite::Start(
                             {"--data_dir=" + data_dir + "/coordination"});
   if (!coordination.ok()) return coordination.status();
   suite->coordination = *std::move(coordination);
+  auto reporting = FakeReporting::Start();
+  if (!reporting.ok()) return reporting.status();
+  suite->reporting = *std::move(reporting);
+  gateway_args.push_back("--reporting_address=" + suite->reporting->address());
   gateway_args.push_back("--legislation_address=" +
                          suite->legislation->address());
   gateway_args.push_back("--enforcement_address=" +

@@ -16,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "google/rpc/error_details.pb.h"
+#include "tests/support/fake_reporting.h"
 
 namespace palermo::test {
 
@@ -56,13 +57,15 @@ class ServiceProcess {
 };
 
 // The whole suite on port 0: legislation, enforcement, assistance and
-// coordination, each with its data directory under `data_dir`, and the
-// gateway in front of them.
+// coordination, each with its data directory under `data_dir`, the
+// reporting stand-in (FakeReporting, until the reporting server can run
+// here), and the gateway in front of them.
 struct Suite {
   std::unique_ptr<ServiceProcess> legislation;
   std::unique_ptr<ServiceProcess> enforcement;
   std::unique_ptr<ServiceProcess> assistance;
   std::unique_ptr<ServiceProcess> coordination;
+  std::unique_ptr<FakeReporting> reporting;
   std::unique_ptr<ServiceProcess> gateway;
 
   static absl::StatusOr<std::unique_ptr<Suite>> Start(
