@@ -21,6 +21,7 @@
 #include "palermo/enforcement/v1/enforcement.grpc.pb.h"
 #include "palermo/gateway/v1/gateway.grpc.pb.h"
 #include "palermo/legislation/v1/legislation.grpc.pb.h"
+#include "palermo/reporting/v1/reporting.grpc.pb.h"
 #include "services/common/limits.h"
 #include "tests/support/service_process.h"
 
@@ -197,6 +198,96 @@ TEST_F(GatewayIntegrationTest, ADeadBackendIsNamedNotAFailedProfile) {
   EXPECT_EQ(profile.omitted_sections(0).code(), grpc::StatusCode::UNAVAILABLE);
 }
 
+// Writes cycle `id` and a response of each of `entities` through the
+// gateway, to the real reporting service.
+void RecordResponses(std::shared_ptr<grpc::Channel> gateway,
+                     const std::string& id,
+                     const std::vector<std::string>& entities) {
+  namespace rv1 = reporting::v1;
+  auto reporting = rv1::ReportingService::NewStub(gateway);
+  rv1::CreateCycleRequest cycle;
+  cycle.set_cycle_id(id);
+  cycle.mutable_cycle()->mutable_mandate()->set_resolution_symbol("2006/27");
+  auto* title = cycle.mutable_cycle()->mutable_mandate()->add_title();
+  title->set_language("en");
+  title->set_text("Strengthening international cooperation");
+  auto* date = cycle.mutable_cycle()->mutable_note_verbale_date();
+  date->set_year(2007);
+  date->set_precision(common::v1::DATE_PRECISION_YEAR);
+  cycle.mutable_cycle()->set_status(rv1::CYCLE_STATUS_OPEN);
+  rv1::Cycle created;
+  grpc::Status status = reporting->CreateCycle(Context().get(), cycle, &created);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  for (const std::string& entity : entities) {
+    rv1::CreateResponseRequest r;
+    r.set_parent(created.name());
+    r.mutable_response()->set_entity(entity);
+    rv1::Response response;
+    status = reporting->CreateResponse(Context().get(), r, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+}
+
+TEST_F(GatewayIntegrationTest, AProfileHoldsTheEntitysResponsesOfEveryCycle) {
+  RecordResponses(gateway_->Channel(), "ccpcj-17",
+                  {"countries/EST", "countries/LVA"});
+  RecordResponses(gateway_->Channel(), "ccpcj-18", {"countries/EST"});
+  gv1::GetCountryProfileRequest request;
+  request.set_name("countries/EST");
+  gv1::CountryProfile profile;
+  grpc::Status status =
+      gateway_stub_->GetCountryProfile(Context().get(), request, &profile);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(profile.omitted_sections_size(), 0);
+  ASSERT_EQ(profile.responses_size(), 2);
+  EXPECT_EQ(profile.responses(0).name(), "cycles/ccpcj-17/responses/EST");
+  EXPECT_EQ(profile.responses(1).name(), "cycles/ccpcj-18/responses/EST");
+}
+
+TEST_F(GatewayIntegrationTest, ADeadReportingServiceOmitsOnlyTheResponses) {
+  ASSERT_TRUE(legislation_stub_
+                  ->CreateLegislation(Context().get(), CreateEstonia(),
+                                      std::make_unique<lv1::Legislation>().get())
+                  .ok());
+  suite_->reporting->Kill();
+  gv1::GetCountryProfileRequest request;
+  request.set_name("countries/EST");
+  gv1::CountryProfile profile;
+  grpc::Status status =
+      gateway_stub_->GetCountryProfile(Context().get(), request, &profile);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_TRUE(profile.has_legislation());
+  EXPECT_TRUE(profile.has_coordination());
+  EXPECT_EQ(profile.responses_size(), 0);
+  ASSERT_EQ(profile.omitted_sections_size(), 1);
+  EXPECT_EQ(profile.omitted_sections(0).section(),
+            gv1::PROFILE_SECTION_RESPONSES);
+  EXPECT_EQ(profile.omitted_sections(0).code(), grpc::StatusCode::UNAVAILABLE);
+}
+
+TEST_F(GatewayIntegrationTest, ForwardsReportingMethodsWithTheirStatus) {
+  RecordResponses(gateway_->Channel(), "ccpcj-17", {"organizations/LAS"});
+  RecordResponses(gateway_->Channel(), "ccpcj-18", {"countries/EST"});
+  auto reporting = reporting::v1::ReportingService::NewStub(gateway_->Channel());
+  reporting::v1::ListResponsesRequest list;
+  list.set_parent("cycles/ccpcj-17");
+  reporting::v1::ListResponsesResponse page;
+  grpc::Status status = reporting->ListResponses(Context().get(), list, &page);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(page.responses_size(), 1);
+  EXPECT_EQ(page.responses(0).entity(), "organizations/LAS");
+  // The backend's error comes back whole.
+  reporting::v1::Cycle cycle;
+  reporting::v1::GetCycleRequest get;
+  get.set_name("cycles/ccpcj-99");
+  status = reporting->GetCycle(Context().get(), get, &cycle);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_THAT(status.error_message(), HasSubstr("cycles/ccpcj-99"));
+  suite_->reporting->Kill();
+  status = reporting->ListResponses(Context().get(), list, &page);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+}
+
 TEST_F(GatewayIntegrationTest, ASectionLargerThanAProfileIsNamedNotServed) {
   namespace av1 = assistance::v1;
   auto assistance = av1::AssistanceService::NewStub(gateway_->Channel());
@@ -302,6 +393,7 @@ TEST_F(GatewayIntegrationTest, ReflectionListsServicesAndDescribesHealth) {
                                "palermo.enforcement.v1.EnforcementService",
                                "palermo.assistance.v1.AssistanceService",
                                "palermo.coordination.v1.CoordinationService",
+                               "palermo.reporting.v1.ReportingService",
                                "grpc.health.v1.Health"});
   ExpectReflection(*legislation_, {"palermo.legislation.v1.LegislationService",
                                    "grpc.health.v1.Health"});
@@ -408,7 +500,8 @@ TEST(GatewayDeadlineTest, OutgoingCallsHaveTheGatewaysOwnBound) {
       {"--legislation_address=" + backend.address(),
        "--enforcement_address=" + backend.address(),
        "--assistance_address=" + backend.address(),
-       "--coordination_address=" + backend.address(), "--outgoing_timeout=1s"});
+       "--coordination_address=" + backend.address(),
+       "--reporting_address=" + backend.address(), "--outgoing_timeout=1s"});
   ASSERT_TRUE(gateway.ok()) << gateway.status();
   auto stub = gv1::GatewayService::NewStub((*gateway)->Channel());
 
@@ -421,7 +514,7 @@ TEST(GatewayDeadlineTest, OutgoingCallsHaveTheGatewaysOwnBound) {
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_LT(absl::Now() - start, absl::Seconds(20));
   EXPECT_EQ(profile.entity().display_name(), "Estonia");
-  ASSERT_EQ(profile.omitted_sections_size(), 4);
+  ASSERT_EQ(profile.omitted_sections_size(), 5);
   for (const auto& omitted : profile.omitted_sections()) {
     EXPECT_EQ(omitted.code(), grpc::StatusCode::DEADLINE_EXCEEDED)
         << omitted.message();

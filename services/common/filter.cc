@@ -455,4 +455,14 @@ bool Filter::Matches(const Message& message) const {
   return root_ == nullptr || Evaluate(*root_, message);
 }
 
+std::string FilterString(absl::string_view value) {
+  std::string out = "\"";
+  for (char c : value) {
+    if (c == '"' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  out.push_back('"');
+  return out;
+}
+
 }  // namespace palermo

@@ -20,6 +20,7 @@
 #include <google/protobuf/message.h>
 
 #include <memory>
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -40,6 +41,10 @@ class Filter {
  private:
   std::shared_ptr<const Node> root_;
 };
+
+// `value` as a filter's string literal: in double quotes, with \ and "
+// escaped, so that `entity = ` + FilterString(name) compares to it exactly.
+std::string FilterString(absl::string_view value);
 
 }  // namespace palermo
 

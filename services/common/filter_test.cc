@@ -173,5 +173,14 @@ TEST(FilterTest, RejectsUnknownFieldsAndValuesOnFilter) {
   }
 }
 
+
+TEST(FilterTest, FilterStringQuotesAnyValue) {
+  Legislation l;
+  l.set_notes(R"(say "hi" \ or (not) = x)");
+  EXPECT_EQ(FilterString(R"(a"b\c)"), R"("a\"b\\c")");
+  EXPECT_TRUE(Match("notes = " + FilterString(l.notes()), l));
+  EXPECT_FALSE(Match("notes = " + FilterString("say"), l));
+}
+
 }  // namespace
 }  // namespace palermo

@@ -19,6 +19,8 @@ ABSL_FLAG(std::string, assistance_address, "127.0.0.1:50054",
           "Address of the victim assistance service.");
 ABSL_FLAG(std::string, coordination_address, "127.0.0.1:50055",
           "Address of the coordination service.");
+ABSL_FLAG(std::string, reporting_address, "127.0.0.1:50056",
+          "Address of the reporting service.");
 ABSL_FLAG(int, ready_fd, -1,
           "If >= 0, write the bound port and a newline to this file "
           "descriptor once the service is SERVING, then close it.");

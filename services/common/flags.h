@@ -20,6 +20,7 @@ ABSL_DECLARE_FLAG(std::string, legislation_address);
 ABSL_DECLARE_FLAG(std::string, enforcement_address);
 ABSL_DECLARE_FLAG(std::string, assistance_address);
 ABSL_DECLARE_FLAG(std::string, coordination_address);
+ABSL_DECLARE_FLAG(std::string, reporting_address);
 ABSL_DECLARE_FLAG(int, ready_fd);
 ABSL_DECLARE_FLAG(int32_t, max_receive_message_bytes);
 ABSL_DECLARE_FLAG(absl::Duration, shutdown_grace);

@@ -10,7 +10,6 @@
 #include "services/common/status.h"
 #include "services/gateway/forward.h"
 #include "services/gateway/profile.h"
-#include "services/legislation/names.h"
 
 namespace palermo::gateway {
 
@@ -36,7 +35,7 @@ class ProfileCall : public std::enable_shared_from_this<ProfileCall> {
     auto self = shared_from_this();
     legislation_context_ = OutgoingContext(context_);
     legislation_request_.set_name(legislation::LegislationName(entity_.name()));
-    backends_.legislation->async()->GetLegislation(
+    backends_.legislation->stub().async()->GetLegislation(
         legislation_context_.get(), &legislation_request_, &legislation_,
         [self](grpc::Status status) {
           self->parts_.legislation =
@@ -51,7 +50,7 @@ class ProfileCall : public std::enable_shared_from_this<ProfileCall> {
         v1::PROFILE_SECTION_ENFORCEMENT, &observations_context_,
         &observations_request_, &observations_page_, &parts_.observations,
         [this](auto* c, auto* request, auto* page, auto done) {
-          backends_.enforcement->async()->ListObservations(c, request, page,
+          backends_.enforcement->stub().async()->ListObservations(c, request, page,
                                                            std::move(done));
         },
         [](ev1::ListObservationsResponse* page) {
@@ -64,15 +63,30 @@ class ProfileCall : public std::enable_shared_from_this<ProfileCall> {
         v1::PROFILE_SECTION_ASSISTANCE, &measures_context_, &measures_request_,
         &measures_page_, &parts_.measures,
         [this](auto* c, auto* request, auto* page, auto done) {
-          backends_.assistance->async()->ListMeasures(c, request, page,
+          backends_.assistance->stub().async()->ListMeasures(c, request, page,
                                                       std::move(done));
         },
         [](assistance::v1::ListMeasuresResponse* page) {
           return page->mutable_measures();
         });
+    responses_request_.set_parent(reporting::kEveryCycle);
+    responses_request_.set_filter(
+        reporting::ResponsesOfEntityFilter(entity_.name()));
+    responses_request_.set_page_size(500);
+    parts_.responses = std::vector<reporting::v1::Response>();
+    FetchAll(
+        v1::PROFILE_SECTION_RESPONSES, &responses_context_, &responses_request_,
+        &responses_page_, &parts_.responses,
+        [this](auto* c, auto* request, auto* page, auto done) {
+          backends_.reporting->stub().async()->ListResponses(c, request, page,
+                                                             std::move(done));
+        },
+        [](reporting::v1::ListResponsesResponse* page) {
+          return page->mutable_responses();
+        });
     coordination_context_ = OutgoingContext(context_);
     coordination_request_.set_entity(entity_.name());
-    backends_.coordination->async()->GetEntityCoordination(
+    backends_.coordination->stub().async()->GetEntityCoordination(
         coordination_context_.get(), &coordination_request_, &coordination_,
         [self](grpc::Status status) {
           self->parts_.coordination =
@@ -143,7 +157,7 @@ class ProfileCall : public std::enable_shared_from_this<ProfileCall> {
     reactor_->Finish(grpc::Status::OK);
   }
 
-  static constexpr int kSections = 4;
+  static constexpr int kSections = 5;
   grpc::CallbackServerContext* context_;
   grpc::ServerUnaryReactor* reactor_;
   v1::CountryProfile* response_;
@@ -161,6 +175,9 @@ class ProfileCall : public std::enable_shared_from_this<ProfileCall> {
   std::unique_ptr<grpc::ClientContext> measures_context_;
   assistance::v1::ListMeasuresRequest measures_request_;
   assistance::v1::ListMeasuresResponse measures_page_;
+  std::unique_ptr<grpc::ClientContext> responses_context_;
+  reporting::v1::ListResponsesRequest responses_request_;
+  reporting::v1::ListResponsesResponse responses_page_;
   std::unique_ptr<grpc::ClientContext> coordination_context_;
   coordination::v1::GetEntityCoordinationRequest coordination_request_;
   coordination::v1::EntityCoordination coordination_;
@@ -195,8 +212,8 @@ grpc::ServerUnaryReactor* GatewayServiceImpl::GetCountryProfile(
       Response* response) {                                              \
     return Forward(context, request, response,                           \
                    [this](auto* ctx, auto* req, auto* resp, auto done) { \
-                     backend_->async()->Method(ctx, req, resp,           \
-                                               std::move(done));         \
+                     backend_->stub().async()->Method(                   \
+                         ctx, req, resp, std::move(done));               \
                    });                                                   \
   }
 
@@ -288,6 +305,35 @@ PALERMO_FORWARD(CoordinationForwarder, SummarizeTraining,
 PALERMO_FORWARD(CoordinationForwarder, GetEntityCoordination,
                 cv1::GetEntityCoordinationRequest, cv1::EntityCoordination)
 
+namespace rv1 = reporting::v1;
+#define PALERMO_FORWARD_REPORTING(Method, Response)                 \
+  PALERMO_FORWARD(ReportingForwarder, Method, rv1::Method##Request, \
+                  rv1::Response)
+PALERMO_FORWARD_REPORTING(GetCycle, Cycle)
+PALERMO_FORWARD_REPORTING(ListCycles, ListCyclesResponse)
+PALERMO_FORWARD_REPORTING(CreateCycle, Cycle)
+PALERMO_FORWARD_REPORTING(UpdateCycle, Cycle)
+PALERMO_FORWARD(ReportingForwarder, DeleteCycle, rv1::DeleteCycleRequest,
+                google::protobuf::Empty)
+PALERMO_FORWARD_REPORTING(GetResponse, Response)
+PALERMO_FORWARD_REPORTING(ListResponses, ListResponsesResponse)
+PALERMO_FORWARD_REPORTING(CreateResponse, Response)
+PALERMO_FORWARD_REPORTING(UpdateResponse, Response)
+PALERMO_FORWARD(ReportingForwarder, DeleteResponse, rv1::DeleteResponseRequest,
+                google::protobuf::Empty)
+PALERMO_FORWARD_REPORTING(GetNarrativeBlock, NarrativeBlock)
+PALERMO_FORWARD_REPORTING(ListNarrativeBlocks, ListNarrativeBlocksResponse)
+PALERMO_FORWARD_REPORTING(CreateNarrativeBlock, NarrativeBlock)
+PALERMO_FORWARD_REPORTING(UpdateNarrativeBlock, NarrativeBlock)
+PALERMO_FORWARD(ReportingForwarder, DeleteNarrativeBlock, rv1::DeleteNarrativeBlockRequest,
+                google::protobuf::Empty)
+PALERMO_FORWARD_REPORTING(ListFindings, ListFindingsResponse)
+PALERMO_FORWARD_REPORTING(GenerateReport, Report)
+PALERMO_FORWARD_REPORTING(CreateReportVersion, ReportVersion)
+PALERMO_FORWARD_REPORTING(GetReportVersion, ReportVersion)
+PALERMO_FORWARD_REPORTING(ListReportVersions, ListReportVersionsResponse)
+#undef PALERMO_FORWARD_REPORTING
+
 #undef PALERMO_FORWARD_STANDARD
 #undef PALERMO_FORWARD
 
@@ -300,7 +346,7 @@ EnforcementForwarder::ImportObservations(grpc::CallbackServerContext* context,
       [this](
           grpc::ClientContext* ctx, ev1::ImportObservationsResponse* resp,
           grpc::ClientWriteReactor<ev1::ImportObservationsRequest>* reactor) {
-        backend_->async()->ImportObservations(ctx, resp, reactor);
+        backend_->stub().async()->ImportObservations(ctx, resp, reactor);
       });
 }
 
@@ -312,7 +358,7 @@ EnforcementForwarder::ExportSdmxCsv(grpc::CallbackServerContext* context,
       context, request,
       [this](grpc::ClientContext* ctx, const ev1::ExportSdmxCsvRequest* req,
              grpc::ClientReadReactor<ev1::ExportSdmxCsvResponse>* reactor) {
-        backend_->async()->ExportSdmxCsv(ctx, req, reactor);
+        backend_->stub().async()->ExportSdmxCsv(ctx, req, reactor);
       });
 }
 

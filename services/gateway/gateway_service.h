@@ -5,21 +5,23 @@
 
 #include <memory>
 
-#include "palermo/assistance/v1/assistance.grpc.pb.h"
-#include "palermo/coordination/v1/coordination.grpc.pb.h"
-#include "palermo/enforcement/v1/enforcement.grpc.pb.h"
 #include "palermo/gateway/v1/gateway.grpc.pb.h"
-#include "palermo/legislation/v1/legislation.grpc.pb.h"
+#include "services/assistance/client/assistance_client.h"
 #include "services/common/entities.h"
+#include "services/coordination/client/coordination_client.h"
+#include "services/enforcement/client/enforcement_client.h"
+#include "services/legislation/client/legislation_client.h"
+#include "services/reporting/client/reporting_client.h"
 
 namespace palermo::gateway {
 
-// The backends' stubs.
+// The backends, through their client libraries.
 struct Backends {
-  std::shared_ptr<legislation::v1::LegislationService::Stub> legislation;
-  std::shared_ptr<enforcement::v1::EnforcementService::Stub> enforcement;
-  std::shared_ptr<assistance::v1::AssistanceService::Stub> assistance;
-  std::shared_ptr<coordination::v1::CoordinationService::Stub> coordination;
+  std::shared_ptr<legislation::LegislationClient> legislation;
+  std::shared_ptr<enforcement::EnforcementClient> enforcement;
+  std::shared_ptr<assistance::AssistanceClient> assistance;
+  std::shared_ptr<coordination::CoordinationClient> coordination;
+  std::shared_ptr<reporting::ReportingClient> reporting;
 };
 
 class GatewayServiceImpl final : public v1::GatewayService::CallbackService {
@@ -47,7 +49,7 @@ class LegislationForwarder final
     : public legislation::v1::LegislationService::CallbackService {
  public:
   explicit LegislationForwarder(
-      std::shared_ptr<legislation::v1::LegislationService::Stub> backend)
+      std::shared_ptr<legislation::LegislationClient> backend)
       : backend_(std::move(backend)) {}
 
   PALERMO_FORWARDED_UNARY(GetLegislation,
@@ -70,7 +72,7 @@ class LegislationForwarder final
                           legislation::v1::ListLegislationRevisionsResponse)
 
  private:
-  std::shared_ptr<legislation::v1::LegislationService::Stub> backend_;
+  std::shared_ptr<legislation::LegislationClient> backend_;
 };
 
 // palermo.enforcement.v1.EnforcementService on the gateway. Its client
@@ -82,7 +84,7 @@ class EnforcementForwarder final
               enforcement::v1::EnforcementService::CallbackService> {
  public:
   explicit EnforcementForwarder(
-      std::shared_ptr<enforcement::v1::EnforcementService::Stub> backend)
+      std::shared_ptr<enforcement::EnforcementClient> backend)
       : backend_(std::move(backend)) {}
 
   PALERMO_FORWARDED_UNARY(ListIndicators,
@@ -124,7 +126,7 @@ class EnforcementForwarder final
                 const enforcement::v1::ExportSdmxCsvRequest* request) override;
 
  private:
-  std::shared_ptr<enforcement::v1::EnforcementService::Stub> backend_;
+  std::shared_ptr<enforcement::EnforcementClient> backend_;
 };
 
 // palermo.assistance.v1.AssistanceService on the gateway. The case workers'
@@ -134,7 +136,7 @@ class AssistanceForwarder final
     : public assistance::v1::AssistanceService::CallbackService {
  public:
   explicit AssistanceForwarder(
-      std::shared_ptr<assistance::v1::AssistanceService::Stub> backend)
+      std::shared_ptr<assistance::AssistanceClient> backend)
       : backend_(std::move(backend)) {}
 
   PALERMO_FORWARDED_UNARY(ListMeasureTypes,
@@ -160,7 +162,7 @@ class AssistanceForwarder final
                           assistance::v1::AggregateCasesResponse)
 
  private:
-  std::shared_ptr<assistance::v1::AssistanceService::Stub> backend_;
+  std::shared_ptr<assistance::AssistanceClient> backend_;
 };
 
 #define PALERMO_FORWARDED_STANDARD(T, Ts)                                  \
@@ -180,7 +182,7 @@ class CoordinationForwarder final
     : public coordination::v1::CoordinationService::CallbackService {
  public:
   explicit CoordinationForwarder(
-      std::shared_ptr<coordination::v1::CoordinationService::Stub> backend)
+      std::shared_ptr<coordination::CoordinationClient> backend)
       : backend_(std::move(backend)) {}
 
   PALERMO_FORWARDED_STANDARD(CoordinationBody, CoordinationBodies)
@@ -203,7 +205,49 @@ class CoordinationForwarder final
                           coordination::v1::EntityCoordination)
 
  private:
-  std::shared_ptr<coordination::v1::CoordinationService::Stub> backend_;
+  std::shared_ptr<coordination::CoordinationClient> backend_;
+};
+
+// palermo.reporting.v1.ReportingService on the gateway.
+class ReportingForwarder final
+    : public reporting::v1::ReportingService::CallbackService {
+ public:
+  explicit ReportingForwarder(std::shared_ptr<reporting::ReportingClient> backend)
+      : backend_(std::move(backend)) {}
+
+#define PALERMO_FORWARDED_REPORTING(Method, Response)            \
+  PALERMO_FORWARDED_UNARY(Method, reporting::v1::Method##Request, \
+                          reporting::v1::Response)
+  PALERMO_FORWARDED_REPORTING(GetCycle, Cycle)
+  PALERMO_FORWARDED_REPORTING(ListCycles, ListCyclesResponse)
+  PALERMO_FORWARDED_REPORTING(CreateCycle, Cycle)
+  PALERMO_FORWARDED_REPORTING(UpdateCycle, Cycle)
+  PALERMO_FORWARDED_UNARY(DeleteCycle, reporting::v1::DeleteCycleRequest,
+                          google::protobuf::Empty)
+  PALERMO_FORWARDED_REPORTING(GetResponse, Response)
+  PALERMO_FORWARDED_REPORTING(ListResponses, ListResponsesResponse)
+  PALERMO_FORWARDED_REPORTING(CreateResponse, Response)
+  PALERMO_FORWARDED_REPORTING(UpdateResponse, Response)
+  PALERMO_FORWARDED_UNARY(DeleteResponse, reporting::v1::DeleteResponseRequest,
+                          google::protobuf::Empty)
+  PALERMO_FORWARDED_REPORTING(GetNarrativeBlock, NarrativeBlock)
+  PALERMO_FORWARDED_REPORTING(ListNarrativeBlocks, ListNarrativeBlocksResponse)
+  PALERMO_FORWARDED_REPORTING(CreateNarrativeBlock, NarrativeBlock)
+  PALERMO_FORWARDED_REPORTING(UpdateNarrativeBlock, NarrativeBlock)
+  PALERMO_FORWARDED_UNARY(DeleteNarrativeBlock,
+                          reporting::v1::DeleteNarrativeBlockRequest,
+                          google::protobuf::Empty)
+  PALERMO_FORWARDED_REPORTING(ListFindings, ListFindingsResponse)
+  PALERMO_FORWARDED_UNARY(GenerateReport,
+                          reporting::v1::GenerateReportRequest,
+                          reporting::v1::Report)
+  PALERMO_FORWARDED_REPORTING(CreateReportVersion, ReportVersion)
+  PALERMO_FORWARDED_REPORTING(GetReportVersion, ReportVersion)
+  PALERMO_FORWARDED_REPORTING(ListReportVersions, ListReportVersionsResponse)
+#undef PALERMO_FORWARDED_REPORTING
+
+ private:
+  std::shared_ptr<reporting::ReportingClient> backend_;
 };
 
 #undef PALERMO_FORWARDED_STANDARD

@@ -17,31 +17,35 @@ int main(int argc, char** argv) {
   gateway::Backends backends;
   const std::string legislation_address =
       absl::GetFlag(FLAGS_legislation_address);
-  backends.legislation = legislation::v1::LegislationService::NewStub(
+  backends.legislation = std::make_shared<legislation::LegislationClient>(
       MakeChannel(legislation_address));
   const std::string enforcement_address =
       absl::GetFlag(FLAGS_enforcement_address);
-  backends.enforcement = enforcement::v1::EnforcementService::NewStub(
+  backends.enforcement = std::make_shared<enforcement::EnforcementClient>(
       MakeChannel(enforcement_address));
   const std::string assistance_address =
       absl::GetFlag(FLAGS_assistance_address);
-  backends.assistance = assistance::v1::AssistanceService::NewStub(
+  backends.assistance = std::make_shared<assistance::AssistanceClient>(
       MakeChannel(assistance_address));
   const std::string coordination_address =
       absl::GetFlag(FLAGS_coordination_address);
-  backends.coordination = coordination::v1::CoordinationService::NewStub(
+  backends.coordination = std::make_shared<coordination::CoordinationClient>(
       MakeChannel(coordination_address));
+  const std::string reporting_address = absl::GetFlag(FLAGS_reporting_address);
+  backends.reporting = std::make_shared<reporting::ReportingClient>(
+      MakeChannel(reporting_address));
   spdlog::info(
       "legislation at {}, enforcement at {}, assistance at {}, coordination "
-      "at {}",
+      "at {}, reporting at {}",
       legislation_address, enforcement_address, assistance_address,
-      coordination_address);
+      coordination_address, reporting_address);
 
   gateway::GatewayServiceImpl gateway_service(*entities, backends);
   gateway::LegislationForwarder legislation_forwarder(backends.legislation);
   gateway::EnforcementForwarder enforcement_forwarder(backends.enforcement);
   gateway::AssistanceForwarder assistance_forwarder(backends.assistance);
   gateway::CoordinationForwarder coordination_forwarder(backends.coordination);
+  gateway::ReportingForwarder reporting_forwarder(backends.reporting);
 
   return Serve(
       "0.0.0.0:50051",
@@ -53,5 +57,7 @@ int main(int argc, char** argv) {
        {&assistance_forwarder,
         assistance::v1::AssistanceService::service_full_name()},
        {&coordination_forwarder,
-        coordination::v1::CoordinationService::service_full_name()}});
+        coordination::v1::CoordinationService::service_full_name()},
+       {&reporting_forwarder,
+        reporting::v1::ReportingService::service_full_name()}});
 }

@@ -12,10 +12,10 @@
 namespace palermo::gateway {
 namespace {
 
-// Room kept for `omitted_sections`: four entries, each with a message of at
-// most kMaxOmittedMessageBytes.
+// Room kept for `omitted_sections`: one entry per section (five), each with
+// a message of at most kMaxOmittedMessageBytes.
 constexpr size_t kMaxOmittedMessageBytes = 1024;
-constexpr size_t kOmittedReserve = 4 * (kMaxOmittedMessageBytes + 32);
+constexpr size_t kOmittedReserve = 5 * (kMaxOmittedMessageBytes + 32);
 // The bytes left for sections.
 class Budget {
  public:
@@ -181,6 +181,27 @@ void AddCoordination(
   }
 }
 
+void AddResponses(
+    const common::v1::ReportingEntity& entity,
+    const absl::StatusOr<std::vector<reporting::v1::Response>>& part,
+    Budget& budget, v1::CountryProfile& profile) {
+  const auto section = v1::PROFILE_SECTION_RESPONSES;
+  if (!part.ok()) {
+    Omit(profile, section, part.status());
+    return;
+  }
+  for (size_t i = 0; i < part->size(); ++i) {
+    if (!budget.Take((*part)[i])) {
+      Omit(profile, section,
+           SectionTooLarge(section, entity.name(),
+                           absl::StrCat("the first ", i, " of ", part->size(),
+                                        " responses are included")));
+      return;
+    }
+    *profile.add_responses() = (*part)[i];
+  }
+}
+
 }  // namespace
 
 absl::Status SectionTooLarge(v1::ProfileSection section,
@@ -199,6 +220,12 @@ absl::Status SectionTooLarge(v1::ProfileSection section,
     case v1::PROFILE_SECTION_ASSISTANCE:
       what = "assistance";
       where = "palermo.assistance.v1.AssistanceService.ListMeasures";
+      break;
+    case v1::PROFILE_SECTION_RESPONSES:
+      what = "responses";
+      where =
+          "palermo.reporting.v1.ReportingService.ListResponses (parent "
+          "cycles/-, filter on entity)";
       break;
     default:
       what = "coordination";
@@ -223,6 +250,7 @@ v1::CountryProfile ComposeProfile(const common::v1::ReportingEntity& entity,
   AddEnforcement(entity, parts.observations, budget, profile);
   AddAssistance(entity, parts.measures, budget, profile);
   AddCoordination(entity, parts.coordination, budget, profile);
+  AddResponses(entity, parts.responses, budget, profile);
   return profile;
 }
 

@@ -15,6 +15,7 @@
 #include "palermo/enforcement/v1/enforcement.pb.h"
 #include "palermo/gateway/v1/gateway.pb.h"
 #include "palermo/legislation/v1/legislation.pb.h"
+#include "palermo/reporting/v1/reporting.pb.h"
 #include "services/common/limits.h"
 
 namespace palermo::gateway {
@@ -27,16 +28,19 @@ struct ProfileParts {
       std::vector<assistance::v1::Measure>();
   absl::StatusOr<coordination::v1::EntityCoordination> coordination =
       coordination::v1::EntityCoordination();
+  absl::StatusOr<std::vector<reporting::v1::Response>> responses =
+      std::vector<reporting::v1::Response>();
 };
 
 // The profile of `entity`, at most `max_bytes` serialized. Sections are
-// added in the order legislation, enforcement, assistance, coordination:
+// added in the order legislation, enforcement, assistance, coordination,
+// responses:
 // - legislation NOT_FOUND means "no record": no section, nothing named;
 // - any other failure leaves the section out and names it in
 //   `omitted_sections` with the service's code and message;
 // - a section that would pass the bound is left out (legislation,
-//   coordination) or cut to the whole series or measures that fit
-//   (enforcement, assistance), and named with RESOURCE_EXHAUSTED and where
+//   coordination) or cut to the whole series, measures or responses that
+//   fit (enforcement, assistance, responses), and named with RESOURCE_EXHAUSTED and where
 //   to read it whole.
 v1::CountryProfile ComposeProfile(const common::v1::ReportingEntity& entity,
                                   const ProfileParts& parts,

@@ -31,6 +31,7 @@ ProfileParts Complete() {
   (*parts.observations)[0].set_value(39);
   parts.measures->emplace_back().set_name("countries/EST/measures/shelter");
   parts.coordination->set_entity("countries/EST");
+  parts.responses->emplace_back().set_name("cycles/ccpcj-17/responses/EST");
   return parts;
 }
 
@@ -48,6 +49,8 @@ TEST(ProfileTest, ACompleteProfileNamesNoSection) {
   EXPECT_EQ(profile.enforcement().latest(0).value(), 39);
   ASSERT_EQ(profile.assistance_measures_size(), 1);
   EXPECT_EQ(profile.coordination().entity(), "countries/EST");
+  ASSERT_EQ(profile.responses_size(), 1);
+  EXPECT_EQ(profile.responses(0).name(), "cycles/ccpcj-17/responses/EST");
   EXPECT_THAT(profile.omitted_sections(), IsEmpty());
 }
 
@@ -63,7 +66,7 @@ TEST(ProfileTest, NoRecordMeansNoSectionAndNothingNamed) {
 
 TEST(ProfileTest, AFailingServiceLeavesOnlyItsSectionOutAndNamesIt) {
   const absl::Status down = absl::UnavailableError("connection refused");
-  for (int failing = 0; failing < 4; ++failing) {
+  for (int failing = 0; failing < 5; ++failing) {
     ProfileParts parts = Complete();
     v1::ProfileSection expected;
     switch (failing) {
@@ -79,9 +82,13 @@ TEST(ProfileTest, AFailingServiceLeavesOnlyItsSectionOutAndNamesIt) {
         parts.measures = down;
         expected = v1::PROFILE_SECTION_ASSISTANCE;
         break;
-      default:
+      case 3:
         parts.coordination = down;
         expected = v1::PROFILE_SECTION_COORDINATION;
+        break;
+      default:
+        parts.responses = down;
+        expected = v1::PROFILE_SECTION_RESPONSES;
         break;
     }
     v1::CountryProfile profile = ComposeProfile(Estonia(), parts);
@@ -92,6 +99,7 @@ TEST(ProfileTest, AFailingServiceLeavesOnlyItsSectionOutAndNamesIt) {
     EXPECT_EQ(profile.has_enforcement(), failing != 1);
     EXPECT_EQ(profile.assistance_measures_size(), failing != 2 ? 1 : 0);
     EXPECT_EQ(profile.has_coordination(), failing != 3);
+    EXPECT_EQ(profile.responses_size(), failing != 4 ? 1 : 0);
   }
 }
 
@@ -110,9 +118,11 @@ TEST(ProfileTest, OnlyLegislationNotFoundMeansNoRecord) {
   ProfileParts parts = Complete();
   parts.measures = NotFoundError("M", "countries/EST");
   parts.coordination = NotFoundError("C", "countries/EST");
+  parts.responses = NotFoundError("R", "cycles/-");
   EXPECT_THAT(OmittedOf(ComposeProfile(Estonia(), parts)),
               ElementsAre(v1::PROFILE_SECTION_ASSISTANCE,
-                          v1::PROFILE_SECTION_COORDINATION));
+                          v1::PROFILE_SECTION_COORDINATION,
+                          v1::PROFILE_SECTION_RESPONSES));
 }
 
 TEST(ProfileTest, EveryServiceFailingStillGivesTheEntityWithEverySectionNamed) {
@@ -120,13 +130,15 @@ TEST(ProfileTest, EveryServiceFailingStillGivesTheEntityWithEverySectionNamed) {
   ProfileParts parts{down, down};
   parts.measures = down;
   parts.coordination = down;
+  parts.responses = down;
   v1::CountryProfile profile = ComposeProfile(Estonia(), parts);
   EXPECT_EQ(profile.entity().display_name(), "Estonia");
   EXPECT_THAT(OmittedOf(profile),
               ElementsAre(v1::PROFILE_SECTION_LEGISLATION,
                           v1::PROFILE_SECTION_ENFORCEMENT,
                           v1::PROFILE_SECTION_ASSISTANCE,
-                          v1::PROFILE_SECTION_COORDINATION));
+                          v1::PROFILE_SECTION_COORDINATION,
+                          v1::PROFILE_SECTION_RESPONSES));
 }
 
 TEST(ProfileTest, EnforcementFiguresBecomeSeriesWithTheirLatestFigure) {
@@ -158,9 +170,11 @@ TEST(ProfileTest, EnforcementFiguresBecomeSeriesWithTheirLatestFigure) {
   EXPECT_EQ(section.latest(1).value(), 53);
 }
 
-// Four sections of about 1 MiB each: together twice the bound.
+// Four sections of about 1 MiB each: together twice the bound (and no
+// responses, which ResponsesAreCutToThoseThatFit covers).
 ProfileParts Large() {
   ProfileParts parts = Complete();
+  parts.responses->clear();
   parts.legislation->set_notes(std::string(200 << 10, 'l'));
   parts.observations->clear();
   for (int i = 0; i < 1000; ++i) {
@@ -260,9 +274,10 @@ TEST(ProfileTest, OmissionsFitNextToASectionThatFillsTheBound) {
     parts.observations = down;
     parts.measures = down;
     parts.coordination = down;
+    parts.responses = down;
     v1::CountryProfile profile = ComposeProfile(Estonia(), parts, kMax);
     EXPECT_LE(profile.ByteSizeLong(), kMax) << notes;
-    EXPECT_GE(profile.omitted_sections_size(), 3) << notes;
+    EXPECT_GE(profile.omitted_sections_size(), 4) << notes;
   }
 }
 
@@ -286,16 +301,44 @@ TEST(ProfileTest, LongErrorMessagesAreCutAtACharacterBoundary) {
   ProfileParts parts{down, down};
   parts.measures = down;
   parts.coordination = down;
+  parts.responses = down;
   v1::CountryProfile profile = ComposeProfile(Estonia(), parts);
-  ASSERT_EQ(profile.omitted_sections_size(), 4);
+  ASSERT_EQ(profile.omitted_sections_size(), 5);
   for (const auto& omitted : profile.omitted_sections()) {
     EXPECT_LE(omitted.message().size(), 1100u);
   }
   // Serializes (proto3 strings must be valid UTF-8) and parses back.
   v1::CountryProfile parsed;
   ASSERT_TRUE(parsed.ParseFromString(profile.SerializeAsString()));
-  EXPECT_EQ(parsed.omitted_sections(3).message(),
-            profile.omitted_sections(3).message());
+  EXPECT_EQ(parsed.omitted_sections(4).message(),
+            profile.omitted_sections(4).message());
+}
+
+// Responses are cut to the whole responses that fit, in order, and named
+// with where to read them all.
+TEST(ProfileTest, ResponsesAreCutToThoseThatFit) {
+  ProfileParts parts = Complete();
+  parts.responses->clear();
+  for (int i = 0; i < 1000; ++i) {
+    auto& r = parts.responses->emplace_back();
+    r.set_name(absl::StrCat("cycles/c", 1000 + i, "/responses/EST"));
+    r.set_notes(std::string(1 << 10, 'r'));
+  }
+  v1::CountryProfile profile = ComposeProfile(Estonia(), parts, 200 << 10);
+  EXPECT_LE(profile.ByteSizeLong(), 200u << 10);
+  ASSERT_GT(profile.responses_size(), 0);
+  ASSERT_LT(profile.responses_size(), 1000);
+  for (int i = 0; i < profile.responses_size(); ++i) {
+    EXPECT_EQ(profile.responses(i).name(), (*parts.responses)[i].name());
+  }
+  EXPECT_TRUE(profile.has_coordination());
+  ASSERT_THAT(OmittedOf(profile), ElementsAre(v1::PROFILE_SECTION_RESPONSES));
+  EXPECT_EQ(profile.omitted_sections(0).code(), 8);  // RESOURCE_EXHAUSTED
+  EXPECT_THAT(profile.omitted_sections(0).message(),
+              HasSubstr(absl::StrCat("the first ", profile.responses_size(),
+                                     " of 1000 responses")));
+  EXPECT_THAT(profile.omitted_sections(0).message(),
+              HasSubstr("ReportingService.ListResponses"));
 }
 
 TEST(ProfileTest, SectionTooLargeSaysWhereToReadItWhole) {

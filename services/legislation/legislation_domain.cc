@@ -20,7 +20,7 @@
 #include "services/common/pagination.h"
 #include "services/common/status.h"
 #include "services/common/validation.h"
-#include "services/legislation/names.h"
+#include "services/legislation/client/legislation_names.h"
 
 namespace palermo::legislation {
 namespace {

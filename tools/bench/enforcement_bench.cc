@@ -19,9 +19,9 @@
 #include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "palermo/enforcement/v1/enforcement.grpc.pb.h"
 #include "services/common/entities.h"
 #include "services/common/periods.h"
+#include "services/enforcement/client/enforcement_client.h"
 #include "tests/support/service_process.h"
 
 ABSL_FLAG(std::string, server, "", "Path of enforcement_server.");
@@ -40,10 +40,12 @@ namespace {
 
 namespace ev1 = palermo::enforcement::v1;
 
-std::unique_ptr<grpc::ClientContext> Context(absl::Duration timeout) {
-  auto context = std::make_unique<grpc::ClientContext>();
-  context->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
-  return context;
+// An enforcement client whose calls each have `timeout`.
+palermo::enforcement::EnforcementClient Client(
+    const std::shared_ptr<grpc::Channel>& channel, absl::Duration timeout) {
+  palermo::CallOptions options;
+  options.timeout = timeout;
+  return palermo::enforcement::EnforcementClient(channel, options);
 }
 
 double Percentile(std::vector<double> v, double p) {
@@ -77,18 +79,15 @@ int main(int argc, char** argv) {
   args.SetMaxReceiveMessageSize(64 << 20);
   auto channel = grpc::CreateCustomChannel(
       address, grpc::InsecureChannelCredentials(), args);
-  auto stub = ev1::EnforcementService::NewStub(channel);
-
-  ev1::ListIndicatorsResponse indicators;
-  ev1::ListIndicatorsRequest list;
-  list.set_page_size(100);
-  if (!stub->ListIndicators(Context(absl::Seconds(10)).get(), list, &indicators)
-           .ok()) {
-    std::fprintf(stderr, "cannot list indicators\n");
+  auto listed = Client(channel, absl::Seconds(10)).ListAllIndicators();
+  if (!listed.ok()) {
+    std::fprintf(stderr, "cannot list indicators: %s\n",
+                 listed.status().ToString().c_str());
     return 1;
   }
-  const int n_indicators =
-      std::min(absl::GetFlag(FLAGS_indicators), indicators.indicators_size());
+  const std::vector<ev1::Indicator> indicators = *std::move(listed);
+  const int n_indicators = std::min(absl::GetFlag(FLAGS_indicators),
+                                    static_cast<int>(indicators.size()));
   std::vector<std::string> entities;
   for (const std::string& code : registry->CountryCodes()) {
     if (static_cast<int>(entities.size()) == absl::GetFlag(FLAGS_entities))
@@ -135,7 +134,7 @@ int main(int argc, char** argv) {
         for (const auto& [sex, age] : breakdowns) {
           ev1::Observation o;
           o.set_entity(entity);
-          o.set_indicator(indicators.indicators(i).code());
+          o.set_indicator(indicators[i].code());
           *o.mutable_period() =
               *palermo::ParseTimePeriod(absl::StrCat(1990 + y));
           o.set_sex(sex);
@@ -152,21 +151,17 @@ int main(int argc, char** argv) {
   std::atomic<size_t> next{0};
   std::atomic<int64_t> total{0};
   std::atomic<bool> failed{false};
+  auto importer = Client(channel, absl::Minutes(10));
   auto send = [&] {
     for (size_t b = next++; b < batches.size() && !failed; b = next++) {
-      ev1::ImportObservationsResponse response;
-      auto context = Context(absl::Minutes(10));
-      auto writer = stub->ImportObservations(context.get(), &response);
-      for (const auto& message : batches[b]) writer->Write(message);
-      writer->WritesDone();
-      grpc::Status status = writer->Finish();
-      if (!status.ok()) {
+      auto response = importer.ImportObservations(batches[b]);
+      if (!response.ok()) {
         std::fprintf(stderr, "import failed: %s\n",
-                     status.error_message().c_str());
+                     response.status().ToString().c_str());
         failed = true;
         return;
       }
-      total += response.created();
+      total += response->created();
     }
   };
   const absl::Time start = absl::Now();
@@ -185,27 +180,26 @@ int main(int argc, char** argv) {
   batches.clear();
 
   // 2. Aggregates.
+  auto aggregator = Client(channel, absl::Seconds(30));
   std::vector<double> latencies_ms;
   int64_t used = 0;
   for (int round = 0; round < absl::GetFlag(FLAGS_aggregate_rounds); ++round) {
     for (int i = 0; i < n_indicators; ++i) {
       ev1::AggregateRequest request;
-      request.set_indicator(indicators.indicators(i).code());
+      request.set_indicator(indicators[i].code());
       *request.mutable_window() =
           *palermo::ParseTimePeriod(absl::StrCat(1990, "/", 1990 + years - 1));
       request.add_group_by(ev1::DIMENSION_SEX);
-      ev1::AggregateResponse response;
       const absl::Time start = absl::Now();
-      grpc::Status status =
-          stub->Aggregate(Context(absl::Seconds(30)).get(), request, &response);
+      auto response = aggregator.Aggregate(request);
       latencies_ms.push_back(absl::ToDoubleMilliseconds(absl::Now() - start));
-      if (!status.ok()) {
+      if (!response.ok()) {
         std::fprintf(stderr, "aggregate failed: %s\n",
-                     status.error_message().c_str());
+                     response.status().ToString().c_str());
         return 1;
       }
       used = 0;
-      for (const auto& cell : response.cells())
+      for (const auto& cell : response->cells())
         used += cell.observation_count();
     }
   }
@@ -218,6 +212,5 @@ int main(int argc, char** argv) {
       latencies_ms.size(), entities.size(), years, static_cast<long long>(used),
       Percentile(latencies_ms, 0.5), Percentile(latencies_ms, 0.95),
       *std::max_element(latencies_ms.begin(), latencies_ms.end()));
-  stub.reset();
   return stop();
 }

@@ -32,7 +32,7 @@
 #include "absl/time/clock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "palermo/gateway/v1/gateway.grpc.pb.h"
-#include "palermo/legislation/v1/legislation.grpc.pb.h"
+#include "services/legislation/client/legislation_client.h"
 #include "tests/support/service_process.h"
 
 ABSL_FLAG(std::string, bench_dir, "", "Empty directory for the databases.");
@@ -313,11 +313,14 @@ int main(int argc, char** argv) {
   const int streams = absl::GetFlag(FLAGS_streams);
   std::vector<std::shared_ptr<grpc::Channel>> channels;
   std::vector<std::unique_ptr<gv1::GatewayService::Stub>> gateways;
-  std::vector<std::unique_ptr<lv1::LegislationService::Stub>> legislations;
+  std::vector<std::unique_ptr<palermo::legislation::LegislationClient>>
+      legislations;
   for (int c = 0; c < connections; ++c) {
     channels.push_back(Connection(gateway->address(), c));
     gateways.push_back(gv1::GatewayService::NewStub(channels.back()));
-    legislations.push_back(lv1::LegislationService::NewStub(channels.back()));
+    legislations.push_back(
+        std::make_unique<palermo::legislation::LegislationClient>(
+            channels.back()));
   }
 
   std::printf(
@@ -363,7 +366,7 @@ int main(int argc, char** argv) {
     for (int c = 0; c < connections; ++c) {
       for (int s = 0; s < streams; ++s) {
         slots.push_back(std::make_unique<Slot>(
-            gateways[c].get(), legislations[c].get(), &names, c * streams + s,
+            gateways[c].get(), &legislations[c]->stub(), &names, c * streams + s,
             end, &tally, &active, &flood_done));
       }
     }

@@ -7,7 +7,12 @@
 //   data/assistance/*.json    one palermo.assistance.v1.ListMeasuresResponse
 //                             each;
 //   data/coordination/*.json  one palermo.coordination.v1.EntityCoordination
-//                             each (its resource lists).
+//                             each (its resource lists);
+// and first data/reporting/: cycle.json (a CreateCycleRequest),
+// responses.json ({"responses": [Response, ...]}, each under the cycle),
+// blocks.fr.json and blocks.en.json ({"narrativeBlocks": [{
+// "narrativeBlockId": ..., "narrativeBlock": {...}}, ...]}), in that order;
+// a reporting folder or file that is absent is skipped, and said so.
 // Every write carries a request_id derived from the file's content, so a
 // second run writes nothing; a legislation record that exists with other
 // content (an analyst's correction, say) is kept, and reported.
@@ -32,19 +37,20 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "google/protobuf/struct.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
-#include "palermo/assistance/v1/assistance.grpc.pb.h"
-#include "palermo/coordination/v1/coordination.grpc.pb.h"
-#include "palermo/enforcement/v1/enforcement.grpc.pb.h"
-#include "palermo/legislation/v1/legislation.grpc.pb.h"
+#include "services/assistance/client/assistance_client.h"
 #include "services/common/client.h"
-#include "services/legislation/names.h"
+#include "services/coordination/client/coordination_client.h"
+#include "services/enforcement/client/enforcement_client.h"
+#include "services/legislation/client/legislation_client.h"
+#include "services/reporting/client/reporting_client.h"
 
 ABSL_FLAG(std::string, target, "127.0.0.1:50051",
           "Gateway (or domain service) to load through.");
 ABSL_FLAG(std::string, reference_dir, "data",
-          "Folder holding legislation/, enforcement/, assistance/ and "
-          "coordination/ with their *.json.");
+          "Folder holding reporting/ (optional), legislation/, enforcement/, "
+          "assistance/ and coordination/ with their *.json.");
 ABSL_FLAG(std::vector<std::string>, wait_for, {},
           "Addresses to wait for until their health is SERVING (default: "
           "--target).");
@@ -80,11 +86,12 @@ bool WaitServing(const std::string& address, absl::Time deadline) {
   return false;
 }
 
-std::unique_ptr<grpc::ClientContext> CallContext() {
-  auto context = std::make_unique<grpc::ClientContext>();
-  context->set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(60)));
-  context->AddMetadata(palermo::kActorMetadataKey, "palermo-load");
-  return context;
+// Every call: 60 s, as palermo-load.
+palermo::CallOptions Options() {
+  palermo::CallOptions options;
+  options.timeout = absl::Seconds(60);
+  options.actor = "palermo-load";
+  return options;
 }
 
 std::string RequestId(const std::string& content) {
@@ -115,10 +122,9 @@ std::string RequestIdOf(const google::protobuf::Message& record) {
   return RequestId(bytes);
 }
 
-std::string Describe(const grpc::Status& status) {
-  return absl::StrCat(absl::StatusCodeToString(
-                          static_cast<absl::StatusCode>(status.error_code())),
-                      ": ", status.error_message());
+std::string Describe(const absl::Status& status) {
+  return absl::StrCat(absl::StatusCodeToString(status.code()), ": ",
+                      status.message());
 }
 
 // A file of the dataset: its path, text and parsed message.
@@ -171,7 +177,7 @@ int LoadLegislation(const std::shared_ptr<grpc::Channel>& channel,
                     const std::filesystem::path& dir) {
   std::vector<DataFile<lv1::Legislation>> files;
   if (!ReadFolder(dir, &files)) return 1;
-  auto stub = lv1::LegislationService::NewStub(channel);
+  palermo::legislation::LegislationClient client(channel, Options());
   int created = 0, unchanged = 0, kept = 0, failed = 0;
   for (const auto& file : files) {
     const lv1::Legislation& legislation = file.message;
@@ -190,19 +196,13 @@ int LoadLegislation(const std::shared_ptr<grpc::Channel>& channel,
     request.set_request_id(RequestId(file.text));
     // Whether the record was there before tells "created" from "already
     // loaded": a replayed create answers like the first one.
-    lv1::GetLegislationRequest get;
-    get.set_name(legislation.name());
-    lv1::Legislation existing;
-    const bool existed =
-        stub->GetLegislation(CallContext().get(), get, &existing).ok();
-    lv1::Legislation response;
-    grpc::Status status =
-        stub->CreateLegislation(CallContext().get(), request, &response);
+    const bool existed = client.GetLegislation(legislation.name()).ok();
+    absl::Status status = client.CreateLegislation(request).status();
     if (status.ok()) {
       ++(existed ? unchanged : created);
       std::printf("%-45s %s\n", legislation.name().c_str(),
                   existed ? "already loaded" : "created");
-    } else if (status.error_code() == grpc::StatusCode::ALREADY_EXISTS) {
+    } else if (absl::IsAlreadyExists(status)) {
       ++kept;
       std::printf("%-45s exists with other content: kept\n",
                   legislation.name().c_str());
@@ -222,28 +222,24 @@ int LoadEnforcement(const std::shared_ptr<grpc::Channel>& channel,
                     const std::filesystem::path& dir) {
   std::vector<DataFile<ev1::ImportObservationsRequest>> files;
   if (!ReadFolder(dir, &files)) return 1;
-  auto stub = ev1::EnforcementService::NewStub(channel);
+  palermo::enforcement::EnforcementClient client(channel, Options());
   int64_t created = 0, revised = 0, unchanged = 0;
   int failed = 0;
   for (auto& file : files) {
     file.message.set_request_id(RequestId(file.text));
-    ev1::ImportObservationsResponse response;
-    auto context = CallContext();
-    auto writer = stub->ImportObservations(context.get(), &response);
-    writer->Write(file.message);
-    writer->WritesDone();
-    grpc::Status status = writer->Finish();
-    if (!status.ok()) {
+    absl::StatusOr<ev1::ImportObservationsResponse> response =
+        client.ImportObservations({file.message});
+    if (!response.ok()) {
       ++failed;
       std::fprintf(stderr, "palermo-load: %s: %s\n", file.path.c_str(),
-                   Describe(status).c_str());
+                   Describe(response.status()).c_str());
       continue;
     }
-    created += response.created();
-    revised += response.revised();
-    unchanged += response.unchanged();
+    created += response->created();
+    revised += response->revised();
+    unchanged += response->unchanged();
     std::printf("%-45s %lld observations\n", file.path.filename().c_str(),
-                static_cast<long long>(response.received()));
+                static_cast<long long>(response->received()));
   }
   std::printf(
       "reference figures: %lld created, %lld revised, %lld unchanged, %d "
@@ -254,7 +250,7 @@ int LoadEnforcement(const std::shared_ptr<grpc::Channel>& channel,
 }
 
 // Creates each record of a list through `create(parent, id, record,
-// request_id, response)`, the parent and id taken from the record's name
+// request_id)`, the parent and id taken from the record's name
 // around `/{segment}/` (or after `{segment}/` for top-level resources).
 struct Tally {
   int written = 0, kept = 0, failed = 0;
@@ -289,14 +285,12 @@ void CreateEach(const std::filesystem::path& path,
     }
     Record body = record;
     body.clear_name();
-    Record response;
     // Derived from the record itself: loading twice writes nothing, and
     // editing one record leaves the others' ids alone.
-    grpc::Status status =
-        create(parent, id, body, RequestIdOf(record), &response);
+    absl::Status status = create(parent, id, body, RequestIdOf(record));
     if (status.ok()) {
       ++tally.written;
-    } else if (status.error_code() == grpc::StatusCode::ALREADY_EXISTS) {
+    } else if (absl::IsAlreadyExists(status)) {
       ++tally.kept;  // an analyst's version stands
       std::printf("%-60s exists with other content: kept\n",
                   record.name().c_str());
@@ -313,20 +307,20 @@ int LoadAssistance(const std::shared_ptr<grpc::Channel>& channel,
   namespace av1 = palermo::assistance::v1;
   std::vector<DataFile<av1::ListMeasuresResponse>> files;
   if (!ReadFolder(dir, &files)) return 1;
-  auto stub = av1::AssistanceService::NewStub(channel);
+  palermo::assistance::AssistanceClient client(channel, Options());
   Tally tally;
   for (const auto& file : files) {
     CreateEach(
-        file.path, file.message.measures(), "measures",
-        [&stub](const std::string& parent, const std::string& id,
-                const av1::Measure& record, const std::string& request_id,
-                av1::Measure* response) {
+        file.path, file.message.measures(),
+        palermo::assistance::kMeasuresCollection,
+        [&client](const std::string& parent, const std::string& id,
+                  const av1::Measure& record, const std::string& request_id) {
           av1::CreateMeasureRequest request;
           request.set_parent(parent);
           request.set_measure_id(id);
           *request.mutable_measure() = record;
           request.set_request_id(request_id);
-          return stub->CreateMeasure(CallContext().get(), request, response);
+          return client.CreateMeasure(request).status();
         },
         tally);
   }
@@ -341,46 +335,45 @@ int LoadCoordination(const std::shared_ptr<grpc::Channel>& channel,
   namespace cv1 = palermo::coordination::v1;
   std::vector<DataFile<cv1::EntityCoordination>> files;
   if (!ReadFolder(dir, &files)) return 1;
-  auto stub = cv1::CoordinationService::NewStub(channel);
+  namespace coordination = palermo::coordination;
+  coordination::CoordinationClient client(channel, Options());
   Tally tally;
-#define PALERMO_CREATE_EACH(list, segment, T, field)                    \
-  CreateEach(                                                           \
-      file.path, file.message.list(), segment,                          \
-      [&stub](const std::string& parent, const std::string& id,         \
-              const cv1::T& record, const std::string& request_id,      \
-              cv1::T* response) {                                       \
-        cv1::Create##T##Request request;                                \
-        request.set_parent(parent);                                     \
-        request.set_##field##_id(id);                                   \
-        *request.mutable_##field() = record;                            \
-        request.set_request_id(request_id);                             \
-        return stub->Create##T(CallContext().get(), request, response); \
-      },                                                                \
+#define PALERMO_CREATE_EACH(list, segment, T, field)                \
+  CreateEach(                                                       \
+      file.path, file.message.list(), coordination::segment,        \
+      [&client](const std::string& parent, const std::string& id,   \
+                const cv1::T& record, const std::string& request_id) { \
+        cv1::Create##T##Request request;                            \
+        request.set_parent(parent);                                 \
+        request.set_##field##_id(id);                               \
+        *request.mutable_##field() = record;                        \
+        request.set_request_id(request_id);                         \
+        return client.Create##T(request).status();                  \
+      },                                                            \
       tally)
   for (const auto& file : files) {
-    PALERMO_CREATE_EACH(coordination_bodies, "coordinationBodies",
+    PALERMO_CREATE_EACH(coordination_bodies, kCoordinationBodies,
                         CoordinationBody, coordination_body);
-    PALERMO_CREATE_EACH(action_plans, "actionPlans", ActionPlan, action_plan);
-    PALERMO_CREATE_EACH(referral_mechanisms, "referralMechanisms",
+    PALERMO_CREATE_EACH(action_plans, kActionPlans, ActionPlan, action_plan);
+    PALERMO_CREATE_EACH(referral_mechanisms, kReferralMechanisms,
                         ReferralMechanism, referral_mechanism);
-    PALERMO_CREATE_EACH(training_activities, "trainingActivities",
+    PALERMO_CREATE_EACH(training_activities, kTrainingActivities,
                         TrainingActivity, training_activity);
-    PALERMO_CREATE_EACH(awareness_campaigns, "awarenessCampaigns",
+    PALERMO_CREATE_EACH(awareness_campaigns, kAwarenessCampaigns,
                         AwarenessCampaign, awareness_campaign);
-    PALERMO_CREATE_EACH(cooperation_activities, "cooperationActivities",
+    PALERMO_CREATE_EACH(cooperation_activities, kCooperationActivities,
                         CooperationActivity, cooperation_activity);
     CreateEach(
-        file.path, file.message.inter_agency_groups(), "interAgencyGroups",
-        [&stub](const std::string&, const std::string& id,
-                const cv1::InterAgencyGroup& record,
-                const std::string& request_id,
-                cv1::InterAgencyGroup* response) {
+        file.path, file.message.inter_agency_groups(),
+        coordination::kInterAgencyGroups,
+        [&client](const std::string&, const std::string& id,
+                  const cv1::InterAgencyGroup& record,
+                  const std::string& request_id) {
           cv1::CreateInterAgencyGroupRequest request;
           request.set_inter_agency_group_id(id);
           *request.mutable_inter_agency_group() = record;
           request.set_request_id(request_id);
-          return stub->CreateInterAgencyGroup(CallContext().get(), request,
-                                              response);
+          return client.CreateInterAgencyGroup(request).status();
         },
         tally);
   }
@@ -388,6 +381,141 @@ int LoadCoordination(const std::shared_ptr<grpc::Channel>& channel,
   std::printf(
       "reference coordination records: %d loaded or already there, %d kept, "
       "%d failed\n",
+      tally.written, tally.kept, tally.failed);
+  return tally.failed == 0 ? 0 : 1;
+}
+
+// Counts a write of `what` (from `path`) in `tally`.
+void Count(const std::filesystem::path& path, const std::string& what,
+           const absl::Status& status, Tally& tally) {
+  if (status.ok()) {
+    ++tally.written;
+  } else if (absl::IsAlreadyExists(status)) {
+    ++tally.kept;  // an analyst's version stands
+    std::printf("%-60s exists with other content: kept\n", what.c_str());
+  } else {
+    ++tally.failed;
+    std::fprintf(stderr, "palermo-load: %s: %s: %s\n", path.c_str(),
+                 what.c_str(), Describe(status).c_str());
+  }
+}
+
+// Reads a JSON file of the reporting folder into `message`: false if it
+// cannot be (said), and `*absent` if it is not there (said: skipped).
+bool ReadJsonFile(const std::filesystem::path& path,
+                  google::protobuf::Message* message, bool* absent) {
+  *absent = !std::filesystem::exists(path);
+  if (*absent) {
+    std::printf("palermo-load: no %s: skipped\n", path.c_str());
+    return false;
+  }
+  std::ifstream in(path);
+  std::stringstream text;
+  if (!(in && text << in.rdbuf())) {
+    std::fprintf(stderr, "palermo-load: cannot read %s\n", path.c_str());
+    return false;
+  }
+  if (auto s = google::protobuf::util::JsonStringToMessage(text.str(), message);
+      !s.ok()) {
+    std::fprintf(stderr, "palermo-load: %s: %s\n", path.c_str(),
+                 s.ToString().c_str());
+    return false;
+  }
+  return true;
+}
+
+// The CreateNarrativeBlockRequests of a blocks file: {"narrativeBlocks":
+// [{"narrativeBlockId": ..., "narrativeBlock": {...}}, ...]}.
+bool ReadBlocks(const std::filesystem::path& path,
+                std::vector<palermo::reporting::v1::CreateNarrativeBlockRequest>*
+                    blocks,
+                bool* absent) {
+  google::protobuf::Struct file;
+  if (!ReadJsonFile(path, &file, absent)) return false;
+  auto list = file.fields().find("narrativeBlocks");
+  if (file.fields_size() != 1 || list == file.fields().end() ||
+      !list->second.has_list_value()) {
+    std::fprintf(stderr,
+                 "palermo-load: %s: expected {\"narrativeBlocks\": [...]}\n",
+                 path.c_str());
+    return false;
+  }
+  for (const auto& item : list->second.list_value().values()) {
+    std::string json;
+    auto& block = blocks->emplace_back();
+    if (auto s = google::protobuf::util::MessageToJsonString(item, &json);
+        !s.ok() ||
+        !(s = google::protobuf::util::JsonStringToMessage(json, &block))
+             .ok()) {
+      std::fprintf(stderr, "palermo-load: %s: block %zu: %s\n", path.c_str(),
+                   blocks->size(), s.ToString().c_str());
+      return false;
+    }
+  }
+  return true;
+}
+
+// data/reporting/: the cycle, its responses, then its narrative blocks in
+// French and English. Without cycle.json there is no cycle to put the rest
+// under: the folder is skipped.
+int LoadReporting(const std::shared_ptr<grpc::Channel>& channel,
+                  const std::filesystem::path& dir) {
+  namespace reporting = palermo::reporting;
+  namespace rv1 = palermo::reporting::v1;
+  if (!std::filesystem::is_directory(dir)) {
+    std::printf("palermo-load: no %s: reporting skipped\n", dir.c_str());
+    return 0;
+  }
+  reporting::ReportingClient client(channel, Options());
+  Tally tally;
+  bool absent = false;
+  rv1::CreateCycleRequest cycle;
+  if (!ReadJsonFile(dir / "cycle.json", &cycle, &absent)) {
+    if (!absent) return 1;
+    std::printf("palermo-load: no cycle: responses and blocks skipped\n");
+    return 0;
+  }
+  const std::string cycle_name = reporting::CycleName(cycle.cycle_id());
+  cycle.clear_request_id();
+  cycle.set_request_id(RequestIdOf(cycle));
+  Count(dir / "cycle.json", cycle_name, client.CreateCycle(cycle).status(),
+        tally);
+
+  rv1::ListResponsesResponse responses;
+  if (ReadJsonFile(dir / "responses.json", &responses, &absent)) {
+    for (const rv1::Response& response : responses.responses()) {
+      rv1::CreateResponseRequest request;
+      request.set_parent(cycle_name);
+      *request.mutable_response() = response;
+      request.set_request_id(RequestIdOf(request));
+      Count(dir / "responses.json", cycle_name + " " + response.entity(),
+            client.CreateResponse(request).status(), tally);
+    }
+  } else if (!absent) {
+    ++tally.failed;
+  }
+
+  for (const char* language : {"fr", "en"}) {
+    const std::filesystem::path path =
+        dir / absl::StrCat("blocks.", language, ".json");
+    std::vector<rv1::CreateNarrativeBlockRequest> blocks;
+    if (!ReadBlocks(path, &blocks, &absent)) {
+      if (!absent) ++tally.failed;
+      continue;
+    }
+    for (rv1::CreateNarrativeBlockRequest& request : blocks) {
+      request.set_parent(cycle_name);
+      request.clear_request_id();
+      request.set_request_id(RequestIdOf(request));
+      Count(path,
+            reporting::NarrativeBlockName(cycle_name,
+                                          request.narrative_block_id()),
+            client.CreateNarrativeBlock(request).status(), tally);
+    }
+  }
+  std::printf(
+      "reference reporting records: %d loaded or already there, %d kept, %d "
+      "failed\n",
       tally.written, tally.kept, tally.failed);
   return tally.failed == 0 ? 0 : 1;
 }
@@ -405,11 +533,12 @@ int main(int argc, char** argv) {
   }
   const std::filesystem::path root = absl::GetFlag(FLAGS_reference_dir);
   auto channel = palermo::MakeChannel(target);
+  const int reporting = LoadReporting(channel, root / "reporting");
   const int legislation = LoadLegislation(channel, root / "legislation");
   const int enforcement = LoadEnforcement(channel, root / "enforcement");
   const int assistance = LoadAssistance(channel, root / "assistance");
   const int coordination = LoadCoordination(channel, root / "coordination");
-  return legislation == 0 && enforcement == 0 && assistance == 0 &&
+  return reporting == 0 && legislation == 0 && enforcement == 0 && assistance == 0 &&
                  coordination == 0
              ? 0
              : 1;

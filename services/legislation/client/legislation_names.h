@@ -1,7 +1,7 @@
-// Resource names of the legislation service, shared by its clients (the
-// gateway, palermo-load) so that the pattern is written once.
-#ifndef PALERMO_SERVICES_LEGISLATION_NAMES_H_
-#define PALERMO_SERVICES_LEGISLATION_NAMES_H_
+// Resource names of the legislation service, written once for the service
+// and its clients (the gateway, palermo-load).
+#ifndef PALERMO_SERVICES_LEGISLATION_CLIENT_LEGISLATION_NAMES_H_
+#define PALERMO_SERVICES_LEGISLATION_CLIENT_LEGISLATION_NAMES_H_
 
 #include <string>
 
@@ -28,4 +28,4 @@ inline bool EntityOfLegislationName(absl::string_view name,
 
 }  // namespace palermo::legislation
 
-#endif  // PALERMO_SERVICES_LEGISLATION_NAMES_H_
+#endif  // PALERMO_SERVICES_LEGISLATION_CLIENT_LEGISLATION_NAMES_H_

@@ -1,0 +1,89 @@
+// The runtime of the domains' client libraries (services/<domain>/client/):
+// typed unary calls with a deadline whose grpc::Status becomes an
+// absl::Status (code, message and details kept), and "list the whole
+// collection" paging that follows next_page_token to the last page.
+#ifndef PALERMO_SERVICES_COMMON_CLIENT_CALL_H_
+#define PALERMO_SERVICES_COMMON_CLIENT_CALL_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "services/common/pagination.h"
+#include "services/common/status.h"
+
+namespace palermo {
+
+// How a client library makes its calls.
+struct CallOptions {
+  // Deadline of each call (each page of a ListAll is one call).
+  absl::Duration timeout = absl::Seconds(30);
+  // Sent as palermo-actor when not empty: who makes the changes.
+  std::string actor;
+};
+
+// A client context with `options`' deadline and actor.
+std::unique_ptr<grpc::ClientContext> CallContext(const CallOptions& options);
+
+// Calls `method` of `stub` (e.g. &Stub::GetLegislation) with `request`.
+template <typename Stub, typename Request, typename Response>
+absl::StatusOr<Response> CallUnary(
+    Stub& stub,
+    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                 Response*),
+    const Request& request, const CallOptions& options) {
+  Response response;
+  grpc::Status status =
+      (stub.*method)(CallContext(options).get(), request, &response);
+  if (!status.ok()) return FromGrpcStatus(status);
+  return response;
+}
+
+// The same for a method whose response is empty.
+template <typename Stub, typename Request, typename Response>
+absl::Status CallEmpty(Stub& stub,
+                       grpc::Status (Stub::*method)(grpc::ClientContext*,
+                                                    const Request&, Response*),
+                       const Request& request, const CallOptions& options) {
+  return CallUnary(stub, method, request, options).status();
+}
+
+// Every item of a List method, from the first page (request's page_token
+// is replaced) to the last: pages of kMaxPageSize, each one call of
+// `method`; `items(page)` names the page's repeated field. A page token
+// that repeats the one sent is INTERNAL, not a loop forever.
+template <typename Stub, typename Request, typename Response, typename Items>
+auto ListAll(Stub& stub,
+             grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                          Response*),
+             Request request, Items items, const CallOptions& options)
+    -> absl::StatusOr<std::vector<typename std::decay_t<
+        decltype(*items(std::declval<Response&>()))>::value_type>> {
+  using Item = typename std::decay_t<decltype(*items(
+      std::declval<Response&>()))>::value_type;
+  std::vector<Item> all;
+  request.set_page_size(kMaxPageSize);
+  request.clear_page_token();
+  while (true) {
+    absl::StatusOr<Response> page = CallUnary(stub, method, request, options);
+    if (!page.ok()) return page.status();
+    for (Item& item : *items(*page)) all.push_back(std::move(item));
+    if (page->next_page_token().empty()) return all;
+    if (page->next_page_token() == request.page_token()) {
+      return absl::InternalError(
+          "the server answered the page token it was sent");
+    }
+    request.set_page_token(page->next_page_token());
+  }
+}
+
+}  // namespace palermo
+
+#endif  // PALERMO_SERVICES_COMMON_CLIENT_CALL_H_
