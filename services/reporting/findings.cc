@@ -116,11 +116,11 @@ std::vector<RuleInfo> MakeRules() {
 }
 
 // Legislation fields that are no fact: identity, bookkeeping, free text,
-// quality notes, and the respondent listing (a response's business).
+// and quality notes.
 bool IsFactField(const google::protobuf::FieldDescriptor* field) {
   static const std::set<std::string>* const kNotFacts =
       new std::set<std::string>{
-          "name",          "entity", "listed_as_respondent", "notes",
+          "name",          "entity", "notes",
           "quality_notes", "etag",   "create_time",          "update_time"};
   return kNotFacts->count(field->name()) == 0;
 }

@@ -163,13 +163,11 @@ TEST(RulesTest, SortedUniqueWithSeverityAndBothLanguages) {
                                "UNKNOWN_RECEIVED_DATE"));
 }
 
-TEST(RespondentWithoutFactsTest, ResponseWithOnlyNotesAndListingIsFlagged) {
+TEST(RespondentWithoutFactsTest, ResponseWithOnlyNotesIsFlagged) {
   CycleData data = Data();
   data.responses = {Resp("countries/EST", Date(2007, 12, 1)),
                     Resp("countries/SVN", Date(2007, 12, 1))};
   lv1::Legislation svn = Leg("SVN");
-  svn.mutable_listed_as_respondent()->set_value(true);
-  *svn.mutable_listed_as_respondent()->add_sources() = Source(3, 0);
   svn.set_notes("Never cited again.");
   svn.add_quality_notes()->set_kind(cv1::QUALITY_NOTE_KIND_INCONSISTENCY);
   lv1::Legislation est = LawFrom("EST", lv1::LAW_STATUS_DRAFT, Source(5, 2),
@@ -231,7 +229,6 @@ TEST(FactsWithoutResponseTest, RecordsWithoutFactsAndGroupsAreNotFacts) {
   CycleData data = Data();
   lv1::Legislation notes_only = Leg("SVN");
   notes_only.set_notes("Nothing reported.");
-  notes_only.mutable_listed_as_respondent()->set_value(false);
   data.legislations = {notes_only};
   coordination::v1::InterAgencyGroup group;
   group.set_name("interAgencyGroups/icat");
