@@ -12,6 +12,7 @@
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/reflection.h"
 #include "services/common/status.h"
+#include "absl/strings/match.h"
 #include "services/reporting/facts_internal.h"
 
 namespace palermo::reporting {
@@ -109,6 +110,35 @@ std::string FrenchExcerptOf(const Message& m) {
     }
   }
   return "";
+}
+
+// The French excerpts of a record's sources that quote the same place of
+// the source as its first one, in order, joined: the State's statement as
+// the source words it, when its excerpts are consecutive clauses.
+std::string FrenchStatementOf(const Message& m) {
+  const FieldDescriptor* f = m.GetDescriptor()->FindFieldByName("sources");
+  if (f == nullptr || !f->is_repeated() ||
+      f->message_type() != common::v1::Provenance::descriptor()) {
+    return "";
+  }
+  const auto* reflection = m.GetReflection();
+  const common::v1::Provenance* first = nullptr;
+  std::string out;
+  for (int i = 0; i < reflection->FieldSize(m, f); ++i) {
+    const auto& source = static_cast<const common::v1::Provenance&>(
+        reflection->GetRepeatedMessage(m, f, i));
+    if (source.excerpt_language() != "fr" || source.excerpt().empty()) continue;
+    if (first == nullptr) {
+      first = &source;
+    } else if (source.paragraph() != first->paragraph() ||
+               source.footnote() != first->footnote() ||
+               absl::StrContains(out, source.excerpt())) {
+      continue;
+    }
+    if (!out.empty()) out += ' ';
+    out += source.excerpt();
+  }
+  return out;
 }
 
 // The entity a record is about; for an inter-agency group, the organization
@@ -363,6 +393,17 @@ absl::StatusOr<std::string> RecordSentence(absl::string_view collection,
   }
   std::string quote;
   if (language == Language::kFrench) {
+    // A statement the source words as a sentence about the entity ("El
+    // Salvador a signalé l’adoption d’un protocole ...") is that sentence.
+    const std::string statement = FrenchStatementOf(record);
+    for (const auto& [key, value] : entity) {
+      if (key != "entity") continue;
+      const std::string& name = std::get<std::string>(value);
+      if (!name.empty() && absl::StartsWith(statement, name + " ")) {
+        return absl::EndsWith(statement, ".") ? statement
+                                              : absl::StrCat(statement, ".");
+      }
+    }
     quote = FrenchExcerptOf(record);
   } else {
     const std::string title = StringField(record, "display_name");
