@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/ascii.h"
 #include "services/reporting/facts_internal.h"
 
 namespace palermo::reporting::internal {
@@ -141,6 +142,25 @@ absl::StatusOr<std::string> ObservationSentences(
       AppendSentence(text, *sentence);
     }
     for (const std::string& sentence : after) AppendSentence(text, sentence);
+  }
+  // Figures reported without a count ("avoir réprimé des infractions"):
+  // what was reported, and that no number was given.
+  for (const Observation* o : observations) {
+    if (o->has_value()) continue;
+    const MessageArgs args = {{"n", int64_t{2}},
+                              {"count", std::string(language == Language::kFrench
+                                                        ? "des"
+                                                        : "")},
+                              {"code", o->indicator()}};
+    auto what = FormatMessage(language, absl::StrCat("indicator.", o->indicator()),
+                              args);
+    if (absl::IsNotFound(what.status())) continue;  // no words for it
+    if (!what.ok()) return what.status();
+    auto sentence = FormatMessage(
+        language, "facts.observation.uncounted",
+        With(entity, {{"what", std::string(absl::StripAsciiWhitespace(*what))}}));
+    if (!sentence.ok()) return sentence.status();
+    AppendSentence(text, *sentence);
   }
   return text;
 }

@@ -155,9 +155,13 @@ TEST_F(FactsTest, EveryFigureOfTheRealFiles) {
                                Date(2008, 1, 24), language, NameForm::kArticle);
       ASSERT_TRUE(name.ok());
       for (const auto& o : observations_) {
+        // No count: said in words; a zero: "aucun"; else the number.
         const std::string figure =
-            o.value() == 0 ? (language == Language::kFrench ? "aucun" : "no ")
-                           : FormatNumber(o.value(), language);
+            !o.has_value()
+                ? (language == Language::kFrench ? "sans en préciser le nombre"
+                                                 : "without giving their number")
+            : o.value() == 0 ? (language == Language::kFrench ? "aucun" : "no ")
+                             : FormatNumber(o.value(), language);
         // The figure stands in a sentence opening with the State's name.
         bool found = false;
         size_t at = 0;
