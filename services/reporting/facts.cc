@@ -12,6 +12,8 @@
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/reflection.h"
 #include "services/common/status.h"
+#include <set>
+
 #include "absl/strings/match.h"
 #include "services/reporting/facts_internal.h"
 
@@ -250,9 +252,12 @@ std::string Duration(int months, Language language) {
   return text.ok() ? *text : std::to_string(months);
 }
 
+// Facts stated of a footnote's group as a whole (the penalty range of
+// footnote 5, the provisions of footnote 10's laws) go to `group`, said once
+// after the entities' own sentences.
 absl::StatusOr<std::string> LegislationSentences(
     const legislation::v1::Legislation& l, const MessageArgs& entity,
-    Language language) {
+    Language language, std::vector<std::string>& group) {
   std::string text;
   if (l.has_protocol()) {
     if (auto s = Treaty(text, entity, l.protocol(), "protocol", language);
@@ -273,6 +278,47 @@ absl::StatusOr<std::string> LegislationSentences(
   for (const auto& law : l.protection_laws()) laws.push_back(&law);
   for (const auto* law : laws) {
     if (auto s = Law(text, entity, *law, language); !s.ok()) return s;
+    if (law->has_group_provisions()) {
+      std::vector<std::string> provisions;
+      for (int provision : law->group_provisions().provisions()) {
+        auto phrase = FormatMessage(
+            language,
+            absl::StrCat("provision.",
+                         absl::StripPrefix(
+                             legislation::v1::ProtectionProvision_Name(
+                                 static_cast<legislation::v1::ProtectionProvision>(
+                                     provision)),
+                             "PROTECTION_PROVISION_")),
+            {});
+        if (!phrase.ok()) return phrase.status();
+        provisions.push_back(*phrase);
+      }
+      auto sentence = FormatMessage(language, "facts.legislation.group_provisions",
+                                    {{"provisions", JoinList(provisions, language)}});
+      if (!sentence.ok()) return sentence.status();
+      group.push_back(*sentence);
+    }
+  }
+  for (const auto& m : l.implementation_measures()) {
+    const std::string kind(absl::StripPrefix(
+        legislation::v1::ImplementationMeasureKind_Name(m.kind()),
+        "IMPLEMENTATION_MEASURE_KIND_"));
+    const std::string status =
+        m.status() == legislation::v1::IMPLEMENTATION_STATUS_IN_DEVELOPMENT
+            ? "in_development"
+            : "in_place";
+    if (auto s = Append(
+            text, FormatMessage(
+                      language, "facts.legislation.implementation",
+                      With(entity, {{"kind", kind},
+                                    {"status", status},
+                                    {"has_since", Yes(m.has_since())},
+                                    {"since", m.has_since()
+                                                  ? FormatDate(m.since(), language)
+                                                  : ""}})));
+        !s.ok()) {
+      return s;
+    }
   }
   const std::pair<const char*, const legislation::v1::BooleanFact*> facts[] = {
       {"domestic_offences",
@@ -312,7 +358,23 @@ absl::StatusOr<std::string> LegislationSentences(
       return s;
     }
   }
-  if (l.has_penalties()) {
+  if (l.penalties().has_group_range()) {
+    const auto& g = l.penalties().group_range();
+    auto sentence = FormatMessage(
+        language, "facts.legislation.group_range",
+        {{"fine", Yes(g.fine_from())},
+         {"has_min", Yes(g.has_min_imprisonment_months())},
+         {"min", Duration(g.min_imprisonment_months(), language)},
+         {"max", Duration(g.max_imprisonment_months(), language)},
+         {"confiscation", Yes(g.confiscation())}});
+    if (!sentence.ok()) return sentence.status();
+    group.push_back(*sentence);
+  }
+  const auto& own = l.penalties();
+  if (l.has_penalties() &&
+      (own.has_fine() || own.has_min_imprisonment_months() ||
+       own.has_max_imprisonment_months() || own.has_life_imprisonment() ||
+       own.has_confiscation())) {
     const auto& p = l.penalties();
     std::string range = "other";
     if (p.has_min_imprisonment_months() && p.has_max_imprisonment_months()) {
@@ -482,6 +544,8 @@ absl::StatusOr<FactsText> RenderFacts(
   states.insert(states.end(), organizations.begin(), organizations.end());
 
   FactsText facts;
+  std::vector<std::string> group_sentences;  // said once, after the entities
+  std::set<std::string> said;      // a record that says what another said
   for (const std::string& key : states) {
     const std::string& entity = entity_of_bare[key];
     auto args = internal::EntityArgs(entity, names, date, language);
@@ -507,7 +571,7 @@ absl::StatusOr<FactsText> RenderFacts(
       if (collection == "legislations") {
         text = LegislationSentences(
             static_cast<const legislation::v1::Legislation&>(*record), *args,
-            language);
+            language, group_sentences);
       } else if (collection == "responses") {
         text = ResponseSentence(
             static_cast<const reporting::v1::Response&>(*record), *args,
@@ -516,8 +580,13 @@ absl::StatusOr<FactsText> RenderFacts(
         text = RecordSentence(collection, *record, *args, language);
       }
       if (!text.ok()) return text.status();
+      if (!said.insert(*text).second) continue;
       AppendSentence(facts.text, *text);
     }
+  }
+  for (const std::string& sentence : group_sentences) {
+    if (!said.insert(sentence).second) continue;
+    AppendSentence(facts.text, sentence);
   }
   return facts;
 }

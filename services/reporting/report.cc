@@ -17,6 +17,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/reflection.h"
@@ -248,12 +249,11 @@ absl::StatusOr<std::vector<std::string>> Composer::EntityList(
   return out;
 }
 
-// The top-level fields of `type` a filter names (other than name and
-// entity): `name = "countries/HRV/legislation" AND user_liability.value =
-// true` names user_liability.
-std::set<std::string> FieldsNamed(absl::string_view filter,
-                                  const google::protobuf::Descriptor* type) {
-  std::set<std::string> fields;
+// The field paths a filter names (`user_liability.value`,
+// `implementation_measures.kind`), other than name and entity.
+std::vector<std::vector<std::string>> PathsNamed(
+    absl::string_view filter, const google::protobuf::Descriptor* type) {
+  std::vector<std::vector<std::string>> paths;
   size_t i = 0;
   while (i < filter.size()) {
     const char c = filter[i];
@@ -264,22 +264,63 @@ std::set<std::string> FieldsNamed(absl::string_view filter,
     }
     if (absl::ascii_isalpha(c) || c == '_') {
       size_t j = i;
-      while (j < filter.size() &&
-             (absl::ascii_isalnum(filter[j]) || filter[j] == '_')) {
+      while (j < filter.size() && (absl::ascii_isalnum(filter[j]) ||
+                                   filter[j] == '_' || filter[j] == '.')) {
         ++j;
       }
-      const std::string word(filter.substr(i, j - i));
-      if (word != "name" && word != "entity" &&
-          type->FindFieldByName(word) != nullptr &&
-          (i == 0 || filter[i - 1] != '.')) {
-        fields.insert(word);
+      std::vector<std::string> path =
+          absl::StrSplit(filter.substr(i, j - i), '.', absl::SkipEmpty());
+      if (!path.empty() && path[0] != "name" && path[0] != "entity" &&
+          type->FindFieldByName(path[0]) != nullptr) {
+        paths.push_back(std::move(path));
       }
       i = j;
       continue;
     }
     ++i;
   }
-  return fields;
+  return paths;
+}
+
+bool HasSources(const google::protobuf::Descriptor* d) {
+  const auto* f = d->FindFieldByName("sources");
+  return f != nullptr && f->is_repeated() &&
+         f->message_type() == common::v1::Provenance::descriptor();
+}
+
+// Within `m`, keeps of the field `path[at]` only the fact `path[at+1]`
+// names, when that is a fact of its own (a message with sources: the group
+// range of penalties, the group provisions of a law).
+void KeepNamedFact(Message& m, const std::vector<std::string>& path,
+                   size_t at) {
+  if (at + 1 >= path.size()) return;
+  const auto* field = m.GetDescriptor()->FindFieldByName(path[at]);
+  if (field == nullptr ||
+      field->type() != google::protobuf::FieldDescriptor::TYPE_MESSAGE) {
+    return;
+  }
+  const auto* inner = field->message_type()->FindFieldByName(path[at + 1]);
+  if (inner == nullptr ||
+      inner->type() != google::protobuf::FieldDescriptor::TYPE_MESSAGE ||
+      !HasSources(inner->message_type())) {
+    return;
+  }
+  const auto* reflection = m.GetReflection();
+  auto keep_only = [&](Message& container) {
+    const auto* d = container.GetDescriptor();
+    for (int f = 0; f < d->field_count(); ++f) {
+      if (d->field(f) != inner) {
+        container.GetReflection()->ClearField(&container, d->field(f));
+      }
+    }
+  };
+  if (field->is_repeated()) {
+    for (int e = 0; e < reflection->FieldSize(m, field); ++e) {
+      keep_only(*reflection->MutableRepeatedMessage(&m, field, e));
+    }
+  } else if (reflection->HasField(m, field)) {
+    keep_only(*reflection->MutableMessage(&m, field));
+  }
 }
 
 absl::StatusOr<FactsText> Composer::Facts(
@@ -287,28 +328,57 @@ absl::StatusOr<FactsText> Composer::Facts(
     absl::string_view filter) {
   std::vector<const google::protobuf::Message*> messages;
   // A legislation record holds all of an entity's legislation facts: a
-  // directive states those its filter names (all if it names none).
+  // directive states those its filter names (all if it names none): the
+  // fields it names; of a repeated field, the elements that make the record
+  // match; of a path ending on a fact of its own, that fact alone.
+  std::vector<std::vector<std::string>> paths;
   std::set<std::string> fields;
+  const auto* type = legislation::v1::Legislation::descriptor();
   if (collection == "legislations") {
-    fields = FieldsNamed(filter, legislation::v1::Legislation::descriptor());
+    paths = PathsNamed(filter, type);
+    for (const auto& path : paths) fields.insert(path[0]);
   }
+  absl::StatusOr<Filter> compiled = Filter::Compile(filter, type);
   for (const Record* r : records) {
-    if (fields.empty()) {
+    if (fields.empty() || !compiled.ok()) {
       messages.push_back(r->message);
       continue;
     }
     auto trimmed = std::make_unique<legislation::v1::Legislation>(
         static_cast<const legislation::v1::Legislation&>(*r->message));
-    const auto* d = trimmed->GetDescriptor();
     const auto* reflection = trimmed->GetReflection();
-    for (int f = 0; f < d->field_count(); ++f) {
-      const auto* field = d->field(f);
-      if (field->name() == "name" || field->name() == "entity" ||
-          fields.count(field->name()) > 0) {
+    for (int f = 0; f < type->field_count(); ++f) {
+      const auto* field = type->field(f);
+      if (field->name() == "name" || field->name() == "entity") continue;
+      if (fields.count(field->name()) == 0) {
+        reflection->ClearField(trimmed.get(), field);
         continue;
       }
-      reflection->ClearField(trimmed.get(), field);
+      if (!field->is_repeated() ||
+          field->type() != google::protobuf::FieldDescriptor::TYPE_MESSAGE) {
+        continue;
+      }
+      // Keep the elements that make the record match on their own.
+      std::vector<int> keep;
+      for (int e = 0; e < reflection->FieldSize(*trimmed, field); ++e) {
+        legislation::v1::Legislation alone = *trimmed;
+        const auto* ar = alone.GetReflection();
+        ar->ClearField(&alone, field);
+        ar->AddMessage(&alone, field)
+            ->CopyFrom(reflection->GetRepeatedMessage(*trimmed, field, e));
+        if (compiled->Matches(alone)) keep.push_back(e);
+      }
+      if (keep.empty()) continue;  // matched through another clause
+      int kept = 0;
+      for (int e : keep) {
+        if (e != kept) reflection->SwapElements(trimmed.get(), field, kept, e);
+        ++kept;
+      }
+      while (reflection->FieldSize(*trimmed, field) > kept) {
+        reflection->RemoveLast(trimmed.get(), field);
+      }
     }
+    for (const auto& path : paths) KeepNamedFact(*trimmed, path, 0);
     messages.push_back(trimmed.get());
     owned_.push_back(std::move(trimmed));
   }
