@@ -470,7 +470,8 @@ absl::StatusOr<std::string> RecordSentence(absl::string_view collection,
   } else {
     const std::string title = StringField(record, "display_name");
     std::string body;
-    for (const char* field : {"description", "purpose", "mandate", "notes"}) {
+    // `notes` are the analysts' notes on the data, never published.
+    for (const char* field : {"description", "purpose", "mandate"}) {
       body = StringField(record, field);
       if (!body.empty()) break;
     }
