@@ -224,7 +224,7 @@ TEST_F(FactsTest, DescriptiveRecordsQuoteFrenchSourcesAndEnglishText) {
   body.set_name("countries/NLD/coordinationBodies/expertise-centre");
   body.set_display_name("Expertise Centre on Human Trafficking and Smuggling");
   body.set_notes("An analyst's note, never published.");
-  body.set_description("Created in 2005.");
+  body.set_mandate("Created in 2005.");
   auto* source = body.add_sources();
   source->set_excerpt("du centre d’expertise sur la traite");
   source->set_excerpt_language("fr");
