@@ -1,147 +1,98 @@
-// Reads the four domains for a cycle (grpc_fact_source.h).
+// Reads the four domains for a cycle (grpc_fact_source.h), through their
+// public client libraries.
 #include "services/reporting/grpc_fact_source.h"
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
-#include "palermo/assistance/v1/assistance.grpc.pb.h"
-#include "palermo/coordination/v1/coordination.grpc.pb.h"
-#include "palermo/enforcement/v1/enforcement.grpc.pb.h"
-#include "palermo/legislation/v1/legislation.grpc.pb.h"
+#include "services/assistance/client/assistance_client.h"
 #include "services/common/flags.h"
-#include "services/common/status.h"
+#include "services/coordination/client/coordination_client.h"
+#include "services/enforcement/client/enforcement_client.h"
+#include "services/legislation/client/legislation_client.h"
 
 namespace palermo::reporting {
 namespace {
 
-// Every page of a List method, the records of the cycle appended to `out`.
-template <typename Request, typename Response, typename T, typename Call,
-          typename Items>
-absl::Status ListAll(absl::string_view what, Request request, Call call,
-                     Items items, const std::string& cycle,
-                     std::vector<T>& out, bool restrict = true) {
-  for (;;) {
-    grpc::ClientContext context;
-    context.set_deadline(absl::ToChronoTime(
-        absl::Now() + absl::GetFlag(FLAGS_outgoing_timeout)));
-    Response response;
-    grpc::Status status = call(&context, request, &response);
-    if (!status.ok()) {
-      absl::Status s = FromGrpcStatus(status);
-      return absl::Status(s.code(), absl::StrCat("reading ", what, ": ",
-                                                  s.message()));
-    }
-    for (T& item : *items(response)) {
-      if (!restrict || RestrictToCycle(item, cycle)) {
-        out.push_back(std::move(item));
-      }
-    }
-    if (response.next_page_token().empty()) return absl::OkStatus();
-    request.set_page_token(response.next_page_token());
+// Appends the records of `cycle` among `all` to `out`; the domain's error,
+// naming what was read, otherwise.
+template <typename T>
+absl::Status Keep(absl::string_view what, absl::StatusOr<std::vector<T>> all,
+                  const std::string& cycle, std::vector<T>& out,
+                  bool restrict = true) {
+  if (!all.ok()) {
+    return absl::Status(all.status().code(),
+                        absl::StrCat("reading ", what, ": ",
+                                     all.status().message()));
   }
+  for (T& item : *all) {
+    if (!restrict || RestrictToCycle(item, cycle)) {
+      out.push_back(std::move(item));
+    }
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
 
 absl::Status GrpcFactSource::Fill(const std::string& cycle, CycleData& data) {
-  namespace leg = legislation::v1;
-  namespace enf = enforcement::v1;
-  namespace ass = assistance::v1;
-  namespace coo = coordination::v1;
-  auto legislation = leg::LegislationService::NewStub(channels_.legislation);
-  auto enforcement = enf::EnforcementService::NewStub(channels_.enforcement);
-  auto assistance = ass::AssistanceService::NewStub(channels_.assistance);
-  auto coordination = coo::CoordinationService::NewStub(channels_.coordination);
-  constexpr int kPage = 500;
-
-  leg::ListLegislationsRequest lr;
-  lr.set_page_size(kPage);
-  if (auto s = ListAll<leg::ListLegislationsRequest,
-                       leg::ListLegislationsResponse>(
-          "legislation", lr,
-          [&](auto* c, const auto& r, auto* o) {
-            return legislation->ListLegislations(c, r, o);
-          },
-          [](auto& r) { return r.mutable_legislations(); }, cycle,
-          data.legislations);
-      !s.ok()) {
-    return s;
+  CallOptions options;
+  options.timeout = absl::GetFlag(FLAGS_outgoing_timeout);
+  legislation::LegislationClient legislation(channels_.legislation, options);
+  enforcement::EnforcementClient enforcement(channels_.enforcement, options);
+  assistance::AssistanceClient assistance(channels_.assistance, options);
+  coordination::CoordinationClient coordination(channels_.coordination,
+                                                options);
+  absl::Status s = Keep("legislation", legislation.ListAllLegislations(), cycle,
+                        data.legislations);
+  if (s.ok()) {
+    s = Keep("enforcement observations",
+             enforcement.ListAllObservations(enforcement::kEveryEntity), cycle,
+             data.observations);
   }
-  enf::ListObservationsRequest orq;
-  orq.set_parent("-");
-  orq.set_page_size(kPage);
-  if (auto s = ListAll<enf::ListObservationsRequest,
-                       enf::ListObservationsResponse>(
-          "enforcement observations", orq,
-          [&](auto* c, const auto& r, auto* o) {
-            return enforcement->ListObservations(c, r, o);
-          },
-          [](auto& r) { return r.mutable_observations(); }, cycle,
-          data.observations);
-      !s.ok()) {
-    return s;
+  if (s.ok()) {
+    s = Keep("enforcement indicators", enforcement.ListAllIndicators(), cycle,
+             data.indicators, /*restrict=*/false);
   }
-  enf::ListIndicatorsRequest ir;
-  ir.set_page_size(kPage);
-  if (auto s = ListAll<enf::ListIndicatorsRequest, enf::ListIndicatorsResponse>(
-          "enforcement indicators", ir,
-          [&](auto* c, const auto& r, auto* o) {
-            return enforcement->ListIndicators(c, r, o);
-          },
-          [](auto& r) { return r.mutable_indicators(); }, cycle,
-          data.indicators, /*restrict=*/false);
-      !s.ok()) {
-    return s;
+  if (s.ok()) {
+    s = Keep("assistance measures",
+             assistance.ListAllMeasures(assistance::kEveryEntity), cycle,
+             data.measures);
   }
-  ass::ListMeasuresRequest mr;
-  mr.set_parent("-");
-  mr.set_page_size(kPage);
-  if (auto s = ListAll<ass::ListMeasuresRequest, ass::ListMeasuresResponse>(
-          "assistance measures", mr,
-          [&](auto* c, const auto& r, auto* o) {
-            return assistance->ListMeasures(c, r, o);
-          },
-          [](auto& r) { return r.mutable_measures(); }, cycle, data.measures);
-      !s.ok()) {
-    return s;
+  const std::string every(coordination::kEveryEntity);
+  if (s.ok()) {
+    s = Keep("coordination bodies",
+             coordination.ListAllCoordinationBodies(every), cycle,
+             data.coordination_bodies);
   }
-#define PALERMO_COORDINATION(Ts, field, member)                             \
-  {                                                                         \
-    coo::List##Ts##Request request;                                         \
-    request.set_parent("-");                                                \
-    request.set_page_size(kPage);                                           \
-    if (auto s = ListAll<coo::List##Ts##Request, coo::List##Ts##Response>(  \
-            "coordination " #field, request,                                \
-            [&](auto* c, const auto& r, auto* o) {                          \
-              return coordination->List##Ts(c, r, o);                       \
-            },                                                              \
-            [](auto& r) { return r.mutable_##field(); }, cycle, data.member); \
-        !s.ok()) {                                                          \
-      return s;                                                             \
-    }                                                                       \
+  if (s.ok()) {
+    s = Keep("action plans", coordination.ListAllActionPlans(every), cycle,
+             data.action_plans);
   }
-  PALERMO_COORDINATION(CoordinationBodies, coordination_bodies,
-                       coordination_bodies)
-  PALERMO_COORDINATION(ActionPlans, action_plans, action_plans)
-  PALERMO_COORDINATION(ReferralMechanisms, referral_mechanisms,
-                       referral_mechanisms)
-  PALERMO_COORDINATION(TrainingActivities, training_activities,
-                       training_activities)
-  PALERMO_COORDINATION(AwarenessCampaigns, awareness_campaigns,
-                       awareness_campaigns)
-  PALERMO_COORDINATION(CooperationActivities, cooperation_activities,
-                       cooperation_activities)
-#undef PALERMO_COORDINATION
-  coo::ListInterAgencyGroupsRequest gr;
-  gr.set_page_size(kPage);
-  return ListAll<coo::ListInterAgencyGroupsRequest,
-                 coo::ListInterAgencyGroupsResponse>(
-      "coordination inter_agency_groups", gr,
-      [&](auto* c, const auto& r, auto* o) {
-        return coordination->ListInterAgencyGroups(c, r, o);
-      },
-      [](auto& r) { return r.mutable_inter_agency_groups(); }, cycle,
-      data.inter_agency_groups);
+  if (s.ok()) {
+    s = Keep("referral mechanisms",
+             coordination.ListAllReferralMechanisms(every), cycle,
+             data.referral_mechanisms);
+  }
+  if (s.ok()) {
+    s = Keep("training activities",
+             coordination.ListAllTrainingActivities(every), cycle,
+             data.training_activities);
+  }
+  if (s.ok()) {
+    s = Keep("awareness campaigns",
+             coordination.ListAllAwarenessCampaigns(every), cycle,
+             data.awareness_campaigns);
+  }
+  if (s.ok()) {
+    s = Keep("cooperation activities",
+             coordination.ListAllCooperationActivities(every), cycle,
+             data.cooperation_activities);
+  }
+  if (s.ok()) {
+    s = Keep("inter-agency groups", coordination.ListAllInterAgencyGroups(),
+             cycle, data.inter_agency_groups);
+  }
+  return s;
 }
 
 }  // namespace palermo::reporting

@@ -1,6 +1,7 @@
 // palermo-report: writes a cycle's report, in French and English, as
 // Markdown and as self-contained HTML, into a folder, through the gateway
-// (./palermo report).
+// (./palermo report), with the reporting client library.
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <string>
@@ -9,10 +10,8 @@
 #include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
-#include "absl/time/clock.h"
-#include "palermo/reporting/v1/reporting.grpc.pb.h"
 #include "services/common/client.h"
-#include "services/common/status.h"
+#include "services/reporting/client/reporting_client.h"
 
 ABSL_FLAG(std::string, target, "127.0.0.1:50051", "the gateway");
 ABSL_FLAG(std::string, cycle, "cycles/ccpcj-17", "the cycle");
@@ -21,55 +20,50 @@ ABSL_FLAG(absl::Duration, timeout, absl::Seconds(60), "per report");
 
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
-  namespace v1 = palermo::reporting::v1;
   const std::string out = absl::GetFlag(FLAGS_out_dir);
-  std::string mkdir = absl::StrCat("mkdir -p '", out, "'");
-  if (std::system(mkdir.c_str()) != 0) {
-    std::cerr << "palermo-report: cannot create " << out << "\n";
+  std::error_code error;
+  std::filesystem::create_directories(out, error);
+  if (error) {
+    std::cerr << "palermo-report: cannot create " << out << ": "
+              << error.message() << "\n";
     return 1;
   }
-  auto stub = v1::ReportingService::NewStub(
-      palermo::MakeChannel(absl::GetFlag(FLAGS_target)));
+  palermo::CallOptions options;
+  options.timeout = absl::GetFlag(FLAGS_timeout);
+  palermo::reporting::ReportingClient client(
+      palermo::MakeChannel(absl::GetFlag(FLAGS_target)), options);
+  const std::string cycle_name = absl::GetFlag(FLAGS_cycle);
+  auto cycle = client.GetCycle(cycle_name);
+  if (!cycle.ok()) {
+    std::cerr << "palermo-report: " << cycle.status() << "\n";
+    return 1;
+  }
+  // E/CN.15/2008/6 -> E-CN.15-2008-6.fr.html
+  const std::string stem = absl::StrReplaceAll(
+      cycle->document_symbol().empty() ? cycle_name : cycle->document_symbol(),
+      {{"/", "-"}});
   for (const char* language : {"fr", "en"}) {
     for (const char* format : {"markdown", "html"}) {
-      v1::GenerateReportRequest request;
-      request.set_cycle(absl::GetFlag(FLAGS_cycle));
-      request.set_language(language);
-      request.set_format(format);
-      grpc::ClientContext context;
-      context.set_deadline(
-          absl::ToChronoTime(absl::Now() + absl::GetFlag(FLAGS_timeout)));
-      v1::Report report;
-      grpc::Status status = stub->GenerateReport(&context, request, &report);
-      if (!status.ok()) {
+      auto report = client.GenerateReport(cycle_name, language, format);
+      if (!report.ok()) {
         std::cerr << "palermo-report: GenerateReport " << language << " "
-                  << format << ": " << status.error_message() << "\n";
+                  << format << ": " << report.status() << "\n";
         return 1;
-      }
-      v1::GetCycleRequest get;
-      get.set_name(request.cycle());
-      grpc::ClientContext cycle_context;
-      cycle_context.set_deadline(
-          absl::ToChronoTime(absl::Now() + absl::GetFlag(FLAGS_timeout)));
-      v1::Cycle cycle;
-      std::string stem = absl::StrReplaceAll(request.cycle(), {{"/", "-"}});
-      if (stub->GetCycle(&cycle_context, get, &cycle).ok() &&
-          !cycle.document_symbol().empty()) {
-        stem = absl::StrReplaceAll(cycle.document_symbol(), {{"/", "-"}});
       }
       const std::string path =
           absl::StrCat(out, "/", stem, ".", language, ".",
                        std::string(format) == "html" ? "html" : "md");
       std::ofstream file(path, std::ios::binary);
-      file << report.content();
-      if (!file.good()) {
+      file << report->content();
+      file.close();
+      if (!file) {
         std::cerr << "palermo-report: cannot write " << path << "\n";
         return 1;
       }
-      std::cout << "report " << path << " (" << report.content().size()
-                << " bytes, " << report.paragraphs_size() << " paragraphs, "
-                << report.footnotes_size() << " footnotes, sha256 "
-                << report.content_sha256() << ")\n";
+      std::cout << "report " << path << " (" << report->content().size()
+                << " bytes, " << report->paragraphs_size() << " paragraphs, "
+                << report->footnotes_size() << " footnotes, sha256 "
+                << report->content_sha256() << ")\n";
     }
   }
   return 0;

@@ -19,6 +19,24 @@ absl::StatusOr<v1::Cycle> ReportingClient::GetCycle(absl::string_view name) {
   return CallUnary(*stub_, &Stub::GetCycle, request, options_);
 }
 
+absl::StatusOr<v1::Report> ReportingClient::GenerateReport(
+    absl::string_view cycle, absl::string_view language,
+    absl::string_view format) {
+  v1::GenerateReportRequest request;
+  request.set_cycle(std::string(cycle));
+  request.set_language(std::string(language));
+  request.set_format(std::string(format));
+  return CallUnary(*stub_, &Stub::GenerateReport, request, options_);
+}
+
+absl::StatusOr<v1::ListFindingsResponse> ReportingClient::ListFindings(
+    absl::string_view cycle, absl::string_view filter) {
+  v1::ListFindingsRequest request;
+  request.set_parent(std::string(cycle));
+  request.set_filter(std::string(filter));
+  return CallUnary(*stub_, &Stub::ListFindings, request, options_);
+}
+
 absl::StatusOr<std::vector<v1::Cycle>> ReportingClient::ListAllCycles(
     absl::string_view filter) {
   v1::ListCyclesRequest request;

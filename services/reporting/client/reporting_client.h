@@ -45,6 +45,14 @@ class ReportingClient {
   absl::StatusOr<v1::NarrativeBlock> CreateNarrativeBlock(
       const v1::CreateNarrativeBlockRequest& request);
 
+  // The cycle's report in `language` ("fr", "en") and `format`
+  // ("markdown", "html").
+  absl::StatusOr<v1::Report> GenerateReport(absl::string_view cycle,
+                                            absl::string_view language,
+                                            absl::string_view format);
+  absl::StatusOr<v1::ListFindingsResponse> ListFindings(
+      absl::string_view cycle, absl::string_view filter = "");
+
   // The stub, for asynchronous calls (the gateway's forwarding).
   v1::ReportingService::Stub& stub() { return *stub_; }
 
