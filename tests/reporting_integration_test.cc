@@ -221,6 +221,69 @@ TEST_F(ReportingIntegrationTest, EnforcementFiguresAreInTheirStatesParagraph) {
   EXPECT_THAT(Paragraph(report, 21)->text(), HasSubstr("1 037"));
 }
 
+// The lists of paras 44-46, 61-64, 66 and 68, with the source's articles
+// and prepositions, each in the paragraph the source prints it.
+TEST_F(ReportingIntegrationTest, ListsInParagraphsAreTheSources) {
+  rv1::Report report = Generate(kCycle, "fr");
+  const std::vector<std::pair<int, std::string>> lists = {
+      {44, "Certains États – El Salvador, Estonie, Japon, Niger, Philippines "
+           "et Qatar – ont"},
+      {44, "Certains pays – Estonie et Pays-Bas – ont"},
+      {45, "La Croatie et l’Estonie ont également indiqué"},
+      {46, "Des numéros d’urgence ont été mis en place au Bélarus, en "
+           "Estonie, en Roumanie et en Ukraine"},
+      {61, "Le Bélarus, la Bulgarie, la Croatie, El Salvador, l’Estonie, le "
+           "Japon, Maurice, le Myanmar, le Niger, les Pays-Bas, les "
+           "Philippines, la Pologne, le Qatar, la République tchèque et la "
+           "Roumanie ont indiqué"},
+      {62, "aux victimes de la traite au Bélarus, en Croatie, en El Salvador, "
+           "en Estonie, en Hongrie, au Japon, en Lettonie, aux Pays-Bas, aux "
+           "Philippines, en Roumanie et en Ukraine."},
+      {63, "La Bulgarie, la Croatie, la Hongrie, la Lettonie et la Pologne "
+           "ont indiqué"},
+      {64, "Le Bélarus, la Croatie, El Salvador, l’Estonie, le Japon, la "
+           "Lettonie, le Myanmar, le Niger, les Philippines et la Roumanie "
+           "ont fait état"},
+      {66, "De nombreux pays ayant répondu – Bulgarie, Croatie, El Salvador, "
+           "Estonie, Liechtenstein et République tchèque – ont mis en place"},
+      {68, "Le Japon et la Lettonie ont signalé"},
+      {68, "Maurice et le Niger ont élaboré"},
+  };
+  for (const auto& [number, text] : lists) {
+    const rv1::ReportParagraph* p = Paragraph(report, number);
+    ASSERT_NE(p, nullptr) << number;
+    EXPECT_THAT(p->text(), HasSubstr(text)) << "para " << number;
+  }
+}
+
+// Group facts are said once, and a legislation directive states what its
+// filter names only.
+TEST_F(ReportingIntegrationTest, LegislationParagraphsSayWhatTheySourceSays) {
+  rv1::Report report = Generate(kCycle, "fr");
+  const std::string& p6 = Paragraph(report, 6)->text();
+  const std::string range =
+      "Ces peines sont variables, allant d’une amende à 15 ans "
+      "d’emprisonnement, plus éventuellement une confiscation des biens.";
+  ASSERT_THAT(p6, HasSubstr(range));
+  EXPECT_EQ(p6.find(range), p6.rfind(range));
+  EXPECT_THAT(Paragraph(report, 60)->text(),
+              HasSubstr("Ces lois contiennent notamment des dispositions sur "
+                        "la protection de l’anonymat des victimes et des "
+                        "témoins"));
+  const std::string& p9 = Paragraph(report, 9)->text();
+  EXPECT_THAT(p9, HasSubstr("registre d’informations pénales"));
+  EXPECT_THAT(p9, Not(HasSubstr("frontière")));
+  EXPECT_THAT(Paragraph(report, 11)->text(),
+              HasSubstr("passeports comportant des données biométriques "
+                        "depuis 2007"));
+  // The provenance of a list: its records and the query a reader runs.
+  const rv1::ReportParagraph* p61 = Paragraph(report, 61);
+  EXPECT_THAT(p61->records(), ::testing::Contains("countries/BLR/measures/shelter"));
+  EXPECT_THAT(p61->queries(),
+              ::testing::Contains(HasSubstr(
+                  "palermo.assistance.v1.AssistanceService/ListMeasures")));
+}
+
 TEST_F(ReportingIntegrationTest, EnglishReportHasTheListsInEnglish) {
   rv1::Report report = Generate(kCycle, "en");
   const rv1::ReportParagraph* p3 = Paragraph(report, 3);
