@@ -137,6 +137,14 @@ enum class KeptResponse {
   kNameOnly,
 };
 
+// The fields an update writes: `mask` as asked, or, when it is empty, the
+// fields `input` sets, or, when it is `*`, every field; never one of
+// `output_only` unless the mask names it (Update then refuses it).
+google::protobuf::FieldMask WrittenFields(
+    const google::protobuf::Message& input,
+    const google::protobuf::FieldMask& mask,
+    const std::set<std::string>& output_only);
+
 // Standard methods over one collection of `Record`, a message with `name`,
 // `etag` and `update_time` fields.
 template <typename Record>
@@ -384,23 +392,10 @@ absl::StatusOr<Record> RecordCollection<Record>::Update(
     absl::string_view field, const std::string& request_id,
     const std::string& fingerprint) {
   using google::protobuf::util::FieldMaskUtil;
-  google::protobuf::FieldMask mask = request_mask;
   FieldViolations v;
   const std::set<std::string> output_only = {"name", "etag", "update_time"};
-  if (mask.paths().empty() ||
-      (mask.paths_size() == 1 && mask.paths(0) == "*")) {
-    const bool all = !mask.paths().empty();
-    mask.clear_paths();
-    const auto* d = Record::descriptor();
-    const auto* r = input.GetReflection();
-    for (int i = 0; i < d->field_count(); ++i) {
-      const auto* f = d->field(i);
-      if (output_only.count(f->name())) continue;
-      const bool set =
-          f->is_repeated() ? r->FieldSize(input, f) > 0 : r->HasField(input, f);
-      if (all || set) mask.add_paths(f->name());
-    }
-  }
+  google::protobuf::FieldMask mask =
+      WrittenFields(input, request_mask, output_only);
   for (int i = 0; i < mask.paths_size(); ++i) {
     std::vector<const google::protobuf::FieldDescriptor*> fields;
     if (!FieldMaskUtil::GetFieldDescriptors(Record::descriptor(), mask.paths(i),

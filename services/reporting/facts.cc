@@ -66,6 +66,7 @@ using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 using internal::AppendSentence;
 using internal::AsClause;
+using internal::With;
 
 // The message type each collection of report-design.md holds.
 const std::map<std::string, std::string, std::less<>>& CollectionTypes() {
@@ -183,11 +184,6 @@ std::string TreatyStatusKeyword(legislation::v1::TreatyStatus status) {
     default:
       return "other";
   }
-}
-
-MessageArgs With(MessageArgs args, MessageArgs more) {
-  for (auto& arg : more) args.push_back(std::move(arg));
-  return args;
 }
 
 absl::Status Append(std::string& text, absl::StatusOr<std::string> sentence) {

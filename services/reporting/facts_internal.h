@@ -31,6 +31,12 @@ std::string FrenchExcerpt(
 // is upper case too ("Includes ..." -> "includes ...", "ICAT" stays).
 std::string AsClause(const std::string& text);
 
+// `args` followed by `more`.
+inline MessageArgs With(MessageArgs args, MessageArgs more) {
+  for (auto& arg : more) args.push_back(std::move(arg));
+  return args;
+}
+
 // Appends `sentence` to `text`, one space apart.
 void AppendSentence(std::string& text, const std::string& sentence);
 

@@ -67,11 +67,6 @@ absl::StatusOr<std::string> Figure(const Observation& o, Language language) {
   return figure;
 }
 
-MessageArgs With(MessageArgs args, MessageArgs more) {
-  for (auto& arg : more) args.push_back(std::move(arg));
-  return args;
-}
-
 }  // namespace
 
 absl::StatusOr<std::string> ObservationSentences(

@@ -16,7 +16,7 @@
 #include "services/reporting/directives.h"
 #include "services/reporting/findings.h"
 #include "services/reporting/language.h"
-#include "services/reporting/names.h"
+#include "services/reporting/client/reporting_names.h"
 #include "services/reporting/report.h"
 
 namespace palermo::reporting {
@@ -53,30 +53,13 @@ void ValidateTexts(
   }
 }
 
-// The mask an update applies: the one asked for (`*` or none expanded to
-// the writable fields), without output-only fields, plus `derived`.
+// The mask an update applies: the fields it writes (records.h), plus the
+// output-only fields the domain derives (`derived`).
 FieldMask WritableMask(const google::protobuf::Message& input,
                        const FieldMask& asked,
                        const std::set<std::string>& output_only,
                        const std::vector<std::string>& derived) {
-  FieldMask mask;
-  const bool all = asked.paths_size() == 1 && asked.paths(0) == "*";
-  if (asked.paths().empty() || all) {
-    const auto* d = input.GetDescriptor();
-    const auto* r = input.GetReflection();
-    for (int i = 0; i < d->field_count(); ++i) {
-      const auto* f = d->field(i);
-      if (output_only.count(f->name())) continue;
-      const bool set =
-          f->is_repeated() ? r->FieldSize(input, f) > 0 : r->HasField(input, f);
-      if (all || set) mask.add_paths(f->name());
-    }
-  } else {
-    for (const std::string& p : asked.paths()) {
-      // Output-only paths are refused by RecordCollection with their index.
-      mask.add_paths(p);
-    }
-  }
+  FieldMask mask = WrittenFields(input, asked, output_only);
   for (const std::string& p : derived) mask.add_paths(p);
   return mask;
 }
@@ -259,7 +242,7 @@ absl::StatusOr<v1::Cycle> ReportingDomain::CreateCycle(
   if (!ValidResourceId(r.cycle_id())) {
     v.Add("cycle_id", "1-63 of a-z, 0-9 and -, starting with a letter");
   }
-  cycle.set_name(absl::StrCat(kCycles, "/", r.cycle_id()));
+  cycle.set_name(CycleName(r.cycle_id()));
   cycle.clear_etag();
   *cycle.mutable_create_time() = TimeUtil::TimeTToTimestamp(
       absl::ToTimeT(clock_()));
@@ -406,8 +389,7 @@ absl::StatusOr<v1::Response> ReportingDomain::CreateResponse(
   if (!v.empty()) return v.ToStatus();
   absl::StatusOr<v1::Cycle> cycle = cycles_.Get(r.parent());
   if (!cycle.ok()) return cycle.status();
-  response.set_name(
-      absl::StrCat(r.parent(), "/responses/", ResponseIdOf(entity)));
+  response.set_name(ResponseName(r.parent(), ResponseIdOf(entity)));
   response.clear_etag();
   response.clear_update_time();
   *response.mutable_create_time() =
@@ -485,8 +467,7 @@ absl::StatusOr<v1::NarrativeBlock> ReportingDomain::CreateNarrativeBlock(
           "1-63 of a-z, 0-9 and -, starting with a letter");
   }
   v1::NarrativeBlock block = r.narrative_block();
-  block.set_name(
-      absl::StrCat(r.parent(), "/narrativeBlocks/", r.narrative_block_id()));
+  block.set_name(NarrativeBlockName(r.parent(), r.narrative_block_id()));
   block.clear_etag();
   block.clear_update_time();
   *block.mutable_create_time() =
