@@ -142,6 +142,18 @@ TEST_F(ReportTest, BlocksPlaceRecordsAndFootnotesFollowTheirCalls) {
   EXPECT_THAT(report->content(), HasSubstr("[^1]: Bélarus et Estonie."));
 }
 
+TEST_F(ReportTest, ALateResponseIsNotAmongTheRespondents) {
+  data_.responses[0].set_timeliness(v1::TIMELINESS_AFTER_CUTOFF);  // EST
+  data_.responses[1].set_timeliness(v1::TIMELINESS_BY_CUTOFF);     // BLR
+  auto report = Compose();
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_THAT(report->paragraphs(0).text(),
+              HasSubstr("d’un État et d’une organisation régionale, à savoir: "
+                        "Bélarus et Ligue des États arabes."));
+  EXPECT_THAT(report->paragraphs(0).records(),
+              Not(::testing::Contains("cycles/c/responses/EST")));
+}
+
 TEST_F(ReportTest, TheSameDataGivesTheSameBytes) {
   Ratified("EST");
   auto a = Compose(Language::kEnglish, Format::kHtml);
