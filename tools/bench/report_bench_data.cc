@@ -276,9 +276,7 @@ std::vector<std::pair<std::string, av1::Measure>> MakeMeasures(
     }
     m.set_notes(absl::StrCat("Synthetic ", absl::AsciiStrToLower(type),
                              " measure of ", s.code, "."));
-    *m.add_sources() = s.Source(
-        60, absl::StrCat("fournit aux victimes ",
-                         absl::AsciiStrToLower(type)));
+    *m.add_sources() = s.Source(60, "fournit une assistance aux victimes");
     out.emplace_back(absl::StrCat("bench-", absl::StrReplaceAll(
                                                 absl::AsciiStrToLower(type),
                                                 {{"_", "-"}})),
