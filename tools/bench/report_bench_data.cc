@@ -253,8 +253,7 @@ std::vector<ev1::Observation> MakeObservations(const State& s) {
   return out;
 }
 
-std::vector<std::pair<std::string, av1::Measure>> MakeMeasures(
-    const State& s) {
+std::vector<std::pair<std::string, av1::Measure>> MakeMeasures(const State& s) {
   static constexpr const char* kTypes[] = {
       "SHELTER",           "LEGAL_AID",           "PSYCHOLOGICAL_SUPPORT",
       "REFLECTION_PERIOD", "TEMPORARY_RESIDENCE", "REINTEGRATION"};
@@ -277,10 +276,10 @@ std::vector<std::pair<std::string, av1::Measure>> MakeMeasures(
     m.set_notes(absl::StrCat("Synthetic ", absl::AsciiStrToLower(type),
                              " measure of ", s.code, "."));
     *m.add_sources() = s.Source(60, "fournit une assistance aux victimes");
-    out.emplace_back(absl::StrCat("bench-", absl::StrReplaceAll(
-                                                absl::AsciiStrToLower(type),
-                                                {{"_", "-"}})),
-                     std::move(m));
+    out.emplace_back(
+        absl::StrCat("bench-", absl::StrReplaceAll(absl::AsciiStrToLower(type),
+                                                   {{"_", "-"}})),
+        std::move(m));
   }
   return out;
 }
@@ -368,9 +367,9 @@ absl::Status LoadState(Clients& c, const State& s, SyntheticCounts& counts) {
                   absl::StrCat("ImportObservations ", s.entity));
   }
   if (imported->created() != import.observations_size()) {
-    return absl::InternalError(absl::StrCat(
-        "ImportObservations ", s.entity, ": ", imported->created(),
-        " created of ", import.observations_size()));
+    return absl::InternalError(
+        absl::StrCat("ImportObservations ", s.entity, ": ", imported->created(),
+                     " created of ", import.observations_size()));
   }
   counts.observations += import.observations_size();
 
@@ -381,8 +380,8 @@ absl::Status LoadState(Clients& c, const State& s, SyntheticCounts& counts) {
     create.set_measure_id(id);
     *create.mutable_measure() = measure;
     if (auto x = c.assistance.CreateMeasure(create); !x.ok()) {
-      return Failed(x.status(), absl::StrCat("CreateMeasure ", s.entity, "/",
-                                             id));
+      return Failed(x.status(),
+                    absl::StrCat("CreateMeasure ", s.entity, "/", id));
     }
     ++counts.measures;
   }
@@ -430,8 +429,8 @@ absl::Status LoadState(Clients& c, const State& s, SyntheticCounts& counts) {
     *p->add_implementing_institutions() = Ministry("Ministry of Justice");
     p->set_description("Prevention, protection and prosecution.");
     *p->add_sources() = s.Source(71, "un plan d’action national");
-    if (auto st = created(c.coordination.CreateActionPlan(q),
-                          "CreateActionPlan");
+    if (auto st =
+            created(c.coordination.CreateActionPlan(q), "CreateActionPlan");
         !st.ok()) {
       return st;
     }
@@ -530,7 +529,8 @@ rv1::CreateCycleRequest MakeCycle(const std::string& cycle_id) {
   *mandate->add_adopted_by() = Text("en", "Economic and Social Council");
   *mandate->add_title() =
       Text("fr", "Cycle synthétique de 193 États (report-bench)");
-  *mandate->add_title() = Text("en", "Synthetic cycle of 193 States (report-bench)");
+  *mandate->add_title() =
+      Text("en", "Synthetic cycle of 193 States (report-bench)");
   *c->mutable_requesting_body()->add_names() = Text("fr", "Secrétaire général");
   *c->mutable_requesting_body()->add_names() = Text("en", "Secretary-General");
   *c->mutable_receiving_body()->add_names() =
@@ -568,16 +568,16 @@ std::vector<std::string> MemberStateCodes(const EntityRegistry& registry,
     if (NotMemberStates().count(code) == 0) members.push_back(code);
   }
   if (members.size() == 193) {
-    *which = absl::StrCat(
-        "UN Member States: the ", all.size(),
-        " ISO 3166-1 codes of iso-codes less the ", all.size() - 193,
-        " that are not Member States");
+    *which = absl::StrCat("UN Member States: the ", all.size(),
+                          " ISO 3166-1 codes of iso-codes less the ",
+                          all.size() - 193, " that are not Member States");
   } else {
     members = all;
     *which = absl::StrCat(
         "the first codes of iso-codes (", all.size(),
         " codes; UN membership could not be told: the non-members' list "
-        "leaves ", members.size(), ", not 193)");
+        "leaves ",
+        members.size(), ", not 193)");
   }
   if (static_cast<int>(members.size()) > count) members.resize(count);
   return members;
