@@ -26,6 +26,9 @@ inline constexpr size_t kMaxRecordBytes = 256 << 10;
 inline constexpr size_t kMaxPageBytes = 1 << 20;
 // Largest composed answer (a profile, an entity's coordination), in bytes.
 inline constexpr size_t kMaxResponseBytes = 2 << 20;
+// Largest published report version (the report's Markdown or HTML with its
+// paragraphs' provenance): a 193-State report takes about 1.6 MB.
+inline constexpr size_t kMaxReportVersionBytes = kMaxResponseBytes;
 // Field violations carried in an error's BadRequest detail; the rest are
 // counted in the message. Small enough that the whole error fits in the
 // 8 KiB of trailers a default gRPC C++ client accepts.

@@ -165,6 +165,10 @@ class RecordCollection {
         clock_(std::move(clock)),
         kept_(kept) {}
 
+  // The largest record this collection stores (kMaxRecordBytes unless a
+  // collection of documents states more, as published reports do).
+  void set_max_record_bytes(size_t bytes) { max_record_bytes_ = bytes; }
+
   absl::StatusOr<Record> Get(absl::string_view name) {
     auto read = Read(name);
     if (!read.ok()) return read.status();
@@ -233,6 +237,7 @@ class RecordCollection {
   Validator validate_;
   Clock clock_;
   const KeptResponse kept_;
+  size_t max_record_bytes_ = kMaxRecordBytes;
 };
 
 // ---------------------------------------------------------------------------
@@ -320,7 +325,8 @@ absl::StatusOr<Record> RecordCollection<Record>::Write(
       google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(
           absl::ToUnixMicros(clock_()));
   FieldViolations too_large;
-  ValidateRecordSize(record, field, too_large);
+  ValidateRecordBytes(record.ByteSizeLong(), field, too_large,
+                      max_record_bytes_);
   if (!too_large.empty()) return too_large.ToStatus();
   StoredRecord item{record.name(), record.SerializeAsString(),
                     expected_revision + 1};

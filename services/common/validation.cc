@@ -103,12 +103,12 @@ void ValidateRecordSize(const Message& record, absl::string_view path,
 }
 
 void ValidateRecordBytes(size_t bytes, absl::string_view path,
-                         FieldViolations& violations) {
-  if (bytes > kMaxRecordBytes) {
+                         FieldViolations& violations, size_t limit) {
+  if (bytes > limit) {
     violations.Add(
         std::string(path),
         absl::StrCat("the record takes ", bytes, " bytes serialized, at most ",
-                     kMaxRecordBytes));
+                     limit));
   }
 }
 

@@ -46,9 +46,11 @@ void CheckStringBytes(absl::string_view value, absl::string_view path,
 // one violation on `path`, the request field holding the record.
 void ValidateRecordSize(const google::protobuf::Message& record,
                         absl::string_view path, FieldViolations& violations);
-// The same for a record whose stored size, `bytes`, the caller measured.
+// The same for a record whose stored size, `bytes`, the caller measured,
+// against `limit` (kMaxRecordBytes unless a collection states its own).
 void ValidateRecordBytes(size_t bytes, absl::string_view path,
-                         FieldViolations& violations);
+                         FieldViolations& violations,
+                         size_t limit = kMaxRecordBytes);
 
 // A date whose fields match its precision and exist in the calendar.
 void ValidatePartialDate(const common::v1::PartialDate& date,

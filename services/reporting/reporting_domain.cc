@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/common/filter.h"
 #include "services/common/idempotency.h"
+#include "services/common/limits.h"
 #include "services/common/pagination.h"
 #include "services/common/validation.h"
 #include "services/reporting/directives.h"
@@ -105,7 +106,9 @@ ReportingDomain::ReportingDomain(RecordStore& store,
       versions_(store, kVersionsTable,
                 [](const v1::ReportVersion&, absl::string_view,
                    FieldViolations&) {},
-                clock) {}
+                clock) {
+  versions_.set_max_record_bytes(kMaxReportVersionBytes);
+}
 
 // ---------------------------------------------------------------------------
 // Validation.

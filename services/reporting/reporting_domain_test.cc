@@ -346,6 +346,39 @@ TEST_F(ReportingDomainTest, VersionsAreKeptAndServedAsOfTheirTime) {
   EXPECT_TRUE(page->next_page_token().empty());
 }
 
+// A report over a record's 256 KiB is published whole (up to
+// kMaxReportVersionBytes).
+TEST_F(ReportingDomainTest, ALargeReportIsPublished) {
+  ASSERT_TRUE(domain_->CreateCycle(CycleRequest("c")).ok());
+  ASSERT_TRUE(Respond("cycles/c", "countries/HRV").ok());
+  for (int year = 1000; year < 3500; ++year) {
+    enforcement::v1::Observation o;
+    o.set_name("countries/HRV/observations/" + std::to_string(year));
+    o.set_entity("countries/HRV");
+    o.set_indicator("VICTIMS_IDENTIFIED");
+    o.set_value(year);
+    auto* start = o.mutable_period()->mutable_start();
+    start->set_year(year);
+    start->set_precision(common::v1::DATE_PRECISION_YEAR);
+    *o.mutable_period()->mutable_end() = *start;
+    *o.add_sources() = Source("cycles/c");
+    facts_.observations.push_back(o);
+  }
+  v1::CreateReportVersionRequest publish;
+  publish.set_parent("cycles/c");
+  publish.set_language("en");
+  publish.set_format("html");
+  auto version = domain_->CreateReportVersion(publish);
+  ASSERT_TRUE(version.ok()) << version.status();
+  EXPECT_GT(version->ByteSizeLong(), 256u << 10);
+  v1::GetReportVersionRequest get;
+  get.set_name(version->name());
+  auto again = domain_->GetReportVersion(get);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->report().content_sha256(),
+            version->report().content_sha256());
+}
+
 TEST_F(ReportingDomainTest, FactsOfAnotherCycleAreNotInTheReport) {
   ASSERT_TRUE(domain_->CreateCycle(CycleRequest("a")).ok());
   ASSERT_TRUE(domain_->CreateCycle(CycleRequest("b")).ok());
