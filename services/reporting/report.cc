@@ -22,6 +22,7 @@
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/reflection.h"
 #include "services/common/filter.h"
+#include "services/common/limits.h"
 #include "services/common/status.h"
 #include "services/reporting/directives.h"
 #include "services/reporting/facts.h"
@@ -197,11 +198,25 @@ class Composer {
                                       const MessageArgs& args = {}) const {
     return FormatMessage(language_, id, args);
   }
+  // The List call a reader makes for a directive's records (every entity's,
+  // the filter as written), and the cycle its sources must name, which the
+  // report applies after it.
   std::string Query(const Directive& d, bool) const {
-    return d.filter.empty()
-               ? ListMethod(d.argument)
-               : absl::StrCat(ListMethod(d.argument), " filter=\"",
-                              absl::CEscape(d.filter), "\"");
+    std::string call = ListMethod(d.argument);
+    if (d.argument == "responses") {
+      absl::StrAppend(&call, " parent=", FilterString(data_.cycle.name()));
+    } else if (d.argument != "legislations" &&
+               d.argument != "inter_agency_groups") {
+      absl::StrAppend(&call, " parent=\"-\"");
+    }
+    if (!d.filter.empty()) {
+      absl::StrAppend(&call, " filter=", FilterString(d.filter));
+    }
+    if (d.argument != "responses") {
+      absl::StrAppend(&call, " (facts whose sources name ",
+                      data_.cycle.name(), ")");
+    }
+    return call;
   }
 
   const CycleData& data_;
@@ -211,6 +226,7 @@ class Composer {
   std::map<std::string, std::vector<Record>> collections_;
   absl::flat_hash_set<std::string> used_;
   int footnote_number_ = 0;
+  bool has_respondents_ = false;  // some paragraph says {{respondents}}
   std::vector<std::unique_ptr<google::protobuf::Message>> owned_;
 };
 
@@ -449,6 +465,19 @@ absl::Status Composer::MarkUsed(const v1::NarrativeBlock& block) {
   for (const Piece& piece : *pieces) {
     if (!piece.is_directive) continue;
     const Directive& d = piece.directive;
+    if (d.kind == Directive::Kind::kBlock) {
+      // A footnote block's records are used where a paragraph calls it.
+      const std::string wanted =
+          absl::StrCat(data_.cycle.name(), "/narrativeBlocks/", d.argument);
+      for (const v1::NarrativeBlock& b : data_.blocks) {
+        if (b.name() == wanted && b.kind() == v1::BLOCK_KIND_FOOTNOTE &&
+            &b != &block) {
+          if (absl::Status s = MarkUsed(b); !s.ok()) return s;
+        }
+      }
+      continue;
+    }
+    if (d.kind == Directive::Kind::kRespondents) has_respondents_ = true;
     if (d.kind != Directive::Kind::kList && d.kind != Directive::Kind::kFacts) {
       continue;
     }
@@ -549,6 +578,11 @@ absl::Status Composer::RenderText(const v1::NarrativeBlock& block,
       absl::StrAppend(&out, "[^", footnote_number_, "]");
     } else {
       if (opens) text = CapitalizeFirst(text);
+      if (out.size() + text.size() > kMaxReportVersionBytes) {
+        return absl::ResourceExhaustedError(absl::StrCat(
+            block.name(), " states more than ", kMaxReportVersionBytes,
+            " bytes (kMaxReportVersionBytes)"));
+      }
       absl::StrAppend(&out, text);
       for (const std::string& r : records) p.add_records(r);
       if (!query.empty()) p.add_queries(query);
@@ -631,16 +665,14 @@ absl::StatusOr<v1::Report> Composer::Compose(Format format) {
                             std::make_pair(b->position(), b->name());
                    });
   for (const v1::NarrativeBlock* b : blocks) {
+    if (b->kind() == v1::BLOCK_KIND_FOOTNOTE) continue;  // where called
     if (absl::Status s = MarkUsed(*b); !s.ok()) return s;
   }
-  bool has_respondents = false;
-  for (const v1::NarrativeBlock* b : blocks) {
-    has_respondents = has_respondents ||
-                      absl::StrContains(b->text(), "{{respondents}}");
-  }
+  const bool has_respondents = has_respondents_;
 
   std::vector<Section> sections;
   int number = 0;
+  size_t composed = 0;  // bytes of paragraphs so far
   for (int s = v1::REPORT_SECTION_INTRODUCTION;
        s <= v1::REPORT_SECTION_CONCLUSIONS; ++s) {
     Section section{static_cast<ReportSection>(s), {}};
@@ -665,6 +697,13 @@ absl::StatusOr<v1::Report> Composer::Compose(Format format) {
       if (absl::Status st = RenderText(*b, p.proto, text, &p.footnotes);
           !st.ok()) {
         return st;
+      }
+      composed += text.size();
+      if (composed > kMaxReportVersionBytes) {
+        return absl::ResourceExhaustedError(absl::StrCat(
+            "the report of ", data_.cycle.name(), " passes ",
+            kMaxReportVersionBytes, " bytes (kMaxReportVersionBytes) at ",
+            b->name()));
       }
       if (b->kind() == v1::BLOCK_KIND_HEADING) {
         p.heading = true;
@@ -775,6 +814,12 @@ absl::StatusOr<v1::Report> Composer::Compose(Format format) {
     }
   }
 
+  if (md.size() > kMaxReportVersionBytes) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "the report of ", c.name(), " would take ", md.size(),
+        " bytes, more than ", kMaxReportVersionBytes,
+        " (kMaxReportVersionBytes): its blocks state too much"));
+  }
   report.set_cycle(c.name());
   report.set_language(code);
   report.set_format(format == Format::kHtml ? "html" : "markdown");

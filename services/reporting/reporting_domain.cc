@@ -13,6 +13,7 @@
 #include "services/common/idempotency.h"
 #include "services/common/limits.h"
 #include "services/common/pagination.h"
+#include "services/common/periods.h"
 #include "services/common/validation.h"
 #include "services/reporting/directives.h"
 #include "services/reporting/findings.h"
@@ -54,22 +55,29 @@ void ValidateTexts(
   }
 }
 
-// The mask an update applies: the fields it writes (records.h), plus the
-// output-only fields the domain derives (`derived`).
-FieldMask WritableMask(const google::protobuf::Message& input,
-                       const FieldMask& asked,
-                       const std::set<std::string>& output_only,
-                       const std::vector<std::string>& derived) {
-  FieldMask mask = WrittenFields(input, asked, output_only);
-  for (const std::string& p : derived) mask.add_paths(p);
-  return mask;
+// The mask an update applies: the fields it writes (records.h); a path
+// naming an output-only field is INVALID_ARGUMENT on its index.
+absl::StatusOr<FieldMask> WritableMask(const google::protobuf::Message& input,
+                                       const FieldMask& asked,
+                                       const std::set<std::string>& output_only) {
+  FieldViolations v;
+  for (int i = 0; i < asked.paths_size(); ++i) {
+    const std::string& path = asked.paths(i);
+    if (output_only.count(path.substr(0, path.find('.'))) > 0) {
+      v.Add(absl::StrCat("update_mask.paths[", i, "]"),
+            absl::StrCat("\"", Abbreviate(path),
+                         "\" is output only: the service sets it"));
+    }
+  }
+  if (!v.empty()) return v.ToStatus();
+  return WrittenFields(input, asked, output_only);
 }
 
 bool MaskHas(const FieldMask& mask, absl::string_view path) {
   for (const std::string& p : mask.paths()) {
-    if (p == path || p == "*") return true;
+    if (p == path) return true;
   }
-  return mask.paths().empty();
+  return false;
 }
 
 const std::set<std::string> kCycleOutputOnly = {"name", "etag", "create_time",
@@ -87,7 +95,8 @@ ReportingDomain::ReportingDomain(RecordStore& store,
                                  const EntityRegistry& entities,
                                  const EntityNames& names, FactSource& facts,
                                  Clock clock)
-    : entities_(entities),
+    : store_(store),
+      entities_(entities),
       names_(names),
       facts_(facts),
       clock_(clock),
@@ -247,8 +256,7 @@ absl::StatusOr<v1::Cycle> ReportingDomain::CreateCycle(
   }
   cycle.set_name(CycleName(r.cycle_id()));
   cycle.clear_etag();
-  *cycle.mutable_create_time() = TimeUtil::TimeTToTimestamp(
-      absl::ToTimeT(clock_()));
+  *cycle.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(clock_()));
   cycle.clear_update_time();
   Validate(cycle, "cycle", v);
   ValidateRequestId(r.request_id(), v);
@@ -264,19 +272,23 @@ absl::StatusOr<v1::Cycle> ReportingDomain::UpdateCycle(
            "cycle.name");
   ValidateRequestId(r.request_id(), v);
   if (!v.empty()) return v.ToStatus();
-  const FieldMask mask =
-      WritableMask(r.cycle(), r.update_mask(), kCycleOutputOnly, {});
+  absl::StatusOr<FieldMask> mask =
+      WritableMask(r.cycle(), r.update_mask(), kCycleOutputOnly);
+  if (!mask.ok()) return mask.status();
   absl::StatusOr<v1::Cycle> updated = cycles_.Update(
-      r.cycle(), mask, "cycle", r.request_id(),
+      r.cycle(), *mask, "cycle", r.request_id(),
       RequestFingerprint("reporting.update.Cycle", r));
   if (!updated.ok()) return updated;
-  // The responses' timeliness follows the cycle's dates.
+  // The responses' timeliness follows the cycle's dates as they are now (a
+  // retry's answer may be older).
+  absl::StatusOr<v1::Cycle> current = cycles_.Get(updated->name());
+  if (!current.ok()) return current.status();
   absl::StatusOr<std::vector<v1::Response>> responses =
       responses_.All(absl::StrCat(updated->name(), "/responses/"));
   if (!responses.ok()) return responses.status();
   for (v1::Response& response : *responses) {
     const v1::Timeliness before = response.timeliness();
-    Derive(*updated, response);
+    Derive(*current, response);
     if (response.timeliness() == before) continue;
     FieldMask only;
     only.add_paths("timeliness");
@@ -334,13 +346,15 @@ void ReportingDomain::Derive(const v1::Cycle& cycle,
                             ? country
                             : absl::StrCat("organizations/", name->id));
   }
+  // A date at month or year precision covers its days: received "January
+  // 2008" is after a cut-off of 24 January 2008 only if all of it is.
+  const auto received = [&] { return FirstDay(response.received_date()); };
   if (!response.has_received_date()) {
     response.set_timeliness(v1::TIMELINESS_UNSPECIFIED);
-  } else if (cycle.has_deadline() &&
-             !PartialDateBefore(cycle.deadline(), response.received_date())) {
+  } else if (cycle.has_deadline() && received() <= LastDay(cycle.deadline())) {
     response.set_timeliness(v1::TIMELINESS_BY_DEADLINE);
   } else if (!cycle.has_cutoff_date() ||
-             !PartialDateBefore(cycle.cutoff_date(), response.received_date())) {
+             received() <= LastDay(cycle.cutoff_date())) {
     response.set_timeliness(v1::TIMELINESS_BY_CUTOFF);
   } else {
     response.set_timeliness(v1::TIMELINESS_AFTER_CUTOFF);
@@ -396,7 +410,7 @@ absl::StatusOr<v1::Response> ReportingDomain::CreateResponse(
   response.clear_etag();
   response.clear_update_time();
   *response.mutable_create_time() =
-      TimeUtil::TimeTToTimestamp(absl::ToTimeT(clock_()));
+      TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(clock_()));
   Derive(*cycle, response);
   Validate(response, "response", v);
   if (!v.empty()) return v.ToStatus();
@@ -415,14 +429,15 @@ absl::StatusOr<v1::Response> ReportingDomain::UpdateResponse(
   absl::StatusOr<v1::Cycle> cycle = cycles_.Get(name->cycle);
   if (!cycle.ok()) return cycle.status();
   v1::Response input = r.response();
-  std::vector<std::string> derived;
-  if (MaskHas(r.update_mask(), "received_date") || input.has_received_date()) {
+  absl::StatusOr<FieldMask> mask =
+      WritableMask(input, r.update_mask(), kResponseOutputOnly);
+  if (!mask.ok()) return mask.status();
+  // The received date written is the input's: its timeliness follows.
+  if (MaskHas(*mask, "received_date")) {
     Derive(*cycle, input);
-    derived.push_back("timeliness");
+    mask->add_paths("timeliness");
   }
-  const FieldMask mask =
-      WritableMask(input, r.update_mask(), kResponseOutputOnly, derived);
-  return responses_.Update(input, mask, "response", r.request_id(),
+  return responses_.Update(input, *mask, "response", r.request_id(),
                            RequestFingerprint("reporting.update.Response", r));
 }
 
@@ -474,7 +489,7 @@ absl::StatusOr<v1::NarrativeBlock> ReportingDomain::CreateNarrativeBlock(
   block.clear_etag();
   block.clear_update_time();
   *block.mutable_create_time() =
-      TimeUtil::TimeTToTimestamp(absl::ToTimeT(clock_()));
+      TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(clock_()));
   Validate(block, "narrative_block", v);
   ValidateRequestId(r.request_id(), v);
   if (!v.empty()) return v.ToStatus();
@@ -492,9 +507,10 @@ absl::StatusOr<v1::NarrativeBlock> ReportingDomain::UpdateNarrativeBlock(
            "narrative_block.name");
   ValidateRequestId(r.request_id(), v);
   if (!v.empty()) return v.ToStatus();
-  const FieldMask mask = WritableMask(r.narrative_block(), r.update_mask(),
-                                      kCycleOutputOnly, {});
-  return blocks_.Update(r.narrative_block(), mask, "narrative_block",
+  absl::StatusOr<FieldMask> mask =
+      WritableMask(r.narrative_block(), r.update_mask(), kCycleOutputOnly);
+  if (!mask.ok()) return mask.status();
+  return blocks_.Update(r.narrative_block(), *mask, "narrative_block",
                         r.request_id(),
                         RequestFingerprint("reporting.update.Block", r));
 }
@@ -577,11 +593,17 @@ absl::StatusOr<v1::Report> ReportingDomain::GenerateReport(
         version.create_time() > r.as_of()) {
       continue;
     }
-    if (best == nullptr || version.create_time() > best->create_time() ||
-        (version.create_time() == best->create_time() &&
-         version.name().size() > best->name().size())) {
-      best = &version;
-    }
+    // The latest: by time, then by number (n of .../reportVersions/n).
+    const auto later = [](const v1::ReportVersion& a,
+                          const v1::ReportVersion& b) {
+      if (a.create_time() != b.create_time()) {
+        return a.create_time() > b.create_time();
+      }
+      return a.name().size() != b.name().size()
+                 ? a.name().size() > b.name().size()
+                 : a.name() > b.name();
+    };
+    if (best == nullptr || later(version, *best)) best = &version;
   }
   if (best == nullptr) {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -599,11 +621,23 @@ absl::StatusOr<v1::ReportVersion> ReportingDomain::CreateReportVersion(
   FieldViolations v;
   v.AddAll(ParseCycleName(r.parent(), "parent").status(), "parent");
   ValidateRequestId(r.request_id(), v);
+  const std::string fingerprint =
+      RequestFingerprint("reporting.create.ReportVersion", r);
+  // A retry gets its first answer whatever the data has become since.
+  if (v.empty() && !r.request_id().empty()) {
+    absl::StatusOr<std::optional<StoredRequest>> earlier =
+        store_.FindRequest(r.request_id());
+    if (!earlier.ok()) return earlier.status();
+    if (earlier->has_value()) {
+      v1::ReportVersion replayed;  // not written: the stored answer is
+      replayed.set_name(absl::StrCat(r.parent(), "/reportVersions/1"));
+      return versions_.Create(std::move(replayed), "report", r.request_id(),
+                              fingerprint);
+    }
+  }
   absl::StatusOr<v1::Report> report =
       Generate(r.parent(), r.language(), r.format(), std::move(v));
   if (!report.ok()) return report.status();
-  const std::string fingerprint =
-      RequestFingerprint("reporting.create.ReportVersion", r);
   for (int attempt = 0;; ++attempt) {
     auto versions = versions_.All(absl::StrCat(r.parent(), "/reportVersions/"));
     if (!versions.ok()) return versions.status();
@@ -612,7 +646,7 @@ absl::StatusOr<v1::ReportVersion> ReportingDomain::CreateReportVersion(
                                   versions->size() + 1));
     *version.mutable_report() = *report;
     *version.mutable_create_time() =
-        TimeUtil::TimeTToTimestamp(absl::ToTimeT(clock_()));
+        TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(clock_()));
     absl::StatusOr<v1::ReportVersion> created =
         versions_.Create(std::move(version), "report", r.request_id(),
                          fingerprint);

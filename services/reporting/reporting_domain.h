@@ -106,6 +106,7 @@ class ReportingDomain {
                                       const std::string& format,
                                       FieldViolations v);
 
+  RecordStore& store_;
   const EntityRegistry& entities_;
   const EntityNames& names_;
   FactSource& facts_;

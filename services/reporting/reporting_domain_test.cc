@@ -206,6 +206,46 @@ TEST_F(ReportingDomainTest, ResponsesKnowWhetherTheyArrivedByTheCutoff) {
   EXPECT_EQ(moved->notes(), "by fax");
 }
 
+TEST_F(ReportingDomainTest, OutputOnlyFieldsAreTheServices) {
+  ASSERT_TRUE(domain_->CreateCycle(CycleRequest("c")).ok());
+  ASSERT_TRUE(Respond("cycles/c", "countries/SVN", Day(2008, 2, 1)).ok());
+  v1::UpdateResponseRequest u;
+  u.mutable_response()->set_name("cycles/c/responses/SVN");
+  u.mutable_response()->set_timeliness(v1::TIMELINESS_BY_DEADLINE);
+  u.mutable_response()->set_entity("organizations/LAS");
+  u.mutable_update_mask()->add_paths("timeliness");
+  u.mutable_update_mask()->add_paths("entity");
+  auto refused = domain_->UpdateResponse(u);
+  EXPECT_THAT(ViolatedFields(refused.status()),
+              ElementsAre("update_mask.paths[0]", "update_mask.paths[1]"));
+  // Without a mask (the fields sent), output-only ones are ignored and the
+  // timeliness stays what the stored date says.
+  u.clear_update_mask();
+  u.mutable_response()->set_notes("by fax");
+  auto updated = domain_->UpdateResponse(u);
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_EQ(updated->timeliness(), v1::TIMELINESS_AFTER_CUTOFF);
+  EXPECT_EQ(updated->entity(), "countries/SVN");
+  EXPECT_EQ(updated->notes(), "by fax");
+}
+
+TEST_F(ReportingDomainTest, ADateOfMonthPrecisionCoversItsDays) {
+  ASSERT_TRUE(domain_->CreateCycle(CycleRequest("c")).ok());
+  common::v1::PartialDate january;
+  january.set_year(2008);
+  january.set_month(1);
+  january.set_precision(common::v1::DATE_PRECISION_MONTH);
+  // Received "January 2008", cut-off 24 January 2008: not known to be late.
+  EXPECT_EQ(Respond("cycles/c", "countries/EST", january)->timeliness(),
+            v1::TIMELINESS_BY_CUTOFF);
+  // An organization whose id has a hyphen responds like any other.
+  auto org = Respond("cycles/c", "organizations/OSRSG-CAAC");
+  ASSERT_TRUE(org.ok()) << org.status();
+  v1::GetResponseRequest get;
+  get.set_name(org->name());
+  EXPECT_TRUE(domain_->GetResponse(get).ok());
+}
+
 TEST_F(ReportingDomainTest, BadResponsesAreRefused) {
   ASSERT_TRUE(domain_->CreateCycle(CycleRequest("c")).ok());
   auto r = Respond("cycles/c", "countries/XXX");
@@ -308,6 +348,13 @@ TEST_F(ReportingDomainTest, VersionsAreKeptAndServedAsOfTheirTime) {
   // The same request id: the same version, nothing new.
   EXPECT_EQ(domain_->CreateReportVersion(publish)->name(), first->name());
 
+  // A retry is answered even once the cycle cannot be reported any more.
+  facts_.status = absl::UnavailableError("down");
+  auto retried = domain_->CreateReportVersion(publish);
+  ASSERT_TRUE(retried.ok()) << retried.status();
+  EXPECT_EQ(retried->report().content_sha256(),
+            first->report().content_sha256());
+  facts_.status = absl::OkStatus();
   // A corrected figure changes the next report, not the published one.
   facts_.observations[0].set_value(66);
   now_ += absl::Hours(1);

@@ -19,6 +19,7 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "services/reporting/embedded_text.h"
@@ -196,6 +197,10 @@ std::string SpelloutOrdinal(int value, Language language) {
   return U_FAILURE(status) ? std::to_string(value) : Utf8(out);
 }
 
+// U+E000 and U+E001 (private use): a value's braces while it is formatted.
+constexpr char kOpenBrace[] = "\xEE\x80\x80";
+constexpr char kCloseBrace[] = "\xEE\x80\x81";
+
 absl::StatusOr<std::string> FormatMessage(Language language,
                                           absl::string_view id,
                                           const MessageArgs& args) {
@@ -223,7 +228,12 @@ absl::StatusOr<std::string> FormatMessage(Language language,
     if (const auto* number = std::get_if<int64_t>(&value)) {
       values.emplace_back(static_cast<int64_t>(*number));
     } else {
-      values.emplace_back(Unicode(std::get<std::string>(value)));
+      // Braces in a value (a record's text) are kept apart from the ones
+      // ICU leaves for a missing argument: carried as private-use
+      // characters and put back after the check below.
+      values.emplace_back(
+          Unicode(absl::StrReplaceAll(std::get<std::string>(value),
+                                      {{"{", kOpenBrace}, {"}", kCloseBrace}})));
     }
   }
   icu::UnicodeString out;
@@ -242,7 +252,7 @@ absl::StatusOr<std::string> FormatMessage(Language language,
         "message \"", id, "\" needs argument ",
         text.substr(open, text.find('}', open) - open + 1)));
   }
-  return text;
+  return absl::StrReplaceAll(text, {{kOpenBrace, "{"}, {kCloseBrace, "}"}});
 }
 
 std::string FormatPeriod(const common::v1::ReportingPeriod& period,

@@ -145,3 +145,28 @@ TEST(CatalogueTest, SameIdsInBothLanguagesAndEveryPatternCompiles) {
 
 }  // namespace
 }  // namespace palermo::reporting
+
+namespace palermo::reporting {
+namespace {
+
+// A record's own braces are text, not a missing argument.
+TEST(FormatMessageTest, BracesInAValueAreText) {
+  auto text = FormatMessage(Language::kEnglish, "facts.record",
+                            {{"entity", std::string("Estonia")},
+                             {"number", std::string("singular")},
+                             {"collection", std::string("action_plans")},
+                             {"measure", std::string("")},
+                             {"has_period", std::string("no")},
+                             {"period", std::string("")},
+                             {"has_quote", std::string("yes")},
+                             {"quote", std::string("plan {2007} {x}")}});
+  ASSERT_TRUE(text.ok()) << text.status();
+  EXPECT_THAT(*text, ::testing::HasSubstr("plan {2007} {x}"));
+  // A missing argument is still refused.
+  EXPECT_FALSE(FormatMessage(Language::kEnglish, "facts.record",
+                             {{"entity", std::string("Estonia")}})
+                   .ok());
+}
+
+}  // namespace
+}  // namespace palermo::reporting

@@ -70,7 +70,7 @@ inline absl::StatusOr<std::string> ParseCycleName(absl::string_view name,
 }
 
 // `cycles/{cycle}/{collection}/{id}`, or INVALID_ARGUMENT naming `field`.
-// Response ids are entity codes (EST, LAS): upper case letters and digits.
+// Response ids are entity codes (EST, LAS, OSRSG-CAAC): ValidResponseId.
 inline absl::StatusOr<ChildName> ParseChildName(absl::string_view name,
                                                 absl::string_view collection,
                                                 absl::string_view field) {
@@ -79,7 +79,7 @@ inline absl::StatusOr<ChildName> ParseChildName(absl::string_view name,
             ValidResourceId(parts[1]) && parts[2] == collection &&
             !parts[3].empty() && parts[3].size() <= 63;
   if (ok && collection == kResponses) {
-    for (char c : parts[3]) ok = ok && ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'));
+    ok = ValidResponseId(parts[3]);
   } else if (ok && collection == kVersions) {
     for (char c : parts[3]) ok = ok && c >= '0' && c <= '9';
     ok = ok && parts[3][0] != '0';
