@@ -4,11 +4,13 @@
 #include <google/protobuf/util/time_util.h>
 
 #include <algorithm>
+#include <limits>
 #include <set>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "services/common/bounds.h"
 #include "services/common/filter.h"
 #include "services/common/idempotency.h"
 #include "services/common/limits.h"
@@ -554,8 +556,14 @@ absl::StatusOr<v1::ListFindingsResponse> ReportingDomain::ListFindings(
   absl::StatusOr<CycleData> data = Collect(r.parent());
   if (!data.ok()) return data.status();
   v1::ListFindingsResponse response;
+  PageBudget budget(std::numeric_limits<int>::max(), kMaxResponseBytes);
   for (v1::Finding& f : RunFindings(*data)) {
-    if (filter->Matches(f)) *response.add_findings() = std::move(f);
+    if (!filter->Matches(f)) continue;
+    if (!budget.Admit(f)) {
+      response.set_truncated(true);
+      break;
+    }
+    *response.add_findings() = std::move(f);
   }
   return response;
 }

@@ -426,6 +426,41 @@ TEST_F(ReportingDomainTest, ALargeReportIsPublished) {
             version->report().content_sha256());
 }
 
+TEST_F(ReportingDomainTest, FindingsAreFilteredAndBounded) {
+  ASSERT_TRUE(domain_->CreateCycle(CycleRequest("c")).ok());
+  ASSERT_TRUE(Respond("cycles/c", "countries/SVN").ok());
+  v1::ListFindingsRequest r;
+  r.set_parent("cycles/c");
+  r.set_filter("rule = \"RESPONDENT_WITHOUT_FACTS\"");
+  auto found = domain_->ListFindings(r);
+  ASSERT_TRUE(found.ok()) << found.status();
+  ASSERT_EQ(found->findings_size(), 1);
+  EXPECT_THAT(found->findings(0).entities(), ElementsAre("countries/SVN"));
+  EXPECT_FALSE(found->truncated());
+  r.set_filter("rule = ");
+  EXPECT_THAT(ViolatedFields(domain_->ListFindings(r).status()),
+              ElementsAre("filter"));
+  // 150 figures of one series, each open at its start, all overlap: 11,175
+  // pairs, more than 2 MiB of findings.
+  for (int i = 0; i < 150; ++i) {
+    enforcement::v1::Observation o;
+    o.set_name("countries/SVN/observations/" + std::to_string(i));
+    o.set_entity("countries/SVN");
+    o.set_indicator("VICTIMS_IDENTIFIED");
+    o.set_value(i);
+    auto* end = o.mutable_period()->mutable_end();
+    end->set_year(2000 + i % 8);
+    end->set_precision(common::v1::DATE_PRECISION_YEAR);
+    *o.add_sources() = Source("cycles/c");
+    facts_.observations.push_back(o);
+  }
+  r.clear_filter();
+  found = domain_->ListFindings(r);
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_TRUE(found->truncated());
+  EXPECT_LE(found->ByteSizeLong(), kMaxResponseBytes);
+}
+
 TEST_F(ReportingDomainTest, FactsOfAnotherCycleAreNotInTheReport) {
   ASSERT_TRUE(domain_->CreateCycle(CycleRequest("a")).ok());
   ASSERT_TRUE(domain_->CreateCycle(CycleRequest("b")).ok());
