@@ -4,6 +4,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
+#include "services/common/filter.h"
 #include "services/assistance/client/assistance_client.h"
 #include "services/common/flags.h"
 #include "services/coordination/client/coordination_client.h"
@@ -42,11 +43,18 @@ absl::Status GrpcFactSource::Fill(const std::string& cycle, CycleData& data) {
   assistance::AssistanceClient assistance(channels_.assistance, options);
   coordination::CoordinationClient coordination(channels_.coordination,
                                                 options);
+  // A record whose own sources carry its facts (an observation, a measure,
+  // a coordination record) is of the cycle exactly when one of its sources
+  // names it: the domain filters. A legislation record's facts each have
+  // their sources, so it is read whole and restricted here.
+  const std::string of_cycle =
+      absl::StrCat("sources.cycle = ", FilterString(cycle));
   absl::Status s = Keep("legislation", legislation.ListAllLegislations(), cycle,
                         data.legislations);
   if (s.ok()) {
     s = Keep("enforcement observations",
-             enforcement.ListAllObservations(enforcement::kEveryEntity), cycle,
+             enforcement.ListAllObservations(enforcement::kEveryEntity, of_cycle),
+             cycle,
              data.observations);
   }
   if (s.ok()) {
@@ -55,41 +63,41 @@ absl::Status GrpcFactSource::Fill(const std::string& cycle, CycleData& data) {
   }
   if (s.ok()) {
     s = Keep("assistance measures",
-             assistance.ListAllMeasures(assistance::kEveryEntity), cycle,
+             assistance.ListAllMeasures(assistance::kEveryEntity, of_cycle), cycle,
              data.measures);
   }
   const std::string every(coordination::kEveryEntity);
   if (s.ok()) {
     s = Keep("coordination bodies",
-             coordination.ListAllCoordinationBodies(every), cycle,
+             coordination.ListAllCoordinationBodies(every, of_cycle), cycle,
              data.coordination_bodies);
   }
   if (s.ok()) {
-    s = Keep("action plans", coordination.ListAllActionPlans(every), cycle,
+    s = Keep("action plans", coordination.ListAllActionPlans(every, of_cycle), cycle,
              data.action_plans);
   }
   if (s.ok()) {
     s = Keep("referral mechanisms",
-             coordination.ListAllReferralMechanisms(every), cycle,
+             coordination.ListAllReferralMechanisms(every, of_cycle), cycle,
              data.referral_mechanisms);
   }
   if (s.ok()) {
     s = Keep("training activities",
-             coordination.ListAllTrainingActivities(every), cycle,
+             coordination.ListAllTrainingActivities(every, of_cycle), cycle,
              data.training_activities);
   }
   if (s.ok()) {
     s = Keep("awareness campaigns",
-             coordination.ListAllAwarenessCampaigns(every), cycle,
+             coordination.ListAllAwarenessCampaigns(every, of_cycle), cycle,
              data.awareness_campaigns);
   }
   if (s.ok()) {
     s = Keep("cooperation activities",
-             coordination.ListAllCooperationActivities(every), cycle,
+             coordination.ListAllCooperationActivities(every, of_cycle), cycle,
              data.cooperation_activities);
   }
   if (s.ok()) {
-    s = Keep("inter-agency groups", coordination.ListAllInterAgencyGroups(),
+    s = Keep("inter-agency groups", coordination.ListAllInterAgencyGroups(of_cycle),
              cycle, data.inter_agency_groups);
   }
   return s;
