@@ -276,6 +276,16 @@ TEST_F(ReportingIntegrationTest, LegislationParagraphsSayWhatTheySourceSays) {
   EXPECT_THAT(Paragraph(report, 11)->text(),
               HasSubstr("passeports comportant des données biométriques "
                         "depuis 2007"));
+  // Facts of item 6 in their paragraphs: destinations, deployment places,
+  // Liechtenstein's meetings as the source states them.
+  EXPECT_THAT(Paragraph(report, 24)->text(),
+              HasSubstr("pays de destination comme la Belgique, Chypre, "
+                        "l’Italie et la République tchèque"));
+  EXPECT_THAT(Paragraph(report, 42)->text(),
+              HasSubstr("en Afghanistan, en Iraq et en Serbie (Kosovo)"));
+  EXPECT_THAT(Paragraph(report, 78)->text(),
+              HasSubstr("Le Liechtenstein a mentionné des réunions tenues en "
+                        "décembre 2006"));
   // The provenance of a list: its records and the query a reader runs.
   const rv1::ReportParagraph* p61 = Paragraph(report, 61);
   EXPECT_THAT(p61->records(), ::testing::Contains("countries/BLR/measures/shelter"));

@@ -118,7 +118,7 @@ std::string FrenchExcerptOf(const Message& m) {
 // The French excerpts of a record's sources that quote the same place of
 // the source as its first one, in order, joined: the State's statement as
 // the source words it, when its excerpts are consecutive clauses.
-std::string FrenchStatementOf(const Message& m) {
+std::string FrenchStatementOf(const Message& m, const std::string& opening) {
   const FieldDescriptor* f = m.GetDescriptor()->FindFieldByName("sources");
   if (f == nullptr || !f->is_repeated() ||
       f->message_type() != common::v1::Provenance::descriptor()) {
@@ -126,13 +126,28 @@ std::string FrenchStatementOf(const Message& m) {
   }
   const auto* reflection = m.GetReflection();
   const common::v1::Provenance* first = nullptr;
+  // The place whose excerpt opens with the entity's name, if one does:
+  // that is where the source states this record (a list elsewhere only
+  // names the entity).
+  for (int i = 0; i < reflection->FieldSize(m, f) && !opening.empty(); ++i) {
+    const auto& source = static_cast<const common::v1::Provenance&>(
+        reflection->GetRepeatedMessage(m, f, i));
+    if (source.excerpt_language() == "fr" &&
+        absl::StartsWith(source.excerpt(), opening + " ")) {
+      first = &source;
+      break;
+    }
+  }
   std::string out;
+  bool started = false;  // excerpts are taken from `first` on
   for (int i = 0; i < reflection->FieldSize(m, f); ++i) {
     const auto& source = static_cast<const common::v1::Provenance&>(
         reflection->GetRepeatedMessage(m, f, i));
     if (source.excerpt_language() != "fr" || source.excerpt().empty()) continue;
-    if (first == nullptr) {
+    if (!started) {
+      if (first != nullptr && &source != first) continue;
       first = &source;
+      started = true;
     } else if (source.paragraph() != first->paragraph() ||
                source.footnote() != first->footnote() ||
                absl::StrContains(out, source.excerpt())) {
@@ -426,10 +441,40 @@ absl::StatusOr<std::string> LegislationSentences(
 // Any other record: what it is (from its collection, or its measure type),
 // its period where it has one, and what it says: the French excerpt of its
 // source in French (« »), its own English text in English.
+// "Afghanistan, Iraq et Serbie (Kosovo)" as locatives: where a training's
+// trainees are deployed.
+absl::StatusOr<std::string> PlacesSentence(
+    const google::protobuf::RepeatedPtrField<coordination::v1::Place>& places,
+    const MessageArgs& entity, const EntityNames& names,
+    const common::v1::PartialDate& date, Language language) {
+  std::vector<std::string> where;
+  for (const auto& place : places) {
+    auto name = names.Name(place.country(), date, language, NameForm::kLocative);
+    if (!name.ok()) return name.status();
+    where.push_back(place.locality().empty()
+                        ? *name
+                        : absl::StrCat(*name, " (", place.locality(), ")"));
+  }
+  return FormatMessage(language, "facts.record.deployed",
+                       With(entity, {{"places", JoinList(where, language)}}));
+}
+
 absl::StatusOr<std::string> RecordSentence(absl::string_view collection,
                                            const Message& record,
                                            const MessageArgs& entity,
+                                           const EntityNames& names,
+                                           const common::v1::PartialDate& date,
                                            Language language) {
+  // Structured facts the generic sentence does not carry, said after it.
+  std::string extra;
+  if (const auto* t =
+          dynamic_cast<const coordination::v1::TrainingActivity*>(&record);
+      t != nullptr && t->deployment_places_size() > 0) {
+    auto places = PlacesSentence(t->deployment_places(), entity, names, date,
+                                 language);
+    if (!places.ok()) return places.status();
+    extra = absl::StrCat(" ", *places);
+  }
   std::string measure;
   if (const auto* m = dynamic_cast<const assistance::v1::Measure*>(&record)) {
     auto phrase = FormatMessage(
@@ -453,14 +498,16 @@ absl::StatusOr<std::string> RecordSentence(absl::string_view collection,
   if (language == Language::kFrench) {
     // A statement the source words as a sentence about the entity ("El
     // Salvador a signalé l’adoption d’un protocole ...") is that sentence.
-    const std::string statement = FrenchStatementOf(record);
+    std::string name;
     for (const auto& [key, value] : entity) {
-      if (key != "entity") continue;
-      const std::string& name = std::get<std::string>(value);
-      if (!name.empty() && absl::StartsWith(statement, name + " ")) {
-        return absl::EndsWith(statement, ".") ? statement
-                                              : absl::StrCat(statement, ".");
-      }
+      if (key == "entity") name = std::get<std::string>(value);
+    }
+    const std::string statement = FrenchStatementOf(record, name);
+    if (!name.empty() && absl::StartsWith(statement, name + " ")) {
+      return absl::StrCat(
+          absl::EndsWith(statement, ".") ? statement
+                                         : absl::StrCat(statement, "."),
+          extra);
     }
     quote = FrenchExcerptOf(record);
   } else {
@@ -476,7 +523,7 @@ absl::StatusOr<std::string> RecordSentence(absl::string_view collection,
                 ? title
                 : absl::StrCat(title, " (", AsClause(body), ")");
   }
-  return FormatMessage(
+  auto sentence = FormatMessage(
       language, "facts.record",
       With(entity, {{"collection", std::string(collection)},
                     {"measure", measure},
@@ -484,6 +531,8 @@ absl::StatusOr<std::string> RecordSentence(absl::string_view collection,
                     {"period", period},
                     {"has_quote", Yes(!quote.empty())},
                     {"quote", quote}}));
+  if (!sentence.ok()) return sentence;
+  return absl::StrCat(*sentence, extra);
 }
 
 absl::StatusOr<std::string> ResponseSentence(const reporting::v1::Response& r,
@@ -558,7 +607,7 @@ absl::StatusOr<FactsText> RenderFacts(
             static_cast<const enforcement::v1::Observation*>(record));
       }
       auto text = internal::ObservationSentences(observations, *args, data,
-                                                 language);
+                                                 names, date, language);
       if (!text.ok()) return text.status();
       AppendSentence(facts.text, *text);
       continue;
@@ -574,7 +623,8 @@ absl::StatusOr<FactsText> RenderFacts(
             static_cast<const reporting::v1::Response&>(*record), *args,
             language);
       } else {
-        text = RecordSentence(collection, *record, *args, language);
+        text = RecordSentence(collection, *record, *args, names, date,
+                              language);
       }
       if (!text.ok()) return text.status();
       if (!said.insert(*text).second) continue;

@@ -44,7 +44,8 @@ void AppendSentence(std::string& text, const std::string& sentence);
 // observations.
 absl::StatusOr<std::string> ObservationSentences(
     const std::vector<const enforcement::v1::Observation*>& observations,
-    const MessageArgs& entity, const CycleData& data, Language language);
+    const MessageArgs& entity, const CycleData& data, const EntityNames& names,
+    const common::v1::PartialDate& date, Language language);
 
 }  // namespace palermo::reporting::internal
 

@@ -71,7 +71,8 @@ absl::StatusOr<std::string> Figure(const Observation& o, Language language) {
 
 absl::StatusOr<std::string> ObservationSentences(
     const std::vector<const Observation*>& observations,
-    const MessageArgs& entity, const CycleData& data, Language language) {
+    const MessageArgs& entity, const CycleData& data, const EntityNames& names,
+    const common::v1::PartialDate& date, Language language) {
   // Figures of a period in the order of the indicator catalogue.
   std::map<std::string, int> indicator_rank;
   for (size_t i = 0; i < data.indicators.size(); ++i) {
@@ -111,6 +112,20 @@ absl::StatusOr<std::string> ObservationSentences(
         after.push_back(*zero);
       } else {
         figures.push_back(*figure);
+      }
+      if (o->destinations_size() > 0) {
+        std::vector<std::string> where;
+        for (const std::string& code : o->destinations()) {
+          auto name = names.Name(absl::StrCat("countries/", code), date,
+                                 language, NameForm::kArticle);
+          if (!name.ok()) return name.status();
+          where.push_back(*name);
+        }
+        auto destinations = FormatMessage(
+            language, "facts.observation.destinations",
+            {{"figure", *figure}, {"list", JoinList(where, language)}});
+        if (!destinations.ok()) return destinations.status();
+        after.push_back(*destinations);
       }
       if (o->status() != enforcement::v1::OBSERVATION_STATUS_NORMAL &&
           o->status() != enforcement::v1::OBSERVATION_STATUS_UNSPECIFIED) {

@@ -136,7 +136,9 @@ TEST_F(FactsTest, LiechtensteinZeroAndRomaniaWithoutPeriod) {
             "La Roumanie a indiqué que l’on dénombrait 551 appels reçus par "
             "une ligne d’assistance téléphonique, 36 appels concernant des "
             "soupçons de traite et 8 cas de traite révélés par les enquêtes "
-            "consécutives à ces appels.");
+            "consécutives à ces appels. Les 36 appels concernant des soupçons de "
+            "traite portaient sur des pays de destination comme la Belgique, "
+            "Chypre, l’Italie et la République tchèque.");
 }
 
 TEST_F(FactsTest, PluralEntitiesAgree) {
