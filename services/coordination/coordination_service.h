@@ -4,19 +4,10 @@
 #define PALERMO_SERVICES_COORDINATION_COORDINATION_SERVICE_H_
 
 #include "palermo/coordination/v1/coordination.grpc.pb.h"
+#include "services/common/sync_handlers.h"
 #include "services/coordination/coordination_domain.h"
 
 namespace palermo::coordination {
-
-#define PALERMO_SYNC_UNARY(Method, Request, Response)                       \
-  grpc::Status Method(grpc::ServerContext* context, const Request* request, \
-                      Response* response) override;
-#define PALERMO_SYNC_STANDARD(T, Ts)                                          \
-  PALERMO_SYNC_UNARY(Get##T, v1::Get##T##Request, v1::T)                      \
-  PALERMO_SYNC_UNARY(List##Ts, v1::List##Ts##Request, v1::List##Ts##Response) \
-  PALERMO_SYNC_UNARY(Create##T, v1::Create##T##Request, v1::T)                \
-  PALERMO_SYNC_UNARY(Update##T, v1::Update##T##Request, v1::T)                \
-  PALERMO_SYNC_UNARY(Delete##T, v1::Delete##T##Request, google::protobuf::Empty)
 
 class CoordinationServiceImpl final : public v1::CoordinationService::Service {
  public:
@@ -42,9 +33,6 @@ class CoordinationServiceImpl final : public v1::CoordinationService::Service {
  private:
   CoordinationDomain& domain_;
 };
-
-#undef PALERMO_SYNC_STANDARD
-#undef PALERMO_SYNC_UNARY
 
 }  // namespace palermo::coordination
 
