@@ -742,17 +742,36 @@ absl::StatusOr<v1::Report> Composer::Compose(Format format) {
                         &contents, &paragraphs_word}) {
     if (!s->ok()) return s->status();
   }
-  absl::StrAppend(&md, "**", c.document_symbol(), "**\n\n");
+  // The masthead says what the cycle knows, and leaves out what it does not
+  // (a date, a session, a requesting body) rather than printing it empty.
+  if (!c.document_symbol().empty()) {
+    absl::StrAppend(&md, "**", c.document_symbol(), "**\n\n");
+  }
   absl::StrAppend(&md, *distribution, "  \n");
   if (c.has_document_date()) {
     absl::StrAppend(&md, FormatDate(c.document_date(), language_), "  \n");
   }
-  absl::StrAppend(&md, *original, "\n\n");
-  absl::StrAppend(&md, "**", Localized(c.session_body().names(), language_),
-                  "**  \n", CapitalizeFirst(*session), "\n\n");
-  const std::string title = Localized(c.report_title(), language_);
+  if (!c.original_language().empty()) {
+    absl::StrAppend(&md, *original, "\n\n");
+  } else {
+    absl::StrAppend(&md, "\n");
+  }
+  const std::string session_body = Localized(c.session_body().names(), language_);
+  if (!session_body.empty() || c.session_number() > 0) {
+    absl::StrAppend(&md, "**", session_body, "**");
+    if (c.session_number() > 0) {
+      absl::StrAppend(&md, "  \n", CapitalizeFirst(*session));
+    }
+    absl::StrAppend(&md, "\n\n");
+  }
+  std::string title = Localized(c.report_title(), language_);
+  if (title.empty()) title = Localized(c.mandate().title(), language_);
+  if (title.empty()) title = c.document_symbol().empty() ? c.name()
+                                                         : c.document_symbol();
   absl::StrAppend(&md, "# ", title, "\n\n");
-  absl::StrAppend(&md, "**", *subtitle, "**\n\n");
+  if (!Localized(c.requesting_body().names(), language_).empty()) {
+    absl::StrAppend(&md, "**", *subtitle, "**\n\n");
+  }
 
   // Contents, with each section's paragraph range.
   absl::StrAppend(&md, "## ", *contents, "\n\n");

@@ -154,6 +154,24 @@ TEST_F(ReportTest, ALateResponseIsNotAmongTheRespondents) {
               Not(::testing::Contains("cycles/c/responses/EST")));
 }
 
+// A cycle that knows little gets a masthead of what it knows: no empty
+// session, body or language line; its mandate's title when it has no
+// report title.
+TEST_F(ReportTest, AMastheadSaysOnlyWhatTheCycleKnows) {
+  data_.cycle.set_session_number(0);
+  data_.cycle.clear_original_language();
+  auto* title = data_.cycle.mutable_mandate()->add_title();
+  title->set_language("fr");
+  title->set_text("Titre du mandat");
+  auto report = Compose();
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_THAT(report->content(), HasSubstr("# Titre du mandat\n"));
+  EXPECT_THAT(report->content(), Not(HasSubstr("Original")));
+  EXPECT_THAT(report->content(), Not(HasSubstr("session")));
+  EXPECT_THAT(report->content(), Not(HasSubstr("Rapport du")));
+  EXPECT_THAT(report->content(), Not(HasSubstr("****")));
+}
+
 TEST_F(ReportTest, TheSameDataGivesTheSameBytes) {
   Ratified("EST");
   auto a = Compose(Language::kEnglish, Format::kHtml);
