@@ -4,6 +4,8 @@
 // exceptions (by whole name, then by the name's first word).
 #include "services/reporting/entity_names.h"
 
+#include "services/reporting/text.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <tuple>
@@ -278,6 +280,27 @@ absl::StatusOr<bool> EntityNames::IsPlural(
   if (!bare.ok()) return bare.status();
   if (language == Language::kFrench) return FrenchGrammarOf(*bare).plural;
   return false;  // English verbs of the catalogue do not agree in number
+}
+
+absl::StatusOr<std::vector<std::string>> EntityNames::InReportOrder(
+    const std::vector<std::string>& entities,
+    const common::v1::PartialDate& as_of, Language language) const {
+  // Sorted as "bare name \x1f entity": unique, and split back after.
+  std::vector<std::string> groups[2];  // States, organizations
+  for (const std::string& entity : entities) {
+    auto bare = Name(entity, as_of, language, NameForm::kBare);
+    if (!bare.ok()) return bare.status();
+    groups[IsState(entity) ? 0 : 1].push_back(
+        absl::StrCat(*bare, "\x1f", entity));
+  }
+  std::vector<std::string> out;
+  for (auto& group : groups) {
+    SortCollated(group, language);
+    for (const std::string& key : group) {
+      out.push_back(key.substr(key.find('\x1f') + 1));
+    }
+  }
+  return out;
 }
 
 }  // namespace palermo::reporting

@@ -46,6 +46,11 @@ class EntityNames {
                                    Language language, NameForm form) const;
   // Whether it is a State (countries/...) rather than an organization.
   static bool IsState(absl::string_view entity);
+  // `entities` (distinct) in the order reports list them: States in the
+  // language's collation of their bare names, then organizations.
+  absl::StatusOr<std::vector<std::string>> InReportOrder(
+      const std::vector<std::string>& entities,
+      const common::v1::PartialDate& as_of, Language language) const;
   // Whether the name is grammatically plural in `language` ("les Pays-Bas",
   // "les Philippines"): the catalogues select verb agreement on it.
   // NOT_FOUND like Name().

@@ -575,25 +575,15 @@ absl::StatusOr<FactsText> RenderFacts(
     }
     by_entity[EntityOf(*record, names, date)].push_back(record);
   }
-  std::vector<std::pair<std::string, std::string>> order;  // (bare, entity)
-  std::vector<std::string> states, organizations;
-  std::map<std::string, std::string> entity_of_bare;
-  for (const auto& [entity, unused] : by_entity) {
-    auto bare = names.Name(entity, date, language, NameForm::kBare);
-    if (!bare.ok()) return bare.status();
-    std::string key = absl::StrCat(*bare, "\x1f", entity);  // unique
-    entity_of_bare[key] = entity;
-    (EntityNames::IsState(entity) ? states : organizations).push_back(key);
-  }
-  SortCollated(states, language);
-  SortCollated(organizations, language);
-  states.insert(states.end(), organizations.begin(), organizations.end());
+  std::vector<std::string> entities;
+  for (const auto& [entity, unused] : by_entity) entities.push_back(entity);
+  auto ordered = names.InReportOrder(entities, date, language);
+  if (!ordered.ok()) return ordered.status();
 
   FactsText facts;
   std::vector<std::string> group_sentences;  // said once, after the entities
   std::set<std::string> said;      // a record that says what another said
-  for (const std::string& key : states) {
-    const std::string& entity = entity_of_bare[key];
+  for (const std::string& entity : *ordered) {
     auto args = internal::EntityArgs(entity, names, date, language);
     if (!args.ok()) return args.status();
     const std::vector<const Message*>& group = by_entity[entity];

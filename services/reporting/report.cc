@@ -243,24 +243,19 @@ absl::StatusOr<std::vector<const Record*>> Composer::Query(const Directive& d) {
 
 absl::StatusOr<std::vector<std::string>> Composer::EntityList(
     const std::vector<const Record*>& records, NameForm form) const {
-  std::set<std::string> entities;
+  std::set<std::string> distinct;
   for (const Record* r : records) {
-    if (!r->entity.empty()) entities.insert(r->entity);
+    if (!r->entity.empty()) distinct.insert(r->entity);
   }
-  std::vector<std::string> groups[2];  // bare names: States, organizations
-  absl::flat_hash_map<std::string, std::string> in_form;
-  for (const std::string& e : entities) {
-    absl::StatusOr<std::string> bare = Name(e, NameForm::kBare);
-    if (!bare.ok()) return bare.status();
-    absl::StatusOr<std::string> formed = Name(e, form);
-    if (!formed.ok()) return formed.status();
-    groups[EntityNames::IsState(e) ? 0 : 1].push_back(*bare);
-    in_form[*bare] = *formed;
-  }
+  auto ordered = names_.InReportOrder(
+      std::vector<std::string>(distinct.begin(), distinct.end()), date_,
+      language_);
+  if (!ordered.ok()) return ordered.status();
   std::vector<std::string> out;
-  for (auto& group : groups) {
-    SortCollated(group, language_);
-    for (const std::string& bare : group) out.push_back(in_form[bare]);
+  for (const std::string& entity : *ordered) {
+    absl::StatusOr<std::string> name = Name(entity, form);
+    if (!name.ok()) return name.status();
+    out.push_back(*std::move(name));
   }
   return out;
 }
@@ -603,20 +598,14 @@ absl::StatusOr<std::vector<Paragraph>> Composer::AutomaticParagraphs(
       by_entity[r.entity][collection].push_back(&r);
     }
   }
-  std::vector<const Record*> firsts;  // one record per entity, for ordering
-  for (auto& [entity, colls] : by_entity) {
-    if (!entity.empty()) firsts.push_back(colls.begin()->second.front());
+  std::vector<std::string> named;
+  for (const auto& [entity, unused] : by_entity) {
+    if (!entity.empty()) named.push_back(entity);
   }
-  absl::StatusOr<std::vector<std::string>> order =
-      EntityList(firsts, NameForm::kBare);
-  if (!order.ok()) return order.status();
-  std::vector<std::string> entities;
-  for (const std::string& bare : *order) {
-    for (const Record* r : firsts) {
-      absl::StatusOr<std::string> name = Name(r->entity, NameForm::kBare);
-      if (name.ok() && *name == bare) entities.push_back(r->entity);
-    }
-  }
+  absl::StatusOr<std::vector<std::string>> ordered =
+      names_.InReportOrder(named, date_, language_);
+  if (!ordered.ok()) return ordered.status();
+  std::vector<std::string> entities = *std::move(ordered);
   if (by_entity.count("") > 0) entities.push_back("");
   std::vector<Paragraph> out;
   for (const std::string& entity : entities) {

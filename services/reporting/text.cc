@@ -108,11 +108,34 @@ std::string Message(Language language, absl::string_view id,
 
 }  // namespace
 
+// ICU's formatters are made once per thread and language (their making
+// dominates a report of 193 States, and an ICU formatter is not to be
+// shared between threads).
+const icu::Collator* CollatorOf(Language language) {
+  thread_local std::unique_ptr<icu::Collator> made[2];
+  auto& c = made[static_cast<int>(language)];
+  if (c == nullptr) {
+    UErrorCode status = U_ZERO_ERROR;
+    c.reset(icu::Collator::createInstance(LocaleOf(language), status));
+    if (U_FAILURE(status)) c.reset();
+  }
+  return c.get();
+}
+
+const icu::ListFormatter* ListFormatterOf(Language language) {
+  thread_local std::unique_ptr<icu::ListFormatter> made[2];
+  auto& f = made[static_cast<int>(language)];
+  if (f == nullptr) {
+    UErrorCode status = U_ZERO_ERROR;
+    f.reset(icu::ListFormatter::createInstance(LocaleOf(language), status));
+    if (U_FAILURE(status)) f.reset();
+  }
+  return f.get();
+}
+
 void SortCollated(std::vector<std::string>& items, Language language) {
-  UErrorCode status = U_ZERO_ERROR;
-  std::unique_ptr<icu::Collator> collator(
-      icu::Collator::createInstance(LocaleOf(language), status));
-  if (U_FAILURE(status)) {
+  const icu::Collator* collator = CollatorOf(language);
+  if (collator == nullptr) {
     std::sort(items.begin(), items.end());
     return;
   }
@@ -126,9 +149,8 @@ void SortCollated(std::vector<std::string>& items, Language language) {
 std::string JoinList(const std::vector<std::string>& items,
                      Language language) {
   UErrorCode status = U_ZERO_ERROR;
-  std::unique_ptr<icu::ListFormatter> formatter(
-      icu::ListFormatter::createInstance(LocaleOf(language), status));
-  if (U_FAILURE(status)) return "";
+  const icu::ListFormatter* formatter = ListFormatterOf(language);
+  if (formatter == nullptr) return "";
   std::vector<icu::UnicodeString> unicode;
   unicode.reserve(items.size());
   for (const auto& item : items) unicode.push_back(Unicode(item));
@@ -139,19 +161,22 @@ std::string JoinList(const std::vector<std::string>& items,
 }
 
 std::string FormatNumber(int64_t value, Language language) {
+  thread_local std::unique_ptr<icu::number::LocalizedNumberFormatter> made[2];
+  auto& formatter = made[static_cast<int>(language)];
   UErrorCode status = U_ZERO_ERROR;
-  icu::DecimalFormatSymbols symbols(LocaleOf(language), status);
-  if (language == Language::kFrench) {
-    // CLDR's French grouping is a narrow no-break space; the source prints
-    // an ordinary space ("1 037").
-    symbols.setSymbol(icu::DecimalFormatSymbols::kGroupingSeparatorSymbol,
-                      icu::UnicodeString(" "));
+  if (formatter == nullptr) {
+    icu::DecimalFormatSymbols symbols(LocaleOf(language), status);
+    if (language == Language::kFrench) {
+      // CLDR's French grouping is a narrow no-break space; the source
+      // prints an ordinary space ("1 037").
+      symbols.setSymbol(icu::DecimalFormatSymbols::kGroupingSeparatorSymbol,
+                        icu::UnicodeString(" "));
+    }
+    formatter = std::make_unique<icu::number::LocalizedNumberFormatter>(
+        icu::number::NumberFormatter::withLocale(LocaleOf(language))
+            .symbols(symbols));
   }
-  icu::UnicodeString out =
-      icu::number::NumberFormatter::withLocale(LocaleOf(language))
-          .symbols(symbols)
-          .formatInt(value, status)
-          .toString(status);
+  icu::UnicodeString out = formatter->formatInt(value, status).toString(status);
   return U_FAILURE(status) ? std::to_string(value) : Utf8(out);
 }
 
@@ -211,16 +236,25 @@ absl::StatusOr<std::string> FormatMessage(Language language,
                                             "\" in the ", LanguageCode(language),
                                             " catalogue"));
   }
+  // Each message is parsed once per thread.
+  thread_local std::map<std::pair<int, std::string>,
+                        std::unique_ptr<icu::MessageFormat>>
+      parsed;
   UErrorCode status = U_ZERO_ERROR;
-  UParseError parse_error;
-  icu::MessageFormat format(Unicode(it->second), LocaleOf(language),
-                            parse_error, status);
-  if (U_FAILURE(status)) {
-    return absl::InternalError(absl::StrCat(
-        "message \"", id, "\" (", LanguageCode(language),
-        ") is not ICU MessageFormat: ", u_errorName(status), " at offset ",
-        parse_error.offset));
+  auto& slot = parsed[{static_cast<int>(language), it->first}];
+  if (slot == nullptr) {
+    UParseError parse_error;
+    auto made = std::make_unique<icu::MessageFormat>(
+        Unicode(it->second), LocaleOf(language), parse_error, status);
+    if (U_FAILURE(status)) {
+      return absl::InternalError(absl::StrCat(
+          "message \"", id, "\" (", LanguageCode(language),
+          ") is not ICU MessageFormat: ", u_errorName(status), " at offset ",
+          parse_error.offset));
+    }
+    slot = std::move(made);
   }
+  const icu::MessageFormat& format = *slot;
   std::vector<icu::UnicodeString> names;
   std::vector<icu::Formattable> values;
   for (const auto& [name, value] : args) {
