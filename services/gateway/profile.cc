@@ -137,11 +137,14 @@ void AddEnforcement(
   }
 }
 
-void AddAssistance(
-    const common::v1::ReportingEntity& entity,
-    const absl::StatusOr<std::vector<assistance::v1::Measure>>& part,
-    Budget& budget, v1::CountryProfile& profile) {
-  const auto section = v1::PROFILE_SECTION_ASSISTANCE;
+// A section made of whole records (measures, responses): those that fit
+// the budget, and the section named as cut when one does not.
+template <typename Record>
+void AddEach(const common::v1::ReportingEntity& entity,
+             const absl::StatusOr<std::vector<Record>>& part,
+             v1::ProfileSection section, absl::string_view noun,
+             google::protobuf::RepeatedPtrField<Record>* out, Budget& budget,
+             v1::CountryProfile& profile) {
   if (!part.ok()) {
     Omit(profile, section, part.status());
     return;
@@ -151,10 +154,10 @@ void AddAssistance(
       Omit(profile, section,
            SectionTooLarge(section, entity.name(),
                            absl::StrCat("the first ", i, " of ", part->size(),
-                                        " measures are included")));
+                                        " ", noun, " are included")));
       return;
     }
-    *profile.add_assistance_measures() = (*part)[i];
+    *out->Add() = (*part)[i];
   }
 }
 
@@ -178,27 +181,6 @@ void AddCoordination(
     Omit(profile, section,
          SectionTooLarge(section, entity.name(),
                          "only the records that fit are here"));
-  }
-}
-
-void AddResponses(
-    const common::v1::ReportingEntity& entity,
-    const absl::StatusOr<std::vector<reporting::v1::Response>>& part,
-    Budget& budget, v1::CountryProfile& profile) {
-  const auto section = v1::PROFILE_SECTION_RESPONSES;
-  if (!part.ok()) {
-    Omit(profile, section, part.status());
-    return;
-  }
-  for (size_t i = 0; i < part->size(); ++i) {
-    if (!budget.Take((*part)[i])) {
-      Omit(profile, section,
-           SectionTooLarge(section, entity.name(),
-                           absl::StrCat("the first ", i, " of ", part->size(),
-                                        " responses are included")));
-      return;
-    }
-    *profile.add_responses() = (*part)[i];
   }
 }
 
@@ -248,9 +230,11 @@ v1::CountryProfile ComposeProfile(const common::v1::ReportingEntity& entity,
   Budget budget(max_bytes > used ? max_bytes - used : 0);
   AddLegislation(entity, parts.legislation, budget, profile);
   AddEnforcement(entity, parts.observations, budget, profile);
-  AddAssistance(entity, parts.measures, budget, profile);
+  AddEach(entity, parts.measures, v1::PROFILE_SECTION_ASSISTANCE, "measures",
+          profile.mutable_assistance_measures(), budget, profile);
   AddCoordination(entity, parts.coordination, budget, profile);
-  AddResponses(entity, parts.responses, budget, profile);
+  AddEach(entity, parts.responses, v1::PROFILE_SECTION_RESPONSES, "responses",
+          profile.mutable_responses(), budget, profile);
   return profile;
 }
 
