@@ -105,27 +105,21 @@ struct Timed {
 };
 
 // --rounds GenerateReport calls through the gateway.
-Timed TimeGenerate(rv1::ReportingService::Stub& stub, const std::string& cycle,
-                   const Combination& c) {
+Timed TimeGenerate(palermo::reporting::ReportingClient& client,
+                   const std::string& cycle, const Combination& c) {
   Timed t;
   t.label = absl::StrCat(cycle, " ", c.language, " ", c.format);
   std::vector<double> ms;
   for (int round = 0; round < absl::GetFlag(FLAGS_rounds); ++round) {
-    rv1::GenerateReportRequest request;
-    request.set_cycle(cycle);
-    request.set_language(c.language);
-    request.set_format(c.format);
-    grpc::ClientContext context;
-    context.set_deadline(
-        absl::ToChronoTime(absl::Now() + absl::GetFlag(FLAGS_call_deadline)));
-    rv1::Report report;
     const absl::Time start = absl::Now();
-    grpc::Status status = stub.GenerateReport(&context, request, &report);
+    absl::StatusOr<rv1::Report> generated =
+        client.GenerateReport(cycle, c.language, c.format);
     ms.push_back(SecondsSince(start) * 1000);
-    if (!status.ok()) {
-      Fail(absl::StrCat("GenerateReport ", t.label, ": code ",
-                        status.error_code(), ": ", status.error_message()));
+    if (!generated.ok()) {
+      Fail(absl::StrCat("GenerateReport ", t.label, ": ",
+                        generated.status().ToString()));
     }
+    const rv1::Report& report = *generated;
     if (round == 0) {
       t.bytes = report.content().size();
       t.paragraphs = report.paragraphs_size();
@@ -162,12 +156,12 @@ void PrintRow(const Timed& t) {
               t.footnotes, t.identical ? "" : "  NOT byte-identical");
 }
 
-std::vector<Timed> TimeAll(rv1::ReportingService::Stub& stub,
+std::vector<Timed> TimeAll(palermo::reporting::ReportingClient& client,
                            const std::string& cycle, const char* title) {
   PrintHeader(title);
   std::vector<Timed> out;
   for (const Combination& c : kCombinations) {
-    out.push_back(TimeGenerate(stub, cycle, c));
+    out.push_back(TimeGenerate(client, cycle, c));
     PrintRow(out.back());
     std::fflush(stdout);
   }
@@ -310,14 +304,16 @@ int main(int argc, char** argv) {
   args.SetMaxReceiveMessageSize(256 << 20);
   auto channel = grpc::CreateCustomChannel(
       suite->gateway->address(), grpc::InsecureChannelCredentials(), args);
-  auto stub = rv1::ReportingService::NewStub(channel);
+  palermo::CallOptions options;
+  options.timeout = absl::GetFlag(FLAGS_call_deadline);
+  palermo::reporting::ReportingClient client(channel, options);
   std::unique_ptr<InProcess> in_process;
   if (absl::GetFlag(FLAGS_in_process)) {
     in_process = std::make_unique<InProcess>(*suite, channel);
   }
 
   const std::vector<Timed> reference = TimeAll(
-      *stub, kReferenceCycle,
+      client, kReferenceCycle,
       "GenerateReport through the gateway, reference cycle (24 respondents)");
   if (in_process) in_process->Measure(kReferenceCycle, reference);
 
@@ -352,14 +348,14 @@ int main(int argc, char** argv) {
 
   const std::string synthetic = absl::StrCat("cycles/", kSyntheticCycleId);
   const std::vector<Timed> big = TimeAll(
-      *stub, synthetic,
+      client, synthetic,
       absl::StrCat("GenerateReport through the gateway, synthetic cycle (",
                    codes.size(), " respondents, no narrative blocks)")
           .c_str());
   if (in_process) in_process->Measure(synthetic, big);
 
   const std::vector<Timed> again =
-      TimeAll(*stub, kReferenceCycle,
+      TimeAll(client, kReferenceCycle,
               "GenerateReport through the gateway, reference cycle, with the "
               "synthetic cycle's facts in the suite");
   bool unchanged = true;
