@@ -172,6 +172,30 @@ TEST_F(ReportTest, AMastheadSaysOnlyWhatTheCycleKnows) {
   EXPECT_THAT(report->content(), Not(HasSubstr("****")));
 }
 
+// Blocks that would state more than kMaxReportVersionBytes are refused,
+// naming the block, rather than building an answer no client can take.
+TEST_F(ReportTest, AReportIsBounded) {
+  for (int year = 1000; year < 3000; ++year) {
+    enforcement::v1::Observation o;
+    o.set_name("countries/EST/observations/" + std::to_string(year));
+    o.set_entity("countries/EST");
+    o.set_indicator("VICTIMS_IDENTIFIED");
+    o.set_value(year);
+    auto* start = o.mutable_period()->mutable_start();
+    start->set_year(year);
+    start->set_precision(common::v1::DATE_PRECISION_YEAR);
+    *o.mutable_period()->mutable_end() = *start;
+    *o.add_sources() = Source();
+    data_.observations.push_back(o);
+  }
+  std::string text;
+  for (int i = 0; i < 40; ++i) text += "{{facts observations}} ";
+  Block("big", v1::REPORT_SECTION_ENFORCEMENT, 10, text);
+  auto report = Compose();
+  EXPECT_EQ(report.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_THAT(report.status().message(), HasSubstr("narrativeBlocks/big"));
+}
+
 TEST_F(ReportTest, TheSameDataGivesTheSameBytes) {
   Ratified("EST");
   auto a = Compose(Language::kEnglish, Format::kHtml);
