@@ -59,6 +59,9 @@ ABSL_FLAG(int64_t, grpc_memory_bytes, int64_t{256} << 20,
           "Memory gRPC may take for its buffers (its resource quota, shared "
           "by the server and the outgoing channels); under pressure it "
           "shrinks them.");
+ABSL_FLAG(absl::Duration, health_probe_interval, absl::Seconds(1),
+          "How often a service checks that its database server answers, "
+          "and reports health NOT_SERVING while it does not.");
 ABSL_FLAG(absl::Duration, memory_release_interval, absl::Seconds(10),
           "How often free heap memory is given back to the system; 0 "
           "never.");

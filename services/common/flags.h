@@ -35,5 +35,6 @@ ABSL_DECLARE_FLAG(int, max_concurrent_streams);
 ABSL_DECLARE_FLAG(int, max_threads);
 ABSL_DECLARE_FLAG(int64_t, grpc_memory_bytes);
 ABSL_DECLARE_FLAG(absl::Duration, memory_release_interval);
+ABSL_DECLARE_FLAG(absl::Duration, health_probe_interval);
 
 #endif  // PALERMO_SERVICES_COMMON_FLAGS_H_
