@@ -65,3 +65,6 @@ ABSL_FLAG(absl::Duration, health_probe_interval, absl::Seconds(1),
 ABSL_FLAG(absl::Duration, memory_release_interval, absl::Seconds(10),
           "How often free heap memory is given back to the system; 0 "
           "never.");
+ABSL_FLAG(int, postgres_pool_size, 8,
+          "Connections a service keeps to PostgreSQL at most "
+          "(--store=postgres); a call waits for a free one.");
