@@ -62,3 +62,6 @@ ABSL_FLAG(int64_t, grpc_memory_bytes, int64_t{256} << 20,
 ABSL_FLAG(absl::Duration, memory_release_interval, absl::Seconds(10),
           "How often free heap memory is given back to the system; 0 "
           "never.");
+ABSL_FLAG(int64_t, change_log_retain, 1000000,
+          "Fewest change log entries a store keeps (the newest); older ones "
+          "are compacted, and a watch from before them gets OUT_OF_RANGE.");
