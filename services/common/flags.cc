@@ -68,3 +68,6 @@ ABSL_FLAG(absl::Duration, memory_release_interval, absl::Seconds(10),
 ABSL_FLAG(int, postgres_pool_size, 8,
           "Connections a service keeps to PostgreSQL at most "
           "(--store=postgres); a call waits for a free one.");
+ABSL_FLAG(int64_t, change_log_retain, 1000000,
+          "Fewest change log entries a store keeps (the newest); older ones "
+          "are compacted, and a watch from before them gets OUT_OF_RANGE.");
