@@ -12,7 +12,9 @@
 #include <string>
 #include <vector>
 
+#include "services/common/sqlite_record_store.h"
 #include "services/common/test_support.h"
+#include "services/coordination/coordination_schema.h"
 #include "services/coordination/coordination_domain.h"
 
 namespace palermo::coordination {
