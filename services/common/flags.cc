@@ -62,3 +62,10 @@ ABSL_FLAG(int64_t, grpc_memory_bytes, int64_t{256} << 20,
 ABSL_FLAG(absl::Duration, memory_release_interval, absl::Seconds(10),
           "How often free heap memory is given back to the system; 0 "
           "never.");
+ABSL_FLAG(absl::Duration, watch_heartbeat_interval, absl::Seconds(5),
+          "How often WatchChanges sends a heartbeat when nothing changes and "
+          "the request sets no heartbeat_interval (100ms to 1h).");
+ABSL_FLAG(int, max_watches, 1024,
+          "Most WatchChanges calls this process serves at once; more are "
+          "answered RESOURCE_EXHAUSTED. Watches are long-lived, so they do "
+          "not count against --max_inflight_calls.");
