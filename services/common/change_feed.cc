@@ -212,6 +212,7 @@ absl::StatusOr<std::shared_ptr<ChangeSubscription>> ChangeFeed::Subscribe(
           "the service is shutting down; watch again from the last sequence "
           "received");
     }
+    PruneLocked();
     if (static_cast<int>(subscriptions_.size()) >= options_.max_subscriptions) {
       return absl::ResourceExhaustedError(
           absl::StrCat(options_.max_subscriptions,
@@ -325,6 +326,17 @@ absl::Time ChangeFeed::NextDue(ChangeSubscription& s, absl::Time now) {
   return s.last_queued_ + s.heartbeat_interval_;
 }
 
+void ChangeFeed::PruneLocked() {
+  // The ended were woken when they ended: their watchers drain them.
+  subscriptions_.erase(
+      std::remove_if(subscriptions_.begin(), subscriptions_.end(),
+                     [](const std::shared_ptr<ChangeSubscription>& s) {
+                       std::lock_guard<std::mutex> l(s->mu_);
+                       return s->cancelled_ || s->end_.has_value();
+                     }),
+      subscriptions_.end());
+}
+
 absl::Time ChangeFeed::Step() {
   std::lock_guard<std::mutex> step(step_mu_);
   const bool more = ReadNew();
@@ -332,14 +344,7 @@ absl::Time ChangeFeed::Step() {
   std::vector<std::shared_ptr<ChangeSubscription>> subscriptions;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    // Forget the cancelled and the ended (they were woken when they ended).
-    subscriptions_.erase(
-        std::remove_if(subscriptions_.begin(), subscriptions_.end(),
-                       [](const std::shared_ptr<ChangeSubscription>& s) {
-                         std::lock_guard<std::mutex> l(s->mu_);
-                         return s->cancelled_ || s->end_.has_value();
-                       }),
-        subscriptions_.end());
+    PruneLocked();
     subscriptions = subscriptions_;
   }
   absl::Time due = more ? now : now + options_.poll_interval;

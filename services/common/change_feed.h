@@ -157,6 +157,8 @@ class ChangeFeed {
   bool Fill(ChangeSubscription& s, absl::Time now);
   // When `s` next needs a round (a heartbeat).
   absl::Time NextDue(ChangeSubscription& s, absl::Time now);
+  // Forgets the cancelled and ended subscriptions; mu_ held.
+  void PruneLocked();
 
   ChangeLog& log_;
   const ChangeFeedOptions options_;
