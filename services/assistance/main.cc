@@ -5,6 +5,7 @@
 #include "services/assistance/assistance_domain.h"
 #include "services/assistance/assistance_service.h"
 #include "services/assistance/sqlite_assistance_store.h"
+#include "services/common/memory_change_log.h"
 #include "services/common/server.h"
 
 ABSL_FLAG(int64_t, min_published_count, palermo::assistance::kDefaultK,
@@ -21,10 +22,14 @@ int main(int argc, char** argv) {
   if (!entities.ok()) return StartupFailed(entities.status());
   assistance::AssistanceDomain domain(**store, *entities,
                                       absl::GetFlag(FLAGS_min_published_count));
-  assistance::AssistanceServiceImpl service(domain);
+  // TEMPORARY (branch i11-watch): an empty in-memory change log until the
+  // store's own log (i11-store) is wired here at the merge.
+  MemoryChangeLog changes;
+  assistance::AssistanceServiceImpl service(domain, changes);
   assistance::CaseRecordServiceImpl cases(domain);
   return Serve(
       "127.0.0.1:50054",
-      {{&service, assistance::v1::AssistanceService::service_full_name()},
+      {{&service, assistance::v1::AssistanceService::service_full_name(),
+        service.EndWatches()},
        {&cases, assistance::v1::CaseRecordService::service_full_name()}});
 }

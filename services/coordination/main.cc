@@ -2,6 +2,7 @@
 // action plans, referral mechanisms, training, awareness campaigns,
 // international cooperation and inter-agency groups
 // (palermo.coordination.v1.CoordinationService).
+#include "services/common/memory_change_log.h"
 #include "services/common/records.h"
 #include "services/common/server.h"
 #include "services/coordination/coordination_domain.h"
@@ -17,8 +18,12 @@ int main(int argc, char** argv) {
   auto entities = EntityRegistry::LoadDefault();
   if (!entities.ok()) return StartupFailed(entities.status());
   coordination::CoordinationDomain domain(**store, *entities);
-  coordination::CoordinationServiceImpl service(domain);
+  // TEMPORARY (branch i11-watch): an empty in-memory change log until the
+  // store's own log (i11-store) is wired here at the merge.
+  MemoryChangeLog changes;
+  coordination::CoordinationServiceImpl service(domain, changes);
   return Serve(
       "127.0.0.1:50055",
-      {{&service, coordination::v1::CoordinationService::service_full_name()}});
+      {{&service, coordination::v1::CoordinationService::service_full_name(),
+        service.EndWatches()}});
 }

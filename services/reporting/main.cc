@@ -5,6 +5,7 @@
 #include "absl/flags/flag.h"
 #include "services/common/client.h"
 #include "services/common/flags.h"
+#include "services/common/memory_change_log.h"
 #include "services/common/records.h"
 #include "services/common/server.h"
 #include "services/reporting/entity_names.h"
@@ -29,8 +30,11 @@ int main(int argc, char** argv) {
       MakeChannel(absl::GetFlag(FLAGS_assistance_address)),
       MakeChannel(absl::GetFlag(FLAGS_coordination_address))});
   reporting::ReportingDomain domain(**store, *entities, *names, facts);
-  reporting::ReportingServiceImpl service(domain);
-  return Serve(
-      "127.0.0.1:50056",
-      {{&service, reporting::v1::ReportingService::service_full_name()}});
+  // TEMPORARY (branch i11-watch): an empty in-memory change log until the
+  // store's own log (i11-store) is wired here at the merge.
+  MemoryChangeLog changes;
+  reporting::ReportingServiceImpl service(domain, changes);
+  return Serve("127.0.0.1:50056",
+               {{&service, reporting::v1::ReportingService::service_full_name(),
+                 service.EndWatches()}});
 }
