@@ -5,7 +5,7 @@
 #include "services/assistance/assistance_domain.h"
 #include "services/assistance/assistance_service.h"
 #include "services/assistance/sqlite_assistance_store.h"
-#include "services/common/memory_change_log.h"
+#include "services/common/flags.h"
 #include "services/common/server.h"
 
 ABSL_FLAG(int64_t, min_published_count, palermo::assistance::kDefaultK,
@@ -16,16 +16,14 @@ int main(int argc, char** argv) {
   InitRuntime(argc, argv, "assistance");
   auto path = DataFile("assistance.db");
   if (!path.ok()) return StartupFailed(path.status());
-  auto store = assistance::SqliteAssistanceStore::Open(*path);
+  auto store = assistance::SqliteAssistanceStore::Open(
+      *path, {absl::GetFlag(FLAGS_change_log_retain)});
   if (!store.ok()) return StartupFailed(store.status());
   auto entities = EntityRegistry::LoadDefault();
   if (!entities.ok()) return StartupFailed(entities.status());
   assistance::AssistanceDomain domain(**store, *entities,
                                       absl::GetFlag(FLAGS_min_published_count));
-  // TEMPORARY (branch i11-watch): an empty in-memory change log until the
-  // store's own log (i11-store) is wired here at the merge.
-  MemoryChangeLog changes;
-  assistance::AssistanceServiceImpl service(domain, changes);
+  assistance::AssistanceServiceImpl service(domain, (*store)->Changes());
   assistance::CaseRecordServiceImpl cases(domain);
   return Serve(
       "127.0.0.1:50054",

@@ -69,3 +69,6 @@ ABSL_FLAG(int, max_watches, 1024,
           "Most WatchChanges calls this process serves at once; more are "
           "answered RESOURCE_EXHAUSTED. Watches are long-lived, so they do "
           "not count against --max_inflight_calls.");
+ABSL_FLAG(int64_t, change_log_retain, 1000000,
+          "Fewest change log entries a store keeps (the newest); older ones "
+          "are compacted, and a watch from before them gets OUT_OF_RANGE.");

@@ -1,7 +1,7 @@
 // Command-line flags shared by every Palermo binary: where to listen, where
 // the data lives, how to log, where the peers are, the transport limits,
-// what overload may take (calls in flight, threads, memory) and the change
-// feed's defaults.
+// what overload may take (calls in flight, threads, memory), how much of the
+// change log to keep and the change feed's defaults.
 #ifndef PALERMO_SERVICES_COMMON_FLAGS_H_
 #define PALERMO_SERVICES_COMMON_FLAGS_H_
 
@@ -38,5 +38,6 @@ ABSL_DECLARE_FLAG(int64_t, grpc_memory_bytes);
 ABSL_DECLARE_FLAG(absl::Duration, memory_release_interval);
 ABSL_DECLARE_FLAG(absl::Duration, watch_heartbeat_interval);
 ABSL_DECLARE_FLAG(int, max_watches);
+ABSL_DECLARE_FLAG(int64_t, change_log_retain);
 
 #endif  // PALERMO_SERVICES_COMMON_FLAGS_H_

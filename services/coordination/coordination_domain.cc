@@ -134,11 +134,6 @@ void NoRepeats(const Values& values, const std::string& path,
 
 }  // namespace
 
-std::vector<std::string> AllCollections() {
-  return {kBodies,    kPlans,        kMechanisms, kTrainings,
-          kCampaigns, kCooperations, kGroups};
-}
-
 // Per resource type: its table and the segment of its names.
 template <>
 struct CoordinationDomain::Kind<v1::CoordinationBody> {

@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
+#include "services/common/sqlite_record_store.h"
 #include "services/common/test_support.h"
 
 namespace palermo::coordination {
@@ -81,7 +82,7 @@ class CoordinationDomainTest : public ::testing::Test {
     domain_.reset();
     store_.reset();
     auto store =
-        SqliteRecordStore::Open((dir_ / "c.db").string(), AllCollections());
+        SqliteRecordStore::Open((dir_ / "c.db").string(), CoordinationSchema());
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = *std::move(store);
     domain_ = std::make_unique<CoordinationDomain>(*store_, TestEntities());

@@ -5,9 +5,8 @@
 #include "absl/flags/flag.h"
 #include "services/common/client.h"
 #include "services/common/flags.h"
-#include "services/common/memory_change_log.h"
-#include "services/common/records.h"
 #include "services/common/server.h"
+#include "services/common/sqlite_record_store.h"
 #include "services/reporting/entity_names.h"
 #include "services/reporting/grpc_fact_source.h"
 #include "services/reporting/reporting_domain.h"
@@ -18,7 +17,9 @@ int main(int argc, char** argv) {
   InitRuntime(argc, argv, "reporting");
   auto path = DataFile("reporting.db");
   if (!path.ok()) return StartupFailed(path.status());
-  auto store = SqliteRecordStore::Open(*path, reporting::AllCollections());
+  auto store =
+      SqliteRecordStore::Open(*path, reporting::ReportingSchema(),
+                              {absl::GetFlag(FLAGS_change_log_retain)});
   if (!store.ok()) return StartupFailed(store.status());
   auto entities = EntityRegistry::LoadDefault();
   if (!entities.ok()) return StartupFailed(entities.status());
@@ -30,10 +31,7 @@ int main(int argc, char** argv) {
       MakeChannel(absl::GetFlag(FLAGS_assistance_address)),
       MakeChannel(absl::GetFlag(FLAGS_coordination_address))});
   reporting::ReportingDomain domain(**store, *entities, *names, facts);
-  // TEMPORARY (branch i11-watch): an empty in-memory change log until the
-  // store's own log (i11-store) is wired here at the merge.
-  MemoryChangeLog changes;
-  reporting::ReportingServiceImpl service(domain, changes);
+  reporting::ReportingServiceImpl service(domain, (*store)->Changes());
   return Serve("127.0.0.1:50056",
                {{&service, reporting::v1::ReportingService::service_full_name(),
                  service.EndWatches()}});
