@@ -34,6 +34,9 @@ grpc::ServerWriteReactor<common::v1::WatchChangesResponse>* ServeWatchChanges(
     grpc::CallbackServerContext* context,
     const common::v1::WatchChangesRequest* request, ChangeFeed& feed);
 
+// Puts `sequence` in the call's trailing metadata (palermo-change-sequence).
+void SetChangeSequence(grpc::ServerContextBase& context, int64_t sequence);
+
 // The WatchChanges method of a generated service base `Base` (one with
 // WithCallbackMethod_WatchChanges), served from a feed of `log` started at
 // construction with the flags' options.
@@ -41,7 +44,7 @@ template <typename Base>
 class WithChangeFeed : public Base {
  public:
   explicit WithChangeFeed(ChangeLog& log)
-      : feed_(log, ChangeFeedOptionsFromFlags()) {
+      : log_(log), feed_(log, ChangeFeedOptionsFromFlags()) {
     feed_.Start();
   }
 
@@ -58,12 +61,20 @@ class WithChangeFeed : public Base {
 
   ChangeFeed& change_feed() { return feed_; }
 
+  // After a write committed: puts the log's latest sequence, which is at
+  // least that of the write's change, in the call's trailers
+  // (palermo-change-sequence). Nothing if the log cannot tell.
+  void TellChangeSequence(grpc::ServerContextBase& context) {
+    if (absl::StatusOr<ChangeBounds> bounds = log_.Bounds(); bounds.ok()) {
+      SetChangeSequence(context, bounds->latest);
+    }
+  }
+
  private:
+  ChangeLog& log_;
   ChangeFeed feed_;
 };
 
-// Puts `sequence` in the call's trailing metadata (palermo-change-sequence).
-void SetChangeSequence(grpc::ServerContextBase& context, int64_t sequence);
 
 }  // namespace palermo
 

@@ -1,9 +1,9 @@
 // watch-bench: change feed latency, from a write's commit to a watcher. It
 // starts the whole suite on port 0 (fresh databases under --bench_dir),
-// opens a WatchChanges on the legislation service (through the gateway,
+// opens a WatchChanges on the coordination service (through the gateway,
 // or directly with --direct), then makes --writes writes one after another
-// (creating and deleting the legislation records of a few States) and
-// reads each write's sequence from its palermo-change-sequence trailer.
+// (creating coordination bodies) and reads each write's sequence from its
+// palermo-change-sequence trailer.
 // For every sequence it measures
 //   - commit -> watcher: the watcher's receive time minus the change's
 //     commit_time (both clocks are this machine's);
@@ -24,32 +24,30 @@
 #include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "palermo/legislation/v1/legislation.grpc.pb.h"
+#include "palermo/coordination/v1/coordination.grpc.pb.h"
 #include "services/common/client_call.h"
 #include "tests/support/service_process.h"
 
 ABSL_FLAG(std::string, bench_dir, "", "Empty directory for the databases.");
 ABSL_FLAG(int, writes, 10000, "Writes to make.");
 ABSL_FLAG(bool, direct, false,
-          "Watch and write on the legislation service itself, not through "
+          "Watch and write on the coordination service itself, not through "
           "the gateway.");
 
 namespace {
 
-namespace lv1 = palermo::legislation::v1;
+namespace cv1 = palermo::coordination::v1;
 
-const char* const kStates[] = {"EST", "LVA", "LTU", "FIN", "SWE",
-                               "NOR", "DNK", "ISL", "POL", "DEU"};
-
-lv1::CreateLegislationRequest Create(const std::string& alpha3) {
-  lv1::CreateLegislationRequest request;
-  request.set_parent("countries/" + alpha3);
-  auto* law = request.mutable_legislation()->mutable_specific_law();
-  law->set_kind(lv1::LAW_KIND_ANTI_TRAFFICKING);
-  law->set_status(lv1::LAW_STATUS_DRAFT);
-  auto* source = law->add_sources();
+cv1::CreateCoordinationBodyRequest Create(int i) {
+  cv1::CreateCoordinationBodyRequest request;
+  request.set_parent("countries/CZE");
+  request.set_coordination_body_id(absl::StrCat("body-", i));
+  auto* body = request.mutable_coordination_body();
+  body->set_display_name(absl::StrCat("Body ", i));
+  body->set_kind(cv1::BODY_KIND_NATIONAL_RAPPORTEUR);
+  auto* source = body->add_sources();
   source->set_document_symbol("E/CN.15/2008/6");
-  source->set_paragraph(5);
+  source->set_paragraph(72);
   return request;
 }
 
@@ -87,11 +85,11 @@ int main(int argc, char** argv) {
   }
   const bool direct = absl::GetFlag(FLAGS_direct);
   auto channel =
-      direct ? (*suite)->legislation->Channel() : (*suite)->gateway->Channel();
-  auto writer = lv1::LegislationService::NewStub(channel);
+      direct ? (*suite)->coordination->Channel() : (*suite)->gateway->Channel();
+  auto writer = cv1::CoordinationService::NewStub(channel);
   // The watcher on a connection of its own, as a separate client would be.
-  auto watch_stub = lv1::LegislationService::NewStub(
-      direct ? (*suite)->legislation->DefaultChannel()
+  auto watch_stub = cv1::CoordinationService::NewStub(
+      direct ? (*suite)->coordination->DefaultChannel()
              : (*suite)->gateway->DefaultChannel());
 
   palermo::common::v1::WatchChangesRequest request;
@@ -131,30 +129,19 @@ int main(int argc, char** argv) {
   });
 
   std::vector<absl::Time> returned(writes);
-  std::vector<bool> exists(std::size(kStates), false);
   const absl::Time begin = absl::Now();
   for (int i = 0; i < writes; ++i) {
-    const size_t state = i % std::size(kStates);
     grpc::ClientContext context;
     context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
-    grpc::Status status;
-    if (!exists[state]) {
-      lv1::Legislation created;
-      status =
-          writer->CreateLegislation(&context, Create(kStates[state]), &created);
-    } else {
-      lv1::DeleteLegislationRequest del;
-      del.set_name(absl::StrCat("countries/", kStates[state], "/legislation"));
-      google::protobuf::Empty empty;
-      status = writer->DeleteLegislation(&context, del, &empty);
-    }
+    cv1::CoordinationBody created;
+    const grpc::Status status =
+        writer->CreateCoordinationBody(&context, Create(i), &created);
     const absl::Time now = absl::Now();
     if (!status.ok()) {
       std::fprintf(stderr, "write %d failed: %s\n", i,
                    status.error_message().c_str());
       return 1;
     }
-    exists[state] = !exists[state];
     const std::optional<int64_t> sequence = palermo::ChangeSequenceOf(context);
     if (!sequence.has_value() || *sequence != start + i + 1) {
       std::fprintf(stderr, "write %d: trailer sequence %s, expected %lld\n", i,
@@ -185,7 +172,7 @@ int main(int argc, char** argv) {
   const Percentiles c = Of(from_commit);
   const Percentiles r = Of(from_return);
   std::printf(
-      "watch-bench: %d writes (legislation, %s) in %s (%.0f/s), one "
+      "watch-bench: %d writes (coordination bodies, %s) in %s (%.0f/s), one "
       "watcher, every change seen once and in order\n",
       writes, direct ? "direct" : "through the gateway",
       absl::FormatDuration(elapsed).c_str(),
