@@ -9,22 +9,30 @@ namespace palermo::assistance {
     return Respond(domain_.Call(*request), response);                      \
   }
 
+// A public write: its answer carries the change log's sequence.
+#define PALERMO_WRITE_HANDLER(Class, Method, Request, Response)            \
+  grpc::Status Class::Method(grpc::ServerContext* context,                 \
+                             const Request* request, Response* response) { \
+    grpc::Status status = Respond(domain_.Method(*request), response);     \
+    if (status.ok()) TellChangeSequence(*context);                         \
+    return status;                                                         \
+  }
+
 PALERMO_HANDLER(AssistanceServiceImpl, ListMeasureTypes,
                 v1::ListMeasureTypesRequest, v1::ListMeasureTypesResponse,
                 ListMeasureTypes)
-PALERMO_HANDLER(AssistanceServiceImpl, CreateMeasureType,
-                v1::CreateMeasureTypeRequest, v1::MeasureType,
-                CreateMeasureType)
+PALERMO_WRITE_HANDLER(AssistanceServiceImpl, CreateMeasureType,
+                      v1::CreateMeasureTypeRequest, v1::MeasureType)
 PALERMO_HANDLER(AssistanceServiceImpl, GetMeasure, v1::GetMeasureRequest,
                 v1::Measure, GetMeasure)
 PALERMO_HANDLER(AssistanceServiceImpl, ListMeasures, v1::ListMeasuresRequest,
                 v1::ListMeasuresResponse, ListMeasures)
-PALERMO_HANDLER(AssistanceServiceImpl, CreateMeasure, v1::CreateMeasureRequest,
-                v1::Measure, CreateMeasure)
-PALERMO_HANDLER(AssistanceServiceImpl, UpdateMeasure, v1::UpdateMeasureRequest,
-                v1::Measure, UpdateMeasure)
-PALERMO_HANDLER(AssistanceServiceImpl, DeleteMeasure, v1::DeleteMeasureRequest,
-                google::protobuf::Empty, DeleteMeasure)
+PALERMO_WRITE_HANDLER(AssistanceServiceImpl, CreateMeasure,
+                      v1::CreateMeasureRequest, v1::Measure)
+PALERMO_WRITE_HANDLER(AssistanceServiceImpl, UpdateMeasure,
+                      v1::UpdateMeasureRequest, v1::Measure)
+PALERMO_WRITE_HANDLER(AssistanceServiceImpl, DeleteMeasure,
+                      v1::DeleteMeasureRequest, google::protobuf::Empty)
 PALERMO_HANDLER(AssistanceServiceImpl, CompareEntities,
                 v1::CompareEntitiesRequest, v1::CompareEntitiesResponse,
                 CompareEntities)
@@ -48,5 +56,6 @@ PALERMO_HANDLER(CaseRecordServiceImpl, CreateCaseRelease,
                 CreateCaseRelease)
 
 #undef PALERMO_HANDLER
+#undef PALERMO_WRITE_HANDLER
 
 }  // namespace palermo::assistance

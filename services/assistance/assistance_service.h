@@ -5,6 +5,7 @@
 
 #include "palermo/assistance/v1/assistance.grpc.pb.h"
 #include "services/assistance/assistance_domain.h"
+#include "services/common/change_feed_service.h"
 
 namespace palermo::assistance {
 
@@ -12,10 +13,15 @@ namespace palermo::assistance {
   grpc::Status Method(grpc::ServerContext* context, const Request* request, \
                       Response* response) override;
 
-// Public methods: measures, comparisons, suppressed case counts.
-class AssistanceServiceImpl final : public v1::AssistanceService::Service {
+// Public methods: measures, comparisons, suppressed case counts, and the
+// change feed (a callback method, from the store's change log).
+class AssistanceServiceImpl final
+    : public WithChangeFeed<
+          v1::AssistanceService::WithCallbackMethod_WatchChanges<
+              v1::AssistanceService::Service>> {
  public:
-  explicit AssistanceServiceImpl(AssistanceDomain& domain) : domain_(domain) {}
+  AssistanceServiceImpl(AssistanceDomain& domain, ChangeLog& changes)
+      : WithChangeFeed(changes), domain_(domain) {}
   PALERMO_SYNC_UNARY(ListMeasureTypes, v1::ListMeasureTypesRequest,
                      v1::ListMeasureTypesResponse)
   PALERMO_SYNC_UNARY(CreateMeasureType, v1::CreateMeasureTypeRequest,

@@ -23,10 +23,11 @@ int main(int argc, char** argv) {
   if (!entities.ok()) return StartupFailed(entities.status());
   assistance::AssistanceDomain domain(**store, *entities,
                                       absl::GetFlag(FLAGS_min_published_count));
-  assistance::AssistanceServiceImpl service(domain);
+  assistance::AssistanceServiceImpl service(domain, (*store)->Changes());
   assistance::CaseRecordServiceImpl cases(domain);
   return Serve(
       "127.0.0.1:50054",
-      {{&service, assistance::v1::AssistanceService::service_full_name()},
+      {{&service, assistance::v1::AssistanceService::service_full_name(),
+        service.EndWatches()},
        {&cases, assistance::v1::CaseRecordService::service_full_name()}});
 }

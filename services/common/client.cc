@@ -8,7 +8,9 @@
 
 namespace palermo {
 
-std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address) {
+namespace {
+
+grpc::ChannelArguments ChannelArgs() {
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(absl::GetFlag(FLAGS_max_receive_message_bytes));
   args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS,
@@ -33,6 +35,19 @@ std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address) {
   args.SetInt(GRPC_ARG_MAX_METADATA_SIZE, kMaxErrorMetadataBytes);
   // Buffers of outgoing calls count against the process's memory quota.
   args.SetResourceQuota(ProcessResourceQuota());
+  return args;
+}
+
+}  // namespace
+
+std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address) {
+  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(),
+                                   ChannelArgs());
+}
+
+std::shared_ptr<grpc::Channel> MakeStreamChannel(const std::string& address) {
+  grpc::ChannelArguments args = ChannelArgs();
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
   return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(),
                                    args);
 }
@@ -60,6 +75,24 @@ std::unique_ptr<grpc::ClientContext> OutgoingContext(
 std::unique_ptr<grpc::ClientContext> OutgoingStreamContext(
     grpc::CallbackServerContext* incoming) {
   return Outgoing(incoming, absl::GetFlag(FLAGS_outgoing_stream_timeout));
+}
+
+std::unique_ptr<grpc::ClientContext> OutgoingWatchContext(
+    grpc::CallbackServerContext* incoming) {
+  auto context = grpc::ClientContext::FromCallbackServerContext(*incoming);
+  context->set_deadline(incoming->deadline());
+  context->AddMetadata(kActorMetadataKey, ActorOf(*incoming));
+  return context;
+}
+
+void ForwardChangeSequence(const grpc::ClientContext& outgoing,
+                           grpc::ServerContextBase& incoming) {
+  const auto& trailers = outgoing.GetServerTrailingMetadata();
+  auto it = trailers.find(kChangeSequenceMetadataKey);
+  if (it == trailers.end()) return;
+  incoming.AddTrailingMetadata(
+      kChangeSequenceMetadataKey,
+      std::string(it->second.data(), it->second.size()));
 }
 
 std::string ActorOf(const grpc::ServerContextBase& context) {

@@ -15,12 +15,25 @@ namespace palermo {
 // token auth lands it is the caller's word, recorded as such.
 inline constexpr char kActorMetadataKey[] = "palermo-actor";
 
+// Trailing metadata key of a write's response: the sequence its change got
+// in the service's change log (a replay or a no-op: the latest committed
+// sequence), so that a client that wrote can ask for data at least that
+// fresh. Set with SetChangeSequence (change_feed_service.h), read with
+// ChangeSequenceOf (client_call.h).
+inline constexpr char kChangeSequenceMetadataKey[] = "palermo-change-sequence";
+
 // Largest error trailers a Palermo client accepts: a rejected bulk import
 // names every bad row. Other clients may need to raise their own limit
 // (gRPC C++ defaults to 8 KiB; grpc-go, behind buf and grpcurl, to 16 MiB).
 inline constexpr int kMaxErrorMetadataBytes = 4 << 20;
 
 std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address);
+
+// A channel of its own connection (not shared with MakeChannel's), for
+// long-lived streams: a connection carries at most the server's
+// --max_concurrent_streams calls, and open watches must not take the
+// places of unary calls.
+std::shared_ptr<grpc::Channel> MakeStreamChannel(const std::string& address);
 
 // A client context for a call made on behalf of `incoming`: it is cancelled
 // with the incoming call, its deadline is the earlier of the incoming
@@ -32,6 +45,16 @@ std::unique_ptr<grpc::ClientContext> OutgoingContext(
 // import or export of a large dataset outlasts a unary call's bound.
 std::unique_ptr<grpc::ClientContext> OutgoingStreamContext(
     grpc::CallbackServerContext* incoming);
+
+// The same for a watch: cancelled with the incoming call and bound only by
+// its deadline (a watch lasts as long as its caller wants).
+std::unique_ptr<grpc::ClientContext> OutgoingWatchContext(
+    grpc::CallbackServerContext* incoming);
+
+// Copies the palermo-change-sequence trailing metadata of a finished
+// outgoing call to the incoming call's trailers.
+void ForwardChangeSequence(const grpc::ClientContext& outgoing,
+                           grpc::ServerContextBase& incoming);
 
 // Who is calling: the palermo-actor metadata if sent, otherwise the peer.
 std::string ActorOf(const grpc::ServerContextBase& context);

@@ -1,6 +1,8 @@
 // Client contexts of the domains' client libraries.
 #include "services/common/client_call.h"
 
+#include "absl/strings/numbers.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 #include "services/common/client.h"
 
@@ -13,6 +15,41 @@ std::unique_ptr<grpc::ClientContext> CallContext(const CallOptions& options) {
     context->AddMetadata(kActorMetadataKey, options.actor);
   }
   return context;
+}
+
+std::optional<int64_t> ChangeSequenceOf(const grpc::ClientContext& context) {
+  const auto& trailers = context.GetServerTrailingMetadata();
+  auto it = trailers.find(kChangeSequenceMetadataKey);
+  int64_t sequence;
+  if (it == trailers.end() ||
+      !absl::SimpleAtoi(absl::string_view(it->second.data(), it->second.size()),
+                        &sequence)) {
+    return std::nullopt;
+  }
+  return sequence;
+}
+
+std::unique_ptr<grpc::ClientContext> ChangeWatch::WatchContext(
+    const CallOptions& options) {
+  auto context = std::make_unique<grpc::ClientContext>();
+  if (!options.actor.empty()) {
+    context->AddMetadata(kActorMetadataKey, options.actor);
+  }
+  return context;
+}
+
+ChangeWatch::~ChangeWatch() {
+  if (finished_) return;
+  context_->TryCancel();
+  common::v1::WatchChangesResponse ignored;
+  while (reader_->Read(&ignored)) {
+  }
+  reader_->Finish();
+}
+
+absl::Status ChangeWatch::Finish() {
+  finished_ = true;
+  return FromGrpcStatus(reader_->Finish());
 }
 
 }  // namespace palermo

@@ -1,13 +1,19 @@
 // The runtime of the domains' client libraries (services/<domain>/client/):
 // typed unary calls with a deadline whose grpc::Status becomes an
 // absl::Status (code, message and details kept), and "list the whole
-// collection" paging that follows next_page_token to the last page.
+// collection" paging that follows next_page_token to the last page, the
+// sequence a write's change got (ChangeSequenceOf) and WatchChanges calls
+// (ChangeWatch).
 #ifndef PALERMO_SERVICES_COMMON_CLIENT_CALL_H_
 #define PALERMO_SERVICES_COMMON_CLIENT_CALL_H_
 
 #include <grpcpp/grpcpp.h>
+#include <grpcpp/impl/codegen/proto_utils.h>
+#include <grpcpp/support/sync_stream.h>
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,6 +22,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "palermo/common/v1/changes.pb.h"
 #include "services/common/pagination.h"
 #include "services/common/status.h"
 
@@ -31,6 +38,42 @@ struct CallOptions {
 
 // A client context with `options`' deadline and actor.
 std::unique_ptr<grpc::ClientContext> CallContext(const CallOptions& options);
+
+// The sequence the service's change log gave the change of the call made
+// with `context` (palermo-change-sequence, trailing metadata of a finished
+// write), if it said.
+std::optional<int64_t> ChangeSequenceOf(const grpc::ClientContext& context);
+
+// A WatchChanges call (server streaming), read blocking. The call has no
+// deadline: it lasts until the service ends it, Cancel() or destruction.
+class ChangeWatch {
+ public:
+  // Calls `stub.WatchChanges` (any service's: they share the messages).
+  template <typename Stub>
+  ChangeWatch(Stub& stub, const common::v1::WatchChangesRequest& request,
+              const CallOptions& options)
+      : context_(WatchContext(options)),
+        reader_(stub.WatchChanges(context_.get(), request)) {}
+  // Cancels the call if still open.
+  ~ChangeWatch();
+
+  // The next event; false once the stream has ended (Finish says why).
+  bool Read(common::v1::WatchChangesResponse* event) {
+    return reader_->Read(event);
+  }
+  // After Read returned false: how the call ended.
+  absl::Status Finish();
+  // Ends the call from any thread: a blocked Read returns false.
+  void Cancel() { context_->TryCancel(); }
+
+ private:
+  static std::unique_ptr<grpc::ClientContext> WatchContext(
+      const CallOptions& options);
+
+  std::unique_ptr<grpc::ClientContext> context_;
+  std::unique_ptr<grpc::ClientReader<common::v1::WatchChangesResponse>> reader_;
+  bool finished_ = false;
+};
 
 // Calls `method` of `stub` (e.g. &Stub::GetLegislation) with `request`.
 template <typename Stub, typename Request, typename Response>

@@ -68,6 +68,13 @@ ABSL_FLAG(absl::Duration, memory_release_interval, absl::Seconds(10),
 ABSL_FLAG(int, postgres_pool_size, 8,
           "Connections a service keeps to PostgreSQL at most "
           "(--store=postgres); a call waits for a free one.");
+ABSL_FLAG(absl::Duration, watch_heartbeat_interval, absl::Seconds(5),
+          "How often WatchChanges sends a heartbeat when nothing changes and "
+          "the request sets no heartbeat_interval (100ms to 1h).");
+ABSL_FLAG(int, max_watches, 1024,
+          "Most WatchChanges calls this process serves at once; more are "
+          "answered RESOURCE_EXHAUSTED. Watches are long-lived, so they do "
+          "not count against --max_inflight_calls.");
 ABSL_FLAG(int64_t, change_log_retain, 1000000,
           "Fewest change log entries a store keeps (the newest); older ones "
           "are compacted, and a watch from before them gets OUT_OF_RANGE.");

@@ -1,7 +1,8 @@
 // Command-line flags shared by every Palermo binary: where to listen, where
-// the data lives, how to log, where the peers are, the transport limits and
+// the data lives, how to log, where the peers are, the transport limits,
 // what overload may take (calls in flight, threads, memory), how many
-// connections a PostgreSQL store keeps, how much of the change log to keep.
+// connections a PostgreSQL store keeps, how much of the change log to keep
+// and the change feed's defaults.
 #ifndef PALERMO_SERVICES_COMMON_FLAGS_H_
 #define PALERMO_SERVICES_COMMON_FLAGS_H_
 
@@ -38,6 +39,8 @@ ABSL_DECLARE_FLAG(int64_t, grpc_memory_bytes);
 ABSL_DECLARE_FLAG(absl::Duration, memory_release_interval);
 ABSL_DECLARE_FLAG(absl::Duration, health_probe_interval);
 ABSL_DECLARE_FLAG(int, postgres_pool_size);
+ABSL_DECLARE_FLAG(absl::Duration, watch_heartbeat_interval);
+ABSL_DECLARE_FLAG(int, max_watches);
 ABSL_DECLARE_FLAG(int64_t, change_log_retain);
 
 #endif  // PALERMO_SERVICES_COMMON_FLAGS_H_

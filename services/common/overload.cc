@@ -50,7 +50,8 @@ class OverloadInterceptor : public grpc::experimental::Interceptor {
   OverloadInterceptor(grpc::experimental::ServerRpcInfo* info,
                       InflightLimiter* limiter, const std::string* message)
       : info_(info), limiter_(limiter), message_(message) {
-    if (absl::StartsWith(info->method(), kHealthMethodPrefix)) {
+    if (absl::StartsWith(info->method(), kHealthMethodPrefix) ||
+        absl::EndsWith(info->method(), kWatchMethodSuffix)) {
       state_ = State::kExempt;
     } else {
       state_ = limiter->TryAcquire() ? State::kHolding : State::kShed;

@@ -43,6 +43,10 @@ class InflightLimiter {
 // Calls whose method starts with this are never shed.
 inline constexpr absl::string_view kHealthMethodPrefix =
     "/grpc.health.v1.Health/";
+// Nor those whose method ends with this: a watch lasts as long as its
+// client wants, so watches are bounded on their own (--max_watches), not
+// counted as calls in flight.
+inline constexpr absl::string_view kWatchMethodSuffix = "/WatchChanges";
 
 // Whether the overload interceptor shed this call. The call is already
 // answered RESOURCE_EXHAUSTED: a handler seeing this should do no work and

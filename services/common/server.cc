@@ -206,6 +206,9 @@ void ServiceHost::Shutdown() {
   serving_ = false;
   // Clients polling health stop routing here before the listener closes.
   server_->GetHealthCheckService()->Shutdown();
+  for (const HostedService& s : services_) {
+    if (s.on_shutdown) s.on_shutdown();
+  }
   const absl::Duration grace = absl::GetFlag(FLAGS_shutdown_grace);
   server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
   server_->Wait();

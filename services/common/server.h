@@ -14,8 +14,6 @@
 
 #include <grpcpp/grpcpp.h>
 
-#include <atomic>
-
 #include <functional>
 #include <memory>
 #include <string>
@@ -38,6 +36,10 @@ void InitRuntime(int argc, char** argv, absl::string_view service_name);
 struct HostedService {
   grpc::Service* service;
   std::string full_name;
+  // Called when shutdown starts, before the server stops accepting calls:
+  // ends the service's long-lived streams (WatchChanges: ChangeFeed's
+  // Shutdown), which would otherwise hold the shutdown for its whole grace.
+  std::function<void()> on_shutdown = nullptr;
 };
 
 // `--data_dir`/`file_name`, creating the directory if needed.
@@ -78,8 +80,9 @@ class ServiceHost {
   // Blocks until SIGINT or SIGTERM, then calls Shutdown().
   void WaitForShutdownSignal();
 
-  // NOT_SERVING, stop accepting, let in-flight calls finish within
-  // --shutdown_grace, then cancel what is left.
+  // NOT_SERVING, end the long-lived streams (HostedService::on_shutdown),
+  // stop accepting, let in-flight calls finish within --shutdown_grace,
+  // then cancel what is left.
   void Shutdown();
 
  private:

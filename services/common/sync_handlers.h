@@ -32,14 +32,25 @@
     return ::palermo::Respond(domain_.Method(*request), response);         \
   }
 
+// In the .cc: the same for a write, whose answer carries the change log's
+// sequence in its trailers (WithChangeFeed::TellChangeSequence).
+#define PALERMO_SYNC_WRITE_HANDLER(Class, Method, Request, Response)           \
+  grpc::Status Class::Method(grpc::ServerContext* context,                     \
+                             const Request* request, Response* response) {     \
+    grpc::Status status =                                                      \
+        ::palermo::Respond(domain_.Method(*request), response);                \
+    if (status.ok()) TellChangeSequence(*context);                             \
+    return status;                                                             \
+  }
+
 // In the .cc: the five standard handlers of resource `T`.
-#define PALERMO_SYNC_STANDARD_HANDLERS(Class, T, Ts)                        \
-  PALERMO_SYNC_HANDLER(Class, Get##T, v1::Get##T##Request, v1::T)           \
-  PALERMO_SYNC_HANDLER(Class, List##Ts, v1::List##Ts##Request,              \
-                       v1::List##Ts##Response)                              \
-  PALERMO_SYNC_HANDLER(Class, Create##T, v1::Create##T##Request, v1::T)     \
-  PALERMO_SYNC_HANDLER(Class, Update##T, v1::Update##T##Request, v1::T)     \
-  PALERMO_SYNC_HANDLER(Class, Delete##T, v1::Delete##T##Request,            \
-                       google::protobuf::Empty)
+#define PALERMO_SYNC_STANDARD_HANDLERS(Class, T, Ts)                          \
+  PALERMO_SYNC_HANDLER(Class, Get##T, v1::Get##T##Request, v1::T)             \
+  PALERMO_SYNC_HANDLER(Class, List##Ts, v1::List##Ts##Request,                \
+                       v1::List##Ts##Response)                                \
+  PALERMO_SYNC_WRITE_HANDLER(Class, Create##T, v1::Create##T##Request, v1::T) \
+  PALERMO_SYNC_WRITE_HANDLER(Class, Update##T, v1::Update##T##Request, v1::T) \
+  PALERMO_SYNC_WRITE_HANDLER(Class, Delete##T, v1::Delete##T##Request,        \
+                             google::protobuf::Empty)
 
 #endif  // PALERMO_SERVICES_COMMON_SYNC_HANDLERS_H_

@@ -4,15 +4,20 @@
 #define PALERMO_SERVICES_COORDINATION_COORDINATION_SERVICE_H_
 
 #include "palermo/coordination/v1/coordination.grpc.pb.h"
+#include "services/common/change_feed_service.h"
 #include "services/common/sync_handlers.h"
 #include "services/coordination/coordination_domain.h"
 
 namespace palermo::coordination {
 
-class CoordinationServiceImpl final : public v1::CoordinationService::Service {
+// WatchChanges is a callback method, served from the store's change log.
+class CoordinationServiceImpl final
+    : public WithChangeFeed<
+          v1::CoordinationService::WithCallbackMethod_WatchChanges<
+              v1::CoordinationService::Service>> {
  public:
-  explicit CoordinationServiceImpl(CoordinationDomain& domain)
-      : domain_(domain) {}
+  CoordinationServiceImpl(CoordinationDomain& domain, ChangeLog& changes)
+      : WithChangeFeed(changes), domain_(domain) {}
   PALERMO_SYNC_STANDARD(CoordinationBody, CoordinationBodies)
   PALERMO_SYNC_STANDARD(ActionPlan, ActionPlans)
   PALERMO_SYNC_STANDARD(ReferralMechanism, ReferralMechanisms)

@@ -20,9 +20,11 @@ int main(int argc, char** argv) {
   auto entities = EntityRegistry::LoadDefault();
   if (!entities.ok()) return StartupFailed(entities.status());
   coordination::CoordinationDomain domain(*store->store, *entities);
-  coordination::CoordinationServiceImpl service(domain);
+  coordination::CoordinationServiceImpl service(domain,
+                                                store->store->Changes());
   return Serve(
       "127.0.0.1:50055",
-      {{&service, coordination::v1::CoordinationService::service_full_name()}},
+      {{&service, coordination::v1::CoordinationService::service_full_name(),
+        service.EndWatches()}},
       store->probe);
 }

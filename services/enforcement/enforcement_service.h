@@ -3,6 +3,7 @@
 #define PALERMO_SERVICES_ENFORCEMENT_ENFORCEMENT_SERVICE_H_
 
 #include "palermo/enforcement/v1/enforcement.grpc.pb.h"
+#include "services/common/change_feed_service.h"
 #include "services/enforcement/enforcement_domain.h"
 
 namespace palermo::enforcement {
@@ -10,12 +11,15 @@ namespace palermo::enforcement {
 // Synchronous handlers: the work is blocking SQLite I/O. ImportObservations
 // is a raw callback method: it reads and parses each message itself, so that
 // a stream that fails in any way commits nothing (ClientStreamReader).
+// WatchChanges is a callback method, served from the store's change log.
 class EnforcementServiceImpl final
-    : public v1::EnforcementService::WithRawCallbackMethod_ImportObservations<
-          v1::EnforcementService::Service> {
+    : public WithChangeFeed<
+          v1::EnforcementService::WithCallbackMethod_WatchChanges<
+              v1::EnforcementService::WithRawCallbackMethod_ImportObservations<
+                  v1::EnforcementService::Service>>> {
  public:
-  explicit EnforcementServiceImpl(EnforcementDomain& domain)
-      : domain_(domain) {}
+  EnforcementServiceImpl(EnforcementDomain& domain, ChangeLog& changes)
+      : WithChangeFeed(changes), domain_(domain) {}
 
   grpc::Status ListIndicators(grpc::ServerContext*,
                               const v1::ListIndicatorsRequest* request,

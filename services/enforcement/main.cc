@@ -1,6 +1,7 @@
 // The enforcement statistics service: figures States report, with their
 // periods, breakdowns, status and source. Serves
 // palermo.enforcement.v1.EnforcementService (port 50053).
+#include "services/common/memory_change_log.h"
 #include "services/common/server.h"
 #include "services/enforcement/enforcement_domain.h"
 #include "services/enforcement/enforcement_service.h"
@@ -16,9 +17,13 @@ int main(int argc, char** argv) {
   auto entities = EntityRegistry::LoadDefault();
   if (!entities.ok()) return StartupFailed(entities.status());
   enforcement::EnforcementDomain domain(**store, *entities);
-  enforcement::EnforcementServiceImpl service(domain);
+  // TEMPORARY (branch i11-watch): an empty in-memory change log until the
+  // store's own log (i11-store) is wired here at the merge.
+  MemoryChangeLog changes;
+  enforcement::EnforcementServiceImpl service(domain, changes);
   // Serve returns once the server has stopped: the store closes after it.
   return Serve(
       "127.0.0.1:50053",
-      {{&service, enforcement::v1::EnforcementService::service_full_name()}});
+      {{&service, enforcement::v1::EnforcementService::service_full_name(),
+        service.EndWatches()}});
 }

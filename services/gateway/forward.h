@@ -1,6 +1,7 @@
 // Forwarding of calls from the gateway to a backend service, without
-// blocking a gateway thread: unary calls, client streams and server streams.
-// The backend's answer, errors and their details included, completes the
+// blocking a gateway thread: unary calls (with the palermo-change-sequence
+// trailer of a write), client streams, server streams and watches. The
+// backend's answer, errors and their details included, completes the
 // incoming call; the outgoing call takes its deadline and cancellation from
 // the incoming one.
 #ifndef PALERMO_SERVICES_GATEWAY_FORWARD_H_
@@ -12,8 +13,11 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
+#include "palermo/common/v1/changes.pb.h"
 #include "services/common/client.h"
 #include "services/common/client_stream.h"
 #include "services/common/overload.h"
@@ -34,10 +38,12 @@ grpc::ServerUnaryReactor* Forward(grpc::CallbackServerContext* context,
   }
   std::shared_ptr<grpc::ClientContext> outgoing = OutgoingContext(context);
   grpc::ClientContext* raw = outgoing.get();
-  start(raw, request, response,
-        [reactor, outgoing = std::move(outgoing)](grpc::Status status) {
-          reactor->Finish(status);
-        });
+  start(
+      raw, request, response,
+      [reactor, context, outgoing = std::move(outgoing)](grpc::Status status) {
+        ForwardChangeSequence(*outgoing, *context);
+        reactor->Finish(status);
+      });
   return reactor;
 }
 
@@ -162,6 +168,167 @@ class ServerStreamForwarder : public grpc::ServerWriteReactor<Response>,
  private:
   std::unique_ptr<grpc::ClientContext> outgoing_;
   Response message_;
+};
+
+class WatchForwarder;
+
+// The watches a forwarder has open, ended when the gateway shuts down.
+class OpenWatches {
+ public:
+  // False once closed: the watch is refused.
+  bool Add(WatchForwarder* watch);
+  void Remove(WatchForwarder* watch);
+  // Ends every open watch with UNAVAILABLE and refuses new ones.
+  void CloseAll();
+
+ private:
+  std::mutex mu_;
+  std::set<WatchForwarder*> open_;
+  bool closed_ = false;
+};
+
+// WatchChanges: the backend's events are written to the caller one at a
+// time, the next read starting once the write is done; the backend call is
+// cancelled when the caller goes away, and the caller gets the backend's
+// status once its last event is written. The outgoing call has no deadline
+// of its own (OutgoingWatchContext).
+class WatchForwarder
+    : public grpc::ServerWriteReactor<common::v1::WatchChangesResponse>,
+      public grpc::ClientReadReactor<common::v1::WatchChangesResponse> {
+ public:
+  using Event = common::v1::WatchChangesResponse;
+  using Start = std::function<void(grpc::ClientContext*,
+                                   const common::v1::WatchChangesRequest*,
+                                   grpc::ClientReadReactor<Event>*)>;
+
+  WatchForwarder(grpc::CallbackServerContext* context,
+                 const common::v1::WatchChangesRequest* request,
+                 OpenWatches& open, const Start& start)
+      : open_(open) {
+    if (WasShed(*context)) {
+      grpc::ServerWriteReactor<Event>::Finish(grpc::Status::CANCELLED);
+      return;
+    }
+    if (!open_.Add(this)) {
+      grpc::ServerWriteReactor<Event>::Finish(ShuttingDown());
+      return;
+    }
+    registered_ = true;
+    outgoing_ = OutgoingWatchContext(context);
+    start(outgoing_.get(), request, this);
+    grpc::ClientReadReactor<Event>::StartRead(&message_);
+    grpc::ClientReadReactor<Event>::StartCall();
+  }
+
+  // Ends the watch: the backend call is cancelled and the caller gets
+  // UNAVAILABLE.
+  void ShutDown() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      shutting_down_ = true;
+    }
+    outgoing_->TryCancel();
+  }
+
+  void OnReadDone(bool ok) override {  // from the backend
+    if (!ok) return;                   // OnDone(status) follows
+    std::lock_guard<std::mutex> lock(mu_);
+    writing_ = true;
+    grpc::ServerWriteReactor<Event>::StartWrite(&message_);
+  }
+  void OnWriteDone(bool ok) override {  // to the caller
+    std::lock_guard<std::mutex> lock(mu_);
+    writing_ = false;
+    if (backend_done_) {
+      grpc::ServerWriteReactor<Event>::Finish(backend_status_);
+    } else if (ok) {
+      grpc::ClientReadReactor<Event>::StartRead(&message_);
+    } else {
+      outgoing_->TryCancel();
+    }
+  }
+  void OnDone(const grpc::Status& status) override {  // backend finished
+    std::lock_guard<std::mutex> lock(mu_);
+    backend_done_ = true;
+    backend_status_ = shutting_down_ ? ShuttingDown() : status;
+    if (!writing_) grpc::ServerWriteReactor<Event>::Finish(backend_status_);
+  }
+  void OnCancel() override {
+    if (outgoing_) outgoing_->TryCancel();
+  }
+  void OnDone() override {
+    if (registered_) open_.Remove(this);
+    delete this;
+  }
+
+ private:
+  static grpc::Status ShuttingDown() {
+    return grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                        "the gateway is shutting down; watch again from the "
+                        "last sequence received");
+  }
+
+  OpenWatches& open_;
+  bool registered_ = false;
+  std::unique_ptr<grpc::ClientContext> outgoing_;
+  Event message_;
+  std::mutex mu_;
+  bool writing_ = false;
+  bool backend_done_ = false;
+  bool shutting_down_ = false;
+  grpc::Status backend_status_;
+};
+
+inline bool OpenWatches::Add(WatchForwarder* watch) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (closed_) return false;
+  open_.insert(watch);
+  return true;
+}
+
+inline void OpenWatches::Remove(WatchForwarder* watch) {
+  std::lock_guard<std::mutex> lock(mu_);
+  open_.erase(watch);
+}
+
+inline void OpenWatches::CloseAll() {
+  std::lock_guard<std::mutex> lock(mu_);
+  closed_ = true;
+  // Cancelling only starts the backend call's end: no forwarder is
+  // removed (nor deleted) under this lock.
+  for (WatchForwarder* watch : open_) watch->ShutDown();
+}
+
+// A forwarder's WatchChanges: the backend `Service`'s, called on a channel
+// of its own (MakeStreamChannel), so that open watches never hold the
+// streams unary calls need.
+template <typename Service>
+class WatchForwarding {
+ public:
+  explicit WatchForwarding(std::shared_ptr<grpc::Channel> channel)
+      : stub_(Service::NewStub(std::move(channel))) {}
+
+  grpc::ServerWriteReactor<common::v1::WatchChangesResponse>* Forward(
+      grpc::CallbackServerContext* context,
+      const common::v1::WatchChangesRequest* request) {
+    return new WatchForwarder(
+        context, request, open_,
+        [this](grpc::ClientContext* ctx,
+               const common::v1::WatchChangesRequest* req,
+               grpc::ClientReadReactor<common::v1::WatchChangesResponse>*
+                   reactor) {
+          stub_->async()->WatchChanges(ctx, req, reactor);
+        });
+  }
+
+  // For HostedService::on_shutdown.
+  std::function<void()> EndWatches() {
+    return [this] { open_.CloseAll(); };
+  }
+
+ private:
+  std::unique_ptr<typename Service::Stub> stub_;
+  OpenWatches open_;
 };
 
 }  // namespace palermo::gateway

@@ -10,6 +10,7 @@
 #include "services/common/entities.h"
 #include "services/coordination/client/coordination_client.h"
 #include "services/enforcement/client/enforcement_client.h"
+#include "services/gateway/forward.h"
 #include "services/legislation/client/legislation_client.h"
 #include "services/reporting/client/reporting_client.h"
 
@@ -44,13 +45,25 @@ class GatewayServiceImpl final : public v1::GatewayService::CallbackService {
                                    const Request* request, Response* response) \
       override;
 
+// WatchChanges, forwarded by the member watches_; EndWatches() for
+// HostedService::on_shutdown.
+#define PALERMO_FORWARDED_WATCH                                             \
+  grpc::ServerWriteReactor<common::v1::WatchChangesResponse>* WatchChanges( \
+      grpc::CallbackServerContext* context,                                 \
+      const common::v1::WatchChangesRequest* request) override {            \
+    return watches_.Forward(context, request);                              \
+  }                                                                         \
+  std::function<void()> EndWatches() { return watches_.EndWatches(); }
+
 // palermo.legislation.v1.LegislationService on the gateway.
 class LegislationForwarder final
     : public legislation::v1::LegislationService::CallbackService {
  public:
-  explicit LegislationForwarder(
-      std::shared_ptr<legislation::LegislationClient> backend)
-      : backend_(std::move(backend)) {}
+  LegislationForwarder(std::shared_ptr<legislation::LegislationClient> backend,
+                       std::shared_ptr<grpc::Channel> watch_channel)
+      : backend_(std::move(backend)), watches_(std::move(watch_channel)) {}
+
+  PALERMO_FORWARDED_WATCH
 
   PALERMO_FORWARDED_UNARY(GetLegislation,
                           legislation::v1::GetLegislationRequest,
@@ -73,6 +86,7 @@ class LegislationForwarder final
 
  private:
   std::shared_ptr<legislation::LegislationClient> backend_;
+  WatchForwarding<legislation::v1::LegislationService> watches_;
 };
 
 // palermo.enforcement.v1.EnforcementService on the gateway. Its client
@@ -83,9 +97,11 @@ class EnforcementForwarder final
           WithRawCallbackMethod_ImportObservations<
               enforcement::v1::EnforcementService::CallbackService> {
  public:
-  explicit EnforcementForwarder(
-      std::shared_ptr<enforcement::EnforcementClient> backend)
-      : backend_(std::move(backend)) {}
+  EnforcementForwarder(std::shared_ptr<enforcement::EnforcementClient> backend,
+                       std::shared_ptr<grpc::Channel> watch_channel)
+      : backend_(std::move(backend)), watches_(std::move(watch_channel)) {}
+
+  PALERMO_FORWARDED_WATCH
 
   PALERMO_FORWARDED_UNARY(ListIndicators,
                           enforcement::v1::ListIndicatorsRequest,
@@ -127,6 +143,7 @@ class EnforcementForwarder final
 
  private:
   std::shared_ptr<enforcement::EnforcementClient> backend_;
+  WatchForwarding<enforcement::v1::EnforcementService> watches_;
 };
 
 // palermo.assistance.v1.AssistanceService on the gateway. The case workers'
@@ -135,9 +152,11 @@ class EnforcementForwarder final
 class AssistanceForwarder final
     : public assistance::v1::AssistanceService::CallbackService {
  public:
-  explicit AssistanceForwarder(
-      std::shared_ptr<assistance::AssistanceClient> backend)
-      : backend_(std::move(backend)) {}
+  AssistanceForwarder(std::shared_ptr<assistance::AssistanceClient> backend,
+                      std::shared_ptr<grpc::Channel> watch_channel)
+      : backend_(std::move(backend)), watches_(std::move(watch_channel)) {}
+
+  PALERMO_FORWARDED_WATCH
 
   PALERMO_FORWARDED_UNARY(ListMeasureTypes,
                           assistance::v1::ListMeasureTypesRequest,
@@ -163,6 +182,7 @@ class AssistanceForwarder final
 
  private:
   std::shared_ptr<assistance::AssistanceClient> backend_;
+  WatchForwarding<assistance::v1::AssistanceService> watches_;
 };
 
 #define PALERMO_FORWARDED_STANDARD(T, Ts)                                  \
@@ -181,9 +201,12 @@ class AssistanceForwarder final
 class CoordinationForwarder final
     : public coordination::v1::CoordinationService::CallbackService {
  public:
-  explicit CoordinationForwarder(
-      std::shared_ptr<coordination::CoordinationClient> backend)
-      : backend_(std::move(backend)) {}
+  CoordinationForwarder(
+      std::shared_ptr<coordination::CoordinationClient> backend,
+      std::shared_ptr<grpc::Channel> watch_channel)
+      : backend_(std::move(backend)), watches_(std::move(watch_channel)) {}
+
+  PALERMO_FORWARDED_WATCH
 
   PALERMO_FORWARDED_STANDARD(CoordinationBody, CoordinationBodies)
   PALERMO_FORWARDED_STANDARD(ActionPlan, ActionPlans)
@@ -206,16 +229,20 @@ class CoordinationForwarder final
 
  private:
   std::shared_ptr<coordination::CoordinationClient> backend_;
+  WatchForwarding<coordination::v1::CoordinationService> watches_;
 };
 
 // palermo.reporting.v1.ReportingService on the gateway.
 class ReportingForwarder final
     : public reporting::v1::ReportingService::CallbackService {
  public:
-  explicit ReportingForwarder(std::shared_ptr<reporting::ReportingClient> backend)
-      : backend_(std::move(backend)) {}
+  ReportingForwarder(std::shared_ptr<reporting::ReportingClient> backend,
+                     std::shared_ptr<grpc::Channel> watch_channel)
+      : backend_(std::move(backend)), watches_(std::move(watch_channel)) {}
 
-#define PALERMO_FORWARDED_REPORTING(Method, Response)            \
+  PALERMO_FORWARDED_WATCH
+
+#define PALERMO_FORWARDED_REPORTING(Method, Response)             \
   PALERMO_FORWARDED_UNARY(Method, reporting::v1::Method##Request, \
                           reporting::v1::Response)
   PALERMO_FORWARDED_REPORTING(GetCycle, Cycle)
@@ -238,8 +265,7 @@ class ReportingForwarder final
                           reporting::v1::DeleteNarrativeBlockRequest,
                           google::protobuf::Empty)
   PALERMO_FORWARDED_REPORTING(ListFindings, ListFindingsResponse)
-  PALERMO_FORWARDED_UNARY(GenerateReport,
-                          reporting::v1::GenerateReportRequest,
+  PALERMO_FORWARDED_UNARY(GenerateReport, reporting::v1::GenerateReportRequest,
                           reporting::v1::Report)
   PALERMO_FORWARDED_REPORTING(CreateReportVersion, ReportVersion)
   PALERMO_FORWARDED_REPORTING(GetReportVersion, ReportVersion)
@@ -248,10 +274,12 @@ class ReportingForwarder final
 
  private:
   std::shared_ptr<reporting::ReportingClient> backend_;
+  WatchForwarding<reporting::v1::ReportingService> watches_;
 };
 
 #undef PALERMO_FORWARDED_STANDARD
 #undef PALERMO_FORWARDED_UNARY
+#undef PALERMO_FORWARDED_WATCH
 
 }  // namespace palermo::gateway
 

@@ -41,23 +41,33 @@ int main(int argc, char** argv) {
       coordination_address, reporting_address);
 
   gateway::GatewayServiceImpl gateway_service(*entities, backends);
-  gateway::LegislationForwarder legislation_forwarder(backends.legislation);
-  gateway::EnforcementForwarder enforcement_forwarder(backends.enforcement);
-  gateway::AssistanceForwarder assistance_forwarder(backends.assistance);
-  gateway::CoordinationForwarder coordination_forwarder(backends.coordination);
-  gateway::ReportingForwarder reporting_forwarder(backends.reporting);
+  gateway::LegislationForwarder legislation_forwarder(
+      backends.legislation, MakeStreamChannel(legislation_address));
+  gateway::EnforcementForwarder enforcement_forwarder(
+      backends.enforcement, MakeStreamChannel(enforcement_address));
+  gateway::AssistanceForwarder assistance_forwarder(
+      backends.assistance, MakeStreamChannel(assistance_address));
+  gateway::CoordinationForwarder coordination_forwarder(
+      backends.coordination, MakeStreamChannel(coordination_address));
+  gateway::ReportingForwarder reporting_forwarder(
+      backends.reporting, MakeStreamChannel(reporting_address));
 
   return Serve(
       "0.0.0.0:50051",
       {{&gateway_service, gateway::v1::GatewayService::service_full_name()},
        {&legislation_forwarder,
-        legislation::v1::LegislationService::service_full_name()},
+        legislation::v1::LegislationService::service_full_name(),
+        legislation_forwarder.EndWatches()},
        {&enforcement_forwarder,
-        enforcement::v1::EnforcementService::service_full_name()},
+        enforcement::v1::EnforcementService::service_full_name(),
+        enforcement_forwarder.EndWatches()},
        {&assistance_forwarder,
-        assistance::v1::AssistanceService::service_full_name()},
+        assistance::v1::AssistanceService::service_full_name(),
+        assistance_forwarder.EndWatches()},
        {&coordination_forwarder,
-        coordination::v1::CoordinationService::service_full_name()},
+        coordination::v1::CoordinationService::service_full_name(),
+        coordination_forwarder.EndWatches()},
        {&reporting_forwarder,
-        reporting::v1::ReportingService::service_full_name()}});
+        reporting::v1::ReportingService::service_full_name(),
+        reporting_forwarder.EndWatches()}});
 }

@@ -4,16 +4,21 @@
 #define PALERMO_SERVICES_LEGISLATION_LEGISLATION_SERVICE_H_
 
 #include "palermo/legislation/v1/legislation.grpc.pb.h"
+#include "services/common/change_feed_service.h"
 #include "services/legislation/legislation_domain.h"
 
 namespace palermo::legislation {
 
 // Synchronous handlers: each call does blocking SQLite I/O, which belongs on
 // the sync server's thread pool rather than on callback threads.
-class LegislationServiceImpl final : public v1::LegislationService::Service {
+// WatchChanges is a callback method, served from the store's change log.
+class LegislationServiceImpl final
+    : public WithChangeFeed<
+          v1::LegislationService::WithCallbackMethod_WatchChanges<
+              v1::LegislationService::Service>> {
  public:
-  explicit LegislationServiceImpl(LegislationDomain& domain)
-      : domain_(domain) {}
+  LegislationServiceImpl(LegislationDomain& domain, ChangeLog& changes)
+      : WithChangeFeed(changes), domain_(domain) {}
 
   grpc::Status GetLegislation(grpc::ServerContext* context,
                               const v1::GetLegislationRequest* request,

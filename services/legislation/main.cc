@@ -1,6 +1,7 @@
 // The legislation service: per reporting entity, its Protocol status and the
 // laws it reported. Serves palermo.legislation.v1.LegislationService
 // (port 50052).
+#include "services/common/memory_change_log.h"
 #include "services/common/server.h"
 #include "services/legislation/legislation_domain.h"
 #include "services/legislation/legislation_service.h"
@@ -16,9 +17,13 @@ int main(int argc, char** argv) {
   auto entities = EntityRegistry::LoadDefault();
   if (!entities.ok()) return StartupFailed(entities.status());
   legislation::LegislationDomain domain(**store, *entities);
-  legislation::LegislationServiceImpl service(domain);
+  // TEMPORARY (branch i11-watch): an empty in-memory change log until the
+  // store's own log (i11-store) is wired here at the merge.
+  MemoryChangeLog changes;
+  legislation::LegislationServiceImpl service(domain, changes);
   // Serve returns once the server has stopped: the store closes after it.
   return Serve(
       "127.0.0.1:50052",
-      {{&service, legislation::v1::LegislationService::service_full_name()}});
+      {{&service, legislation::v1::LegislationService::service_full_name(),
+        service.EndWatches()}});
 }

@@ -30,9 +30,9 @@ int main(int argc, char** argv) {
       MakeChannel(absl::GetFlag(FLAGS_assistance_address)),
       MakeChannel(absl::GetFlag(FLAGS_coordination_address))});
   reporting::ReportingDomain domain(*store->store, *entities, *names, facts);
-  reporting::ReportingServiceImpl service(domain);
-  return Serve(
-      "127.0.0.1:50056",
-      {{&service, reporting::v1::ReportingService::service_full_name()}},
-      store->probe);
+  reporting::ReportingServiceImpl service(domain, store->store->Changes());
+  return Serve("127.0.0.1:50056",
+               {{&service, reporting::v1::ReportingService::service_full_name(),
+                 service.EndWatches()}},
+               store->probe);
 }

@@ -11,7 +11,7 @@ PALERMO_SYNC_HANDLER(ReportingServiceImpl, ListFindings,
                      v1::ListFindingsRequest, v1::ListFindingsResponse)
 PALERMO_SYNC_HANDLER(ReportingServiceImpl, GenerateReport,
                      v1::GenerateReportRequest, v1::Report)
-PALERMO_SYNC_HANDLER(ReportingServiceImpl, CreateReportVersion,
+PALERMO_SYNC_WRITE_HANDLER(ReportingServiceImpl, CreateReportVersion,
                      v1::CreateReportVersionRequest, v1::ReportVersion)
 PALERMO_SYNC_HANDLER(ReportingServiceImpl, GetReportVersion,
                      v1::GetReportVersionRequest, v1::ReportVersion)

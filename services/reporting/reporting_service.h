@@ -4,14 +4,20 @@
 #define PALERMO_SERVICES_REPORTING_REPORTING_SERVICE_H_
 
 #include "palermo/reporting/v1/reporting.grpc.pb.h"
+#include "services/common/change_feed_service.h"
 #include "services/common/sync_handlers.h"
 #include "services/reporting/reporting_domain.h"
 
 namespace palermo::reporting {
 
-class ReportingServiceImpl final : public v1::ReportingService::Service {
+// WatchChanges is a callback method, served from the store's change log.
+class ReportingServiceImpl final
+    : public WithChangeFeed<
+          v1::ReportingService::WithCallbackMethod_WatchChanges<
+              v1::ReportingService::Service>> {
  public:
-  explicit ReportingServiceImpl(ReportingDomain& domain) : domain_(domain) {}
+  ReportingServiceImpl(ReportingDomain& domain, ChangeLog& changes)
+      : WithChangeFeed(changes), domain_(domain) {}
   PALERMO_SYNC_STANDARD(Cycle, Cycles)
   PALERMO_SYNC_STANDARD(Response, Responses)
   PALERMO_SYNC_STANDARD(NarrativeBlock, NarrativeBlocks)

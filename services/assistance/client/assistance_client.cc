@@ -41,4 +41,9 @@ absl::StatusOr<v1::Measure> AssistanceClient::CreateMeasure(
   return CallUnary(*stub_, &Stub::CreateMeasure, request, options_);
 }
 
+std::unique_ptr<ChangeWatch> AssistanceClient::WatchChanges(
+    const common::v1::WatchChangesRequest& request) {
+  return std::make_unique<ChangeWatch>(*stub_, request, options_);
+}
+
 }  // namespace palermo::assistance

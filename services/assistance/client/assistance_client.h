@@ -33,6 +33,10 @@ class AssistanceClient {
   absl::StatusOr<v1::Measure> CreateMeasure(
       const v1::CreateMeasureRequest& request);
 
+  // Streams the service's changes (WatchChanges): read until it ends.
+  std::unique_ptr<ChangeWatch> WatchChanges(
+      const common::v1::WatchChangesRequest& request);
+
   // The stub, for asynchronous calls (the gateway's forwarding).
   v1::AssistanceService::Stub& stub() { return *stub_; }
 

@@ -71,4 +71,9 @@ CoordinationClient::GetEntityCoordination(absl::string_view entity) {
   return CallUnary(*stub_, &Stub::GetEntityCoordination, request, options_);
 }
 
+std::unique_ptr<ChangeWatch> CoordinationClient::WatchChanges(
+    const common::v1::WatchChangesRequest& request) {
+  return std::make_unique<ChangeWatch>(*stub_, request, options_);
+}
+
 }  // namespace palermo::coordination

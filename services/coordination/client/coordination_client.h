@@ -50,6 +50,10 @@ class CoordinationClient {
   absl::StatusOr<v1::EntityCoordination> GetEntityCoordination(
       absl::string_view entity);
 
+  // Streams the service's changes (WatchChanges): read until it ends.
+  std::unique_ptr<ChangeWatch> WatchChanges(
+      const common::v1::WatchChangesRequest& request);
+
   // The stub, for asynchronous calls (the gateway's forwarding).
   v1::CoordinationService::Stub& stub() { return *stub_; }
 

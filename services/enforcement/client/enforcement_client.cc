@@ -70,4 +70,9 @@ absl::StatusOr<v1::AggregateResponse> EnforcementClient::Aggregate(
   return CallUnary(*stub_, &Stub::Aggregate, request, options_);
 }
 
+std::unique_ptr<ChangeWatch> EnforcementClient::WatchChanges(
+    const common::v1::WatchChangesRequest& request) {
+  return std::make_unique<ChangeWatch>(*stub_, request, options_);
+}
+
 }  // namespace palermo::enforcement

@@ -39,6 +39,10 @@ class EnforcementClient {
   absl::StatusOr<v1::AggregateResponse> Aggregate(
       const v1::AggregateRequest& request);
 
+  // Streams the service's changes (WatchChanges): read until it ends.
+  std::unique_ptr<ChangeWatch> WatchChanges(
+      const common::v1::WatchChangesRequest& request);
+
   // The stub, for asynchronous calls (the gateway's forwarding).
   v1::EnforcementService::Stub& stub() { return *stub_; }
 

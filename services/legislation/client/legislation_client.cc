@@ -53,4 +53,9 @@ absl::Status LegislationClient::DeleteLegislation(
   return CallEmpty(*stub_, &Stub::DeleteLegislation, request, options_);
 }
 
+std::unique_ptr<ChangeWatch> LegislationClient::WatchChanges(
+    const common::v1::WatchChangesRequest& request) {
+  return std::make_unique<ChangeWatch>(*stub_, request, options_);
+}
+
 }  // namespace palermo::legislation

@@ -37,6 +37,10 @@ class LegislationClient {
       const v1::UpdateLegislationRequest& request);
   absl::Status DeleteLegislation(const v1::DeleteLegislationRequest& request);
 
+  // Streams the service's changes (WatchChanges): read until it ends.
+  std::unique_ptr<ChangeWatch> WatchChanges(
+      const common::v1::WatchChangesRequest& request);
+
   // The stub, for asynchronous calls (the gateway's forwarding).
   v1::LegislationService::Stub& stub() { return *stub_; }
 

@@ -101,4 +101,9 @@ absl::StatusOr<v1::NarrativeBlock> ReportingClient::CreateNarrativeBlock(
   return CallUnary(*stub_, &Stub::CreateNarrativeBlock, request, options_);
 }
 
+std::unique_ptr<ChangeWatch> ReportingClient::WatchChanges(
+    const common::v1::WatchChangesRequest& request) {
+  return std::make_unique<ChangeWatch>(*stub_, request, options_);
+}
+
 }  // namespace palermo::reporting

@@ -53,6 +53,10 @@ class ReportingClient {
   absl::StatusOr<v1::ListFindingsResponse> ListFindings(
       absl::string_view cycle, absl::string_view filter = "");
 
+  // Streams the service's changes (WatchChanges): read until it ends.
+  std::unique_ptr<ChangeWatch> WatchChanges(
+      const common::v1::WatchChangesRequest& request);
+
   // The stub, for asynchronous calls (the gateway's forwarding).
   v1::ReportingService::Stub& stub() { return *stub_; }
 

@@ -1,0 +1,81 @@
+// The gRPC edge of the change feed: WatchChanges served from a ChangeFeed
+// by a callback-API server-streaming reactor (one write in flight at a
+// time; it ends when the client cancels, when the feed ends the
+// subscription, and when the feed shuts down with the server), and the
+// trailing metadata by which a write tells its sequence.
+//
+// A synchronous service adds WatchChanges, a callback method, with
+//   class FooServiceImpl final
+//       : public
+//       WithChangeFeed<v1::FooService::WithCallbackMethod_WatchChanges<
+//             v1::FooService::Service>> {
+//    public:
+//     FooServiceImpl(FooDomain& domain, ChangeLog& changes)
+//         : WithChangeFeed(changes), domain_(domain) {}
+//   ...
+// and main() hosts it with {&service, name, service.EndWatches()}.
+#ifndef PALERMO_SERVICES_COMMON_CHANGE_FEED_SERVICE_H_
+#define PALERMO_SERVICES_COMMON_CHANGE_FEED_SERVICE_H_
+
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/impl/codegen/proto_utils.h>
+
+#include <cstdint>
+#include <functional>
+
+#include "palermo/common/v1/changes.pb.h"
+#include "services/common/change_feed.h"
+
+namespace palermo {
+
+// Serves one WatchChanges call from `feed`, which must outlive the call.
+// A request the feed refuses (ValidateWatch) ends the call with its status.
+grpc::ServerWriteReactor<common::v1::WatchChangesResponse>* ServeWatchChanges(
+    grpc::CallbackServerContext* context,
+    const common::v1::WatchChangesRequest* request, ChangeFeed& feed);
+
+// Puts `sequence` in the call's trailing metadata (palermo-change-sequence).
+void SetChangeSequence(grpc::ServerContextBase& context, int64_t sequence);
+
+// The WatchChanges method of a generated service base `Base` (one with
+// WithCallbackMethod_WatchChanges), served from a feed of `log` started at
+// construction with the flags' options.
+template <typename Base>
+class WithChangeFeed : public Base {
+ public:
+  explicit WithChangeFeed(ChangeLog& log)
+      : log_(log), feed_(log, ChangeFeedOptionsFromFlags()) {
+    feed_.Start();
+  }
+
+  grpc::ServerWriteReactor<common::v1::WatchChangesResponse>* WatchChanges(
+      grpc::CallbackServerContext* context,
+      const common::v1::WatchChangesRequest* request) override {
+    return ServeWatchChanges(context, request, feed_);
+  }
+
+  // For HostedService::on_shutdown: ends the open watches.
+  std::function<void()> EndWatches() {
+    return [this] { feed_.Shutdown(); };
+  }
+
+  ChangeFeed& change_feed() { return feed_; }
+
+  // After a write committed: puts the log's latest sequence, which is at
+  // least that of the write's change, in the call's trailers
+  // (palermo-change-sequence). Nothing if the log cannot tell.
+  void TellChangeSequence(grpc::ServerContextBase& context) {
+    if (absl::StatusOr<ChangeBounds> bounds = log_.Bounds(); bounds.ok()) {
+      SetChangeSequence(context, bounds->latest);
+    }
+  }
+
+ private:
+  ChangeLog& log_;
+  ChangeFeed feed_;
+};
+
+
+}  // namespace palermo
+
+#endif  // PALERMO_SERVICES_COMMON_CHANGE_FEED_SERVICE_H_
