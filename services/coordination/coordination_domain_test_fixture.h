@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "services/common/sqlite_record_store.h"
 #include "services/common/test_support.h"
 #include "services/coordination/coordination_domain.h"
 
@@ -80,7 +81,7 @@ class CoordinationDomainTest : public ::testing::Test {
     domain_.reset();
     store_.reset();
     auto store =
-        SqliteRecordStore::Open((dir_ / "c.db").string(), AllCollections());
+        SqliteRecordStore::Open((dir_ / "c.db").string(), CoordinationSchema());
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = *std::move(store);
     domain_ = std::make_unique<CoordinationDomain>(*store_, TestEntities());

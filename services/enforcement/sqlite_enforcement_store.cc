@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "services/common/sqlite_requests.h"
 
 namespace palermo::enforcement {
 namespace {
