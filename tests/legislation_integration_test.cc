@@ -1,16 +1,21 @@
-// The legislation service as a real process over gRPC: CRUD, filter,
-// pagination, idempotency, etag conflicts, validation errors with field
-// violations, persistence across SIGTERM and kill -9.
+// The legislation service as a real process over gRPC, on each store
+// (SQLite, and PostgreSQL on the test server): CRUD, filter, pagination,
+// idempotency, etag conflicts, validation errors with field violations,
+// persistence across SIGTERM and kill -9; and a store that cannot be
+// opened at start: the process says why and exits non-zero.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "palermo/legislation/v1/legislation.grpc.pb.h"
+#include "absl/strings/match.h"
+#include "tests/support/postgres_for_test.h"
 #include "tests/support/service_process.h"
 
 namespace palermo {
 namespace {
 
 namespace lv1 = legislation::v1;
+using palermo::test::CommandResult;
 using palermo::test::Context;
 using palermo::test::MakeTempDir;
 using palermo::test::ServiceProcess;
@@ -28,16 +33,24 @@ lv1::Legislation Ratified() {
   return l;
 }
 
-class LegislationIntegrationTest : public ::testing::Test {
+// The parameter: the --store the server runs on.
+class LegislationIntegrationTest
+    : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     data_dir_ = MakeTempDir();
+    store_args_ = {"--data_dir=" + data_dir_, "--store=" + GetParam()};
+    if (GetParam() == "postgres") {
+      absl::StatusOr<std::string> dsn = test::FreshPostgresDatabase();
+      ASSERT_TRUE(dsn.ok()) << dsn.status();
+      store_args_.push_back("--postgres_dsn=" + *dsn);
+    }
     StartServer();
   }
 
   void StartServer() {
     auto server = ServiceProcess::Start(PALERMO_LEGISLATION_SERVER,
-                                        {"--data_dir=" + data_dir_});
+                                        store_args_);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);
     stub_ = lv1::LegislationService::NewStub(server_->Channel());
@@ -66,11 +79,12 @@ class LegislationIntegrationTest : public ::testing::Test {
   }
 
   std::string data_dir_;
+  std::vector<std::string> store_args_;
   std::unique_ptr<ServiceProcess> server_;
   std::unique_ptr<lv1::LegislationService::Stub> stub_;
 };
 
-TEST_F(LegislationIntegrationTest, CreateGetUpdateDeleteAndHistory) {
+TEST_P(LegislationIntegrationTest, CreateGetUpdateDeleteAndHistory) {
   lv1::Legislation created;
   ASSERT_TRUE(Create("countries/EST", Ratified(), &created).ok());
   EXPECT_EQ(created.name(), "countries/EST/legislation");
@@ -113,7 +127,7 @@ TEST_F(LegislationIntegrationTest, CreateGetUpdateDeleteAndHistory) {
               ::testing::HasSubstr("127.0.0.1"));
 }
 
-TEST_F(LegislationIntegrationTest, FilterAndPagination) {
+TEST_P(LegislationIntegrationTest, FilterAndPagination) {
   lv1::Legislation out;
   for (const char* code : {"BGR", "BLR", "EST", "HRV", "HUN", "LVA"}) {
     ASSERT_TRUE(
@@ -150,7 +164,7 @@ TEST_F(LegislationIntegrationTest, FilterAndPagination) {
   EXPECT_THAT(ViolatedFields(bad), ElementsAre("filter"));
 }
 
-TEST_F(LegislationIntegrationTest, RequestIdMakesCreateIdempotent) {
+TEST_P(LegislationIntegrationTest, RequestIdMakesCreateIdempotent) {
   lv1::Legislation first, second;
   ASSERT_TRUE(Create("countries/EST", Ratified(), &first, "load-est-1").ok());
   ASSERT_TRUE(Create("countries/EST", Ratified(), &second, "load-est-1").ok());
@@ -166,7 +180,7 @@ TEST_F(LegislationIntegrationTest, RequestIdMakesCreateIdempotent) {
   EXPECT_EQ(Count(), 1);
 }
 
-TEST_F(LegislationIntegrationTest, StaleEtagIsAbortedAndChangesNothing) {
+TEST_P(LegislationIntegrationTest, StaleEtagIsAbortedAndChangesNothing) {
   lv1::Legislation created;
   ASSERT_TRUE(Create("countries/EST", Ratified(), &created).ok());
   lv1::UpdateLegislationRequest update;
@@ -184,7 +198,7 @@ TEST_F(LegislationIntegrationTest, StaleEtagIsAbortedAndChangesNothing) {
   EXPECT_EQ(read.notes(), "first writer");
 }
 
-TEST_F(LegislationIntegrationTest, InvalidWritesNameEachFieldAndChangeNothing) {
+TEST_P(LegislationIntegrationTest, InvalidWritesNameEachFieldAndChangeNothing) {
   lv1::Legislation bad = Ratified();
   bad.mutable_penalties()->set_min_imprisonment_months(180);
   bad.mutable_penalties()->set_max_imprisonment_months(12);
@@ -219,7 +233,7 @@ TEST_F(LegislationIntegrationTest, InvalidWritesNameEachFieldAndChangeNothing) {
       grpc::StatusCode::NOT_FOUND);
 }
 
-TEST_F(LegislationIntegrationTest, DataSurvivesGracefulRestart) {
+TEST_P(LegislationIntegrationTest, DataSurvivesGracefulRestart) {
   lv1::Legislation created;
   ASSERT_TRUE(Create("countries/EST", Ratified(), &created, "k1").ok());
   // An idle gRPC 1.51 client does not read the server's GOAWAY, which holds
@@ -236,7 +250,7 @@ TEST_F(LegislationIntegrationTest, DataSurvivesGracefulRestart) {
   EXPECT_EQ(replay.etag(), created.etag());
 }
 
-TEST_F(LegislationIntegrationTest, AcknowledgedWritesSurviveKill9) {
+TEST_P(LegislationIntegrationTest, AcknowledgedWritesSurviveKill9) {
   std::vector<std::string> acknowledged;
   for (const char* code : {"BGR", "BLR", "EST", "HRV", "HUN"}) {
     lv1::Legislation out;
@@ -251,6 +265,50 @@ TEST_F(LegislationIntegrationTest, AcknowledgedWritesSurviveKill9) {
     EXPECT_TRUE(Get(name, &read).ok()) << name;
   }
   EXPECT_EQ(Count(), 5);
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, LegislationIntegrationTest,
+                         ::testing::Values("sqlite", "postgres"),
+                         [](const auto& info) { return info.param; });
+
+// Runs the server with `args` to its exit; its exit code and what it
+// logged.
+CommandResult RunServer(const std::string& args) {
+  absl::StatusOr<CommandResult> result =
+      test::RunCommand("/bin/sh", {"-c", "exec \"$0\" --listen=127.0.0.1:0 " +
+                                             args + " 2>&1",
+                                   PALERMO_LEGISLATION_SERVER});
+  EXPECT_TRUE(result.ok()) << result.status();
+  return result.ok() ? *result : CommandResult{-1, ""};
+}
+
+TEST(LegislationStartupTest, AMalformedDsnExitsNonZeroSayingWhy) {
+  CommandResult run = RunServer(
+      "--store=postgres '--postgres_dsn=host=/tmp no_such_option=1'");
+  EXPECT_NE(run.exit_code, 0);
+  EXPECT_TRUE(absl::StrContains(run.output, "INVALID_ARGUMENT")) << run.output;
+  EXPECT_TRUE(absl::StrContains(run.output, "no_such_option")) << run.output;
+  EXPECT_FALSE(absl::StrContains(run.output, "SERVING")) << run.output;
+}
+
+TEST(LegislationStartupTest, AnUnreachableDatabaseExitsNonZeroSayingWhy) {
+  // A socket folder where no server listens.
+  CommandResult run = RunServer(
+      "--store=postgres --postgres_dsn=postgresql:///palermo?host=/nonexistent"
+      "-palermo-socket");
+  EXPECT_NE(run.exit_code, 0);
+  EXPECT_TRUE(absl::StrContains(run.output, "UNAVAILABLE")) << run.output;
+  EXPECT_TRUE(absl::StrContains(run.output, "PostgreSQL")) << run.output;
+  EXPECT_FALSE(absl::StrContains(run.output, "SERVING")) << run.output;
+}
+
+TEST(LegislationStartupTest, AStoreFlagOfNoKnownStoreExitsNonZero) {
+  // The latter: no --postgres_dsn.
+  for (const std::string args : {"--store=mysql", "--store=postgres"}) {
+    CommandResult run = RunServer(args);
+    EXPECT_NE(run.exit_code, 0) << args;
+    EXPECT_TRUE(absl::StrContains(run.output, "--store")) << run.output;
+  }
 }
 
 }  // namespace
