@@ -1,14 +1,13 @@
-// The legislation service as a real process over gRPC, on each store
-// (SQLite, and PostgreSQL on the test server): CRUD, filter, pagination,
-// idempotency, etag conflicts, validation errors with field violations,
-// persistence across SIGTERM and kill -9; and a store that cannot be
-// opened at start: the process says why and exits non-zero.
+// The legislation service as a real process over gRPC: CRUD, filter,
+// pagination, idempotency, etag conflicts, validation errors with field
+// violations, persistence across SIGTERM and kill -9 (on PostgreSQL too
+// under PALERMO_TEST_STORE=postgres); and a store that cannot be opened at
+// start: the process says why and exits non-zero.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "palermo/legislation/v1/legislation.grpc.pb.h"
 #include "absl/strings/match.h"
-#include "tests/support/postgres_for_test.h"
 #include "tests/support/service_process.h"
 
 namespace palermo {
@@ -33,24 +32,16 @@ lv1::Legislation Ratified() {
   return l;
 }
 
-// The parameter: the --store the server runs on.
-class LegislationIntegrationTest
-    : public ::testing::TestWithParam<std::string> {
+class LegislationIntegrationTest : public ::testing::Test {
  protected:
   void SetUp() override {
     data_dir_ = MakeTempDir();
-    store_args_ = {"--data_dir=" + data_dir_, "--store=" + GetParam()};
-    if (GetParam() == "postgres") {
-      absl::StatusOr<std::string> dsn = test::FreshPostgresDatabase();
-      ASSERT_TRUE(dsn.ok()) << dsn.status();
-      store_args_.push_back("--postgres_dsn=" + *dsn);
-    }
     StartServer();
   }
 
   void StartServer() {
     auto server = ServiceProcess::Start(PALERMO_LEGISLATION_SERVER,
-                                        store_args_);
+                                        {"--data_dir=" + data_dir_});
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);
     stub_ = lv1::LegislationService::NewStub(server_->Channel());
@@ -79,12 +70,11 @@ class LegislationIntegrationTest
   }
 
   std::string data_dir_;
-  std::vector<std::string> store_args_;
   std::unique_ptr<ServiceProcess> server_;
   std::unique_ptr<lv1::LegislationService::Stub> stub_;
 };
 
-TEST_P(LegislationIntegrationTest, CreateGetUpdateDeleteAndHistory) {
+TEST_F(LegislationIntegrationTest, CreateGetUpdateDeleteAndHistory) {
   lv1::Legislation created;
   ASSERT_TRUE(Create("countries/EST", Ratified(), &created).ok());
   EXPECT_EQ(created.name(), "countries/EST/legislation");
@@ -127,7 +117,7 @@ TEST_P(LegislationIntegrationTest, CreateGetUpdateDeleteAndHistory) {
               ::testing::HasSubstr("127.0.0.1"));
 }
 
-TEST_P(LegislationIntegrationTest, FilterAndPagination) {
+TEST_F(LegislationIntegrationTest, FilterAndPagination) {
   lv1::Legislation out;
   for (const char* code : {"BGR", "BLR", "EST", "HRV", "HUN", "LVA"}) {
     ASSERT_TRUE(
@@ -164,7 +154,7 @@ TEST_P(LegislationIntegrationTest, FilterAndPagination) {
   EXPECT_THAT(ViolatedFields(bad), ElementsAre("filter"));
 }
 
-TEST_P(LegislationIntegrationTest, RequestIdMakesCreateIdempotent) {
+TEST_F(LegislationIntegrationTest, RequestIdMakesCreateIdempotent) {
   lv1::Legislation first, second;
   ASSERT_TRUE(Create("countries/EST", Ratified(), &first, "load-est-1").ok());
   ASSERT_TRUE(Create("countries/EST", Ratified(), &second, "load-est-1").ok());
@@ -180,7 +170,7 @@ TEST_P(LegislationIntegrationTest, RequestIdMakesCreateIdempotent) {
   EXPECT_EQ(Count(), 1);
 }
 
-TEST_P(LegislationIntegrationTest, StaleEtagIsAbortedAndChangesNothing) {
+TEST_F(LegislationIntegrationTest, StaleEtagIsAbortedAndChangesNothing) {
   lv1::Legislation created;
   ASSERT_TRUE(Create("countries/EST", Ratified(), &created).ok());
   lv1::UpdateLegislationRequest update;
@@ -198,7 +188,7 @@ TEST_P(LegislationIntegrationTest, StaleEtagIsAbortedAndChangesNothing) {
   EXPECT_EQ(read.notes(), "first writer");
 }
 
-TEST_P(LegislationIntegrationTest, InvalidWritesNameEachFieldAndChangeNothing) {
+TEST_F(LegislationIntegrationTest, InvalidWritesNameEachFieldAndChangeNothing) {
   lv1::Legislation bad = Ratified();
   bad.mutable_penalties()->set_min_imprisonment_months(180);
   bad.mutable_penalties()->set_max_imprisonment_months(12);
@@ -233,7 +223,7 @@ TEST_P(LegislationIntegrationTest, InvalidWritesNameEachFieldAndChangeNothing) {
       grpc::StatusCode::NOT_FOUND);
 }
 
-TEST_P(LegislationIntegrationTest, DataSurvivesGracefulRestart) {
+TEST_F(LegislationIntegrationTest, DataSurvivesGracefulRestart) {
   lv1::Legislation created;
   ASSERT_TRUE(Create("countries/EST", Ratified(), &created, "k1").ok());
   // An idle gRPC 1.51 client does not read the server's GOAWAY, which holds
@@ -250,7 +240,7 @@ TEST_P(LegislationIntegrationTest, DataSurvivesGracefulRestart) {
   EXPECT_EQ(replay.etag(), created.etag());
 }
 
-TEST_P(LegislationIntegrationTest, AcknowledgedWritesSurviveKill9) {
+TEST_F(LegislationIntegrationTest, AcknowledgedWritesSurviveKill9) {
   std::vector<std::string> acknowledged;
   for (const char* code : {"BGR", "BLR", "EST", "HRV", "HUN"}) {
     lv1::Legislation out;
@@ -266,10 +256,6 @@ TEST_P(LegislationIntegrationTest, AcknowledgedWritesSurviveKill9) {
   }
   EXPECT_EQ(Count(), 5);
 }
-
-INSTANTIATE_TEST_SUITE_P(Stores, LegislationIntegrationTest,
-                         ::testing::Values("sqlite", "postgres"),
-                         [](const auto& info) { return info.param; });
 
 // Runs the server with `args` to its exit; its exit code and what it
 // logged.

@@ -147,20 +147,40 @@ int StartupFailed(const absl::Status& status) {
 }
 
 int Serve(absl::string_view default_listen,
-          std::vector<HostedService> services) {
+          std::vector<HostedService> services, HealthProbe probe) {
   auto host = ServiceHost::Start(default_listen, std::move(services));
   if (!host.ok()) return StartupFailed(host.status());
   (*host)->SetServing();
+  if (probe) (*host)->FollowProbe(std::move(probe));
   (*host)->WaitForShutdownSignal();
   return 0;
 }
 
-void ServiceHost::SetServing() {
+void ServiceHost::SetHealth(bool serving) {
   auto* health = server_->GetHealthCheckService();
-  health->SetServingStatus("", true);
+  health->SetServingStatus("", serving);
   for (const HostedService& s : services_) {
-    health->SetServingStatus(s.full_name, true);
+    health->SetServingStatus(s.full_name, serving);
   }
+}
+
+void ServiceHost::FollowProbe(HealthProbe probe) {
+  prober_ = std::make_unique<PeriodicTask>(
+      absl::GetFlag(FLAGS_health_probe_interval), [this, probe] {
+        absl::Status status = probe();
+        if (!status.ok() && !probe_failing_) {
+          spdlog::error("NOT_SERVING: {}", status.ToString());
+        } else if (status.ok() && probe_failing_) {
+          spdlog::info("SERVING again");
+        }
+        probe_failing_ = !status.ok();
+        if (serving_) SetHealth(status.ok());
+      });
+}
+
+void ServiceHost::SetServing() {
+  SetHealth(true);
+  serving_ = true;
   spdlog::info("SERVING");
   if (int fd = absl::GetFlag(FLAGS_ready_fd); fd >= 0) {
     std::string line = absl::StrCat(port_, "\n");
@@ -182,6 +202,8 @@ void ServiceHost::WaitForShutdownSignal() {
 }
 
 void ServiceHost::Shutdown() {
+  prober_.reset();
+  serving_ = false;
   // Clients polling health stop routing here before the listener closes.
   server_->GetHealthCheckService()->Shutdown();
   const absl::Duration grace = absl::GetFlag(FLAGS_shutdown_grace);

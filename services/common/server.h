@@ -14,6 +14,9 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <atomic>
+
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -40,10 +43,15 @@ struct HostedService {
 // `--data_dir`/`file_name`, creating the directory if needed.
 absl::StatusOr<std::string> DataFile(absl::string_view file_name);
 
+// Whether what the services depend on (their database server) answers:
+// OK, or why not.
+using HealthProbe = std::function<absl::Status()>;
+
 // Hosts `services` until SIGINT or SIGTERM; returns the process exit code.
-// Everything the services use must outlive the call.
+// Everything the services use must outlive the call. With a `probe`, health
+// follows it (ServiceHost::FollowProbe).
 int Serve(absl::string_view default_listen,
-          std::vector<HostedService> services);
+          std::vector<HostedService> services, HealthProbe probe = nullptr);
 
 // Logs a start-up failure and returns the exit code for it.
 int StartupFailed(const absl::Status& status);
@@ -62,6 +70,11 @@ class ServiceHost {
   // --ready_fd if set.
   void SetServing();
 
+  // Calls `probe` every --health_probe_interval once SERVING: while it
+  // fails, health is NOT_SERVING (the calls themselves fail UNAVAILABLE);
+  // once it passes again, SERVING.
+  void FollowProbe(HealthProbe probe);
+
   // Blocks until SIGINT or SIGTERM, then calls Shutdown().
   void WaitForShutdownSignal();
 
@@ -71,12 +84,17 @@ class ServiceHost {
 
  private:
   ServiceHost() = default;
+  void SetHealth(bool serving);
   // Declared before server_: the server's interceptors use it.
   std::unique_ptr<InflightLimiter> limiter_;
   std::unique_ptr<grpc::Server> server_;
   // Gives memory back and reports shed calls, every
   // --memory_release_interval.
   std::unique_ptr<PeriodicTask> housekeeping_;
+  std::unique_ptr<PeriodicTask> prober_;
+  // Set by SetServing(); the probe flips health only after it.
+  std::atomic<bool> serving_{false};
+  bool probe_failing_ = false;  // the prober's thread only
   std::vector<HostedService> services_;
   int port_ = 0;
 };

@@ -1,58 +1,57 @@
-// The store flags: --store picks SQLite or PostgreSQL, a bad value or a
-// PostgreSQL store without a DSN names the flag, and the schema defaults to
-// the service's name.
+// Tests of the store flags' checks.
 #include "services/common/store_flags.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/reflection.h"
-#include "absl/strings/match.h"
 #include "services/common/flags.h"
 
 namespace palermo {
 namespace {
 
-TEST(StoreFlagsTest, SqliteIsTheDefault) {
-  absl::FlagSaver saver;
-  auto kind = StoreKindFromFlags();
-  ASSERT_TRUE(kind.ok()) << kind.status();
-  EXPECT_EQ(*kind, StoreKind::kSqlite);
+class StoreFlagsTest : public ::testing::Test {
+ protected:
+  void TearDown() override {
+    absl::SetFlag(&FLAGS_store, "sqlite");
+    absl::SetFlag(&FLAGS_postgres_dsn, "");
+    absl::SetFlag(&FLAGS_postgres_schema, "");
+  }
+};
+
+TEST_F(StoreFlagsTest, SqliteIsTheDefaultAndNamesAFileInTheDataDir) {
+  absl::SetFlag(&FLAGS_data_dir, ::testing::TempDir() + "/store_flags");
+  absl::StatusOr<StoreChoice> choice = ChooseStore("legislation", "l.db");
+  ASSERT_TRUE(choice.ok()) << choice.status();
+  EXPECT_EQ(choice->kind, StoreKind::kSqlite);
+  EXPECT_EQ(choice->sqlite_path, ::testing::TempDir() + "/store_flags/l.db");
 }
 
-TEST(StoreFlagsTest, PostgresNeedsADsn) {
-  absl::FlagSaver saver;
+TEST_F(StoreFlagsTest, PostgresTakesTheServiceNameAsSchema) {
   absl::SetFlag(&FLAGS_store, "postgres");
-  auto missing = StoreKindFromFlags();
-  EXPECT_EQ(missing.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_TRUE(absl::StrContains(missing.status().message(), "--postgres_dsn"))
-      << missing.status();
-  absl::SetFlag(&FLAGS_postgres_dsn, "host=/run/postgresql dbname=palermo");
-  auto kind = StoreKindFromFlags();
-  ASSERT_TRUE(kind.ok()) << kind.status();
-  EXPECT_EQ(*kind, StoreKind::kPostgres);
+  absl::SetFlag(&FLAGS_postgres_dsn, "host=/tmp dbname=p");
+  absl::StatusOr<StoreChoice> choice = ChooseStore("legislation", "l.db");
+  ASSERT_TRUE(choice.ok()) << choice.status();
+  EXPECT_EQ(choice->kind, StoreKind::kPostgres);
+  EXPECT_EQ(choice->postgres_dsn, "host=/tmp dbname=p");
+  EXPECT_EQ(choice->postgres_schema, "legislation");
+  absl::SetFlag(&FLAGS_postgres_schema, "legislation_2");
+  EXPECT_EQ(ChooseStore("legislation", "l.db")->postgres_schema,
+            "legislation_2");
 }
 
-TEST(StoreFlagsTest, AnUnknownStoreNamesTheFlag) {
-  absl::FlagSaver saver;
+TEST_F(StoreFlagsTest, RefusesEachBadFlagNamingIt) {
   absl::SetFlag(&FLAGS_store, "mysql");
-  auto kind = StoreKindFromFlags();
-  EXPECT_EQ(kind.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_TRUE(absl::StrContains(kind.status().message(), "--store=mysql"))
-      << kind.status();
-}
-
-TEST(StoreFlagsTest, TheSchemaIsTheServicesUnlessTheFlagNamesOne) {
-  absl::FlagSaver saver;
-  absl::SetFlag(&FLAGS_postgres_dsn, "dbname=palermo");
-  absl::SetFlag(&FLAGS_postgres_pool_size, 3);
-  postgres::Options options = PostgresOptionsFromFlags("legislation");
-  EXPECT_EQ(options.dsn, "dbname=palermo");
-  EXPECT_EQ(options.schema, "legislation");
-  EXPECT_EQ(options.pool_size, 3);
-  absl::SetFlag(&FLAGS_postgres_schema, "legislation_replica");
-  EXPECT_EQ(PostgresOptionsFromFlags("legislation").schema,
-            "legislation_replica");
+  EXPECT_THAT(ChooseStore("x", "x.db").status().message(),
+              ::testing::HasSubstr("--store"));
+  absl::SetFlag(&FLAGS_store, "postgres");
+  EXPECT_THAT(ChooseStore("x", "x.db").status().message(),
+              ::testing::HasSubstr("--postgres_dsn"));
+  absl::SetFlag(&FLAGS_postgres_dsn, "host=/tmp");
+  absl::SetFlag(&FLAGS_postgres_schema, "Bad-Schema; DROP");
+  absl::Status bad = ChooseStore("x", "x.db").status();
+  EXPECT_EQ(bad.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(bad.message(), ::testing::HasSubstr("--postgres_schema"));
 }
 
 }  // namespace

@@ -17,6 +17,7 @@
 
 namespace palermo::coordination {
 
+
 CoordinationDomain::CoordinationDomain(RecordStore& store,
                                        const EntityRegistry& entities,
                                        Clock clock)

@@ -14,6 +14,7 @@
 
 #include "services/common/sqlite_record_store.h"
 #include "services/common/test_support.h"
+#include "services/coordination/coordination_schema.h"
 #include "services/coordination/coordination_domain.h"
 
 namespace palermo::coordination {

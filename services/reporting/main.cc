@@ -6,20 +6,19 @@
 #include "services/common/client.h"
 #include "services/common/flags.h"
 #include "services/common/server.h"
-#include "services/common/sqlite_record_store.h"
+#include "services/common/record_store_factory.h"
 #include "services/reporting/entity_names.h"
 #include "services/reporting/grpc_fact_source.h"
 #include "services/reporting/reporting_domain.h"
+#include "services/reporting/reporting_schema.h"
 #include "services/reporting/reporting_service.h"
 
 int main(int argc, char** argv) {
   using namespace palermo;
   InitRuntime(argc, argv, "reporting");
-  auto path = DataFile("reporting.db");
-  if (!path.ok()) return StartupFailed(path.status());
-  auto store =
-      SqliteRecordStore::Open(*path, reporting::ReportingSchema(),
-                              {absl::GetFlag(FLAGS_change_log_retain)});
+  // SQLite in --data_dir, or PostgreSQL (--store=postgres).
+  auto store = OpenRecordStore("reporting", "reporting.db",
+                               reporting::ReportingSchema());
   if (!store.ok()) return StartupFailed(store.status());
   auto entities = EntityRegistry::LoadDefault();
   if (!entities.ok()) return StartupFailed(entities.status());
@@ -30,9 +29,10 @@ int main(int argc, char** argv) {
       MakeChannel(absl::GetFlag(FLAGS_enforcement_address)),
       MakeChannel(absl::GetFlag(FLAGS_assistance_address)),
       MakeChannel(absl::GetFlag(FLAGS_coordination_address))});
-  reporting::ReportingDomain domain(**store, *entities, *names, facts);
+  reporting::ReportingDomain domain(*store->store, *entities, *names, facts);
   reporting::ReportingServiceImpl service(domain);
   return Serve(
       "127.0.0.1:50056",
-      {{&service, reporting::v1::ReportingService::service_full_name()}});
+      {{&service, reporting::v1::ReportingService::service_full_name()}},
+      store->probe);
 }

@@ -15,7 +15,11 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/match.h"
+#include "absl/synchronization/mutex.h"
 #include "google/rpc/status.pb.h"
+#include "tests/support/postgres_for_test.h"
 
 namespace palermo::test {
 namespace {
@@ -63,13 +67,54 @@ int WaitExit(pid_t pid) {
   return -1;
 }
 
+// The services that keep data in a store of their own.
+bool HasStore(const std::string& binary) {
+  for (const char* b :
+       {PALERMO_LEGISLATION_SERVER, PALERMO_ENFORCEMENT_SERVER,
+        PALERMO_ASSISTANCE_SERVER, PALERMO_COORDINATION_SERVER,
+        PALERMO_REPORTING_SERVER}) {
+    if (binary == b) return true;
+  }
+  return false;
+}
+
+// Under TestsOnPostgres(), the flags that put a service on PostgreSQL: the
+// database of its --data_dir, made on first use.
+absl::Status ChoosePostgres(const std::string& binary,
+                            std::vector<std::string>& args) {
+  if (!TestsOnPostgres() || !HasStore(binary)) return absl::OkStatus();
+  std::string data_dir;
+  for (const std::string& a : args) {
+    if (absl::StartsWith(a, "--store=")) return absl::OkStatus();
+    if (absl::StartsWith(a, "--data_dir=")) data_dir = a;
+  }
+  static absl::Mutex mu(absl::kConstInit);
+  static auto* databases = new absl::flat_hash_map<std::string, std::string>();
+  absl::MutexLock lock(&mu);
+  std::string& dsn = (*databases)[data_dir];
+  if (dsn.empty()) {
+    absl::StatusOr<std::string> fresh = FreshPostgresDatabase();
+    if (!fresh.ok()) return fresh.status();
+    dsn = *fresh;
+  }
+  args.push_back("--store=postgres");
+  args.push_back("--postgres_dsn=" + dsn);
+  return absl::OkStatus();
+}
+
 }  // namespace
+
+bool TestsOnPostgres() {
+  const char* store = getenv("PALERMO_TEST_STORE");
+  return store != nullptr && std::string(store) == "postgres";
+}
 
 absl::StatusOr<std::unique_ptr<ServiceProcess>> ServiceProcess::Start(
     const std::string& binary, std::vector<std::string> args,
     absl::Duration timeout) {
   auto process = std::unique_ptr<ServiceProcess>(new ServiceProcess());
   process->binary_ = binary;
+  if (absl::Status s = ChoosePostgres(binary, args); !s.ok()) return s;
   process->args_ = std::move(args);
   absl::Status launched = process->Launch(0, timeout);
   if (!launched.ok()) return launched;

@@ -19,10 +19,17 @@
 
 namespace palermo::test {
 
+// The store the tests run the services on: PALERMO_TEST_STORE=postgres
+// (ctest's "postgres." copies of the integration tests) or SQLite.
+bool TestsOnPostgres();
+
 class ServiceProcess {
  public:
   // Starts `binary` with `args`, --listen=127.0.0.1:0 and --ready_fd; returns
   // once it reports SERVING, or an error if it exits or times out first.
+  // Under TestsOnPostgres(), a domain or reporting service whose `args`
+  // choose no --store gets --store=postgres and a database of its own, one
+  // per --data_dir (a service started again on its data dir finds its data).
   static absl::StatusOr<std::unique_ptr<ServiceProcess>> Start(
       const std::string& binary, std::vector<std::string> args,
       absl::Duration timeout = absl::Seconds(30));
