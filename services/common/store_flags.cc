@@ -4,6 +4,7 @@
 #include "absl/flags/flag.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "services/common/postgres.h"
 #include "services/common/server.h"
 
 ABSL_FLAG(std::string, store, "sqlite",
@@ -37,6 +38,10 @@ absl::StatusOr<StoreChoice> ChooseStore(absl::string_view service,
   if (choice.postgres_dsn.empty()) {
     return absl::InvalidArgumentError(
         "--postgres_dsn: required with --store=postgres");
+  }
+  if (absl::Status dsn = postgres::CheckDsn(choice.postgres_dsn); !dsn.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--postgres_dsn: ", dsn.message()));
   }
   choice.postgres_schema = absl::GetFlag(FLAGS_postgres_schema);
   if (choice.postgres_schema.empty()) {

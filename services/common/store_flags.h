@@ -28,7 +28,7 @@ struct StoreChoice {
 
 // The store the flags choose for `service` (whose SQLite file is
 // `file_name`): INVALID_ARGUMENT naming the flag for an unknown --store, a
-// postgres store without --postgres_dsn, or a schema that is not lower-case
+// postgres store without --postgres_dsn or with a malformed one, or a schema that is not lower-case
 // letters, digits and '_'. Creates --data_dir for SQLite.
 absl::StatusOr<StoreChoice> ChooseStore(absl::string_view service,
                                         absl::string_view file_name);

@@ -47,6 +47,9 @@ TEST_F(StoreFlagsTest, RefusesEachBadFlagNamingIt) {
   absl::SetFlag(&FLAGS_store, "postgres");
   EXPECT_THAT(ChooseStore("x", "x.db").status().message(),
               ::testing::HasSubstr("--postgres_dsn"));
+  absl::SetFlag(&FLAGS_postgres_dsn, "host=/tmp no_such_option=1");
+  EXPECT_THAT(ChooseStore("x", "x.db").status().message(),
+              ::testing::HasSubstr("--postgres_dsn: malformed"));
   absl::SetFlag(&FLAGS_postgres_dsn, "host=/tmp");
   absl::SetFlag(&FLAGS_postgres_schema, "Bad-Schema; DROP");
   absl::Status bad = ChooseStore("x", "x.db").status();

@@ -28,7 +28,7 @@ namespace {
 // `inherit_fd` left open in the child.
 absl::StatusOr<pid_t> Spawn(const std::string& binary,
                             const std::vector<std::string>& args, int stdout_fd,
-                            int inherit_fd) {
+                            int inherit_fd, int stderr_fd = -1) {
   std::vector<std::string> argv_storage = {binary};
   argv_storage.insert(argv_storage.end(), args.begin(), args.end());
   std::vector<char*> argv;
@@ -39,6 +39,7 @@ absl::StatusOr<pid_t> Spawn(const std::string& binary,
   if (pid < 0) return absl::InternalError(strerror(errno));
   if (pid == 0) {
     if (stdout_fd >= 0) dup2(stdout_fd, STDOUT_FILENO);
+    if (stderr_fd >= 0) dup2(stderr_fd, STDERR_FILENO);
     if (inherit_fd >= 0) {
       fcntl(inherit_fd, F_SETFD, fcntl(inherit_fd, F_GETFD) & ~FD_CLOEXEC);
     }
@@ -254,10 +255,19 @@ absl::StatusOr<CommandResult> RunCommand(const std::string& binary,
                                          const std::vector<std::string>& args) {
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) return absl::InternalError(strerror(errno));
-  absl::StatusOr<pid_t> pid = Spawn(binary, args, fds[1], -1);
+  // Standard error goes to an unlinked file, read once the command is done:
+  // two pipes read one after the other could fill and hang.
+  FILE* errors = tmpfile();
+  if (errors == nullptr) {
+    close(fds[0]);
+    close(fds[1]);
+    return absl::InternalError(strerror(errno));
+  }
+  absl::StatusOr<pid_t> pid = Spawn(binary, args, fds[1], -1, fileno(errors));
   close(fds[1]);
   if (!pid.ok()) {
     close(fds[0]);
+    fclose(errors);
     return pid.status();
   }
   CommandResult result;
@@ -268,6 +278,12 @@ absl::StatusOr<CommandResult> RunCommand(const std::string& binary,
   }
   close(fds[0]);
   result.exit_code = WaitExit(*pid);
+  rewind(errors);
+  size_t got;
+  while ((got = fread(buffer, 1, sizeof(buffer), errors)) > 0) {
+    result.errors.append(buffer, got);
+  }
+  fclose(errors);
   return result;
 }
 

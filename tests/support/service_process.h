@@ -77,10 +77,11 @@ struct Suite {
       const std::string& data_dir, std::vector<std::string> gateway_args = {});
 };
 
-// Runs a command to completion; returns its exit code and stdout.
+// Runs a command to completion; returns its exit code, stdout and stderr.
 struct CommandResult {
   int exit_code;
   std::string output;
+  std::string errors;  // what it wrote to standard error
 };
 absl::StatusOr<CommandResult> RunCommand(const std::string& binary,
                                          const std::vector<std::string>& args);
