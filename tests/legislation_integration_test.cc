@@ -257,43 +257,42 @@ TEST_F(LegislationIntegrationTest, AcknowledgedWritesSurviveKill9) {
   EXPECT_EQ(Count(), 5);
 }
 
-// Runs the server with `args` to its exit; its exit code and what it
-// logged.
-CommandResult RunServer(const std::string& args) {
+// Runs the server with `args` (and a free port) to its exit.
+CommandResult RunServer(std::vector<std::string> args) {
+  args.push_back("--listen=127.0.0.1:0");
   absl::StatusOr<CommandResult> result =
-      test::RunCommand("/bin/sh", {"-c", "exec \"$0\" --listen=127.0.0.1:0 " +
-                                             args + " 2>&1",
-                                   PALERMO_LEGISLATION_SERVER});
+      test::RunCommand(PALERMO_LEGISLATION_SERVER, args);
   EXPECT_TRUE(result.ok()) << result.status();
-  return result.ok() ? *result : CommandResult{-1, ""};
+  return result.ok() ? *std::move(result) : CommandResult{-1, "", ""};
 }
 
 TEST(LegislationStartupTest, AMalformedDsnExitsNonZeroSayingWhy) {
   CommandResult run = RunServer(
-      "--store=postgres '--postgres_dsn=host=/tmp no_such_option=1'");
+      {"--store=postgres", "--postgres_dsn=host=/tmp no_such_option=1"});
   EXPECT_NE(run.exit_code, 0);
-  EXPECT_TRUE(absl::StrContains(run.output, "INVALID_ARGUMENT")) << run.output;
-  EXPECT_TRUE(absl::StrContains(run.output, "no_such_option")) << run.output;
-  EXPECT_FALSE(absl::StrContains(run.output, "SERVING")) << run.output;
+  EXPECT_TRUE(absl::StrContains(run.errors, "INVALID_ARGUMENT")) << run.errors;
+  EXPECT_TRUE(absl::StrContains(run.errors, "no_such_option")) << run.errors;
+  EXPECT_FALSE(absl::StrContains(run.errors, "SERVING")) << run.errors;
 }
 
 TEST(LegislationStartupTest, AnUnreachableDatabaseExitsNonZeroSayingWhy) {
   // A socket folder where no server listens.
   CommandResult run = RunServer(
-      "--store=postgres --postgres_dsn=postgresql:///palermo?host=/nonexistent"
-      "-palermo-socket");
+      {"--store=postgres",
+       "--postgres_dsn=postgresql:///palermo?host=/nonexistent-palermo-socket"});
   EXPECT_NE(run.exit_code, 0);
-  EXPECT_TRUE(absl::StrContains(run.output, "UNAVAILABLE")) << run.output;
-  EXPECT_TRUE(absl::StrContains(run.output, "PostgreSQL")) << run.output;
-  EXPECT_FALSE(absl::StrContains(run.output, "SERVING")) << run.output;
+  EXPECT_TRUE(absl::StrContains(run.errors, "UNAVAILABLE")) << run.errors;
+  EXPECT_TRUE(absl::StrContains(run.errors, "cannot open the legislation store"))
+      << run.errors;
+  EXPECT_FALSE(absl::StrContains(run.errors, "SERVING")) << run.errors;
 }
 
 TEST(LegislationStartupTest, AStoreFlagOfNoKnownStoreExitsNonZero) {
   // The latter: no --postgres_dsn.
-  for (const std::string args : {"--store=mysql", "--store=postgres"}) {
-    CommandResult run = RunServer(args);
-    EXPECT_NE(run.exit_code, 0) << args;
-    EXPECT_TRUE(absl::StrContains(run.output, "--store")) << run.output;
+  for (const std::string store : {"--store=mysql", "--store=postgres"}) {
+    CommandResult run = RunServer({store});
+    EXPECT_NE(run.exit_code, 0) << store;
+    EXPECT_TRUE(absl::StrContains(run.errors, "--store")) << run.errors;
   }
 }
 
