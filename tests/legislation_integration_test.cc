@@ -1,16 +1,20 @@
 // The legislation service as a real process over gRPC: CRUD, filter,
 // pagination, idempotency, etag conflicts, validation errors with field
-// violations, persistence across SIGTERM and kill -9.
+// violations, persistence across SIGTERM and kill -9 (on PostgreSQL too
+// under PALERMO_TEST_STORE=postgres); and a store that cannot be opened at
+// start: the process says why and exits non-zero.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "palermo/legislation/v1/legislation.grpc.pb.h"
+#include "absl/strings/match.h"
 #include "tests/support/service_process.h"
 
 namespace palermo {
 namespace {
 
 namespace lv1 = legislation::v1;
+using palermo::test::CommandResult;
 using palermo::test::Context;
 using palermo::test::MakeTempDir;
 using palermo::test::ServiceProcess;
@@ -251,6 +255,45 @@ TEST_F(LegislationIntegrationTest, AcknowledgedWritesSurviveKill9) {
     EXPECT_TRUE(Get(name, &read).ok()) << name;
   }
   EXPECT_EQ(Count(), 5);
+}
+
+// Runs the server with `args` (and a free port) to its exit.
+CommandResult RunServer(std::vector<std::string> args) {
+  args.push_back("--listen=127.0.0.1:0");
+  absl::StatusOr<CommandResult> result =
+      test::RunCommand(PALERMO_LEGISLATION_SERVER, args);
+  EXPECT_TRUE(result.ok()) << result.status();
+  return result.ok() ? *std::move(result) : CommandResult{-1, "", ""};
+}
+
+TEST(LegislationStartupTest, AMalformedDsnExitsNonZeroSayingWhy) {
+  CommandResult run = RunServer(
+      {"--store=postgres", "--postgres_dsn=host=/tmp no_such_option=1"});
+  EXPECT_NE(run.exit_code, 0);
+  EXPECT_TRUE(absl::StrContains(run.errors, "INVALID_ARGUMENT")) << run.errors;
+  EXPECT_TRUE(absl::StrContains(run.errors, "no_such_option")) << run.errors;
+  EXPECT_FALSE(absl::StrContains(run.errors, "SERVING")) << run.errors;
+}
+
+TEST(LegislationStartupTest, AnUnreachableDatabaseExitsNonZeroSayingWhy) {
+  // A socket folder where no server listens.
+  CommandResult run = RunServer(
+      {"--store=postgres",
+       "--postgres_dsn=postgresql:///palermo?host=/nonexistent-palermo-socket"});
+  EXPECT_NE(run.exit_code, 0);
+  EXPECT_TRUE(absl::StrContains(run.errors, "UNAVAILABLE")) << run.errors;
+  EXPECT_TRUE(absl::StrContains(run.errors, "cannot open the legislation store"))
+      << run.errors;
+  EXPECT_FALSE(absl::StrContains(run.errors, "SERVING")) << run.errors;
+}
+
+TEST(LegislationStartupTest, AStoreFlagOfNoKnownStoreExitsNonZero) {
+  // The latter: no --postgres_dsn.
+  for (const std::string store : {"--store=mysql", "--store=postgres"}) {
+    CommandResult run = RunServer({store});
+    EXPECT_NE(run.exit_code, 0) << store;
+    EXPECT_TRUE(absl::StrContains(run.errors, "--store")) << run.errors;
+  }
 }
 
 }  // namespace

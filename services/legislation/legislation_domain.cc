@@ -17,6 +17,7 @@
 #include "services/common/bounds.h"
 #include "services/common/filter.h"
 #include "services/common/idempotency.h"
+#include "services/common/idempotent_write.h"
 #include "services/common/pagination.h"
 #include "services/common/status.h"
 #include "services/common/validation.h"
@@ -39,8 +40,6 @@ const std::set<std::string>& OutputOnlyFields() {
       "name", "entity", "etag", "create_time", "update_time"};
   return *fields;
 }
-
-constexpr int kMaxWriteAttempts = 3;
 
 // Top-level fields a client may write, in field-number order.
 const std::vector<const FieldDescriptor*>& WritableFields() {
@@ -81,8 +80,7 @@ Write MakeWrite(v1::ChangeKind kind, int64_t expected_revision,
                 const v1::Legislation& record,
                 std::vector<std::string> changed_fields,
                 absl::string_view actor, absl::Time time,
-                const std::string& request_id, const std::string& fingerprint,
-                std::string response) {
+                const IdempotentWrite& idempotent, std::string response) {
   Write w;
   w.kind = kind;
   w.name = record.name();
@@ -91,8 +89,8 @@ Write MakeWrite(v1::ChangeKind kind, int64_t expected_revision,
   w.changed_fields = std::move(changed_fields);
   w.actor = std::string(actor);
   w.time = time;
-  w.request_id = request_id;
-  w.request = {fingerprint, std::move(response)};
+  w.request_id = idempotent.request_id();
+  w.request = idempotent.Key(std::move(response));
   return w;
 }
 
@@ -333,35 +331,45 @@ absl::StatusOr<common::v1::ReportingEntity> LegislationDomain::EntityOfName(
   return entities_.Resolve(entity, field);
 }
 
-absl::StatusOr<std::optional<std::string>> LegislationDomain::Replay(
-    absl::string_view request_id, const std::string& fingerprint) {
-  if (request_id.empty()) return std::nullopt;
-  absl::StatusOr<std::optional<StoredRequest>> stored =
-      store_.FindRequest(request_id);
-  if (!stored.ok()) return stored.status();
-  if (!stored->has_value()) return std::nullopt;
-  if ((*stored)->fingerprint != fingerprint) return RequestIdReusedError();
-  return (*stored)->response;
+absl::StatusOr<std::string> LegislationDomain::RunWrite(
+    const IdempotentWrite& write, bool guarded,
+    const std::function<absl::StatusOr<Answer>()>& attempt,
+    int64_t* sequence) {
+  // The latest committed sequence: what a replay or a no-op reports.
+  auto latest = [&](std::string response) -> absl::StatusOr<std::string> {
+    if (sequence == nullptr) return response;
+    absl::StatusOr<ChangeBounds> bounds = store_.Changes().Bounds();
+    if (!bounds.ok()) return bounds.status();
+    *sequence = bounds->latest;
+    return response;
+  };
+  absl::StatusOr<std::optional<std::string>> replay = write.Replay(store_);
+  if (!replay.ok()) return replay.status();
+  if (replay->has_value()) return latest(**std::move(replay));
+
+  absl::StatusOr<Answer> answer = RetryOnAborted(guarded, attempt);
+  if (!answer.ok()) {
+    absl::StatusOr<std::string> settled =
+        write.Settle(store_, answer.status());
+    if (!settled.ok()) return settled.status();
+    return latest(*std::move(settled));
+  }
+  if (answer->sequence == 0) return latest(std::move(answer->response));
+  if (sequence != nullptr) *sequence = answer->sequence;
+  return std::move(answer->response);
 }
 
-absl::StatusOr<std::string> LegislationDomain::Commit(const Write& write) {
-  absl::StatusOr<ApplyResult> result = store_.Apply(write);
+absl::StatusOr<LegislationDomain::Answer> LegislationDomain::Commit(
+    const IdempotentWrite& write, const Write& change) {
+  absl::StatusOr<ApplyResult> result = store_.Apply(change);
   if (!result.ok()) return result.status();
   if (result->earlier.has_value()) {
     // A concurrent retry committed the same request id first.
-    if (result->earlier->fingerprint != write.request.fingerprint) {
-      return RequestIdReusedError();
-    }
-    return result->earlier->response;
+    absl::StatusOr<std::string> earlier = write.Answer(*result->earlier);
+    if (!earlier.ok()) return earlier.status();
+    return Answer{*std::move(earlier), 0};
   }
-  return write.request.response;
-}
-
-absl::StatusOr<v1::Legislation> LegislationDomain::CommitRecord(
-    const Write& write) {
-  absl::StatusOr<std::string> response = Commit(write);
-  if (!response.ok()) return response.status();
-  return ParseResponse(*response);
+  return Answer{change.request.response, result->sequence};
 }
 
 absl::StatusOr<v1::Legislation> LegislationDomain::Get(
@@ -410,7 +418,8 @@ absl::StatusOr<v1::ListLegislationsResponse> LegislationDomain::List(
 }
 
 absl::StatusOr<v1::Legislation> LegislationDomain::Create(
-    const v1::CreateLegislationRequest& request, absl::string_view actor) {
+    const v1::CreateLegislationRequest& request, absl::string_view actor,
+    int64_t* sequence) {
   FieldViolations violations;
   absl::StatusOr<common::v1::ReportingEntity> entity =
       entities_.Resolve(request.parent(), "parent");
@@ -425,54 +434,57 @@ absl::StatusOr<v1::Legislation> LegislationDomain::Create(
   ValidateRequestId(request.request_id(), violations);
   if (!violations.empty()) return violations.ToStatus();
 
-  const std::string fingerprint =
-      RequestFingerprint("legislation.create", request);
-  absl::StatusOr<std::optional<std::string>> replay =
-      Replay(request.request_id(), fingerprint);
-  if (!replay.ok()) return replay.status();
-  if (replay->has_value()) return ParseResponse(**replay);
+  const IdempotentWrite write(
+      request.request_id(), RequestFingerprint("legislation.create", request));
+  // Never redone: a record created meanwhile is ALREADY_EXISTS.
+  absl::StatusOr<std::string> answer = RunWrite(
+      write, /*guarded=*/true,
+      [&]() -> absl::StatusOr<Answer> {
+        absl::StatusOr<std::optional<StoredRecord>> existing =
+            store_.Get(name);
+        if (!existing.ok()) return existing.status();
+        if (existing->has_value() && !(*existing)->deleted) {
+          return AlreadyExistsError(kLegislationType, name);
+        }
+        const int64_t revision =
+            existing->has_value() ? (*existing)->revision : 0;
 
-  absl::StatusOr<v1::Legislation> result =
-      [&]() -> absl::StatusOr<v1::Legislation> {
-    std::lock_guard<std::mutex> lock(write_mu_);
-    absl::StatusOr<std::optional<StoredRecord>> existing = store_.Get(name);
-    if (!existing.ok()) return existing.status();
-    if (existing->has_value() && !(*existing)->deleted) {
-      return AlreadyExistsError(kLegislationType, name);
-    }
-    const int64_t revision = existing->has_value() ? (*existing)->revision : 0;
+        v1::Legislation out = request.legislation();
+        ClearOutputOnly(out);
+        out.DiscardUnknownFields();
+        out.set_name(name);
+        *out.mutable_entity() = *entity;
+        out.set_etag(EtagFor(revision + 1));
+        const absl::Time now = clock_();
+        *out.mutable_create_time() =
+            TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now));
+        *out.mutable_update_time() = out.create_time();
+        FieldViolations size;
+        ValidateRecordSize(out, "legislation", size);
+        if (!size.empty()) return size.ToStatus();
 
-    v1::Legislation out = request.legislation();
-    ClearOutputOnly(out);
-    out.DiscardUnknownFields();
-    out.set_name(name);
-    *out.mutable_entity() = *entity;
-    out.set_etag(EtagFor(revision + 1));
-    const absl::Time now = clock_();
-    *out.mutable_create_time() =
-        TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now));
-    *out.mutable_update_time() = out.create_time();
-    ValidateRecordSize(out, "legislation", violations);
-    if (!violations.empty()) return violations.ToStatus();
-
-    std::vector<std::string> populated;
-    for (const FieldDescriptor* f : WritableFields()) {
-      if (IsPopulated(out, f)) populated.push_back(f->name());
-    }
-    absl::StatusOr<v1::Legislation> created = CommitRecord(MakeWrite(
-        v1::CHANGE_KIND_CREATE, revision, out, std::move(populated), actor, now,
-        request.request_id(), fingerprint, out.SerializeAsString()));
-    // Someone created it between our read and our write.
-    if (created.status().code() == absl::StatusCode::kAborted) {
-      return AlreadyExistsError(kLegislationType, name);
-    }
-    return created;
-  }();
-  return Settle(request.request_id(), fingerprint, std::move(result));
+        std::vector<std::string> populated;
+        for (const FieldDescriptor* f : WritableFields()) {
+          if (IsPopulated(out, f)) populated.push_back(f->name());
+        }
+        absl::StatusOr<Answer> created =
+            Commit(write, MakeWrite(v1::CHANGE_KIND_CREATE, revision, out,
+                                    std::move(populated), actor, now, write,
+                                    out.SerializeAsString()));
+        // Someone created it between our read and our write.
+        if (created.status().code() == absl::StatusCode::kAborted) {
+          return AlreadyExistsError(kLegislationType, name);
+        }
+        return created;
+      },
+      sequence);
+  if (!answer.ok()) return answer.status();
+  return ParseResponse(*answer);
 }
 
 absl::StatusOr<v1::Legislation> LegislationDomain::Update(
-    const v1::UpdateLegislationRequest& request, absl::string_view actor) {
+    const v1::UpdateLegislationRequest& request, absl::string_view actor,
+    int64_t* sequence) {
   FieldViolations violations;
   const std::string& name = request.legislation().name();
   violations.AddAll(EntityOfName(name, "legislation.name").status(),
@@ -506,122 +518,95 @@ absl::StatusOr<v1::Legislation> LegislationDomain::Update(
   ValidateRequestId(request.request_id(), violations);
   if (!violations.empty()) return violations.ToStatus();
 
-  const std::string fingerprint =
-      RequestFingerprint("legislation.update", request);
-  absl::StatusOr<std::optional<std::string>> replay =
-      Replay(request.request_id(), fingerprint);
-  if (!replay.ok()) return replay.status();
-  if (replay->has_value()) return ParseResponse(**replay);
-
-  absl::StatusOr<v1::Legislation> result =
-      [&]() -> absl::StatusOr<v1::Legislation> {
-    std::lock_guard<std::mutex> lock(write_mu_);
-    const std::string& sent_etag = request.legislation().etag();
-    for (int attempt = 1;; ++attempt) {
-      absl::StatusOr<StoredRecord> current = GetLive(name);
-      if (!current.ok()) return current.status();
-      if (!sent_etag.empty() && sent_etag != current->record.etag()) {
-        return EtagMismatchError(name, sent_etag, current->record.etag());
-      }
-      v1::Legislation out = current->record;
-      FieldMaskUtil::MergeOptions options;
-      options.set_replace_message_fields(true);
-      options.set_replace_repeated_fields(true);
-      FieldMaskUtil::MergeMessageTo(request.legislation(), mask, options, &out);
-      out.DiscardUnknownFields();
-      ValidateContent(out, "legislation", violations);
-      if (!violations.empty()) return violations.ToStatus();
-
-      std::vector<std::string> changed = ChangedFields(current->record, out);
-      if (changed.empty()) {
-        // Nothing to write, but the id is taken for this request.
-        if (!request.request_id().empty()) {
-          absl::Status recorded = store_.RecordRequest(
-              request.request_id(),
-              {fingerprint, current->record.SerializeAsString()});
-          if (!recorded.ok()) return recorded;
+  const IdempotentWrite write(
+      request.request_id(), RequestFingerprint("legislation.update", request));
+  const std::string& sent_etag = request.legislation().etag();
+  // Without an etag the caller asked for a merge: redone on the revision a
+  // concurrent write made.
+  bool lost_race = false;
+  absl::StatusOr<std::string> answer = RunWrite(
+      write, /*guarded=*/!sent_etag.empty(),
+      [&]() -> absl::StatusOr<Answer> {
+        absl::StatusOr<StoredRecord> current = GetLive(name);
+        if (!current.ok()) return current.status();
+        if (!sent_etag.empty() && sent_etag != current->record.etag()) {
+          return EtagMismatchError(name, sent_etag, current->record.etag());
         }
-        return current->record;
-      }
+        v1::Legislation out = current->record;
+        FieldMaskUtil::MergeOptions options;
+        options.set_replace_message_fields(true);
+        options.set_replace_repeated_fields(true);
+        FieldMaskUtil::MergeMessageTo(request.legislation(), mask, options,
+                                      &out);
+        out.DiscardUnknownFields();
+        FieldViolations invalid;
+        ValidateContent(out, "legislation", invalid);
+        if (!invalid.empty()) return invalid.ToStatus();
 
-      const absl::Time now = clock_();
-      out.set_etag(EtagFor(current->revision + 1));
-      *out.mutable_update_time() =
-          TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now));
-      ValidateRecordSize(out, "legislation", violations);
-      if (!violations.empty()) return violations.ToStatus();
-      absl::StatusOr<v1::Legislation> updated = CommitRecord(
-          MakeWrite(v1::CHANGE_KIND_UPDATE, current->revision, out,
-                    std::move(changed), actor, now, request.request_id(),
-                    fingerprint, out.SerializeAsString()));
-      if (updated.status().code() != absl::StatusCode::kAborted) return updated;
-      // A concurrent write came between our read and our write. Without an
-      // etag the caller asked for a merge: redo it on the new revision.
-      if (!sent_etag.empty() || attempt == kMaxWriteAttempts) {
-        return ConflictError(name, sent_etag);
-      }
-    }
-  }();
-  return Settle(request.request_id(), fingerprint, std::move(result));
+        std::vector<std::string> changed = ChangedFields(current->record, out);
+        if (changed.empty()) {
+          // Nothing to write, but the id is taken for this request.
+          absl::StatusOr<std::string> recorded =
+              write.RecordNoOp(store_, current->record.SerializeAsString());
+          if (!recorded.ok()) return recorded.status();
+          return Answer{*std::move(recorded), 0};
+        }
+
+        const absl::Time now = clock_();
+        out.set_etag(EtagFor(current->revision + 1));
+        *out.mutable_update_time() =
+            TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now));
+        ValidateRecordSize(out, "legislation", invalid);
+        if (!invalid.empty()) return invalid.ToStatus();
+        absl::StatusOr<Answer> updated =
+            Commit(write, MakeWrite(v1::CHANGE_KIND_UPDATE, current->revision,
+                                    out, std::move(changed), actor, now, write,
+                                    out.SerializeAsString()));
+        lost_race = updated.status().code() == absl::StatusCode::kAborted;
+        return updated;
+      },
+      sequence);
+  // A concurrent write came between our read and our write, every time.
+  if (lost_race && answer.status().code() == absl::StatusCode::kAborted) {
+    return ConflictError(name, sent_etag);
+  }
+  if (!answer.ok()) return answer.status();
+  return ParseResponse(*answer);
 }
 
 absl::Status LegislationDomain::Delete(
-    const v1::DeleteLegislationRequest& request, absl::string_view actor) {
+    const v1::DeleteLegislationRequest& request, absl::string_view actor,
+    int64_t* sequence) {
   FieldViolations violations;
   violations.AddAll(EntityOfName(request.name(), "name").status(), "name");
   ValidateRequestId(request.request_id(), violations);
   if (!violations.empty()) return violations.ToStatus();
 
-  const std::string fingerprint =
-      RequestFingerprint("legislation.delete", request);
-  absl::StatusOr<std::optional<std::string>> replay =
-      Replay(request.request_id(), fingerprint);
-  if (!replay.ok()) return replay.status();
-  if (replay->has_value()) return absl::OkStatus();
-
-  absl::Status result = [&]() -> absl::Status {
-    std::lock_guard<std::mutex> lock(write_mu_);
-    for (int attempt = 1;; ++attempt) {
-      absl::StatusOr<StoredRecord> current = GetLive(request.name());
-      if (!current.ok()) return current.status();
-      if (!request.etag().empty() && request.etag() != current->record.etag()) {
-        return EtagMismatchError(request.name(), request.etag(),
-                                 current->record.etag());
-      }
-      absl::Status deleted =
-          Commit(MakeWrite(v1::CHANGE_KIND_DELETE, current->revision,
-                           current->record, {}, actor, clock_(),
-                           request.request_id(), fingerprint,
-                           google::protobuf::Empty().SerializeAsString()))
-              .status();
-      if (deleted.code() != absl::StatusCode::kAborted) return deleted;
-      if (!request.etag().empty() || attempt == kMaxWriteAttempts) {
-        return ConflictError(request.name(), request.etag());
-      }
-    }
-  }();
-  return Settle(request.request_id(), fingerprint, std::move(result));
-}
-
-absl::StatusOr<v1::Legislation> LegislationDomain::Settle(
-    absl::string_view request_id, const std::string& fingerprint,
-    absl::StatusOr<v1::Legislation> result) {
-  if (result.ok() || request_id.empty()) return result;
-  absl::StatusOr<std::optional<std::string>> replay =
-      Replay(request_id, fingerprint);
-  if (!replay.ok()) return replay.status();
-  if (replay->has_value()) return ParseResponse(**replay);
-  return result;
-}
-
-absl::Status LegislationDomain::Settle(absl::string_view request_id,
-                                       const std::string& fingerprint,
-                                       absl::Status result) {
-  if (result.ok() || request_id.empty()) return result;
-  absl::StatusOr<std::optional<std::string>> replay =
-      Replay(request_id, fingerprint);
-  if (!replay.ok()) return replay.status();
-  return replay->has_value() ? absl::OkStatus() : result;
+  const IdempotentWrite write(
+      request.request_id(), RequestFingerprint("legislation.delete", request));
+  bool lost_race = false;
+  absl::StatusOr<std::string> answer = RunWrite(
+      write, /*guarded=*/!request.etag().empty(),
+      [&]() -> absl::StatusOr<Answer> {
+        absl::StatusOr<StoredRecord> current = GetLive(request.name());
+        if (!current.ok()) return current.status();
+        if (!request.etag().empty() &&
+            request.etag() != current->record.etag()) {
+          return EtagMismatchError(request.name(), request.etag(),
+                                   current->record.etag());
+        }
+        absl::StatusOr<Answer> deleted = Commit(
+            write, MakeWrite(v1::CHANGE_KIND_DELETE, current->revision,
+                             current->record, {}, actor, clock_(), write,
+                             google::protobuf::Empty().SerializeAsString()));
+        lost_race = deleted.status().code() == absl::StatusCode::kAborted;
+        return deleted;
+      },
+      sequence);
+  if (lost_race && answer.status().code() == absl::StatusCode::kAborted) {
+    return ConflictError(request.name(), request.etag());
+  }
+  return answer.status();
 }
 
 absl::StatusOr<StoredRecord> LegislationDomain::GetLive(

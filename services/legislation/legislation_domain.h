@@ -1,11 +1,11 @@
 // The legislation service's rules, free of gRPC: what a valid record is, how
-// writes are made idempotent, guarded by etags and kept as revisions, and how
-// records are filtered and paged. Handlers translate; this decides.
+// writes are made idempotent (idempotent_write.h), guarded by etags and kept
+// as revisions, and how records are filtered and paged. Handlers translate;
+// this decides.
 #ifndef PALERMO_SERVICES_LEGISLATION_LEGISLATION_DOMAIN_H_
 #define PALERMO_SERVICES_LEGISLATION_LEGISLATION_DOMAIN_H_
 
 #include <functional>
-#include <mutex>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -13,6 +13,7 @@
 #include "absl/time/clock.h"
 #include "palermo/legislation/v1/legislation.pb.h"
 #include "services/common/entities.h"
+#include "services/common/idempotent_write.h"
 #include "services/common/status.h"
 #include "services/legislation/legislation_store.h"
 
@@ -31,12 +32,17 @@ class LegislationDomain {
   absl::StatusOr<v1::Legislation> Get(const v1::GetLegislationRequest& request);
   absl::StatusOr<v1::ListLegislationsResponse> List(
       const v1::ListLegislationsRequest& request);
+  // The writes. Each sets `*sequence` (if given) to the change log's
+  // sequence of its change; for a replayed request or a write that changed
+  // nothing, to the latest committed sequence, which is at least as fresh.
   absl::StatusOr<v1::Legislation> Create(
-      const v1::CreateLegislationRequest& request, absl::string_view actor);
+      const v1::CreateLegislationRequest& request, absl::string_view actor,
+      int64_t* sequence = nullptr);
   absl::StatusOr<v1::Legislation> Update(
-      const v1::UpdateLegislationRequest& request, absl::string_view actor);
+      const v1::UpdateLegislationRequest& request, absl::string_view actor,
+      int64_t* sequence = nullptr);
   absl::Status Delete(const v1::DeleteLegislationRequest& request,
-                      absl::string_view actor);
+                      absl::string_view actor, int64_t* sequence = nullptr);
   absl::StatusOr<v1::ListLegislationRevisionsResponse> ListRevisions(
       const v1::ListLegislationRevisionsRequest& request);
 
@@ -52,24 +58,27 @@ class LegislationDomain {
   absl::StatusOr<common::v1::ReportingEntity> EntityOfName(
       absl::string_view name, absl::string_view field) const;
 
-  // The response of an earlier request with the same id, if any; an error if
-  // the id was used for a different request.
-  absl::StatusOr<std::optional<std::string>> Replay(
-      absl::string_view request_id, const std::string& fingerprint);
+  // What one attempt at a write answered (a serialised response) and the
+  // sequence of its change (0: it wrote none).
+  struct Answer {
+    std::string response;
+    int64_t sequence = 0;
+  };
 
-  // Applies a write and returns the serialised response; if its request id
-  // was committed meanwhile by a concurrent retry, returns that response.
-  // ABORTED if the record changed since it was read.
-  absl::StatusOr<std::string> Commit(const Write& write);
-  absl::StatusOr<v1::Legislation> CommitRecord(const Write& write);
+  // The idempotent-write protocol (idempotent_write.h) around `attempt`:
+  // replays a request committed before, redoes `attempt` on ABORTED unless
+  // `guarded` (the caller sent an etag), and gives a failed write the answer
+  // of a concurrent retry that committed it meanwhile.
+  absl::StatusOr<std::string> RunWrite(
+      const IdempotentWrite& write, bool guarded,
+      const std::function<absl::StatusOr<Answer>()>& attempt,
+      int64_t* sequence);
 
-  // A write that failed after its replay check may have lost to a concurrent
-  // retry of the same request: then that retry's answer is its answer too.
-  absl::StatusOr<v1::Legislation> Settle(
-      absl::string_view request_id, const std::string& fingerprint,
-      absl::StatusOr<v1::Legislation> result);
-  absl::Status Settle(absl::string_view request_id,
-                      const std::string& fingerprint, absl::Status result);
+  // Applies a write (guarded by its expected revision: ABORTED if the record
+  // changed since it was read); if its request id was committed meanwhile
+  // by a concurrent retry, that retry's answer.
+  absl::StatusOr<Answer> Commit(const IdempotentWrite& write,
+                                const Write& change);
 
   // The live record, or NOT_FOUND.
   absl::StatusOr<StoredRecord> GetLive(absl::string_view name);
@@ -78,13 +87,11 @@ class LegislationDomain {
   absl::Status ConflictError(absl::string_view name,
                              absl::string_view sent_etag);
 
+  // No lock of the process's own: writes are correct by the store's
+  // compare-and-swap alone, so replicas may share one database.
   LegislationStore& store_;
   const EntityRegistry& entities_;
   Clock clock_;
-  // Serialises this process's read-merge-write cycles so they never race
-  // each other; the store's compare-and-swap still guards against other
-  // processes sharing the database.
-  std::mutex write_mu_;
 };
 
 }  // namespace palermo::legislation

@@ -235,6 +235,53 @@ TEST_F(LegislationDomainTest, ANoOpUpdateStillTakesItsRequestId) {
               ElementsAre("request_id"));
 }
 
+TEST_F(LegislationDomainTest, WritesReportTheSequenceOfTheirChange) {
+  v1::CreateLegislationRequest create;
+  create.set_parent("countries/EST");
+  *create.mutable_legislation() = RatifiedRecord();
+  create.set_request_id("create-1");
+  int64_t sequence = -1;
+  auto created = domain_->Create(create, "x", &sequence);
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_EQ(sequence, 1);
+
+  v1::UpdateLegislationRequest update;
+  update.mutable_legislation()->set_name(created->name());
+  update.mutable_legislation()->set_notes("n");
+  update.mutable_update_mask()->add_paths("notes");
+  ASSERT_TRUE(domain_->Update(update, "x", &sequence).ok());
+  EXPECT_EQ(sequence, 2);
+  v1::CreateLegislationRequest other;
+  other.set_parent("countries/LVA");
+  *other.mutable_legislation() = RatifiedRecord();
+  ASSERT_TRUE(domain_->Create(other, "x", &sequence).ok());
+  EXPECT_EQ(sequence, 3);
+
+  // A replay and a no-op wrote nothing: the latest sequence, at least as
+  // fresh as their answer.
+  sequence = -1;
+  ASSERT_TRUE(domain_->Create(create, "x", &sequence).ok());
+  EXPECT_EQ(sequence, 3);
+  sequence = -1;
+  update.set_request_id("noop-2");
+  ASSERT_TRUE(domain_->Update(update, "x", &sequence).ok());
+  EXPECT_EQ(sequence, 3);
+
+  v1::DeleteLegislationRequest remove;
+  remove.set_name(created->name());
+  ASSERT_TRUE(domain_->Delete(remove, "x", &sequence).ok());
+  EXPECT_EQ(sequence, 4);
+  auto changes = store_->Changes().ReadChanges(0, 10);
+  ASSERT_TRUE(changes.ok()) << changes.status();
+  ASSERT_EQ(changes->size(), 4u);
+  EXPECT_EQ((*changes)[3].resource, created->name());
+  EXPECT_EQ((*changes)[3].type, common::v1::CHANGE_TYPE_DELETED);
+  // A failed write reports nothing.
+  sequence = -1;
+  EXPECT_FALSE(domain_->Delete(remove, "x", &sequence).ok());
+  EXPECT_EQ(sequence, -1);
+}
+
 TEST_F(LegislationDomainTest, UpdateOfMissingRecordIsNotFound) {
   EXPECT_EQ(UpdateNotes("countries/FRA/legislation", "x").status().code(),
             absl::StatusCode::kNotFound);

@@ -1,7 +1,10 @@
 // Storage contract of the legislation service. The domain decides; a store
-// only keeps records, their revisions and idempotency keys, and makes each
-// write atomic. The embedded SQLite store implements it; a PostgreSQL store
-// will implement the same contract and pass the same tests.
+// only keeps records, their revisions, idempotency keys and the change log,
+// and makes each write atomic: the compare-and-swap on the revision and the
+// request id are checked by the database inside the write's transaction, so
+// that several processes may share one database. Names no database: SQLite
+// (sqlite_legislation_store.h) and PostgreSQL (postgres_legislation_store.h)
+// implement it and pass one contract suite (legislation_store_contract.h).
 #ifndef PALERMO_SERVICES_LEGISLATION_LEGISLATION_STORE_H_
 #define PALERMO_SERVICES_LEGISLATION_LEGISLATION_STORE_H_
 
@@ -13,7 +16,9 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "palermo/common/v1/changes.pb.h"
 #include "palermo/legislation/v1/legislation.pb.h"
+#include "services/common/change_log.h"
 #include "services/common/idempotency.h"
 
 namespace palermo::legislation {
@@ -26,8 +31,8 @@ struct StoredRecord {
   bool deleted = false;
 };
 
-// One atomic write: the new state of a record, its revision entry and, if the
-// request carried one, its idempotency key.
+// One atomic write: the new state of a record, its revision entry, its change
+// log entry and, if the request carried one, its idempotency key.
 struct Write {
   v1::ChangeKind kind = v1::CHANGE_KIND_UNSPECIFIED;
   std::string name;
@@ -44,8 +49,21 @@ struct Write {
 
 struct ApplyResult {
   int64_t revision = 0;                  // the new revision, if written
+  int64_t sequence = 0;                  // the change log's, if written
   std::optional<StoredRequest> earlier;  // set if the request id was taken
 };
+
+// The change log's type of a write of `kind`.
+inline common::v1::ChangeType ChangeTypeOf(v1::ChangeKind kind) {
+  switch (kind) {
+    case v1::CHANGE_KIND_CREATE:
+      return common::v1::CHANGE_TYPE_CREATED;
+    case v1::CHANGE_KIND_DELETE:
+      return common::v1::CHANGE_TYPE_DELETED;
+    default:
+      return common::v1::CHANGE_TYPE_UPDATED;
+  }
+}
 
 class LegislationStore {
  public:
@@ -59,9 +77,10 @@ class LegislationStore {
   virtual absl::StatusOr<std::vector<StoredRecord>> ListLive(
       absl::string_view after_name) = 0;
 
-  // Applies `write` atomically: record, revision, request key. If the
-  // request id was already committed (a concurrent retry), writes nothing and
-  // returns that request in `earlier`. ABORTED if the record's revision is not
+  // Applies `write` atomically: record, revision, change log entry (its
+  // sequence in the result), request key. If the request id was already
+  // committed (a concurrent retry), writes nothing and returns that request
+  // in `earlier`. ABORTED if the record's revision is not
   // `expected_revision`. Durable once it returns.
   virtual absl::StatusOr<ApplyResult> Apply(const Write& write) = 0;
 
@@ -77,6 +96,9 @@ class LegislationStore {
   // newest first, at most `limit`.
   virtual absl::StatusOr<std::vector<v1::LegislationRevision>> ListRevisions(
       absl::string_view name, int64_t before_revision, int limit) = 0;
+
+  // The change log every Apply appends to.
+  virtual ChangeLog& Changes() = 0;
 };
 
 }  // namespace palermo::legislation

@@ -1,3 +1,4 @@
+// The legislation store on SQLite (sqlite_legislation_store.h).
 #include "services/legislation/sqlite_legislation_store.h"
 
 #include "absl/strings/str_cat.h"
@@ -11,6 +12,8 @@ namespace {
 
 using google::protobuf::util::TimeUtil;
 
+// Explicit versions, never renumbered: a database of an earlier version
+// gains the later ones when opened.
 const std::vector<sqlite::Migration>& Migrations() {
   static const auto* migrations = new std::vector<sqlite::Migration>{
       {1,
@@ -31,6 +34,7 @@ const std::vector<sqlite::Migration>& Migrations() {
        "  snapshot BLOB NOT NULL,"
        "  PRIMARY KEY (name, revision));" +
            std::string(kRequestsTableSql)},
+      ChangeLogMigration(2),
   };
   return *migrations;
 }
@@ -43,12 +47,16 @@ absl::Status Corrupt(absl::string_view what, absl::string_view name) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<SqliteLegislationStore>>
-SqliteLegislationStore::Open(const std::string& path) {
+SqliteLegislationStore::Open(const std::string& path,
+                             int64_t change_log_retain) {
   absl::StatusOr<std::unique_ptr<sqlite::Database>> db =
       sqlite::Database::Open(path, Migrations());
   if (!db.ok()) return db.status();
+  absl::StatusOr<std::unique_ptr<SqliteChangeLog>> changes =
+      SqliteChangeLog::Over(**db, {change_log_retain});
+  if (!changes.ok()) return changes.status();
   return std::unique_ptr<SqliteLegislationStore>(
-      new SqliteLegislationStore(*std::move(db)));
+      new SqliteLegislationStore(*std::move(db), *std::move(changes)));
 }
 
 absl::StatusOr<std::optional<StoredRecord>> SqliteLegislationStore::Get(
@@ -94,6 +102,14 @@ absl::StatusOr<std::vector<StoredRecord>> SqliteLegislationStore::ListLive(
 }
 
 absl::StatusOr<ApplyResult> SqliteLegislationStore::Apply(const Write& write) {
+  absl::StatusOr<ApplyResult> result = ApplyLocked(write);
+  // Listeners are called unlocked, once the write is committed.
+  if (result.ok() && result->sequence != 0) changes_->Committed();
+  return result;
+}
+
+absl::StatusOr<ApplyResult> SqliteLegislationStore::ApplyLocked(
+    const Write& write) {
   auto lock = db_->Lock();
   absl::StatusOr<sqlite::Transaction> txn = sqlite::Transaction::Begin(*db_);
   if (!txn.ok()) return txn.status();
@@ -102,7 +118,7 @@ absl::StatusOr<ApplyResult> SqliteLegislationStore::Apply(const Write& write) {
     absl::StatusOr<std::optional<StoredRequest>> earlier =
         FindStoredRequest(*db_, write.request_id);
     if (!earlier.ok()) return earlier.status();
-    if (earlier->has_value()) return ApplyResult{0, *std::move(earlier)};
+    if (earlier->has_value()) return ApplyResult{0, 0, *std::move(earlier)};
   }
 
   auto current =
@@ -151,8 +167,16 @@ absl::StatusOr<ApplyResult> SqliteLegislationStore::Apply(const Write& write) {
       return s;
     }
   }
+  // Last: the change log's counter row.
+  std::vector<ChangeEntry> entries(1);
+  entries[0].resource = write.name;
+  entries[0].revision = next;
+  entries[0].type = ChangeTypeOf(write.kind);
+  absl::StatusOr<SqliteChangeLog::Appended> appended =
+      changes_->Append(entries);
+  if (!appended.ok()) return appended.status();
   if (absl::Status s = txn->Commit(); !s.ok()) return s;
-  return ApplyResult{next, std::nullopt};
+  return ApplyResult{next, appended->sequence, std::nullopt};
 }
 
 absl::StatusOr<std::optional<StoredRequest>>

@@ -1,100 +1,107 @@
-// Storage contract of the SQLite legislation store: atomic compare-and-swap
-// writes, revisions, idempotency keys, durability across reopen.
+// The SQLite legislation store: the store contract on a fresh file per test
+// (two instances on one file stand for two processes), and its migrations:
+// a database of schema version 1, from before the change log, opens and
+// gains it.
 #include "services/legislation/sqlite_legislation_store.h"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
 
+#include "services/common/sqlite.h"
 #include "services/common/test_support.h"
+#include "services/legislation/legislation_store_contract.h"
 
 namespace palermo::legislation {
 namespace {
 
-class SqliteLegislationStoreTest : public testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = FreshTestDir();
-    Reopen();
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  void Reopen() {
-    store_.reset();
-    auto store = SqliteLegislationStore::Open((dir_ / "l.db").string());
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = *std::move(store);
+class SqliteHarness : public LegislationStoreHarness {
+ public:
+  SqliteHarness() : dir_(FreshTestDir()) {}
+  ~SqliteHarness() override { std::filesystem::remove_all(dir_); }
+  absl::StatusOr<std::unique_ptr<LegislationStore>> Open(
+      int64_t change_log_retain) override {
+    auto store = SqliteLegislationStore::Open((dir_ / "l.db").string(),
+                                              change_log_retain);
+    if (!store.ok()) return store.status();
+    return std::unique_ptr<LegislationStore>(*std::move(store));
   }
 
-  static Write MakeWrite(v1::ChangeKind kind, int64_t expected,
-                         std::string notes, std::string request_id = "") {
-    Write w;
-    w.kind = kind;
-    w.name = "countries/EST/legislation";
-    w.expected_revision = expected;
-    w.record.set_name(w.name);
-    w.record.set_notes(std::move(notes));
-    w.changed_fields = {"notes"};
-    w.actor = "tester";
-    w.time = absl::FromUnixSeconds(1000);
-    w.request_id = std::move(request_id);
-    w.request = {"fp", "resp"};
-    return w;
-  }
-
+ private:
   std::filesystem::path dir_;
-  std::unique_ptr<SqliteLegislationStore> store_;
 };
 
-TEST_F(SqliteLegislationStoreTest, WritesAreCompareAndSwap) {
-  ASSERT_EQ(store_->Apply(MakeWrite(v1::CHANGE_KIND_CREATE, 0, "a"))->revision,
-            1);
-  EXPECT_EQ(
-      store_->Apply(MakeWrite(v1::CHANGE_KIND_CREATE, 0, "b")).status().code(),
-      absl::StatusCode::kAborted);
-  ASSERT_EQ(store_->Apply(MakeWrite(v1::CHANGE_KIND_UPDATE, 1, "c"))->revision,
-            2);
-  auto got = store_->Get("countries/EST/legislation");
+std::unique_ptr<LegislationStoreHarness> MakeSqliteHarness() {
+  return std::make_unique<SqliteHarness>();
+}
+
+INSTANTIATE_TEST_SUITE_P(Sqlite, LegislationStoreContract,
+                         testing::Values(&MakeSqliteHarness));
+
+// Version 1 as it shipped, before the change log.
+constexpr char kVersionOne[] =
+    "CREATE TABLE legislation ("
+    "  name TEXT PRIMARY KEY,"
+    "  revision INTEGER NOT NULL,"
+    "  deleted INTEGER NOT NULL DEFAULT 0,"
+    "  record BLOB NOT NULL);"
+    "CREATE TABLE legislation_revisions ("
+    "  name TEXT NOT NULL,"
+    "  revision INTEGER NOT NULL,"
+    "  change_kind INTEGER NOT NULL,"
+    "  actor TEXT NOT NULL,"
+    "  change_time_us INTEGER NOT NULL,"
+    "  changed_fields TEXT NOT NULL,"
+    "  snapshot BLOB NOT NULL,"
+    "  PRIMARY KEY (name, revision));"
+    "CREATE TABLE requests ("
+    "  request_id TEXT PRIMARY KEY,"
+    "  fingerprint BLOB NOT NULL,"
+    "  response BLOB NOT NULL);";
+
+TEST(SqliteLegislationStoreMigrationTest, AVersionOneDatabaseGainsTheLog) {
+  const std::filesystem::path dir = FreshTestDir();
+  const std::string path = (dir / "l.db").string();
+  v1::Legislation record;
+  record.set_name("countries/EST/legislation");
+  record.set_notes("from version 1");
+  {
+    auto old = sqlite::Database::Open(path, {{1, kVersionOne}});
+    ASSERT_TRUE(old.ok()) << old.status();
+    auto insert = (*old)->Prepare(
+        "INSERT INTO legislation(name, revision, deleted, record)"
+        " VALUES (?, 1, 0, ?)");
+    ASSERT_TRUE(insert.ok()) << insert.status();
+    ASSERT_TRUE(
+        insert->Bind(1, record.name()).BindBlob(2, record.SerializeAsString())
+            .Run()
+            .ok());
+  }
+  auto store = SqliteLegislationStore::Open(path);
+  ASSERT_TRUE(store.ok()) << store.status();
+  auto got = (*store)->Get(record.name());
   ASSERT_TRUE(got.ok() && got->has_value());
-  EXPECT_EQ((*got)->revision, 2);
-  EXPECT_EQ((*got)->record.notes(), "c");
-}
+  EXPECT_EQ((*got)->record.notes(), "from version 1");
+  EXPECT_EQ((*store)->Changes().Bounds()->latest, 0);
 
-TEST_F(SqliteLegislationStoreTest, ATakenRequestIdWritesNothingAndReturnsIt) {
-  ASSERT_TRUE(
-      store_->Apply(MakeWrite(v1::CHANGE_KIND_CREATE, 0, "a", "id")).ok());
-  // Checked before the revision: a retry racing the first call learns that
-  // the call was committed instead of failing on the revision.
-  auto again = store_->Apply(MakeWrite(v1::CHANGE_KIND_CREATE, 0, "b", "id"));
-  ASSERT_TRUE(again.ok()) << again.status();
-  ASSERT_TRUE(again->earlier.has_value());
-  EXPECT_EQ(again->earlier->response, "resp");
-  auto got = store_->Get("countries/EST/legislation");
-  EXPECT_EQ((*got)->record.notes(), "a");  // nothing written
-  EXPECT_EQ((*got)->revision, 1);
-  auto request = store_->FindRequest("id");
-  ASSERT_TRUE(request.ok() && request->has_value());
-  EXPECT_EQ((*request)->response, "resp");
-}
+  Write update;
+  update.kind = v1::CHANGE_KIND_UPDATE;
+  update.name = record.name();
+  update.expected_revision = 1;
+  update.record = record;
+  update.actor = "tester";
+  update.time = absl::Now();
+  auto applied = (*store)->Apply(update);
+  ASSERT_TRUE(applied.ok()) << applied.status();
+  EXPECT_EQ(applied->revision, 2);
+  EXPECT_EQ(applied->sequence, 1);
+  store->reset();
 
-TEST_F(SqliteLegislationStoreTest, DeletedRecordsLeaveListsButKeepRevisions) {
-  ASSERT_TRUE(store_->Apply(MakeWrite(v1::CHANGE_KIND_CREATE, 0, "a")).ok());
-  ASSERT_TRUE(store_->Apply(MakeWrite(v1::CHANGE_KIND_DELETE, 1, "a")).ok());
-  EXPECT_TRUE(store_->ListLive("")->empty());
-  EXPECT_TRUE((*store_->Get("countries/EST/legislation"))->deleted);
-  auto revisions = store_->ListRevisions("countries/EST/legislation", 0, 10);
-  ASSERT_EQ(revisions->size(), 2u);
-  EXPECT_EQ((*revisions)[0].change_kind(), v1::CHANGE_KIND_DELETE);
-  EXPECT_EQ((*revisions)[1].actor(), "tester");
-}
-
-TEST_F(SqliteLegislationStoreTest, CommittedWritesSurviveReopen) {
-  ASSERT_TRUE(
-      store_->Apply(MakeWrite(v1::CHANGE_KIND_CREATE, 0, "durable", "k")).ok());
-  Reopen();
-  auto got = store_->Get("countries/EST/legislation");
-  ASSERT_TRUE(got.ok() && got->has_value());
-  EXPECT_EQ((*got)->record.notes(), "durable");
-  EXPECT_TRUE(store_->FindRequest("k")->has_value());
+  auto reopened = sqlite::Database::Open(path, {});
+  ASSERT_TRUE(reopened.ok()) << reopened.status();
+  auto lock = (*reopened)->Lock();
+  EXPECT_EQ(*(*reopened)->SchemaVersion(), 2);
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
