@@ -62,3 +62,6 @@ ABSL_FLAG(int64_t, grpc_memory_bytes, int64_t{256} << 20,
 ABSL_FLAG(absl::Duration, memory_release_interval, absl::Seconds(10),
           "How often free heap memory is given back to the system; 0 "
           "never.");
+ABSL_FLAG(int, postgres_pool_size, 8,
+          "Connections a service keeps to PostgreSQL at most "
+          "(--store=postgres); a call waits for a free one.");

@@ -1,6 +1,7 @@
 // Command-line flags shared by every Palermo binary: where to listen, where
 // the data lives, how to log, where the peers are, the transport limits and
-// what overload may take (calls in flight, threads, memory).
+// what overload may take (calls in flight, threads, memory), how many
+// connections a PostgreSQL store keeps.
 #ifndef PALERMO_SERVICES_COMMON_FLAGS_H_
 #define PALERMO_SERVICES_COMMON_FLAGS_H_
 
@@ -35,5 +36,6 @@ ABSL_DECLARE_FLAG(int, max_concurrent_streams);
 ABSL_DECLARE_FLAG(int, max_threads);
 ABSL_DECLARE_FLAG(int64_t, grpc_memory_bytes);
 ABSL_DECLARE_FLAG(absl::Duration, memory_release_interval);
+ABSL_DECLARE_FLAG(int, postgres_pool_size);
 
 #endif  // PALERMO_SERVICES_COMMON_FLAGS_H_
