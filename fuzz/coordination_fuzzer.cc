@@ -9,7 +9,7 @@
 #include "fuzz/fuzz_support.h"
 #include "palermo/coordination/v1/coordination.grpc.pb.h"
 #include "services/common/entities.h"
-#include "services/common/records.h"
+#include "services/common/sqlite_record_store.h"
 #include "services/coordination/coordination_domain.h"
 
 namespace palermo::fuzz {
@@ -159,7 +159,8 @@ void Reset() {
   s.Renew(
       "coordination.db",
       [](const std::string& path) {
-        return SqliteRecordStore::Open(path, coordination::AllCollections());
+        return SqliteRecordStore::Open(path,
+                                       coordination::CoordinationSchema());
       },
       [](auto& store) {
         return std::make_unique<coordination::CoordinationDomain>(

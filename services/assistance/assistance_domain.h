@@ -19,7 +19,7 @@
 #include "services/assistance/assistance_store.h"
 #include "services/assistance/suppression.h"
 #include "services/common/entities.h"
-#include "services/common/records.h"
+#include "services/common/record_collection.h"
 #include "services/common/status.h"
 
 namespace palermo::assistance {

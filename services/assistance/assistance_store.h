@@ -1,6 +1,7 @@
 // Storage contract of the victim assistance service: the measure-type
 // catalogue, the measures and case records as revisioned record collections
-// (RecordStore, services/common/records.h) with idempotency keys, and the
+// (RecordStore, services/common/record_store.h) with idempotency keys and
+// the change log, and the
 // frozen releases of case counts (suppression.h).
 #ifndef PALERMO_SERVICES_ASSISTANCE_ASSISTANCE_STORE_H_
 #define PALERMO_SERVICES_ASSISTANCE_ASSISTANCE_STORE_H_
@@ -12,7 +13,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "palermo/assistance/v1/assistance.pb.h"
-#include "services/common/records.h"
+#include "services/common/record_store.h"
 
 namespace palermo::assistance {
 

@@ -5,6 +5,7 @@
 #include "services/assistance/assistance_domain.h"
 #include "services/assistance/assistance_service.h"
 #include "services/assistance/sqlite_assistance_store.h"
+#include "services/common/flags.h"
 #include "services/common/server.h"
 
 ABSL_FLAG(int64_t, min_published_count, palermo::assistance::kDefaultK,
@@ -15,7 +16,8 @@ int main(int argc, char** argv) {
   InitRuntime(argc, argv, "assistance");
   auto path = DataFile("assistance.db");
   if (!path.ok()) return StartupFailed(path.status());
-  auto store = assistance::SqliteAssistanceStore::Open(*path);
+  auto store = assistance::SqliteAssistanceStore::Open(
+      *path, {absl::GetFlag(FLAGS_change_log_retain)});
   if (!store.ok()) return StartupFailed(store.status());
   auto entities = EntityRegistry::LoadDefault();
   if (!entities.ok()) return StartupFailed(entities.status());

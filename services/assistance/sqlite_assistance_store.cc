@@ -2,6 +2,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "services/common/sqlite_change_log.h"
+#include "services/common/sqlite_requests.h"
 
 namespace palermo::assistance {
 namespace {
@@ -83,16 +85,20 @@ std::vector<sqlite::Migration> Migrations() {
        "INSERT INTO measure_types(code, display_name, description) VALUES "
        "('RIGHTS_INFORMATION', 'Information on rights',"
        " 'Information for victims on their rights and on related laws');"},
+      // Issue 11: the change feed.
+      ChangeLogMigration(5),
   };
 }
 
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<SqliteAssistanceStore>>
-SqliteAssistanceStore::Open(const std::string& path) {
+SqliteAssistanceStore::Open(const std::string& path,
+                            const ChangeLogOptions& options) {
   auto db = sqlite::Database::Open(path, Migrations());
   if (!db.ok()) return db.status();
-  auto records = SqliteRecordStore::Over(**db, {kMeasuresTable, kCasesTable});
+  auto records =
+      SqliteRecordStore::Over(**db, {kMeasuresTable, kCasesTable}, options);
   if (!records.ok()) return records.status();
   return std::unique_ptr<SqliteAssistanceStore>(
       new SqliteAssistanceStore(*std::move(db), *std::move(records)));

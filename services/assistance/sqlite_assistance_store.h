@@ -7,13 +7,14 @@
 
 #include "services/assistance/assistance_store.h"
 #include "services/common/sqlite.h"
+#include "services/common/sqlite_record_store.h"
 
 namespace palermo::assistance {
 
 class SqliteAssistanceStore : public AssistanceStore {
  public:
   static absl::StatusOr<std::unique_ptr<SqliteAssistanceStore>> Open(
-      const std::string& path);
+      const std::string& path, const ChangeLogOptions& options = {});
 
   absl::StatusOr<std::vector<v1::MeasureType>> ListMeasureTypes() override;
   absl::Status CreateMeasureType(const v1::MeasureType& type) override;
@@ -27,29 +28,37 @@ class SqliteAssistanceStore : public AssistanceStore {
       absl::string_view collection, absl::string_view name) override {
     return records_->Get(collection, name);
   }
-  absl::StatusOr<std::vector<StoredRecord>> List(
-      absl::string_view collection, absl::string_view prefix,
-      absl::string_view after_name) override {
-    return records_->List(collection, prefix, after_name);
+  absl::StatusOr<std::vector<StoredRecord>> List(absl::string_view collection,
+                                                 absl::string_view prefix,
+                                                 absl::string_view after_name,
+                                                 int limit = 0) override {
+    return records_->List(collection, prefix, after_name, limit);
   }
-  absl::Status Put(absl::string_view collection, const StoredRecord& record,
-                   int64_t expected_revision, const std::string& request_id,
-                   const StoredRequest& request,
-                   std::optional<StoredRequest>* earlier) override {
+  absl::StatusOr<WriteResult> Put(absl::string_view collection,
+                                  const StoredRecord& record,
+                                  int64_t expected_revision,
+                                  const std::string& request_id,
+                                  const StoredRequest& request) override {
     return records_->Put(collection, record, expected_revision, request_id,
-                         request, earlier);
+                         request);
   }
-  absl::Status Delete(absl::string_view collection, absl::string_view name,
-                      int64_t expected_revision, const std::string& request_id,
-                      const StoredRequest& request,
-                      std::optional<StoredRequest>* earlier) override {
+  absl::StatusOr<WriteResult> Delete(absl::string_view collection,
+                                     absl::string_view name,
+                                     int64_t expected_revision,
+                                     const std::string& request_id,
+                                     const StoredRequest& request) override {
     return records_->Delete(collection, name, expected_revision, request_id,
-                            request, earlier);
+                            request);
   }
   absl::StatusOr<std::optional<StoredRequest>> FindRequest(
       const std::string& request_id) override {
     return records_->FindRequest(request_id);
   }
+  absl::Status RecordRequest(const std::string& request_id,
+                             const StoredRequest& request) override {
+    return records_->RecordRequest(request_id, request);
+  }
+  ChangeLog& Changes() override { return records_->Changes(); }
 
  private:
   SqliteAssistanceStore(std::unique_ptr<sqlite::Database> db,

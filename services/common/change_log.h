@@ -20,6 +20,12 @@
 
 namespace palermo {
 
+// How a store keeps its log: at least the newest `retain` entries (the
+// --change_log_retain flag), older ones compacted after writes, amortised.
+struct ChangeLogOptions {
+  int64_t retain = 1000000;
+};
+
 // One entry of the log.
 struct ChangeEntry {
   int64_t sequence = 0;

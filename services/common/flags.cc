@@ -62,6 +62,19 @@ ABSL_FLAG(int64_t, grpc_memory_bytes, int64_t{256} << 20,
 ABSL_FLAG(absl::Duration, memory_release_interval, absl::Seconds(10),
           "How often free heap memory is given back to the system; 0 "
           "never.");
+ABSL_FLAG(std::string, store, "sqlite",
+          "Where the service keeps its data: sqlite (a file under "
+          "--data_dir, the default) or postgres (--postgres_dsn).");
+ABSL_FLAG(std::string, postgres_dsn, "",
+          "The PostgreSQL database of --store=postgres: a libpq conninfo "
+          "(\"host=/run/postgresql dbname=palermo\") or URI "
+          "(postgresql://user@host/palermo).");
+ABSL_FLAG(std::string, postgres_schema, "",
+          "The schema the service owns in that database; empty: the "
+          "service's name.");
 ABSL_FLAG(int, postgres_pool_size, 8,
           "Connections a service keeps to PostgreSQL at most "
           "(--store=postgres); a call waits for a free one.");
+ABSL_FLAG(int64_t, change_log_retain, 1000000,
+          "Fewest change log entries a store keeps (the newest); older ones "
+          "are compacted, and a watch from before them gets OUT_OF_RANGE.");

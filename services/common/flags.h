@@ -1,7 +1,8 @@
 // Command-line flags shared by every Palermo binary: where to listen, where
 // the data lives, how to log, where the peers are, the transport limits and
-// what overload may take (calls in flight, threads, memory), how many
-// connections a PostgreSQL store keeps.
+// what overload may take (calls in flight, threads, memory), which store
+// keeps the data, how a PostgreSQL store connects and how much of the change
+// log to keep.
 #ifndef PALERMO_SERVICES_COMMON_FLAGS_H_
 #define PALERMO_SERVICES_COMMON_FLAGS_H_
 
@@ -36,6 +37,10 @@ ABSL_DECLARE_FLAG(int, max_concurrent_streams);
 ABSL_DECLARE_FLAG(int, max_threads);
 ABSL_DECLARE_FLAG(int64_t, grpc_memory_bytes);
 ABSL_DECLARE_FLAG(absl::Duration, memory_release_interval);
+ABSL_DECLARE_FLAG(std::string, store);
+ABSL_DECLARE_FLAG(std::string, postgres_dsn);
+ABSL_DECLARE_FLAG(std::string, postgres_schema);
 ABSL_DECLARE_FLAG(int, postgres_pool_size);
+ABSL_DECLARE_FLAG(int64_t, change_log_retain);
 
 #endif  // PALERMO_SERVICES_COMMON_FLAGS_H_

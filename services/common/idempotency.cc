@@ -1,3 +1,4 @@
+// Request ids, etags and request fingerprints (idempotency.h).
 #include "services/common/idempotency.h"
 
 #include <google/protobuf/io/coded_stream.h>
@@ -70,30 +71,6 @@ std::string RequestFingerprint(absl::string_view method,
   EVP_MD_CTX* context = internal::Start(method);
   internal::AppendDeterministic(request, context);
   return internal::Finish(context);
-}
-
-absl::StatusOr<std::optional<StoredRequest>> FindStoredRequest(
-    sqlite::Database& db, absl::string_view request_id) {
-  auto stmt = db.Prepare(
-      "SELECT fingerprint, response FROM requests WHERE request_id = ?");
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, request_id);
-  absl::StatusOr<bool> row = stmt->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return std::nullopt;
-  return StoredRequest{stmt->ColumnBlob(0), stmt->ColumnBlob(1)};
-}
-
-absl::Status StoreRequest(sqlite::Database& db, absl::string_view request_id,
-                          const StoredRequest& request) {
-  auto stmt = db.Prepare(
-      "INSERT INTO requests(request_id, fingerprint, response) VALUES (?, ?, "
-      "?)");
-  if (!stmt.ok()) return stmt.status();
-  return stmt->Bind(1, request_id)
-      .BindBlob(2, request.fingerprint)
-      .BindBlob(3, request.response)
-      .Run();
 }
 
 }  // namespace palermo

@@ -1,7 +1,8 @@
-// Idempotency keys (AIP-155) in a service's SQLite database: each committed
-// write that carried a request_id records the request's fingerprint and the
-// response it got, in the same transaction, in a table
-//   requests(request_id TEXT PRIMARY KEY, fingerprint BLOB, response BLOB).
+// Idempotency keys (AIP-155): each committed write that carried a request_id
+// records the request's fingerprint and the response it got, in the same
+// transaction, in its store's requests table (sqlite_requests.h,
+// postgres_requests.h). Here: the key's shape, request id validation, etags
+// and fingerprints. The protocol that uses them: idempotent_write.h.
 #ifndef PALERMO_SERVICES_COMMON_IDEMPOTENCY_H_
 #define PALERMO_SERVICES_COMMON_IDEMPOTENCY_H_
 
@@ -14,17 +15,9 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "services/common/sqlite.h"
 #include "services/common/status.h"
 
 namespace palermo {
-
-// The DDL of the requests table, for a service's first migration.
-inline constexpr char kRequestsTableSql[] =
-    "CREATE TABLE requests ("
-    "  request_id TEXT PRIMARY KEY,"
-    "  fingerprint BLOB NOT NULL,"
-    "  response BLOB NOT NULL);";
 
 // An earlier write's key: what was asked, what was answered.
 struct StoredRequest {
@@ -51,15 +44,6 @@ std::string RequestFingerprint(absl::string_view method,
 template <typename Messages>
 std::string RequestFingerprintOfAll(absl::string_view method,
                                     const Messages& messages);
-
-// The request stored under `request_id`, if any. The caller holds the
-// database lock.
-absl::StatusOr<std::optional<StoredRequest>> FindStoredRequest(
-    sqlite::Database& db, absl::string_view request_id);
-
-// Records a request inside the caller's transaction.
-absl::Status StoreRequest(sqlite::Database& db, absl::string_view request_id,
-                          const StoredRequest& request);
 
 namespace internal {
 void AppendDeterministic(const google::protobuf::Message& message,

@@ -17,10 +17,6 @@
 
 namespace palermo::coordination {
 
-std::vector<std::string> AllCollections() {
-  return {kBodies,    kPlans,        kMechanisms, kTrainings,
-          kCampaigns, kCooperations, kGroups};
-}
 
 CoordinationDomain::CoordinationDomain(RecordStore& store,
                                        const EntityRegistry& entities,

@@ -12,20 +12,11 @@
 #include "absl/time/clock.h"
 #include "palermo/coordination/v1/coordination.pb.h"
 #include "services/common/entities.h"
-#include "services/common/records.h"
+#include "services/common/record_collection.h"
 #include "services/common/status.h"
+#include "services/coordination/coordination_schema.h"
 
 namespace palermo::coordination {
-
-// Table names of the collections in the service's database.
-inline constexpr char kBodies[] = "coordination_bodies";
-inline constexpr char kPlans[] = "action_plans";
-inline constexpr char kMechanisms[] = "referral_mechanisms";
-inline constexpr char kTrainings[] = "training_activities";
-inline constexpr char kCampaigns[] = "awareness_campaigns";
-inline constexpr char kCooperations[] = "cooperation_activities";
-inline constexpr char kGroups[] = "inter_agency_groups";
-std::vector<std::string> AllCollections();
 
 // Get, List, Create, Update and Delete of one resource type.
 #define PALERMO_STANDARD_METHODS(T, Ts)                             \

@@ -80,7 +80,7 @@ class CoordinationDomainTest : public ::testing::Test {
     domain_.reset();
     store_.reset();
     auto store =
-        SqliteRecordStore::Open((dir_ / "c.db").string(), AllCollections());
+        SqliteRecordStore::Open((dir_ / "c.db").string(), CoordinationSchema());
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = *std::move(store);
     domain_ = std::make_unique<CoordinationDomain>(*store_, TestEntities());

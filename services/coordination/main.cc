@@ -2,8 +2,10 @@
 // action plans, referral mechanisms, training, awareness campaigns,
 // international cooperation and inter-agency groups
 // (palermo.coordination.v1.CoordinationService).
-#include "services/common/records.h"
+#include "absl/flags/flag.h"
+#include "services/common/flags.h"
 #include "services/common/server.h"
+#include "services/common/sqlite_record_store.h"
 #include "services/coordination/coordination_domain.h"
 #include "services/coordination/coordination_service.h"
 
@@ -12,7 +14,9 @@ int main(int argc, char** argv) {
   InitRuntime(argc, argv, "coordination");
   auto path = DataFile("coordination.db");
   if (!path.ok()) return StartupFailed(path.status());
-  auto store = SqliteRecordStore::Open(*path, coordination::AllCollections());
+  auto store =
+      SqliteRecordStore::Open(*path, coordination::CoordinationSchema(),
+                              {absl::GetFlag(FLAGS_change_log_retain)});
   if (!store.ok()) return StartupFailed(store.status());
   auto entities = EntityRegistry::LoadDefault();
   if (!entities.ok()) return StartupFailed(entities.status());

@@ -5,8 +5,8 @@
 #include "absl/flags/flag.h"
 #include "services/common/client.h"
 #include "services/common/flags.h"
-#include "services/common/records.h"
 #include "services/common/server.h"
+#include "services/common/sqlite_record_store.h"
 #include "services/reporting/entity_names.h"
 #include "services/reporting/grpc_fact_source.h"
 #include "services/reporting/reporting_domain.h"
@@ -17,7 +17,9 @@ int main(int argc, char** argv) {
   InitRuntime(argc, argv, "reporting");
   auto path = DataFile("reporting.db");
   if (!path.ok()) return StartupFailed(path.status());
-  auto store = SqliteRecordStore::Open(*path, reporting::AllCollections());
+  auto store =
+      SqliteRecordStore::Open(*path, reporting::ReportingSchema(),
+                              {absl::GetFlag(FLAGS_change_log_retain)});
   if (!store.ok()) return StartupFailed(store.status());
   auto entities = EntityRegistry::LoadDefault();
   if (!entities.ok()) return StartupFailed(entities.status());

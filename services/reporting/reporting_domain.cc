@@ -57,7 +57,7 @@ void ValidateTexts(
   }
 }
 
-// The mask an update applies: the fields it writes (records.h); a path
+// The mask an update applies: the fields it writes (record_collection.h); a path
 // naming an output-only field is INVALID_ARGUMENT on its index.
 absl::StatusOr<FieldMask> WritableMask(const google::protobuf::Message& input,
                                        const FieldMask& asked,
@@ -88,10 +88,6 @@ const std::set<std::string> kResponseOutputOnly = {
     "name", "entity", "timeliness", "etag", "create_time", "update_time"};
 
 }  // namespace
-
-std::vector<std::string> AllCollections() {
-  return {kCyclesTable, kResponsesTable, kBlocksTable, kVersionsTable};
-}
 
 ReportingDomain::ReportingDomain(RecordStore& store,
                                  const EntityRegistry& entities,

@@ -14,19 +14,13 @@
 #include "absl/time/clock.h"
 #include "palermo/reporting/v1/reporting.pb.h"
 #include "services/common/entities.h"
-#include "services/common/records.h"
+#include "services/common/record_collection.h"
 #include "services/common/status.h"
 #include "services/reporting/cycle_data.h"
 #include "services/reporting/entity_names.h"
+#include "services/reporting/reporting_schema.h"
 
 namespace palermo::reporting {
-
-// Table names of the collections in reporting.db.
-inline constexpr char kCyclesTable[] = "cycles";
-inline constexpr char kResponsesTable[] = "responses";
-inline constexpr char kBlocksTable[] = "narrative_blocks";
-inline constexpr char kVersionsTable[] = "report_versions";
-std::vector<std::string> AllCollections();
 
 // Where the four domains' facts come from (their services, in production).
 class FactSource {

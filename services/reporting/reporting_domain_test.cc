@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "services/common/sqlite_record_store.h"
 #include "services/common/test_support.h"
 
 namespace palermo::reporting {
@@ -52,7 +53,7 @@ class ReportingDomainTest : public ::testing::Test {
   void SetUp() override {
     dir_ = FreshTestDir();
     auto store =
-        SqliteRecordStore::Open((dir_ / "r.db").string(), AllCollections());
+        SqliteRecordStore::Open((dir_ / "r.db").string(), ReportingSchema());
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = *std::move(store);
     auto names = EntityNames::LoadDefault(TestEntities());

@@ -1,5 +1,6 @@
-// The generic record store and its standard methods, on real SQLite files.
-#include "services/common/records.h"
+// The standard methods over one collection (record_collection.h), on a real
+// SQLite record store.
+#include "services/common/record_collection.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -8,6 +9,7 @@
 #include <filesystem>
 
 #include "palermo/assistance/v1/assistance.pb.h"
+#include "services/common/sqlite_record_store.h"
 #include "services/common/test_support.h"
 #include "services/common/validation.h"
 
@@ -37,15 +39,17 @@ class RacingStore : public RecordStore {
       absl::string_view c, absl::string_view name) override {
     return real_.Get(c, name);
   }
-  absl::StatusOr<std::vector<StoredRecord>> List(
-      absl::string_view c, absl::string_view prefix,
-      absl::string_view after) override {
-    return real_.List(c, prefix, after);
+  absl::StatusOr<std::vector<StoredRecord>> List(absl::string_view c,
+                                                 absl::string_view prefix,
+                                                 absl::string_view after,
+                                                 int limit) override {
+    ++lists_;
+    return real_.List(c, prefix, after, limit);
   }
-  absl::Status Put(absl::string_view c, const StoredRecord& record,
-                   int64_t expected, const std::string& request_id,
-                   const StoredRequest& request,
-                   std::optional<StoredRequest>* earlier) override {
+  absl::StatusOr<WriteResult> Put(absl::string_view c,
+                                  const StoredRecord& record, int64_t expected,
+                                  const std::string& request_id,
+                                  const StoredRequest& request) override {
     if (!race_title_.empty()) {
       auto current = real_.Get(c, record.name);
       Record other;
@@ -56,40 +60,47 @@ class RacingStore : public RecordStore {
       EXPECT_TRUE(
           real_
               .Put(c, {record.name, other.SerializeAsString(), revision + 1},
-                   revision, "", {}, nullptr)
+                   revision, "", {})
               .ok());
     }
-    return real_.Put(c, record, expected, request_id, request, earlier);
+    return real_.Put(c, record, expected, request_id, request);
   }
-  absl::Status Delete(absl::string_view c, absl::string_view name,
-                      int64_t expected, const std::string& request_id,
-                      const StoredRequest& request,
-                      std::optional<StoredRequest>* earlier) override {
-    return real_.Delete(c, name, expected, request_id, request, earlier);
+  absl::StatusOr<WriteResult> Delete(absl::string_view c,
+                                     absl::string_view name, int64_t expected,
+                                     const std::string& request_id,
+                                     const StoredRequest& request) override {
+    return real_.Delete(c, name, expected, request_id, request);
   }
   absl::StatusOr<std::optional<StoredRequest>> FindRequest(
       const std::string& request_id) override {
     return real_.FindRequest(request_id);
   }
+  absl::Status RecordRequest(const std::string& request_id,
+                             const StoredRequest& request) override {
+    return real_.RecordRequest(request_id, request);
+  }
+  ChangeLog& Changes() override { return real_.Changes(); }
+  int lists() const { return lists_; }
 
  private:
   RecordStore& real_;
   std::string race_title_;
+  int lists_ = 0;
 };
 
-class RecordsTest : public ::testing::Test {
+class RecordCollectionTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = FreshTestDir();
-    Open({"things", "others"});
+    Open({1, {{2, "things"}, {3, "others"}}, 4});
   }
   void TearDown() override {
     store_.reset();
     std::filesystem::remove_all(dir_);
   }
-  void Open(const std::vector<std::string>& collections) {
+  void Open(const RecordSchema& schema) {
     store_.reset();
-    auto store = SqliteRecordStore::Open((dir_ / "r.db").string(), collections);
+    auto store = SqliteRecordStore::Open((dir_ / "r.db").string(), schema);
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = *std::move(store);
   }
@@ -106,7 +117,7 @@ class RecordsTest : public ::testing::Test {
   std::unique_ptr<SqliteRecordStore> store_;
 };
 
-TEST_F(RecordsTest, RevisionsGoOnThroughDeletes) {
+TEST_F(RecordCollectionTest, RevisionsGoOnThroughDeletes) {
   auto things = Things();
   auto a = things.Create(Named("things/a", "one"), "thing", "", "");
   ASSERT_TRUE(a.ok()) << a.status();
@@ -120,7 +131,7 @@ TEST_F(RecordsTest, RevisionsGoOnThroughDeletes) {
   EXPECT_EQ(things.Delete("things/a", "r1").code(), absl::StatusCode::kAborted);
 }
 
-TEST_F(RecordsTest, UpdateWithoutEtagMergesAConcurrentWrite) {
+TEST_F(RecordCollectionTest, UpdateWithoutEtagMergesAConcurrentWrite) {
   RacingStore racing(*store_);
   RecordCollection<Record> things(
       racing, "things",
@@ -143,7 +154,7 @@ TEST_F(RecordsTest, UpdateWithoutEtagMergesAConcurrentWrite) {
   EXPECT_EQ(things.Get("things/a")->notes(), "two");
 }
 
-TEST_F(RecordsTest, UpdateThatChangesNothingKeepsTheVersion) {
+TEST_F(RecordCollectionTest, UpdateThatChangesNothingKeepsTheVersion) {
   auto things = Things();
   ASSERT_TRUE(things.Create(Named("things/a", "one"), "thing", "", "").ok());
   google::protobuf::FieldMask mask;
@@ -156,7 +167,7 @@ TEST_F(RecordsTest, UpdateThatChangesNothingKeepsTheVersion) {
   EXPECT_EQ(things.Get("things/a")->notes(), "one");
 }
 
-TEST_F(RecordsTest, DeletedRecordsAreListedNowhere) {
+TEST_F(RecordCollectionTest, DeletedRecordsAreListedNowhere) {
   auto things = Things();
   for (const char* n : {"x/a", "x/b", "x/c"}) {
     ASSERT_TRUE(things.Create(Named(n, "kept"), "thing", "", "").ok());
@@ -176,7 +187,7 @@ TEST_F(RecordsTest, DeletedRecordsAreListedNowhere) {
   EXPECT_THAT(names, ElementsAre("x/a", "x/c"));
 }
 
-TEST_F(RecordsTest, PageTokensBelongToTheirCollection) {
+TEST_F(RecordCollectionTest, PageTokensBelongToTheirCollection) {
   auto things = Things();
   RecordCollection<Record> others(
       *store_, "others",
@@ -200,7 +211,7 @@ TEST_F(RecordsTest, PageTokensBelongToTheirCollection) {
   EXPECT_TRUE(unused.empty());
 }
 
-TEST_F(RecordsTest, RetryAnswersFromItsKeyOrFromTheRecord) {
+TEST_F(RecordCollectionTest, RetryAnswersFromItsKeyOrFromTheRecord) {
   auto things = Things();
   auto first = things.Create(Named("things/a", "one"), "thing", "key-1", "fp");
   ASSERT_TRUE(first.ok());
@@ -224,7 +235,7 @@ TEST_F(RecordsTest, RetryAnswersFromItsKeyOrFromTheRecord) {
             absl::StatusCode::kNotFound);
 }
 
-TEST_F(RecordsTest, UpdateAndDeleteRetriesGetTheFirstAnswer) {
+TEST_F(RecordCollectionTest, UpdateAndDeleteRetriesGetTheFirstAnswer) {
   auto things = Things();
   ASSERT_TRUE(things.Create(Named("things/a", "one"), "thing", "", "").ok());
   google::protobuf::FieldMask mask;
@@ -247,20 +258,98 @@ TEST_F(RecordsTest, UpdateAndDeleteRetriesGetTheFirstAnswer) {
   EXPECT_EQ(things.Delete("things/a", "").code(), absl::StatusCode::kNotFound);
 }
 
-TEST_F(RecordsTest, ACollectionAddedLaterGetsItsTable) {
-  ASSERT_TRUE(Things().Create(Named("things/a", "one"), "thing", "", "").ok());
-  Open({"things", "others", "later"});
-  RecordCollection<Record> later(
-      *store_, "later",
+TEST_F(RecordCollectionTest, WritesReportTheSequenceOfTheirChange) {
+  auto things = Things();
+  int64_t sequence = -1;
+  ASSERT_TRUE(
+      things.Create(Named("things/a", "one"), "thing", "key-1", "fp", &sequence)
+          .ok());
+  EXPECT_EQ(sequence, 1);
+  google::protobuf::FieldMask mask;
+  mask.add_paths("notes");
+  ASSERT_TRUE(
+      things.Update(Named("things/a", "two"), mask, "thing", "", "", &sequence)
+          .ok());
+  EXPECT_EQ(sequence, 2);
+  ASSERT_TRUE(things.Create(Named("things/b", "b"), "thing", "", "").ok());
+  // A replay and a no-op report the latest sequence: at least as fresh.
+  sequence = -1;
+  ASSERT_TRUE(
+      things.Create(Named("things/a", "one"), "thing", "key-1", "fp", &sequence)
+          .ok());
+  EXPECT_EQ(sequence, 3);
+  sequence = -1;
+  ASSERT_TRUE(
+      things.Update(Named("things/a", "two"), mask, "thing", "", "", &sequence)
+          .ok());
+  EXPECT_EQ(sequence, 3);
+  ASSERT_TRUE(things.Delete("things/a", "", "", "", &sequence).ok());
+  EXPECT_EQ(sequence, 4);
+  auto changes = store_->Changes().ReadChanges(0, 10);
+  ASSERT_EQ(changes->size(), 4u);
+  EXPECT_EQ((*changes)[3].type, common::v1::CHANGE_TYPE_DELETED);
+  EXPECT_EQ((*changes)[3].resource, "things/a");
+  EXPECT_EQ((*changes)[3].revision, 3);
+}
+
+TEST_F(RecordCollectionTest, ARetryAfterANoOpUpdateGetsTheSameAnswer) {
+  auto things = Things();
+  ASSERT_TRUE(things.Create(Named("things/a", "one"), "thing", "", "").ok());
+  google::protobuf::FieldMask mask;
+  mask.add_paths("notes");
+  auto first = things.Update(Named("things/a", "one"), mask, "thing", "noop-1",
+                             "fp-noop");
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->etag(), "r1");  // nothing changed
+  EXPECT_TRUE(store_->FindRequest("noop-1")->has_value());
+  // Another writer changes the record; the retry still gets the first
+  // answer instead of writing "one" over "two".
+  ASSERT_TRUE(things.Update(Named("things/a", "two"), mask, "thing").ok());
+  auto retry = things.Update(Named("things/a", "one"), mask, "thing", "noop-1",
+                             "fp-noop");
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_EQ(retry->etag(), "r1");
+  EXPECT_EQ(retry->notes(), "one");
+  EXPECT_EQ(things.Get("things/a")->notes(), "two");
+  // Reused for another request: refused.
+  EXPECT_EQ(
+      things
+          .Update(Named("things/a", "three"), mask, "thing", "noop-1", "other")
+          .status()
+          .code(),
+      absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(RecordCollectionTest, APageReadsNoFurtherThanItNeeds) {
+  RacingStore counting(*store_);
+  RecordCollection<Record> things(
+      counting, "things",
       [](const Record&, absl::string_view, FieldViolations&) {});
-  ASSERT_TRUE(later.Create(Named("later/a", ""), "thing", "", "").ok());
-  EXPECT_EQ(Things().Get("things/a")->notes(), "one");
-  EXPECT_EQ(store_->Get("nowhere", "x").status().code(),
-            absl::StatusCode::kInternal);
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_TRUE(things
+                    .Create(Named(absl::StrCat("things/r", i),
+                                  i == 9 ? "last" : "other"),
+                            "thing", "", "")
+                    .ok());
+  }
+  std::string next;
+  auto page = things.ListPage("things/", "", 3, "", "q", &next);
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_EQ(page->size(), 3u);
+  EXPECT_FALSE(next.empty());
+  EXPECT_EQ(counting.lists(), 1);
+  // A filter that skips records reads on, chunk after chunk.
+  auto filtered =
+      things.ListPage("things/", "notes = \"last\"", 3, "", "q2", &next);
+  ASSERT_TRUE(filtered.ok()) << filtered.status();
+  ASSERT_EQ(filtered->size(), 1u);
+  EXPECT_EQ(filtered->front().name(), "things/r9");
+  EXPECT_TRUE(next.empty());
+  EXPECT_EQ(counting.lists(), 1 + 3);  // 4 + 4 + 2 records
 }
 
 // The limits, with a fixed clock so that the stored size is known exactly.
-class RecordLimitsTest : public RecordsTest {
+class RecordLimitsTest : public RecordCollectionTest {
  protected:
   static absl::Time Noon() { return absl::FromUnixSeconds(1200000000); }
   RecordCollection<Record> FixedClockThings() {
@@ -369,10 +458,9 @@ TEST_F(RecordLimitsTest, PagesEndByBytesAndTogetherReturnEverything) {
 
 TEST_F(RecordLimitsTest, ARecordStoredBeforeTheLimitIsListedAloneOnItsPage) {
   Record old = Named("things/old", std::string(kMaxPageBytes + 10, 'x'));
-  ASSERT_TRUE(store_
-                  ->Put("things", {old.name(), old.SerializeAsString(), 1}, 0,
-                        "", {}, nullptr)
-                  .ok());
+  ASSERT_TRUE(
+      store_->Put("things", {old.name(), old.SerializeAsString(), 1}, 0, "", {})
+          .ok());
   ASSERT_TRUE(
       FixedClockThings().Create(Named("things/z", ""), "thing", "", "").ok());
   std::string next;
