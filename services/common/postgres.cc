@@ -149,6 +149,13 @@ bool IsRetryable(const absl::Status& status) {
 
 Param Param::Int(int64_t value) { return Text(absl::StrCat(value)); }
 
+Param Param::Time(absl::Time time) {
+  if (time == absl::InfiniteFuture()) return Text("infinity");
+  if (time == absl::InfinitePast()) return Text("-infinity");
+  return Text(
+      absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", time, absl::UTCTimeZone()));
+}
+
 // ---- Result ----
 
 Result::Result(Result&& other) noexcept

@@ -69,6 +69,8 @@ class Param {
   static Param Text(absl::string_view text) { return Param(text, false); }
   static Param Bytes(absl::string_view bytes) { return Param(bytes, true); }
   static Param Int(int64_t value);
+  // A timestamptz (RFC 3339 text, microseconds).
+  static Param Time(absl::Time time);
   static Param Null() { return Param(); }
 
   const std::string& value() const { return value_; }

@@ -119,6 +119,14 @@ TEST_F(PostgresTest, ParametersAreNeverSplicedAndBytesKeepNul) {
        Param::Text("2024-02-29T12:00:00.123456Z")});
   ASSERT_TRUE(inserted.ok()) << inserted.status();
   EXPECT_EQ(inserted->affected(), 1);
+  const absl::Time later = absl::FromUnixMicros(1709208000123457);
+  ASSERT_TRUE((*conn)
+                  ->Execute("INSERT INTO t VALUES ('later', '', 0, $1)",
+                            {Param::Time(later)})
+                  .ok());
+  absl::StatusOr<Result> r_later = (*conn)->Execute("SELECT at FROM t WHERE name = 'later'");
+  ASSERT_TRUE(r_later.ok()) << r_later.status();
+  EXPECT_EQ(r_later->Time(0, 0), later);
   ASSERT_TRUE((*conn)
                   ->Execute("INSERT INTO t VALUES ($1, $2, $3, $4)",
                             {Param::Text("null"), Param::Null(), Param::Null(),
@@ -138,7 +146,7 @@ TEST_F(PostgresTest, ParametersAreNeverSplicedAndBytesKeepNul) {
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_TRUE(r->IsNull(0, 0));
   EXPECT_TRUE(r->IsNull(0, 1));
-  EXPECT_EQ(Count(*pool, "SELECT count(*) FROM t"), 2);
+  EXPECT_EQ(Count(*pool, "SELECT count(*) FROM t"), 3);
 }
 
 TEST_F(PostgresTest, UniqueViolationIsAlreadyExists) {
