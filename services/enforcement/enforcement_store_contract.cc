@@ -538,7 +538,9 @@ TEST_P(EnforcementStoreContract, TwoStoresWritingAtOnceCommitInOneOrder) {
   std::map<std::string, int64_t> last_revision;
   for (size_t i = 0; i < changes.size(); ++i) {
     EXPECT_EQ(changes[i].sequence, static_cast<int64_t>(i) + 1);
-    if (i > 0) EXPECT_LE(changes[i - 1].commit_time, changes[i].commit_time);
+    if (i > 0) {
+      EXPECT_LE(changes[i - 1].commit_time, changes[i].commit_time);
+    }
     EXPECT_EQ(changes[i].revision, ++last_revision[changes[i].resource]);
   }
   // The versions of one observation never overlap.

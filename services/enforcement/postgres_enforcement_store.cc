@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include <spdlog/spdlog.h>
 #include "services/common/postgres_change_log.h"
+#include "services/common/postgres_requests.h"
 #include "services/enforcement/indicator_seed.h"
 
 namespace palermo::enforcement {
@@ -47,11 +48,8 @@ std::vector<postgres::Migration> Migrations() {
        // Names start with the entity, so the primary key also serves reads
        // by entity and by name; aggregates read by indicator and breakdown.
        "CREATE INDEX observations_by_indicator"
-       "  ON observations (indicator, dims_mask, name);"
-       "CREATE TABLE requests ("
-       "  request_id text PRIMARY KEY,"
-       "  fingerprint bytea NOT NULL,"
-       "  response bytea NOT NULL);"},
+       "  ON observations (indicator, dims_mask, name);" +
+           std::string(kPostgresRequestsTableSql)},
       {2, IndicatorSeedSteps()[0]},
       {3, IndicatorSeedSteps()[1]},
       {4, IndicatorSeedSteps()[2]},
@@ -302,12 +300,11 @@ absl::StatusOr<BatchOutcome> PostgresEnforcementStore::Apply(
   const int64_t commit_us = absl::ToUnixMicros(outcome.commit_time);
   if (!request_id.empty()) {
     // Under the lock, a batch committed earlier with this id is visible.
-    absl::StatusOr<Result> found = conn.Execute(
-        "SELECT fingerprint, response FROM requests WHERE request_id = $1",
-        {Param::Text(request_id)});
+    absl::StatusOr<std::optional<StoredRequest>> found =
+        FindStoredRequest(conn, request_id);
     if (!found.ok()) return found.status();
-    if (found->rows() == 1) {
-      *earlier = StoredRequest{found->Bytes(0, 0), found->Bytes(0, 1)};
+    if (found->has_value()) {
+      *earlier = *std::move(found);
       return NothingWritten(outcome.sequence);
     }
   }
@@ -373,14 +370,12 @@ absl::StatusOr<BatchOutcome> PostgresEnforcementStore::Apply(
     outcome.sequence = appended->sequence;
   }
   if (!request_id.empty()) {
-    // The unique key refuses a second batch under one id, should two ever
-    // come past the check above.
-    absl::StatusOr<Result> stored = conn.Execute(
-        "INSERT INTO requests (request_id, fingerprint, response)"
-        " VALUES ($1, $2, $3)",
-        {Param::Text(request_id), Param::Bytes(fingerprint),
-         Param::Bytes(make_response(outcome))});
+    // The primary key refuses a second batch under one id, should two ever
+    // come past the check above: this one is rolled back.
+    absl::StatusOr<bool> stored = TryStoreRequest(
+        conn, request_id, {fingerprint, make_response(outcome)});
     if (!stored.ok()) return stored.status();
+    if (!*stored) return absl::AlreadyExistsError("request id taken");
   }
   return outcome;
 }
@@ -431,12 +426,7 @@ absl::StatusOr<std::optional<StoredRequest>>
 PostgresEnforcementStore::FindRequest(absl::string_view request_id) {
   absl::StatusOr<postgres::Pool::Handle> conn = pool_->Acquire();
   if (!conn.ok()) return conn.status();
-  absl::StatusOr<Result> found = (*conn)->Execute(
-      "SELECT fingerprint, response FROM requests WHERE request_id = $1",
-      {Param::Text(request_id)});
-  if (!found.ok()) return found.status();
-  if (found->rows() == 0) return std::nullopt;
-  return StoredRequest{found->Bytes(0, 0), found->Bytes(0, 1)};
+  return FindStoredRequest(**conn, request_id);
 }
 
 }  // namespace palermo::enforcement
