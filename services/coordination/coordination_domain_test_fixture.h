@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "services/common/sqlite_record_store.h"
 #include "services/common/test_support.h"
 #include "services/coordination/coordination_domain.h"
 
