@@ -17,6 +17,7 @@
 #include "services/common/bounds.h"
 #include "services/common/entities.h"
 #include "services/common/filter.h"
+#include "services/common/idempotent_write.h"
 #include "services/common/status.h"
 #include "services/enforcement/enforcement_store.h"
 
@@ -38,17 +39,22 @@ class EnforcementDomain {
 
   absl::StatusOr<v1::ListIndicatorsResponse> ListIndicators(
       const v1::ListIndicatorsRequest& request);
+  // The write methods set `*sequence` (if not null) to the change log's
+  // sequence of their change, or for a replay or a write that changed
+  // nothing, to the latest committed sequence, which is at least as fresh
+  // (the gRPC edge sends it as palermo-change-sequence).
   absl::StatusOr<v1::Indicator> CreateIndicator(
-      const v1::CreateIndicatorRequest& request);
+      const v1::CreateIndicatorRequest& request, int64_t* sequence = nullptr);
 
   absl::StatusOr<v1::Observation> Get(const v1::GetObservationRequest& request);
   absl::StatusOr<v1::ListObservationsResponse> List(
       const v1::ListObservationsRequest& request);
   absl::StatusOr<v1::Observation> Upsert(
-      const v1::UpsertObservationRequest& request);
+      const v1::UpsertObservationRequest& request, int64_t* sequence = nullptr);
   // `rows` are all the observations of one import stream.
   absl::StatusOr<v1::ImportObservationsResponse> Import(
-      const std::string& request_id, std::vector<v1::Observation> rows);
+      const std::string& request_id, std::vector<v1::Observation> rows,
+      int64_t* sequence = nullptr);
   absl::StatusOr<v1::ListObservationRevisionsResponse> ListRevisions(
       const v1::ListObservationRevisionsRequest& request);
 
@@ -67,7 +73,7 @@ class EnforcementDomain {
   absl::Status ExportSdmxCsv(const v1::ExportSdmxCsvRequest& request,
                              const std::function<bool(std::string)>& sink);
   absl::StatusOr<v1::ImportObservationsResponse> ImportSdmxCsv(
-      const v1::ImportSdmxCsvRequest& request);
+      const v1::ImportSdmxCsvRequest& request, int64_t* sequence = nullptr);
 
   // Adds a violation for everything wrong with one observation; paths start
   // with `prefix`.
@@ -84,13 +90,16 @@ class EnforcementDomain {
   bool HasIndicator(const std::string& code, absl::Status* error,
                     v1::IndicatorKind* kind = nullptr);
 
-  // Validates and normalises rows, then writes them as one batch.
+  // Validates and normalises rows, then writes them as one batch under
+  // `write`'s key; sets `*sequence`.
   absl::StatusOr<std::vector<v1::Observation>> WriteRows(
       std::vector<v1::Observation> rows,
       const std::function<std::string(size_t)>& row_path,
-      const std::string& request_id, const std::string& fingerprint,
-      bool respond_with_row, std::string* replayed_response,
-      v1::ImportObservationsResponse* response);
+      const IdempotentWrite& write, bool respond_with_row,
+      std::string* replayed_response, v1::ImportObservationsResponse* response,
+      int64_t* sequence);
+  // The change log's latest sequence.
+  absl::StatusOr<int64_t> LatestSequence();
 
   // Versions matching `query`, then `filter`: those `page` admits (null:
   // all); `more` tells whether a refused one followed.

@@ -59,7 +59,7 @@ absl::StatusOr<v1::ListIndicatorsResponse> EnforcementDomain::ListIndicators(
 }
 
 absl::StatusOr<v1::Indicator> EnforcementDomain::CreateIndicator(
-    const v1::CreateIndicatorRequest& request) {
+    const v1::CreateIndicatorRequest& request, int64_t* sequence) {
   v1::Indicator indicator = request.indicator();
   FieldViolations violations;
   const std::string& code = indicator.code();
@@ -82,12 +82,13 @@ absl::StatusOr<v1::Indicator> EnforcementDomain::CreateIndicator(
   indicator.set_name(absl::StrCat("indicators/", code));
   ValidateRecordSize(indicator, "indicator", violations);
   if (!violations.empty()) return violations.ToStatus();
-  absl::Status created = store_.CreateIndicator(indicator);
-  if (created.code() == absl::StatusCode::kAlreadyExists) {
+  absl::StatusOr<int64_t> created = store_.CreateIndicator(indicator);
+  if (created.status().code() == absl::StatusCode::kAlreadyExists) {
     return AlreadyExistsError("palermo.enforcement.v1.Indicator",
                               indicator.name());
   }
-  if (!created.ok()) return created;
+  if (!created.ok()) return created.status();
+  if (sequence != nullptr) *sequence = *created;
   std::lock_guard<std::mutex> lock(indicators_mu_);
   indicator_codes_.clear();  // re-read on next use
   return indicator;

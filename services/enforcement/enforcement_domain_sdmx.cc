@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/common/filter.h"
 #include "services/common/idempotency.h"
+#include "services/common/idempotent_write.h"
 #include "services/common/status.h"
 #include "services/enforcement/observation_facts.h"
 #include "services/enforcement/sdmx_csv.h"
@@ -21,7 +22,7 @@ constexpr size_t kExportChunkBytes = 64 * 1024;
 }  // namespace
 
 absl::StatusOr<v1::ImportObservationsResponse> EnforcementDomain::ImportSdmxCsv(
-    const v1::ImportSdmxCsvRequest& request) {
+    const v1::ImportSdmxCsvRequest& request, int64_t* sequence) {
   FieldViolations violations;
   std::vector<CsvRow> parsed = ParseSdmxCsv(
       request.csv(),
@@ -46,15 +47,17 @@ absl::StatusOr<v1::ImportObservationsResponse> EnforcementDomain::ImportSdmxCsv(
     }
     return violations.ToStatus("invalid SDMX-CSV, nothing written");
   }
-  const std::string fingerprint =
-      RequestFingerprint("enforcement.import-sdmx-csv", request);
   std::string replayed;
   v1::ImportObservationsResponse response;
+  int64_t unused_sequence = 0;
   absl::StatusOr<std::vector<v1::Observation>> written = WriteRows(
       std::move(rows),
       [&numbers](size_t i) { return absl::StrCat("rows[", numbers[i], "]"); },
-      request.request_id(), fingerprint, /*respond_with_row=*/false, &replayed,
-      &response);
+      IdempotentWrite(
+          request.request_id(),
+          RequestFingerprint("enforcement.import-sdmx-csv", request)),
+      /*respond_with_row=*/false, &replayed, &response,
+      sequence != nullptr ? sequence : &unused_sequence);
   if (!written.ok()) return written.status();
   if (!replayed.empty() && !response.ParseFromString(replayed)) {
     return absl::DataLossError("cannot parse a stored response");

@@ -1,5 +1,6 @@
 // The enforcement domain's writes: one observation (Upsert) or a stream of
-// them (Import), validated, normalised and written as one idempotent batch.
+// them (Import), validated, normalised and written as one idempotent batch
+// (the protocol of idempotent_write.h), reporting the change log sequence.
 #include "services/enforcement/enforcement_domain.h"
 
 #include <google/protobuf/util/time_util.h>
@@ -15,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/common/bounds.h"
 #include "services/common/idempotency.h"
+#include "services/common/idempotent_write.h"
 #include "services/common/status.h"
 #include "services/common/validation.h"
 
@@ -37,14 +39,32 @@ size_t StoreAddedBytes() {
 
 }  // namespace
 
+absl::StatusOr<int64_t> EnforcementDomain::LatestSequence() {
+  absl::StatusOr<ChangeBounds> bounds = store_.Changes().Bounds();
+  if (!bounds.ok()) return bounds.status();
+  return bounds->latest;
+}
+
 absl::StatusOr<std::vector<v1::Observation>> EnforcementDomain::WriteRows(
     std::vector<v1::Observation> rows,
     const std::function<std::string(size_t)>& row_path,
-    const std::string& request_id, const std::string& fingerprint,
-    bool respond_with_row, std::string* replayed_response,
-    v1::ImportObservationsResponse* response) {
+    const IdempotentWrite& write, bool respond_with_row,
+    std::string* replayed_response, v1::ImportObservationsResponse* response,
+    int64_t* sequence) {
   FieldViolations violations;
-  ValidateRequestId(request_id, violations);
+  ValidateRequestId(write.request_id(), violations);
+  if (!violations.empty()) return violations.ToStatus();
+  // A request committed before answers at once, as it did the first time,
+  // before its rows are checked again (idempotent_write.h, step 2).
+  absl::StatusOr<std::optional<std::string>> replay = write.Replay(store_);
+  if (!replay.ok()) return replay.status();
+  if (replay->has_value()) {
+    *replayed_response = **std::move(replay);
+    absl::StatusOr<int64_t> latest = LatestSequence();
+    if (!latest.ok()) return latest.status();
+    *sequence = *latest;
+    return rows;
+  }
   // Large batches are validated on two threads, each on a contiguous half,
   // so that violations stay in row order.
   constexpr size_t kParallelFrom = 10000;
@@ -74,16 +94,6 @@ absl::StatusOr<std::vector<v1::Observation>> EnforcementDomain::WriteRows(
   if (!violations.empty()) {
     return violations.ToStatus(
         absl::StrCat(reported_rows, " invalid row(s), nothing written"));
-  }
-  if (!request_id.empty()) {
-    absl::StatusOr<std::optional<StoredRequest>> stored =
-        store_.FindRequest(request_id);
-    if (!stored.ok()) return stored.status();
-    if (stored->has_value()) {
-      if ((*stored)->fingerprint != fingerprint) return RequestIdReusedError();
-      *replayed_response = (*stored)->response;
-      return rows;
-    }
   }
   for (v1::Observation& o : rows) {
     o.clear_revision_id();
@@ -127,31 +137,47 @@ absl::StatusOr<std::vector<v1::Observation>> EnforcementDomain::WriteRows(
   };
   std::optional<StoredRequest> earlier;
   absl::StatusOr<BatchOutcome> outcome = store_.WriteBatch(
-      rows, clock_(), request_id, fingerprint,
+      rows, clock_(), write.request_id(), write.fingerprint(),
       [&](const BatchOutcome& o) {
         fill(o);
         return respond_with_row ? rows.front().SerializeAsString()
                                 : response->SerializeAsString();
       },
       &earlier);
-  if (!outcome.ok()) return outcome.status();
+  if (!outcome.ok()) {
+    // Committed meanwhile by a concurrent retry? Its answer (step 4).
+    absl::StatusOr<std::string> settled =
+        write.Settle(store_, outcome.status());
+    if (!settled.ok()) return settled.status();
+    *replayed_response = *std::move(settled);
+    absl::StatusOr<int64_t> latest = LatestSequence();
+    if (!latest.ok()) return latest.status();
+    *sequence = *latest;
+    return rows;
+  }
   fill(*outcome);
+  *sequence = outcome->sequence;
   if (earlier.has_value()) {
-    if (earlier->fingerprint != fingerprint) return RequestIdReusedError();
-    *replayed_response = earlier->response;
+    // The store found the id taken inside its transaction (step 4).
+    absl::StatusOr<std::string> answer = write.Answer(*earlier);
+    if (!answer.ok()) return answer.status();
+    *replayed_response = *std::move(answer);
   }
   return rows;
 }
 
 absl::StatusOr<v1::Observation> EnforcementDomain::Upsert(
-    const v1::UpsertObservationRequest& request) {
+    const v1::UpsertObservationRequest& request, int64_t* sequence) {
   std::vector<v1::Observation> rows = {request.observation()};
   std::string replayed;
   v1::ImportObservationsResponse unused;
+  int64_t unused_sequence = 0;
   absl::StatusOr<std::vector<v1::Observation>> written = WriteRows(
       std::move(rows), [](size_t) { return std::string("observation"); },
-      request.request_id(), RequestFingerprint("enforcement.upsert", request),
-      /*respond_with_row=*/true, &replayed, &unused);
+      IdempotentWrite(request.request_id(),
+                      RequestFingerprint("enforcement.upsert", request)),
+      /*respond_with_row=*/true, &replayed, &unused,
+      sequence != nullptr ? sequence : &unused_sequence);
   if (!written.ok()) return written.status();
   if (!replayed.empty()) {
     // A retried upsert answers as the first one did.
@@ -165,16 +191,18 @@ absl::StatusOr<v1::Observation> EnforcementDomain::Upsert(
 }
 
 absl::StatusOr<v1::ImportObservationsResponse> EnforcementDomain::Import(
-    const std::string& request_id, std::vector<v1::Observation> rows) {
-  const std::string fingerprint =
-      RequestFingerprintOfAll("enforcement.import", rows);
+    const std::string& request_id, std::vector<v1::Observation> rows,
+    int64_t* sequence) {
+  IdempotentWrite write(request_id,
+                        RequestFingerprintOfAll("enforcement.import", rows));
   std::string replayed;
   v1::ImportObservationsResponse response;
+  int64_t unused_sequence = 0;
   absl::StatusOr<std::vector<v1::Observation>> written = WriteRows(
       std::move(rows),
-      [](size_t i) { return absl::StrCat("observations[", i, "]"); },
-      request_id, fingerprint, /*respond_with_row=*/false, &replayed,
-      &response);
+      [](size_t i) { return absl::StrCat("observations[", i, "]"); }, write,
+      /*respond_with_row=*/false, &replayed, &response,
+      sequence != nullptr ? sequence : &unused_sequence);
   if (!written.ok()) return written.status();
   if (!replayed.empty() && !response.ParseFromString(replayed)) {
     return absl::DataLossError("cannot parse a stored response");

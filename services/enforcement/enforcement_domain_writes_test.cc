@@ -105,6 +105,52 @@ TEST_F(EnforcementDomainTest, ARequestIdBelongsToEveryRowOfItsRequest) {
               ElementsAre("request_id"));
 }
 
+TEST_F(EnforcementDomainTest, WritesReportTheSequenceOfTheirChange) {
+  std::vector<v1::Observation> rows = {
+      Figure("countries/UKR", "OFFENCES_REGISTERED", "2006", 300, 25),
+      Figure("countries/UKR", "OFFENCES_REGISTERED", "2007", 350, 25)};
+  int64_t sequence = -1;
+  ASSERT_TRUE(domain_->Import("ukr", rows, &sequence).ok());
+  EXPECT_EQ(sequence, 2);  // one change per observation
+
+  v1::UpsertObservationRequest upsert;
+  *upsert.mutable_observation() = rows[1];
+  upsert.mutable_observation()->set_value(351);
+  ASSERT_TRUE(domain_->Upsert(upsert, &sequence).ok());
+  EXPECT_EQ(sequence, 3);
+  // A write that changed nothing and a replay: the latest sequence.
+  sequence = -1;
+  ASSERT_TRUE(domain_->Upsert(upsert, &sequence).ok());
+  EXPECT_EQ(sequence, 3);
+  sequence = -1;
+  ASSERT_TRUE(domain_->Import("ukr", rows, &sequence).ok());
+  EXPECT_EQ(sequence, 3);
+
+  v1::CreateIndicatorRequest create;
+  create.mutable_indicator()->set_code("SHELTERS");
+  create.mutable_indicator()->set_display_name("Shelters");
+  create.mutable_indicator()->set_unit("shelters");
+  ASSERT_TRUE(domain_->CreateIndicator(create, &sequence).ok());
+  EXPECT_EQ(sequence, 4);
+  auto changes = store_->Changes().ReadChanges(0, 10);
+  ASSERT_TRUE(changes.ok()) << changes.status();
+  ASSERT_EQ(changes->size(), 4u);
+  EXPECT_EQ((*changes)[2].resource, EnforcementDomain::NameOf(rows[1]));
+  EXPECT_EQ((*changes)[2].revision, 2);
+  EXPECT_EQ((*changes)[3].resource, "indicators/SHELTERS");
+}
+
+TEST_F(EnforcementDomainTest, AReplayAnswersBeforeItsRowsAreCheckedAgain) {
+  std::vector<v1::Observation> rows = {
+      Figure("countries/UKR", "OFFENCES_REGISTERED", "2007", 350, 25)};
+  ASSERT_TRUE(Load(rows, "ukr-2007").ok());
+  // Another request under the id is refused on request_id, whatever its
+  // rows (idempotent_write.h: the key is checked first).
+  rows[0].set_indicator("CASES_GUESSED");
+  EXPECT_THAT(ViolatedFields(Load(rows, "ukr-2007").status()),
+              ElementsAre("request_id"));
+}
+
 TEST_F(EnforcementDomainTest, AnImportRepeatingASeriesKeyWritesNothing) {
   auto result =
       Load({Figure("countries/SLV", "CASES_INVESTIGATED", "2005", 32),

@@ -1,6 +1,10 @@
 // Storage contract of the enforcement statistics service: observations with
 // every version kept (valid from its commit until the next), the indicator
-// code list, and idempotency keys. Each batch is one atomic write.
+// code list, idempotency keys and the service's change log (change_log.h).
+// Each batch is one atomic write, its changes logged in its transaction.
+// Names no database: SQLite (sqlite_enforcement_store.h) and PostgreSQL
+// (postgres_enforcement_store.h) implement it and pass one contract suite
+// (enforcement_store_contract.h).
 #ifndef PALERMO_SERVICES_ENFORCEMENT_ENFORCEMENT_STORE_H_
 #define PALERMO_SERVICES_ENFORCEMENT_ENFORCEMENT_STORE_H_
 
@@ -14,6 +18,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "palermo/enforcement/v1/enforcement.pb.h"
+#include "services/common/change_log.h"
 #include "services/common/idempotency.h"
 #include "services/common/periods.h"
 
@@ -36,6 +41,10 @@ struct BatchOutcome {
   int64_t created = 0;
   int64_t revised = 0;
   int64_t unchanged = 0;
+  // The change log's sequence of the batch's last change; when it logged
+  // none (every row unchanged, or a request committed before), the latest
+  // committed sequence.
+  int64_t sequence = 0;
 };
 
 // Bit set of the dimensions an observation is broken down by: 1 sex, 2 age
@@ -54,8 +63,10 @@ class EnforcementStore {
   virtual ~EnforcementStore() = default;
 
   virtual absl::StatusOr<std::vector<v1::Indicator>> ListIndicators() = 0;
-  // ALREADY_EXISTS if the code is taken.
-  virtual absl::Status CreateIndicator(const v1::Indicator& indicator) = 0;
+  // ALREADY_EXISTS if the code is taken. Logs a change CREATED of
+  // `indicators/CODE` (revision 1) and returns its sequence.
+  virtual absl::StatusOr<int64_t> CreateIndicator(
+      const v1::Indicator& indicator) = 0;
 
   // Versions matching the query, ordered by name.
   virtual absl::StatusOr<std::vector<v1::Observation>> Query(
@@ -68,9 +79,15 @@ class EnforcementStore {
 
   // Writes `rows` (names set, output fields clear, no name twice) as one
   // transaction, valid from a commit time no earlier than `not_before` and
-  // later than every earlier commit, so that versions never overlap: a row
+  // later than every earlier commit's, by any process on the database (the
+  // last commit time is kept in the database and updated in the batch's
+  // transaction), so that versions never overlap and commit times follow
+  // the sequences: a row
   // equal to the current version is unchanged, another becomes a new
-  // version. On return each row holds its stored version.
+  // version. On return each row holds its stored version. Logs one change
+  // per version written (resource: the observation's name, revision: its
+  // revision_id; CREATED for a first version, UPDATED for a later one),
+  // none for an unchanged row, numbered in row order.
   // If `request_id` was committed before, writes nothing and returns that
   // request in `earlier`; otherwise stores `make_response(outcome)` under it.
   virtual absl::StatusOr<BatchOutcome> WriteBatch(
@@ -81,6 +98,9 @@ class EnforcementStore {
 
   virtual absl::StatusOr<std::optional<StoredRequest>> FindRequest(
       absl::string_view request_id) = 0;
+
+  // The service's change log, written by every write above.
+  virtual ChangeLog& Changes() = 0;
 };
 
 }  // namespace palermo::enforcement

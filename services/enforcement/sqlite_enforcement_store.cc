@@ -1,3 +1,4 @@
+// The enforcement store on SQLite (sqlite_enforcement_store.h).
 #include "services/enforcement/sqlite_enforcement_store.h"
 
 #include <google/protobuf/util/time_util.h>
@@ -6,60 +7,14 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/common/sqlite_requests.h"
+#include "services/enforcement/indicator_seed.h"
 
 namespace palermo::enforcement {
 namespace {
 
 using google::protobuf::util::TimeUtil;
 
-// The indicators the report's figures need (issue: managed code list).
-constexpr const char* kSeedIndicators[][4] = {
-    {"CASES_INVESTIGATED", "Cases investigated",
-     "Trafficking cases investigated", "cases"},
-    {"CASES_DETECTED", "Cases detected",
-     "Trafficking cases detected or recorded", "cases"},
-    {"PERSONS_ARRESTED", "Persons arrested", "Persons arrested for trafficking",
-     "persons"},
-    {"PERSONS_PROSECUTED", "Persons prosecuted",
-     "Persons prosecuted for trafficking", "persons"},
-    {"PERSONS_CONVICTED", "Persons convicted",
-     "Persons convicted of trafficking", "persons"},
-    {"OFFENDERS_IDENTIFIED", "Offenders identified",
-     "Suspected offenders identified", "persons"},
-    {"VICTIMS_IDENTIFIED", "Victims identified",
-     "Victims of trafficking identified", "persons"},
-    {"VICTIMS_RESCUED", "Victims rescued", "Victims of trafficking rescued",
-     "persons"},
-    {"VICTIMS_ASSISTED", "Victims assisted", "Victims of trafficking assisted",
-     "persons"},
-    {"OFFENCES_REGISTERED", "Offences registered",
-     "Trafficking offences registered", "offences"},
-    {"CRIMINAL_PROCEEDINGS_OPENED", "Criminal proceedings opened",
-     "Criminal proceedings opened for trafficking", "proceedings"},
-    {"ORGANIZED_GROUPS_DISMANTLED", "Organized criminal groups dismantled",
-     "Organized criminal groups involved in trafficking dismantled", "groups"},
-    {"HOTLINE_CALLS", "Hotline calls received", "Calls received by a hotline",
-     "calls"},
-    {"HOTLINE_CALLS_TRAFFICKING", "Trafficking-related hotline calls",
-     "Hotline calls concerning suspected trafficking", "calls"},
-    {"CASES_REVEALED_BY_HOTLINE", "Cases revealed by hotline calls",
-     "Trafficking cases revealed by investigations following hotline calls",
-     "cases"},
-    {"SPECIALIZED_UNITS", "Specialized units",
-     "Specialized law enforcement units against trafficking", "units"},
-    {"SPECIALIZED_UNIT_STAFF", "Staff of specialized units",
-     "Staff of specialized law enforcement units", "persons"},
-};
-
 std::vector<sqlite::Migration> Migrations() {
-  std::string seed =
-      "INSERT INTO indicators(code, display_name, description, unit) VALUES ";
-  bool first = true;
-  for (const auto& row : kSeedIndicators) {
-    absl::StrAppend(&seed, first ? "" : ",", "('", row[0], "','", row[1], "','",
-                    row[2], "','", row[3], "')");
-    first = false;
-  }
   return {
       {1,
        "CREATE TABLE indicators ("
@@ -87,30 +42,16 @@ std::vector<sqlite::Migration> Migrations() {
        "CREATE INDEX observations_by_indicator ON observations(indicator, "
        "dims_mask, name);" +
            std::string(kRequestsTableSql)},
-      // The seed is data, not schema: the code list is managed through the
-      // API afterwards. Its texts are constants of this file.
-      {2, seed},
-      // Stocks (units in place, their staff) are not summed over time.
-      {3,
-       "ALTER TABLE indicators ADD COLUMN kind INTEGER NOT NULL DEFAULT 1;"
-       "UPDATE indicators SET kind = 2 WHERE code IN"
-       "  ('SPECIALIZED_UNITS', 'SPECIALIZED_UNIT_STAFF');"
-       "INSERT INTO indicators(code, display_name, description, unit, kind)"
-       "  VALUES ('SPECIALIZED_LOCAL_TEAMS', 'Local specialized teams',"
-       "  'Local teams of a specialized anti-trafficking unit', 'teams', 2);"},
-      // Facts of E/CN.15/2008/6 that had no code (issue 10): cases that
-      // dismantled a transnational criminal group (para 18), and offences
-      // related to exploitation repressed (para 13, reported without count).
-      {4,
-       "INSERT INTO indicators(code, display_name, description, unit, kind)"
-       "  VALUES ('CASES_DISMANTLING_TRANSNATIONAL_GROUPS',"
-       "  'Cases dismantling transnational criminal groups',"
-       "  'Trafficking cases that led to the dismantling of a transnational"
-       " organized criminal group', 'cases', 1),"
-       "  ('EXPLOITATION_OFFENCES_REPRESSED',"
-       "  'Exploitation offences repressed',"
-       "  'Offences related to exploitation committed on the territory and"
-       " repressed', 'offences', 1);"},
+      // The seed is data, not schema (indicator_seed.h).
+      {2, IndicatorSeedSteps()[0]},
+      {3, IndicatorSeedSteps()[1]},
+      {4, IndicatorSeedSteps()[2]},
+      // The change log (issue 11). A database written before it keeps its
+      // commit times: the next goes on after its versions'.
+      {5, ChangeLogMigration(5).sql +
+              "UPDATE change_counter SET last_commit_micros = (SELECT"
+              " COALESCE(MAX(MAX(valid_from_us), MAX(COALESCE(valid_to_us,"
+              " 0))), 0) FROM observations);"},
   };
 }
 
@@ -129,21 +70,14 @@ absl::Status Corrupt(absl::string_view name) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<SqliteEnforcementStore>>
-SqliteEnforcementStore::Open(const std::string& path) {
+SqliteEnforcementStore::Open(const std::string& path,
+                             const ChangeLogOptions& log_options) {
   auto db = sqlite::Database::Open(path, Migrations());
   if (!db.ok()) return db.status();
-  std::unique_ptr<SqliteEnforcementStore> store(
-      new SqliteEnforcementStore(*std::move(db)));
-  auto lock = store->db_->Lock();
-  auto latest = store->db_->Prepare(
-      "SELECT COALESCE(MAX(MAX(valid_from_us), MAX(COALESCE(valid_to_us, 0))), "
-      "0)"
-      " FROM observations");
-  if (!latest.ok()) return latest.status();
-  absl::StatusOr<bool> row = latest->Step();
-  if (!row.ok()) return row.status();
-  store->last_commit_us_ = latest->ColumnInt(0);
-  return store;
+  auto log = SqliteChangeLog::Over(**db, log_options);
+  if (!log.ok()) return log.status();
+  return std::unique_ptr<SqliteEnforcementStore>(
+      new SqliteEnforcementStore(*std::move(db), *std::move(log)));
 }
 
 absl::StatusOr<std::vector<v1::Indicator>>
@@ -169,20 +103,40 @@ SqliteEnforcementStore::ListIndicators() {
   return out;
 }
 
-absl::Status SqliteEnforcementStore::CreateIndicator(const v1::Indicator& i) {
-  auto lock = db_->Lock();
-  auto stmt = db_->Prepare(
-      "INSERT INTO indicators(code, display_name, description, unit, kind)"
-      " VALUES (?, ?, ?, ?, ?)");
-  if (!stmt.ok()) return stmt.status();
-  return stmt->Bind(1, i.code())
-      .Bind(2, i.display_name())
-      .Bind(3, i.description())
-      .Bind(4, i.unit())
-      .Bind(5, int64_t{i.kind() == v1::INDICATOR_KIND_STOCK
-                           ? v1::INDICATOR_KIND_STOCK
-                           : v1::INDICATOR_KIND_FLOW})
-      .Run();
+absl::StatusOr<int64_t> SqliteEnforcementStore::CreateIndicator(
+    const v1::Indicator& i) {
+  int64_t sequence = 0;
+  {
+    auto lock = db_->Lock();
+    absl::StatusOr<sqlite::Transaction> txn = sqlite::Transaction::Begin(*db_);
+    if (!txn.ok()) return txn.status();
+    auto stmt = db_->Prepare(
+        "INSERT INTO indicators(code, display_name, description, unit, kind)"
+        " VALUES (?, ?, ?, ?, ?)");
+    if (!stmt.ok()) return stmt.status();
+    if (absl::Status s =
+            stmt->Bind(1, i.code())
+                .Bind(2, i.display_name())
+                .Bind(3, i.description())
+                .Bind(4, i.unit())
+                .Bind(5, int64_t{i.kind() == v1::INDICATOR_KIND_STOCK
+                                     ? v1::INDICATOR_KIND_STOCK
+                                     : v1::INDICATOR_KIND_FLOW})
+                .Run();
+        !s.ok()) {
+      return s;
+    }
+    std::vector<ChangeEntry> created(1);
+    created[0].resource = absl::StrCat("indicators/", i.code());
+    created[0].revision = 1;
+    created[0].type = common::v1::CHANGE_TYPE_CREATED;
+    absl::StatusOr<SqliteChangeLog::Appended> appended = log_->Append(created);
+    if (!appended.ok()) return appended.status();
+    if (absl::Status s = txn->Commit(); !s.ok()) return s;
+    sequence = appended->sequence;
+  }
+  log_->Committed();
+  return sequence;
 }
 
 absl::StatusOr<std::vector<v1::Observation>> SqliteEnforcementStore::Query(
@@ -270,7 +224,23 @@ absl::StatusOr<BatchOutcome> SqliteEnforcementStore::WriteBatch(
     const std::string& request_id, const std::string& fingerprint,
     const std::function<std::string(const BatchOutcome&)>& make_response,
     std::optional<StoredRequest>* earlier) {
-  auto lock = db_->Lock();
+  absl::StatusOr<BatchOutcome> outcome;
+  {
+    auto lock = db_->Lock();
+    outcome = WriteBatchLocked(rows, not_before, request_id, fingerprint,
+                               make_response, earlier);
+  }
+  if (outcome.ok() && outcome->created + outcome->revised > 0) {
+    log_->Committed();
+  }
+  return outcome;
+}
+
+absl::StatusOr<BatchOutcome> SqliteEnforcementStore::WriteBatchLocked(
+    std::vector<v1::Observation>& rows, absl::Time not_before,
+    const std::string& request_id, const std::string& fingerprint,
+    const std::function<std::string(const BatchOutcome&)>& make_response,
+    std::optional<StoredRequest>* earlier) {
   absl::StatusOr<sqlite::Transaction> txn = sqlite::Transaction::Begin(*db_);
   if (!txn.ok()) return txn.status();
   if (!request_id.empty()) {
@@ -279,13 +249,26 @@ absl::StatusOr<BatchOutcome> SqliteEnforcementStore::WriteBatch(
     if (!found.ok()) return found.status();
     if (found->has_value()) {
       *earlier = *std::move(found);
-      return BatchOutcome{};
+      absl::StatusOr<int64_t> latest = log_->LatestLocked();
+      if (!latest.ok()) return latest.status();
+      BatchOutcome outcome;
+      outcome.sequence = *latest;
+      return outcome;
     }
   }
-  // Commit times strictly increase: a version never starts before the one it
-  // closes, whatever the clock did between two batches.
-  const int64_t now_us =
-      std::max(absl::ToUnixMicros(not_before), last_commit_us_ + 1);
+  // Commit times strictly increase, by any process on the file (the last is
+  // in the change counter's row, ours since BEGIN IMMEDIATE): a version
+  // never starts before the one it closes, whatever the clock did between
+  // two batches. The log's Append below stamps its entries with this time.
+  auto last = db_->Prepare(
+      "SELECT MAX(last_commit_micros + 1, ?) FROM change_counter WHERE id = 1");
+  if (!last.ok()) return last.status();
+  last->Bind(1, absl::ToUnixMicros(not_before));
+  if (absl::StatusOr<bool> row = last->Step(); !row.ok() || !*row) {
+    return row.ok() ? absl::InternalError("change_counter has no row")
+                    : row.status();
+  }
+  const int64_t now_us = last->ColumnInt(0);
   const google::protobuf::Timestamp now =
       TimeUtil::MicrosecondsToTimestamp(now_us);
   // The newest version of the name, current unless superseded.
@@ -310,6 +293,14 @@ absl::StatusOr<BatchOutcome> SqliteEnforcementStore::WriteBatch(
   if (!insert_first.ok()) return insert_first.status();
   BatchOutcome outcome;
   outcome.commit_time = absl::FromUnixMicros(now_us);
+  std::vector<ChangeEntry> changes;
+  auto logged = [&changes](const v1::Observation& row) {
+    ChangeEntry& e = changes.emplace_back();
+    e.resource = row.name();
+    e.revision = row.revision_id();
+    e.type = row.revision_id() == 1 ? common::v1::CHANGE_TYPE_CREATED
+                                    : common::v1::CHANGE_TYPE_UPDATED;
+  };
   for (v1::Observation& row : rows) {
     const std::string content = Content(row);
     const DayRange range = RangeOf(row.period());
@@ -332,6 +323,7 @@ absl::StatusOr<BatchOutcome> SqliteEnforcementStore::WriteBatch(
       ++outcome.created;
       row.set_revision_id(1);
       *row.mutable_update_time() = now;
+      logged(row);
       continue;
     }
     current->Reset();
@@ -360,7 +352,12 @@ absl::StatusOr<BatchOutcome> SqliteEnforcementStore::WriteBatch(
     if (absl::Status s = bind(*insert, revision + 1).Run(); !s.ok()) return s;
     row.set_revision_id(revision + 1);
     *row.mutable_update_time() = now;
+    logged(row);
   }
+  absl::StatusOr<SqliteChangeLog::Appended> appended =
+      log_->Append(changes, outcome.commit_time);
+  if (!appended.ok()) return appended.status();
+  outcome.sequence = appended->sequence;
   if (!request_id.empty()) {
     if (absl::Status s = StoreRequest(*db_, request_id,
                                       {fingerprint, make_response(outcome)});
@@ -369,7 +366,6 @@ absl::StatusOr<BatchOutcome> SqliteEnforcementStore::WriteBatch(
     }
   }
   if (absl::Status s = txn->Commit(); !s.ok()) return s;
-  last_commit_us_ = now_us;
   return outcome;
 }
 

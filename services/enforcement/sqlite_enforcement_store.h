@@ -1,4 +1,7 @@
-// The enforcement store on embedded SQLite (WAL, synchronous=FULL).
+// The enforcement store on embedded SQLite (WAL, synchronous=FULL), its
+// change log sqlite_change_log.h's in the same database. The last commit
+// time is kept in the change counter's row, written in each batch's
+// transaction: commit times survive a restart and never go back.
 #ifndef PALERMO_SERVICES_ENFORCEMENT_SQLITE_ENFORCEMENT_STORE_H_
 #define PALERMO_SERVICES_ENFORCEMENT_SQLITE_ENFORCEMENT_STORE_H_
 
@@ -6,6 +9,7 @@
 #include <string>
 
 #include "services/common/sqlite.h"
+#include "services/common/sqlite_change_log.h"
 #include "services/enforcement/enforcement_store.h"
 
 namespace palermo::enforcement {
@@ -13,10 +17,11 @@ namespace palermo::enforcement {
 class SqliteEnforcementStore : public EnforcementStore {
  public:
   static absl::StatusOr<std::unique_ptr<SqliteEnforcementStore>> Open(
-      const std::string& path);
+      const std::string& path, const ChangeLogOptions& log_options = {});
 
   absl::StatusOr<std::vector<v1::Indicator>> ListIndicators() override;
-  absl::Status CreateIndicator(const v1::Indicator& indicator) override;
+  absl::StatusOr<int64_t> CreateIndicator(
+      const v1::Indicator& indicator) override;
   absl::StatusOr<std::vector<v1::Observation>> Query(
       const ObservationQuery& query) override;
   absl::StatusOr<std::vector<v1::ObservationRevision>> Revisions(
@@ -28,12 +33,21 @@ class SqliteEnforcementStore : public EnforcementStore {
       std::optional<StoredRequest>* earlier) override;
   absl::StatusOr<std::optional<StoredRequest>> FindRequest(
       absl::string_view request_id) override;
+  ChangeLog& Changes() override { return *log_; }
 
  private:
-  explicit SqliteEnforcementStore(std::unique_ptr<sqlite::Database> db)
-      : db_(std::move(db)) {}
+  SqliteEnforcementStore(std::unique_ptr<sqlite::Database> db,
+                         std::unique_ptr<SqliteChangeLog> log)
+      : db_(std::move(db)), log_(std::move(log)) {}
+  // WriteBatch's transaction, under the database lock.
+  absl::StatusOr<BatchOutcome> WriteBatchLocked(
+      std::vector<v1::Observation>& rows, absl::Time not_before,
+      const std::string& request_id, const std::string& fingerprint,
+      const std::function<std::string(const BatchOutcome&)>& make_response,
+      std::optional<StoredRequest>* earlier);
+
   std::unique_ptr<sqlite::Database> db_;
-  int64_t last_commit_us_ = 0;  // guarded by the database lock
+  std::unique_ptr<SqliteChangeLog> log_;  // over db_
 };
 
 }  // namespace palermo::enforcement

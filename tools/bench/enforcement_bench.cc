@@ -1,5 +1,8 @@
 // enforcement-bench: measures the enforcement statistics service on a fresh,
-// durable (WAL, synchronous=FULL) database:
+// durable database, on either store: SQLite (WAL, synchronous=FULL, the
+// default) or PostgreSQL (--store=postgres: fsync on, synchronous_commit on;
+// on --postgres_dsn, or on a private server that tools/postgres/test-server
+// starts in a temporary folder and removes afterwards):
 //   1. bulk import throughput: synthetic observations for N entities x Y
 //      years x I indicators x 16 breakdowns (total, 3 sexes, 3 age groups,
 //      their 9 crossings), sent as atomic batches through ImportObservations;
@@ -7,7 +10,10 @@
 //      year, broken down by sex, repeated.
 // It starts its own enforcement_server on port 0 and stops it afterwards.
 // Run it with `./palermo bench`.
+#include <stdlib.h>
+
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cstdio>
 #include <filesystem>
@@ -19,8 +25,12 @@
 #include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "services/common/entities.h"
+#include "services/common/flags.h"
 #include "services/common/periods.h"
+#include "services/common/store_flags.h"
 #include "services/enforcement/client/enforcement_client.h"
 #include "tests/support/service_process.h"
 
@@ -35,6 +45,11 @@ ABSL_FLAG(int, indicators, 16, "Indicators (from the seeded code list).");
 ABSL_FLAG(int, batch, 50000, "Observations per atomic import batch.");
 ABSL_FLAG(int, streams, 2, "Import batches in flight at a time.");
 ABSL_FLAG(int, aggregate_rounds, 5, "Rounds of one Aggregate per indicator.");
+ABSL_FLAG(std::string, postgres_test_server, "",
+          "Path of tools/postgres/test-server, which starts a private "
+          "PostgreSQL server for --store=postgres without --postgres_dsn.");
+// --store, --postgres_dsn and --postgres_schema are the services' own
+// (services/common/flags.h), passed on to the server.
 
 namespace {
 
@@ -47,6 +62,45 @@ palermo::enforcement::EnforcementClient Client(
   options.timeout = timeout;
   return palermo::enforcement::EnforcementClient(channel, options);
 }
+
+// Runs `command`; its output's last line, or "" if it failed.
+std::string LastLineOf(const std::string& command) {
+  FILE* out = popen(command.c_str(), "r");
+  if (out == nullptr) return "";
+  std::string text;
+  std::array<char, 512> buffer;
+  while (fgets(buffer.data(), buffer.size(), out) != nullptr) {
+    text += buffer.data();
+  }
+  if (pclose(out) != 0) return "";
+  text = std::string(absl::StripTrailingAsciiWhitespace(text));
+  const size_t newline = text.rfind('\n');
+  return newline == std::string::npos ? text : text.substr(newline + 1);
+}
+
+// A private PostgreSQL server in a temporary folder, removed at the end.
+class PrivatePostgres {
+ public:
+  ~PrivatePostgres() {
+    if (!dir_.empty()) {
+      LastLineOf(absl::StrCat(script_, " destroy ", dir_, " 2>&1"));
+    }
+  }
+  // The DSN of its `postgres` database, or "" if it did not start.
+  std::string Start(const std::string& script) {
+    script_ = script;
+    // Directly under /tmp, so that the server's user (test-server runs it
+    // as palermo-pg when run as root) can reach it.
+    char dir[] = "/tmp/palermo-bench-pg-XXXXXX";
+    if (mkdtemp(dir) == nullptr) return "";
+    dir_ = dir;
+    return LastLineOf(absl::StrCat(script_, " start ", dir_));
+  }
+
+ private:
+  std::string script_;
+  std::string dir_;
+};
 
 double Percentile(std::vector<double> v, double p) {
   std::sort(v.begin(), v.end());
@@ -62,12 +116,42 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", registry.status().ToString().c_str());
     return 1;
   }
+  const std::string store = absl::GetFlag(FLAGS_store);
+  if (store != "sqlite" && store != "postgres") {
+    std::fprintf(stderr, "--store=%s is neither sqlite nor postgres\n",
+                 store.c_str());
+    return 1;
+  }
+  std::vector<std::string> server_args = {"--data_dir=" +
+                                          absl::GetFlag(FLAGS_bench_dir)};
+  PrivatePostgres private_postgres;
+  std::string durability = "WAL, synchronous=FULL";
+  if (store == "postgres") {
+    std::string dsn = absl::GetFlag(FLAGS_postgres_dsn);
+    if (dsn.empty()) {
+      dsn = private_postgres.Start(absl::GetFlag(FLAGS_postgres_test_server));
+      if (dsn.empty()) {
+        std::fprintf(stderr,
+                     "cannot start a PostgreSQL server with "
+                     "--postgres_test_server=%s\n",
+                     absl::GetFlag(FLAGS_postgres_test_server).c_str());
+        return 1;
+      }
+      std::printf("PostgreSQL: a private server, %s\n", dsn.c_str());
+    }
+    server_args.push_back("--store=postgres");
+    server_args.push_back("--postgres_dsn=" + dsn);
+    if (!absl::GetFlag(FLAGS_postgres_schema).empty()) {
+      server_args.push_back("--postgres_schema=" +
+                            absl::GetFlag(FLAGS_postgres_schema));
+    }
+    durability = "PostgreSQL, fsync on, synchronous_commit on";
+  }
   std::unique_ptr<palermo::test::ServiceProcess> server;
   std::string address = absl::GetFlag(FLAGS_target);
   if (address.empty()) {
     auto started = palermo::test::ServiceProcess::Start(
-        absl::GetFlag(FLAGS_server),
-        {"--data_dir=" + absl::GetFlag(FLAGS_bench_dir)});
+        absl::GetFlag(FLAGS_server), server_args);
     if (!started.ok()) {
       std::fprintf(stderr, "%s\n", started.status().ToString().c_str());
       return 1;
@@ -173,10 +257,10 @@ int main(int argc, char** argv) {
   if (failed) return 1;
   std::printf(
       "import: %lld observations in %zu atomic batches of up to %d, "
-      "%d in flight, %.2f s, %.0f observations/s (durable: WAL, "
-      "synchronous=FULL)\n",
+      "%d in flight, %.2f s, %.0f observations/s (%s, durable: %s)\n",
       static_cast<long long>(total.load()), batches.size(), batch_size,
-      absl::GetFlag(FLAGS_streams), seconds, total / seconds);
+      absl::GetFlag(FLAGS_streams), seconds, total / seconds, store.c_str(),
+      durability.c_str());
   batches.clear();
 
   // 2. Aggregates.
