@@ -43,7 +43,7 @@ inline std::string CaseReleaseName(int64_t number) {
 
 // A release of case counts as stored: never changed once added.
 struct StoredCaseRelease {
-  int64_t number = 0;  // 1, 2, ...
+  int64_t number = 0;   // 1, 2, ...
   absl::Time cut_time;  // to the microsecond
   int64_t k = 0;        // the k it was protected with
   std::string cells;    // EncodeRelease

@@ -104,13 +104,14 @@ int64_t Latest(AssistanceStore& store) {
 }  // namespace
 
 RecordStoreImpl RecordsOf(const AssistanceStoreImpl& impl) {
-  return {impl.name, [impl](const RecordSchema&,
-                            const ChangeLogOptions& options)
-                         -> std::unique_ptr<RecordStore> {
-            std::unique_ptr<AssistanceStore> store = impl.fresh()(options);
-            if (store == nullptr) return nullptr;
-            return std::make_unique<RenamedRecords>(std::move(store));
-          }};
+  return {
+      impl.name,
+      [impl](const RecordSchema&,
+             const ChangeLogOptions& options) -> std::unique_ptr<RecordStore> {
+        std::unique_ptr<AssistanceStore> store = impl.fresh()(options);
+        if (store == nullptr) return nullptr;
+        return std::make_unique<RenamedRecords>(std::move(store));
+      }};
 }
 
 void AssistanceStoreContract::SetUp() {
@@ -192,8 +193,8 @@ TEST_P(AssistanceStoreContract, WithoutReleasesThereIsNone) {
 TEST_P(AssistanceStoreContract, ReleasesReadBackAsAdded) {
   const std::string cells("a\0b\xff", 4);
   for (int64_t n : {1, 2, 3}) {
-    auto added = store_->AddCaseRelease(Release(n, cells + std::to_string(n)),
-                                        "", {});
+    auto added =
+        store_->AddCaseRelease(Release(n, cells + std::to_string(n)), "", {});
     ASSERT_TRUE(added.ok()) << added.status();
     EXPECT_EQ(added->sequence, n);
   }
@@ -201,7 +202,8 @@ TEST_P(AssistanceStoreContract, ReleasesReadBackAsAdded) {
   ASSERT_TRUE(all.ok()) << all.status();
   ASSERT_EQ(all->size(), 3u);
   for (int i = 0; i < 3; ++i) {
-    const StoredCaseRelease expected = Release(i + 1, cells + std::to_string(i + 1));
+    const StoredCaseRelease expected =
+        Release(i + 1, cells + std::to_string(i + 1));
     EXPECT_EQ((*all)[i].number, expected.number);
     EXPECT_EQ((*all)[i].cut_time, expected.cut_time);
     EXPECT_EQ((*all)[i].k, 11);
@@ -216,8 +218,9 @@ TEST_P(AssistanceStoreContract, ReleasesReadBackAsAdded) {
   EXPECT_EQ((*latest)->number, 3);
   EXPECT_EQ(*store_->LatestCaseReleaseNumber(), 3);
   EXPECT_FALSE(store_->GetCaseRelease(4)->has_value());
-  EXPECT_THAT(Resources(AllChanges(*store_)),
-              ElementsAre("caseReleases/1", "caseReleases/2", "caseReleases/3"));
+  EXPECT_THAT(
+      Resources(AllChanges(*store_)),
+      ElementsAre("caseReleases/1", "caseReleases/2", "caseReleases/3"));
 }
 
 TEST_P(AssistanceStoreContract, AReleaseKeepsItsRequestKey) {
@@ -258,9 +261,10 @@ TEST_P(AssistanceStoreContract, ATakenRequestIdWritesNothingAndReturnsIt) {
 }
 
 TEST_P(AssistanceStoreContract, OneChangeLogNumbersEveryWriteInOrder) {
-  ASSERT_TRUE(store_->Put(kMeasuresTable, {"countries/ROU/measures/a", "m", 1},
-                          0, "", {})
-                  .ok());
+  ASSERT_TRUE(
+      store_
+          ->Put(kMeasuresTable, {"countries/ROU/measures/a", "m", 1}, 0, "", {})
+          .ok());
   ASSERT_TRUE(store_->Put(kCasesTable, {"cases/0001", "c", 1}, 0, "", {}).ok());
   auto type = store_->CreateMeasureType(Type("ZZ_NEW"));
   ASSERT_TRUE(type.ok());
@@ -273,10 +277,10 @@ TEST_P(AssistanceStoreContract, OneChangeLogNumbersEveryWriteInOrder) {
   ASSERT_TRUE(deleted.ok());
   EXPECT_EQ(deleted->sequence, 5);
   std::vector<ChangeEntry> changes = AllChanges(*store_);
-  EXPECT_THAT(Resources(changes),
-              ElementsAre("countries/ROU/measures/a", "cases/0001",
-                          "measureTypes/ZZ_NEW", "caseReleases/1",
-                          "cases/0001"));
+  EXPECT_THAT(
+      Resources(changes),
+      ElementsAre("countries/ROU/measures/a", "cases/0001",
+                  "measureTypes/ZZ_NEW", "caseReleases/1", "cases/0001"));
   for (size_t i = 0; i < changes.size(); ++i) {
     EXPECT_EQ(changes[i].sequence, static_cast<int64_t>(i) + 1);
     if (i > 0) EXPECT_GE(changes[i].commit_time, changes[i - 1].commit_time);
@@ -325,10 +329,12 @@ TEST_P(AssistanceStoreContract, TwoStoresCuttingAtOnceTakeEachNumberOnce) {
   EXPECT_EQ(won[0].size() + won[1].size(), static_cast<size_t>(kNumbers));
   for (int s = 0; s < 2; ++s) {
     for (int n : won[s]) {
-      EXPECT_EQ((*stores[0]->GetCaseRelease(n))->cells, absl::StrCat("store ", s));
-      EXPECT_TRUE(stores[1]->FindRequest(absl::StrCat("s", s, "-", n))
-                      ->has_value());
-      EXPECT_FALSE(stores[1]->FindRequest(absl::StrCat("s", 1 - s, "-", n))
+      EXPECT_EQ((*stores[0]->GetCaseRelease(n))->cells,
+                absl::StrCat("store ", s));
+      EXPECT_TRUE(
+          stores[1]->FindRequest(absl::StrCat("s", s, "-", n))->has_value());
+      EXPECT_FALSE(stores[1]
+                       ->FindRequest(absl::StrCat("s", 1 - s, "-", n))
                        ->has_value());
     }
   }

@@ -23,10 +23,10 @@ using palermo::assistance::AssistanceStore;
 
 // The store the flags choose, and the health probe of its database server
 // (none for SQLite).
-absl::StatusOr<std::unique_ptr<AssistanceStore>> OpenStore(
-    HealthProbe* probe) {
+absl::StatusOr<std::unique_ptr<AssistanceStore>> OpenStore(HealthProbe* probe) {
   using namespace palermo;
-  absl::StatusOr<StoreChoice> choice = ChooseStore("assistance", "assistance.db");
+  absl::StatusOr<StoreChoice> choice =
+      ChooseStore("assistance", "assistance.db");
   if (!choice.ok()) return choice.status();
   const ChangeLogOptions log{absl::GetFlag(FLAGS_change_log_retain)};
   if (choice->kind == StoreKind::kSqlite) {

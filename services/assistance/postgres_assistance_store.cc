@@ -25,19 +25,19 @@ absl::StatusOr<std::vector<postgres::Migration>>
 PostgresAssistanceStore::Migrations() {
   // The record store's tables (requests 2, measures 3, cases 4, change log
   // 6) around the catalogue (1) and the releases (5).
-  const RecordSchema records = {
-      /*requests_version=*/2,
-      {{3, kMeasuresTable}, {4, kCasesTable}},
-      /*changes_version=*/6};
+  const RecordSchema records = {/*requests_version=*/2,
+                                {{3, kMeasuresTable}, {4, kCasesTable}},
+                                /*changes_version=*/6};
   absl::StatusOr<std::vector<postgres::Migration>> migrations =
       PostgresRecordStore::Migrations(records);
   if (!migrations.ok()) return migrations.status();
-  migrations->push_back(
-      {1, "CREATE TABLE measure_types ("
-          "  code text COLLATE \"C\" PRIMARY KEY,"
-          "  display_name text NOT NULL,"
-          "  description text NOT NULL);" +
-              InitialMeasureTypesSql() + ";" + AddedMeasureTypesSql()});
+  migrations->push_back({1,
+                         "CREATE TABLE measure_types ("
+                         "  code text COLLATE \"C\" PRIMARY KEY,"
+                         "  display_name text NOT NULL,"
+                         "  description text NOT NULL);" +
+                             InitialMeasureTypesSql() + ";" +
+                             AddedMeasureTypesSql()});
   migrations->push_back({5,
                          "CREATE TABLE case_releases ("
                          "  number bigint PRIMARY KEY,"
@@ -69,39 +69,40 @@ absl::StatusOr<WriteResult> PostgresAssistanceStore::Create(
   PostgresChangeLog& log = records_->change_log();
   WriteResult result;
   bool written = false;
-  absl::Status status = pool_->InTransaction([&](Connection& conn)
-                                                 -> absl::Status {
-    written = false;
-    // The key first: a concurrent retry holding it makes this wait for its
-    // end, then find it taken.
-    if (!request_id.empty()) {
-      absl::StatusOr<bool> stored = TryStoreRequest(conn, request_id, request);
-      if (!stored.ok()) return stored.status();
-      if (!*stored) {
-        absl::StatusOr<std::optional<StoredRequest>> earlier =
-            FindStoredRequest(conn, request_id);
-        if (!earlier.ok()) return earlier.status();
-        if (!earlier->has_value()) {
-          return absl::InternalError("request id taken but not found");
+  absl::Status status =
+      pool_->InTransaction([&](Connection& conn) -> absl::Status {
+        written = false;
+        // The key first: a concurrent retry holding it makes this wait for its
+        // end, then find it taken.
+        if (!request_id.empty()) {
+          absl::StatusOr<bool> stored =
+              TryStoreRequest(conn, request_id, request);
+          if (!stored.ok()) return stored.status();
+          if (!*stored) {
+            absl::StatusOr<std::optional<StoredRequest>> earlier =
+                FindStoredRequest(conn, request_id);
+            if (!earlier.ok()) return earlier.status();
+            if (!earlier->has_value()) {
+              return absl::InternalError("request id taken but not found");
+            }
+            absl::StatusOr<int64_t> latest = log.Latest(conn);
+            if (!latest.ok()) return latest.status();
+            result = {0, *latest, *std::move(*earlier)};
+            return absl::OkStatus();
+          }
         }
-        absl::StatusOr<int64_t> latest = log.Latest(conn);
-        if (!latest.ok()) return latest.status();
-        result = {0, *latest, *std::move(*earlier)};
+        if (absl::Status s = insert(conn); !s.ok()) return s;
+        ChangeEntry change;
+        change.resource = resource;
+        change.revision = 1;
+        change.type = common::v1::CHANGE_TYPE_CREATED;
+        std::vector<ChangeEntry> entries = {std::move(change)};
+        auto appended = log.Append(conn, entries);
+        if (!appended.ok()) return appended.status();
+        result = {1, appended->sequence, std::nullopt};
+        written = true;
         return absl::OkStatus();
-      }
-    }
-    if (absl::Status s = insert(conn); !s.ok()) return s;
-    ChangeEntry change;
-    change.resource = resource;
-    change.revision = 1;
-    change.type = common::v1::CHANGE_TYPE_CREATED;
-    std::vector<ChangeEntry> entries = {std::move(change)};
-    auto appended = log.Append(conn, entries);
-    if (!appended.ok()) return appended.status();
-    result = {1, appended->sequence, std::nullopt};
-    written = true;
-    return absl::OkStatus();
-  });
+      });
   if (!status.ok()) return status;
   if (written) log.Committed();
   return result;
@@ -179,17 +180,17 @@ absl::StatusOr<int64_t> PostgresAssistanceStore::LatestCaseReleaseNumber() {
 absl::StatusOr<WriteResult> PostgresAssistanceStore::AddCaseRelease(
     const StoredCaseRelease& release, const std::string& request_id,
     const StoredRequest& request) {
-  return Create(CaseReleaseName(release.number), request_id, request,
-                [&](Connection& conn) -> absl::Status {
-                  return conn
-                      .Execute(
-                          "INSERT INTO case_releases(number, cut_time, k,"
-                          " cells) VALUES ($1, $2, $3, $4)",
-                          {Param::Int(release.number),
-                           Param::Time(release.cut_time),
-                           Param::Int(release.k), Param::Bytes(release.cells)})
-                      .status();
-                });
+  return Create(
+      CaseReleaseName(release.number), request_id, request,
+      [&](Connection& conn) -> absl::Status {
+        return conn
+            .Execute(
+                "INSERT INTO case_releases(number, cut_time, k,"
+                " cells) VALUES ($1, $2, $3, $4)",
+                {Param::Int(release.number), Param::Time(release.cut_time),
+                 Param::Int(release.k), Param::Bytes(release.cells)})
+            .status();
+      });
 }
 
 }  // namespace palermo::assistance

@@ -44,14 +44,15 @@ std::string FreshSchema() {
 AssistanceStoreImpl::Opener FreshPostgres() {
   const std::string dsn = ContractDsn();
   const std::string schema = FreshSchema();
-  return [dsn, schema](const ChangeLogOptions& options)
-             -> std::unique_ptr<AssistanceStore> {
-    if (dsn.empty()) return nullptr;
-    auto store = PostgresAssistanceStore::Open({dsn, schema, 8}, options);
-    EXPECT_TRUE(store.ok()) << store.status();
-    if (!store.ok()) return nullptr;
-    return *std::move(store);
-  };
+  return
+      [dsn, schema](
+          const ChangeLogOptions& options) -> std::unique_ptr<AssistanceStore> {
+        if (dsn.empty()) return nullptr;
+        auto store = PostgresAssistanceStore::Open({dsn, schema, 8}, options);
+        EXPECT_TRUE(store.ok()) << store.status();
+        if (!store.ok()) return nullptr;
+        return *std::move(store);
+      };
 }
 
 const AssistanceStoreImpl kPostgres{"Postgres", FreshPostgres};
@@ -64,7 +65,8 @@ INSTANTIATE_TEST_SUITE_P(PostgresAssistance, RecordStoreContract,
                          RecordStoreImpl::Name);
 
 TEST(PostgresAssistanceStoreTest, AMalformedDsnIsInvalidArgument) {
-  auto store = PostgresAssistanceStore::Open({"host=/tmp port=notaport x", "assistance", 2});
+  auto store = PostgresAssistanceStore::Open(
+      {"host=/tmp port=notaport x", "assistance", 2});
   EXPECT_EQ(store.status().code(), absl::StatusCode::kInvalidArgument)
       << store.status();
 }

@@ -49,10 +49,10 @@ class SqliteAssistanceStore : public RecordsDelegate {
   // One write creating `resource`: under the lock, in a transaction, unless
   // `request_id` (if not empty) is taken: runs `insert`, records the
   // request and appends the change.
-  absl::StatusOr<WriteResult> Create(const std::string& resource,
-                                     const std::string& request_id,
-                                     const StoredRequest& request,
-                                     const std::function<absl::Status()>& insert);
+  absl::StatusOr<WriteResult> Create(
+      const std::string& resource, const std::string& request_id,
+      const StoredRequest& request,
+      const std::function<absl::Status()>& insert);
 
   std::unique_ptr<sqlite::Database> db_;
   std::unique_ptr<SqliteRecordStore> records_;  // over *db_

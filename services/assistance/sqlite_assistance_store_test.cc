@@ -20,20 +20,20 @@ namespace {
 AssistanceStoreImpl::Opener FreshSqlite() {
   // A fresh directory per test (FreshTestDir names it after the test).
   const std::string path = (FreshTestDir() / "assistance.db").string();
-  return [path](const ChangeLogOptions& options)
-             -> std::unique_ptr<AssistanceStore> {
-    auto store = SqliteAssistanceStore::Open(path, options);
-    EXPECT_TRUE(store.ok()) << store.status();
-    if (!store.ok()) return nullptr;
-    return *std::move(store);
-  };
+  return
+      [path](
+          const ChangeLogOptions& options) -> std::unique_ptr<AssistanceStore> {
+        auto store = SqliteAssistanceStore::Open(path, options);
+        EXPECT_TRUE(store.ok()) << store.status();
+        if (!store.ok()) return nullptr;
+        return *std::move(store);
+      };
 }
 
 const AssistanceStoreImpl kSqlite{"Sqlite", FreshSqlite};
 
 INSTANTIATE_TEST_SUITE_P(Sqlite, AssistanceStoreContract,
-                         ::testing::Values(kSqlite),
-                         AssistanceStoreImpl::Name);
+                         ::testing::Values(kSqlite), AssistanceStoreImpl::Name);
 INSTANTIATE_TEST_SUITE_P(SqliteAssistance, RecordStoreContract,
                          ::testing::Values(RecordsOf(kSqlite)),
                          RecordStoreImpl::Name);
@@ -58,8 +58,8 @@ TEST_F(SqliteAssistanceStoreTest, ADatabaseOfEarlierMigrationsOpens) {
     ASSERT_TRUE(old.ok()) << old.status();
     auto lock = (*old)->Lock();
     for (int n : {1, 2}) {
-      auto insert = (*old)->Prepare(
-          "INSERT INTO case_releases VALUES (?, ?, 11, ?, ?)");
+      auto insert =
+          (*old)->Prepare("INSERT INTO case_releases VALUES (?, ?, 11, ?, ?)");
       ASSERT_TRUE(insert.ok());
       ASSERT_TRUE(insert->Bind(1, int64_t{n})
                       .Bind(2, int64_t{1700000000000000} + n)
