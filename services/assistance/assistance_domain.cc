@@ -184,7 +184,7 @@ absl::StatusOr<v1::ListMeasureTypesResponse> AssistanceDomain::ListMeasureTypes(
 }
 
 absl::StatusOr<v1::MeasureType> AssistanceDomain::CreateMeasureType(
-    const v1::CreateMeasureTypeRequest& request) {
+    const v1::CreateMeasureTypeRequest& request, int64_t* sequence) {
   v1::MeasureType type = request.measure_type();
   FieldViolations v;
   bool ok = !type.code().empty() && type.code().size() <= 64 &&
@@ -199,14 +199,15 @@ absl::StatusOr<v1::MeasureType> AssistanceDomain::CreateMeasureType(
   if (type.display_name().empty())
     v.Add("measure_type.display_name", "required");
   ValidateCommonTypes(type, "measure_type", v);
-  type.set_name(absl::StrCat("measureTypes/", type.code()));
+  type.set_name(MeasureTypeName(type.code()));
   ValidateRecordSize(type, "measure_type", v);
   if (!v.empty()) return v.ToStatus();
-  absl::Status created = store_.CreateMeasureType(type);
-  if (created.code() == absl::StatusCode::kAlreadyExists) {
+  absl::StatusOr<WriteResult> created = store_.CreateMeasureType(type);
+  if (created.status().code() == absl::StatusCode::kAlreadyExists) {
     return AlreadyExistsError("palermo.assistance.v1.MeasureType", type.name());
   }
-  if (!created.ok()) return created;
+  if (!created.ok()) return created.status();
+  if (sequence != nullptr) *sequence = created->sequence;
   return type;
 }
 
@@ -238,7 +239,7 @@ absl::StatusOr<v1::ListMeasuresResponse> AssistanceDomain::ListMeasures(
 }
 
 absl::StatusOr<v1::Measure> AssistanceDomain::CreateMeasure(
-    const v1::CreateMeasureRequest& request) {
+    const v1::CreateMeasureRequest& request, int64_t* sequence) {
   FieldViolations v;
   v.AddAll(entities_.Resolve(request.parent(), "parent").status(), "parent");
   if (!ValidResourceId(request.measure_id())) {
@@ -252,11 +253,11 @@ absl::StatusOr<v1::Measure> AssistanceDomain::CreateMeasure(
       absl::StrCat(request.parent(), kMeasures, request.measure_id()));
   return measures_.Create(
       std::move(measure), "measure", request.request_id(),
-      RequestFingerprint("assistance.create-measure", request));
+      RequestFingerprint("assistance.create-measure", request), sequence);
 }
 
 absl::StatusOr<v1::Measure> AssistanceDomain::UpdateMeasure(
-    const v1::UpdateMeasureRequest& request) {
+    const v1::UpdateMeasureRequest& request, int64_t* sequence) {
   FieldViolations v;
   v.AddAll(
       CheckMeasureName(entities_, request.measure().name(), "measure.name"),
@@ -265,18 +266,18 @@ absl::StatusOr<v1::Measure> AssistanceDomain::UpdateMeasure(
   if (!v.empty()) return v.ToStatus();
   return measures_.Update(
       request.measure(), request.update_mask(), "measure", request.request_id(),
-      RequestFingerprint("assistance.update-measure", request));
+      RequestFingerprint("assistance.update-measure", request), sequence);
 }
 
 absl::Status AssistanceDomain::DeleteMeasure(
-    const v1::DeleteMeasureRequest& request) {
+    const v1::DeleteMeasureRequest& request, int64_t* sequence) {
   FieldViolations v;
   v.AddAll(CheckMeasureName(entities_, request.name(), "name"), "name");
   ValidateRequestId(request.request_id(), v);
   if (!v.empty()) return v.ToStatus();
   return measures_.Delete(
       request.name(), request.etag(), request.request_id(),
-      RequestFingerprint("assistance.delete-measure", request));
+      RequestFingerprint("assistance.delete-measure", request), sequence);
 }
 
 absl::StatusOr<v1::CompareEntitiesResponse> AssistanceDomain::CompareEntities(
@@ -319,7 +320,7 @@ absl::StatusOr<v1::CompareEntitiesResponse> AssistanceDomain::CompareEntities(
 }
 
 absl::StatusOr<v1::CaseRecord> AssistanceDomain::CreateCase(
-    const v1::CreateCaseRecordRequest& request) {
+    const v1::CreateCaseRecordRequest& request, int64_t* sequence) {
   FieldViolations v;
   ValidateCase(request.case_record(), "case_record", v);
   ValidateRequestId(request.request_id(), v);
@@ -331,7 +332,8 @@ absl::StatusOr<v1::CaseRecord> AssistanceDomain::CreateCase(
       kCasesPrefix, absl::StrFormat("%016x%016x", absl::Uniform<uint64_t>(bits),
                                     absl::Uniform<uint64_t>(bits))));
   return cases_.Create(std::move(record), "case_record", request.request_id(),
-                       RequestFingerprint("assistance.create-case", request));
+                       RequestFingerprint("assistance.create-case", request),
+                       sequence);
 }
 
 absl::StatusOr<v1::CaseRecord> AssistanceDomain::GetCase(
@@ -354,7 +356,7 @@ absl::StatusOr<v1::ListCaseRecordsResponse> AssistanceDomain::ListCases(
 }
 
 absl::StatusOr<v1::CaseRecord> AssistanceDomain::UpdateCase(
-    const v1::UpdateCaseRecordRequest& request) {
+    const v1::UpdateCaseRecordRequest& request, int64_t* sequence) {
   FieldViolations v;
   v.AddAll(CheckCaseName(request.case_record().name(), "case_record.name"),
            "case_record.name");
@@ -362,24 +364,25 @@ absl::StatusOr<v1::CaseRecord> AssistanceDomain::UpdateCase(
   if (!v.empty()) return v.ToStatus();
   return cases_.Update(request.case_record(), request.update_mask(),
                        "case_record", request.request_id(),
-                       RequestFingerprint("assistance.update-case", request));
+                       RequestFingerprint("assistance.update-case", request),
+                       sequence);
 }
 
 absl::Status AssistanceDomain::DeleteCase(
-    const v1::DeleteCaseRecordRequest& request) {
+    const v1::DeleteCaseRecordRequest& request, int64_t* sequence) {
   FieldViolations v;
   v.AddAll(CheckCaseName(request.name(), "name"), "name");
   ValidateRequestId(request.request_id(), v);
   if (!v.empty()) return v.ToStatus();
   return cases_.Delete(request.name(), request.etag(), request.request_id(),
-                       RequestFingerprint("assistance.delete-case", request));
+                       RequestFingerprint("assistance.delete-case", request),
+                       sequence);
 }
 
 struct AssistanceDomain::Release {
   int64_t number = 0;
   absl::Time cut_time;
   int64_t k = 0;
-  std::string request_id;
   ReleaseCells cells;
 };
 
@@ -403,7 +406,7 @@ google::protobuf::Timestamp Stamp(absl::Time time) {
 v1::CaseRelease Summary(int64_t number, absl::Time cut_time, int64_t k,
                         const ReleaseCells& cells) {
   v1::CaseRelease out;
-  out.set_name(absl::StrCat("caseReleases/", number));
+  out.set_name(CaseReleaseName(number));
   out.set_number(number);
   *out.mutable_cut_time() = Stamp(cut_time);
   out.set_k(static_cast<int32_t>(k));
@@ -418,31 +421,78 @@ v1::CaseRelease Summary(int64_t number, absl::Time cut_time, int64_t k,
 
 absl::StatusOr<std::shared_ptr<const AssistanceDomain::Release>>
 AssistanceDomain::LoadRelease(int64_t number) {
-  if (number == 0) {
+  const bool latest = number == 0;
+  if (latest) {
+    // The cached latest, unless another process cut one since.
+    absl::StatusOr<int64_t> newest = store_.LatestCaseReleaseNumber();
+    if (!newest.ok()) return newest.status();
+    if (*newest == 0) return nullptr;
     std::lock_guard lock(release_mu_);
-    if (latest_) return latest_;
+    if (latest_ && latest_->number == *newest) return latest_;
+    number = *newest;
   }
   auto stored = store_.GetCaseRelease(number);
   if (!stored.ok()) return stored.status();
   if (!stored->has_value()) return nullptr;
   auto cells = DecodeRelease((*stored)->cells);
   if (!cells.ok()) return cells.status();
-  auto release = std::make_shared<Release>(
-      Release{(*stored)->number, (*stored)->cut_time, (*stored)->k,
-              (*stored)->request_id, *std::move(cells)});
-  if (number == 0) {
+  auto release = std::make_shared<Release>(Release{
+      (*stored)->number, (*stored)->cut_time, (*stored)->k, *std::move(cells)});
+  if (latest) {
     std::lock_guard lock(release_mu_);
     if (!latest_ || latest_->number < release->number) latest_ = release;
   }
   return release;
 }
 
+absl::Status AssistanceDomain::LatestSequence(int64_t* sequence) {
+  if (sequence == nullptr) return absl::OkStatus();
+  absl::StatusOr<ChangeBounds> bounds = store_.Changes().Bounds();
+  if (!bounds.ok()) return bounds.status();
+  *sequence = bounds->latest;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::CaseRelease> AssistanceDomain::ReleaseAnswer(
+    const std::string& kept) {
+  absl::string_view number_text = kept;
+  int64_t number = 0;
+  if (!absl::ConsumePrefix(&number_text, "caseReleases/") ||
+      !absl::SimpleAtoi(number_text, &number) || number < 1) {
+    return absl::DataLossError("a release's key names no release");
+  }
+  auto release = LoadRelease(number);
+  if (!release.ok()) return release.status();
+  if (*release == nullptr) {
+    return absl::DataLossError(absl::StrCat(kept, " is keyed but missing"));
+  }
+  return Summary((*release)->number, (*release)->cut_time, (*release)->k,
+                 (*release)->cells);
+}
+
 absl::StatusOr<v1::CaseRelease> AssistanceDomain::CreateCaseRelease(
-    const v1::CreateCaseReleaseRequest& request) {
+    const v1::CreateCaseReleaseRequest& request, int64_t* sequence) {
   FieldViolations v;
   ValidateRequestId(request.request_id(), v);
   if (!v.empty()) return v.ToStatus();
+  const IdempotentWrite key(
+      request.request_id(),
+      RequestFingerprint(kCreateCaseReleaseMethod, request));
   std::lock_guard cutting(cut_mu_);
+  absl::StatusOr<std::optional<std::string>> replay = key.Replay(store_);
+  if (!replay.ok()) return replay.status();
+  if (replay->has_value()) {
+    if (absl::Status s = LatestSequence(sequence); !s.ok()) return s;
+    return ReleaseAnswer(**replay);
+  }
+  // Another process may cut the same number first: then cut again, over
+  // its release too.
+  return RetryOnAborted(/*guarded=*/false,
+                        [&] { return CutRelease(key, sequence); });
+}
+
+absl::StatusOr<v1::CaseRelease> AssistanceDomain::CutRelease(
+    const IdempotentWrite& key, int64_t* sequence) {
   auto stored = store_.ListCaseReleases();
   if (!stored.ok()) return stored.status();
   std::vector<ReleaseCells> earlier;
@@ -450,9 +500,6 @@ absl::StatusOr<v1::CaseRelease> AssistanceDomain::CreateCaseRelease(
   for (const StoredCaseRelease& r : *stored) {
     auto cells = DecodeRelease(r.cells);
     if (!cells.ok()) return cells.status();
-    if (!request.request_id().empty() && r.request_id == request.request_id()) {
-      return Summary(r.number, r.cut_time, r.k, *cells);  // a retry
-    }
     earlier.push_back(*std::move(cells));
   }
   auto cases = cases_.All(kCasesPrefix);
@@ -465,15 +512,25 @@ absl::StatusOr<v1::CaseRelease> AssistanceDomain::CreateCaseRelease(
   release->number = stored->empty() ? 1 : stored->back().number + 1;
   release->cut_time = clock_();
   release->k = k_;
-  release->request_id = request.request_id();
   release->cells = ProtectRelease(tuples, pointers, k_, domains_);
-  absl::Status added = store_.AddCaseRelease(
-      {release->number, release->cut_time, release->k, release->request_id,
-       EncodeRelease(release->cells)});
-  if (!added.ok()) return added;
+  absl::StatusOr<WriteResult> added = store_.AddCaseRelease(
+      {release->number, release->cut_time, release->k,
+       EncodeRelease(release->cells)},
+      key.request_id(), key.Key(CaseReleaseName(release->number)));
+  if (added.status().code() == absl::StatusCode::kAlreadyExists) {
+    return absl::AbortedError(absl::StrCat(CaseReleaseName(release->number),
+                                           " was cut concurrently"));
+  }
+  if (!added.ok()) return added.status();
+  if (sequence != nullptr) *sequence = added->sequence;
+  if (added->earlier.has_value()) {  // a concurrent retry cut it
+    absl::StatusOr<std::string> kept = key.Answer(*added->earlier);
+    if (!kept.ok()) return kept.status();
+    return ReleaseAnswer(*kept);
+  }
   {
     std::lock_guard lock(release_mu_);
-    latest_ = release;
+    if (!latest_ || latest_->number < release->number) latest_ = release;
   }
   return Summary(release->number, release->cut_time, release->k,
                  release->cells);

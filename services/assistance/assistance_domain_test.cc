@@ -505,6 +505,91 @@ TEST_F(AssistanceDomainTest, CuttingIsIdempotentWithARequestId) {
               ElementsAre("request_id"));
 }
 
+TEST_F(AssistanceDomainTest, AReleaseRequestIdTakenByAnotherRequestIsRefused) {
+  v1::CreateCaseRecordRequest create;
+  create.mutable_case_record()->set_entity("countries/ROU");
+  create.mutable_case_record()->set_gender(v1::GENDER_FEMALE);
+  create.set_request_id("shared-id");
+  ASSERT_TRUE(domain_->CreateCase(create).ok());
+  // One protocol, one requests table: the id answers another request.
+  v1::CreateCaseReleaseRequest cut;
+  cut.set_request_id("shared-id");
+  EXPECT_THAT(ViolatedFields(domain_->CreateCaseRelease(cut).status()),
+              ElementsAre("request_id"));
+  EXPECT_EQ(*store_->LatestCaseReleaseNumber(), 0);
+  // And a cut's id is refused to another request likewise.
+  cut.set_request_id("cut-id");
+  ASSERT_TRUE(domain_->CreateCaseRelease(cut).ok());
+  create.set_request_id("cut-id");
+  EXPECT_THAT(ViolatedFields(domain_->CreateCase(create).status()),
+              ElementsAre("request_id"));
+}
+
+TEST_F(AssistanceDomainTest, WritesReportTheSequenceOfTheirChange) {
+  int64_t sequence = -1;
+  v1::CreateMeasureTypeRequest type;
+  type.mutable_measure_type()->set_code("HOTLINE");
+  type.mutable_measure_type()->set_display_name("Hotline");
+  ASSERT_TRUE(domain_->CreateMeasureType(type, &sequence).ok());
+  EXPECT_EQ(sequence, 1);
+  v1::CreateMeasureRequest measure;
+  measure.set_parent("countries/ROU");
+  measure.set_measure_id("reflection");
+  *measure.mutable_measure() = Reflection(30);
+  measure.set_request_id("measure-1");
+  auto created = domain_->CreateMeasure(measure, &sequence);
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_EQ(sequence, 2);
+  v1::CreateCaseRecordRequest record;
+  record.mutable_case_record()->set_entity("countries/ROU");
+  record.mutable_case_record()->set_gender(v1::GENDER_MALE);
+  auto c = domain_->CreateCase(record, &sequence);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(sequence, 3);
+  // A replay: the latest sequence, at least as fresh as its change.
+  sequence = -1;
+  ASSERT_TRUE(domain_->CreateMeasure(measure, &sequence).ok());
+  EXPECT_EQ(sequence, 3);
+  v1::UpdateMeasureRequest update;
+  *update.mutable_measure() = *created;
+  update.mutable_measure()->set_duration_days(45);
+  ASSERT_TRUE(domain_->UpdateMeasure(update, &sequence).ok());
+  EXPECT_EQ(sequence, 4);
+  v1::UpdateCaseRecordRequest update_case;
+  update_case.mutable_case_record()->set_name(c->name());
+  update_case.mutable_case_record()->set_gender(v1::GENDER_FEMALE);
+  update_case.mutable_update_mask()->add_paths("gender");
+  ASSERT_TRUE(domain_->UpdateCase(update_case, &sequence).ok());
+  EXPECT_EQ(sequence, 5);
+  v1::CreateCaseReleaseRequest cut;
+  cut.set_request_id("cut-1");
+  auto release = domain_->CreateCaseRelease(cut, &sequence);
+  ASSERT_TRUE(release.ok()) << release.status();
+  EXPECT_EQ(sequence, 6);
+  v1::DeleteCaseRecordRequest delete_case;
+  delete_case.set_name(c->name());
+  ASSERT_TRUE(domain_->DeleteCase(delete_case, &sequence).ok());
+  EXPECT_EQ(sequence, 7);
+  v1::DeleteMeasureRequest delete_measure;
+  delete_measure.set_name(created->name());
+  ASSERT_TRUE(domain_->DeleteMeasure(delete_measure, &sequence).ok());
+  EXPECT_EQ(sequence, 8);
+  // The cut's retry: its first answer, and the latest sequence.
+  sequence = -1;
+  auto again = domain_->CreateCaseRelease(cut, &sequence);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->SerializeAsString(), release->SerializeAsString());
+  EXPECT_EQ(sequence, 8);
+  auto changes = store_->Changes().ReadChanges(0, 100);
+  ASSERT_TRUE(changes.ok());
+  std::vector<std::string> resources;
+  for (const ChangeEntry& e : *changes) resources.push_back(e.resource);
+  EXPECT_THAT(resources,
+              ElementsAre("measureTypes/HOTLINE", created->name(), c->name(),
+                          created->name(), c->name(), "caseReleases/1",
+                          c->name(), created->name()));
+}
+
 TEST_F(AssistanceDomainTest, DeletedCasesAreNotCounted) {
   std::vector<v1::CaseRecord> created;
   for (int i = 0; i < 15; ++i) {

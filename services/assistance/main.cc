@@ -1,23 +1,53 @@
 // The victim assistance service (port 50054): State measures
 // (palermo.assistance.v1.AssistanceService, public) and de-identified case
-// records (palermo.assistance.v1.CaseRecordService, case workers only).
+// records (palermo.assistance.v1.CaseRecordService, case workers only),
+// kept in SQLite (--data_dir, the default) or PostgreSQL (--store=postgres).
+#include <memory>
+
 #include "absl/flags/flag.h"
 #include "services/assistance/assistance_domain.h"
 #include "services/assistance/assistance_service.h"
+#include "services/assistance/postgres_assistance_store.h"
 #include "services/assistance/sqlite_assistance_store.h"
 #include "services/common/flags.h"
+#include "services/common/record_store_factory.h"
 #include "services/common/server.h"
+#include "services/common/store_flags.h"
 
 ABSL_FLAG(int64_t, min_published_count, palermo::assistance::kDefaultK,
           "Smallest count of case records AggregateCases publishes (k).");
 
+namespace {
+
+using palermo::HealthProbe;
+using palermo::assistance::AssistanceStore;
+
+// The store the flags choose, and the health probe of its database server
+// (none for SQLite).
+absl::StatusOr<std::unique_ptr<AssistanceStore>> OpenStore(HealthProbe* probe) {
+  using namespace palermo;
+  absl::StatusOr<StoreChoice> choice =
+      ChooseStore("assistance", "assistance.db");
+  if (!choice.ok()) return choice.status();
+  const ChangeLogOptions log{absl::GetFlag(FLAGS_change_log_retain)};
+  if (choice->kind == StoreKind::kSqlite) {
+    return assistance::SqliteAssistanceStore::Open(choice->sqlite_path, log);
+  }
+  auto store =
+      assistance::PostgresAssistanceStore::Open(PostgresOptions(*choice), log);
+  if (!store.ok()) return store.status();
+  postgres::Pool* pool = &(*store)->pool();
+  *probe = [pool] { return pool->Ping(); };
+  return *std::move(store);
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   using namespace palermo;
   InitRuntime(argc, argv, "assistance");
-  auto path = DataFile("assistance.db");
-  if (!path.ok()) return StartupFailed(path.status());
-  auto store = assistance::SqliteAssistanceStore::Open(
-      *path, {absl::GetFlag(FLAGS_change_log_retain)});
+  HealthProbe probe;
+  auto store = OpenStore(&probe);
   if (!store.ok()) return StartupFailed(store.status());
   auto entities = EntityRegistry::LoadDefault();
   if (!entities.ok()) return StartupFailed(entities.status());
@@ -25,9 +55,11 @@ int main(int argc, char** argv) {
                                       absl::GetFlag(FLAGS_min_published_count));
   assistance::AssistanceServiceImpl service(domain, (*store)->Changes());
   assistance::CaseRecordServiceImpl cases(domain);
+  // Serve returns once the server has stopped: the store closes after it.
   return Serve(
       "127.0.0.1:50054",
       {{&service, assistance::v1::AssistanceService::service_full_name(),
         service.EndWatches()},
-       {&cases, assistance::v1::CaseRecordService::service_full_name()}});
+       {&cases, assistance::v1::CaseRecordService::service_full_name()}},
+      probe);
 }
