@@ -337,9 +337,33 @@ void ChangeFeed::PruneLocked() {
       subscriptions_.end());
 }
 
+void ChangeFeed::SkipToLatest() {
+  absl::StatusOr<ChangeBounds> bounds = log_.Bounds();
+  if (!bounds.ok()) {
+    spdlog::warn("change feed: cannot read the log's bounds: {}",
+                 bounds.status().ToString());
+    return;
+  }
+  window_.clear();
+  head_known_ = true;
+  std::lock_guard<std::mutex> lock(mu_);
+  head_ = bounds->latest;
+}
+
 absl::Time ChangeFeed::Step() {
   std::lock_guard<std::mutex> step(step_mu_);
-  const bool more = ReadNew();
+  bool watched;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    PruneLocked();
+    watched = !subscriptions_.empty();
+  }
+  bool more = false;
+  if (watched) {
+    more = ReadNew();
+  } else {
+    SkipToLatest();
+  }
   const absl::Time now = options_.clock();
   std::vector<std::shared_ptr<ChangeSubscription>> subscriptions;
   {

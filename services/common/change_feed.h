@@ -153,6 +153,10 @@ class ChangeFeed {
   void Run();
   // Reads the entries after head_ into window_; whether a whole batch came.
   bool ReadNew();
+  // With no subscription: moves head_ to the log's latest sequence without
+  // reading the entries (a bulk import is not read back for nobody), and
+  // empties window_; a later subscription reads what it needs from the log.
+  void SkipToLatest();
   // Fills `s`; whether it changed (to be woken).
   bool Fill(ChangeSubscription& s, absl::Time now);
   // When `s` next needs a round (a heartbeat).

@@ -79,7 +79,7 @@ absl::StatusOr<SqliteChangeLog::Appended> SqliteChangeLog::Append(
     e.commit_time = appended.commit_time;
     insert->Reset();
     absl::Status s = insert->Bind(1, e.sequence)
-                         .Bind(2, e.resource)
+                         .BindStatic(2, e.resource)
                          .Bind(3, e.revision)
                          .Bind(4, static_cast<int64_t>(e.type))
                          .Bind(5, absl::ToUnixMicros(e.commit_time))

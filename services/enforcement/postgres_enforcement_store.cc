@@ -269,21 +269,33 @@ PostgresEnforcementStore::Revisions(absl::string_view name,
   return out;
 }
 
-absl::Status PostgresEnforcementStore::Stage(
+absl::StatusOr<bool> PostgresEnforcementStore::AllNew(
     Connection& conn, const std::vector<v1::Observation>& rows) {
+  std::vector<absl::string_view> names;
+  names.reserve(rows.size());
+  for (const v1::Observation& row : rows) names.push_back(row.name());
+  // One probe of the primary key a name (an index scan over the sorted
+  // array), stopping at the first found.
+  absl::StatusOr<Result> found = conn.Execute(
+      "SELECT EXISTS (SELECT 1 FROM observations"
+      " WHERE name = ANY($1::text[]))",
+      {Param::Text(TextArray(names))});
+  if (!found.ok()) return found.status();
+  return !found->Bool(0, 0);
+}
+
+absl::Status PostgresEnforcementStore::Stage(
+    Connection& conn, const std::vector<v1::Observation>& rows,
+    const std::vector<std::string>& contents) {
   if (absl::Status s = conn.Exec(kStagingTableSql); !s.ok()) return s;
   absl::StatusOr<postgres::CopyIn> copy = postgres::CopyIn::Begin(
       conn,
       "COPY batch_rows (ord, name, indicator, first_day, last_day, dims_mask,"
       " record) FROM STDIN (FORMAT binary)");
   if (!copy.ok()) return copy.status();
-  std::string content;
   for (size_t i = 0; i < rows.size(); ++i) {
     const v1::Observation& row = rows[i];
     const DayRange range = RangeOf(row.period());
-    // The stored form: rows arrive with their output-only fields clear.
-    content.clear();
-    row.SerializeToString(&content);
     copy->Row(7)
         .Int32(static_cast<int32_t>(i))
         .Text(row.name())
@@ -291,40 +303,41 @@ absl::Status PostgresEnforcementStore::Stage(
         .Int64(range.first)
         .Int64(range.last)
         .Int32(DimensionsMask(row))
-        .Bytes(content);
+        .Bytes(contents[i]);
   }
   return copy->Finish().status();
 }
 
-absl::StatusOr<BatchOutcome> PostgresEnforcementStore::Apply(
+absl::Status PostgresEnforcementStore::CopyFirstVersions(
     Connection& conn, std::vector<v1::Observation>& rows,
-    absl::Time not_before, const std::string& request_id,
-    const std::string& fingerprint,
-    const std::function<std::string(const BatchOutcome&)>& make_response,
-    std::optional<StoredRequest>* earlier) {
-  // From here to the commit the counter's row is locked: the batches of
-  // every process apply one at a time, in the order of their sequences and
-  // commit times (the copy above ran concurrently).
-  absl::StatusOr<Result> counter = conn.Execute(
-      "SELECT sequence, GREATEST(last_commit + interval '1 microsecond',"
-      " $1::timestamptz) FROM change_counter WHERE id = 1 FOR UPDATE",
-      {Param::Time(not_before)});
-  if (!counter.ok()) return counter.status();
-  if (counter->rows() != 1) return absl::InternalError("no change_counter row");
-  BatchOutcome outcome;
-  outcome.sequence = counter->Int(0, 0);
-  outcome.commit_time = counter->Time(0, 1);
-  const int64_t commit_us = absl::ToUnixMicros(outcome.commit_time);
-  if (!request_id.empty()) {
-    // Under the lock, a batch committed earlier with this id is visible.
-    absl::StatusOr<std::optional<StoredRequest>> found =
-        FindStoredRequest(conn, request_id);
-    if (!found.ok()) return found.status();
-    if (found->has_value()) {
-      *earlier = *std::move(found);
-      return NothingWritten(outcome.sequence);
-    }
+    const std::vector<std::string>& contents, int64_t commit_us) {
+  absl::StatusOr<postgres::CopyIn> copy = postgres::CopyIn::Begin(
+      conn,
+      "COPY observations (name, revision, indicator, first_day, last_day,"
+      " dims_mask, valid_from_us, record) FROM STDIN (FORMAT binary)");
+  if (!copy.ok()) return copy.status();
+  const google::protobuf::Timestamp now = Micros(commit_us);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    v1::Observation& row = rows[i];
+    const DayRange range = RangeOf(row.period());
+    copy->Row(8)
+        .Text(row.name())
+        .Int64(1)
+        .Text(row.indicator())
+        .Int64(range.first)
+        .Int64(range.last)
+        .Int32(DimensionsMask(row))
+        .Int64(commit_us)
+        .Bytes(contents[i]);
+    row.set_revision_id(1);
+    *row.mutable_update_time() = now;
   }
+  return copy->Finish().status();
+}
+
+absl::Status PostgresEnforcementStore::CompareAndInsert(
+    Connection& conn, std::vector<v1::Observation>& rows, int64_t commit_us,
+    BatchOutcome& outcome) {
   // The current version of each row's name, if any: one probe of the
   // primary key a row, a plan the planner cannot change (the temporary
   // table has no statistics; a join left to it hashed the whole
@@ -357,7 +370,6 @@ absl::StatusOr<BatchOutcome> PostgresEnforcementStore::Apply(
     }
   }
   outcome.created = static_cast<int64_t>(rows.size()) - existing->rows();
-  const int64_t written = outcome.created + outcome.revised;
   const Param at = Param::Int(commit_us);
   if (outcome.revised > 0) {
     // The versions superseded, by key: a probe each (the planner takes an
@@ -382,7 +394,7 @@ absl::StatusOr<BatchOutcome> PostgresEnforcementStore::Apply(
       return absl::InternalError("superseded versions not found");
     }
   }
-  if (written > 0) {
+  if (outcome.created + outcome.revised > 0) {
     absl::StatusOr<Result> inserted = conn.Execute(
         "INSERT INTO observations (name, revision, indicator, first_day,"
         " last_day, dims_mask, valid_from_us, valid_to_us, record)"
@@ -391,9 +403,62 @@ absl::StatusOr<BatchOutcome> PostgresEnforcementStore::Apply(
         " WHERE same IS NOT TRUE",
         {at});
     if (!inserted.ok()) return inserted.status();
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<BatchOutcome> PostgresEnforcementStore::Apply(
+    Connection& conn, std::vector<v1::Observation>& rows,
+    const std::vector<std::string>& contents, bool staged,
+    absl::Time not_before, const std::string& request_id,
+    const std::string& fingerprint,
+    const std::function<std::string(const BatchOutcome&)>& make_response,
+    std::optional<StoredRequest>* earlier, bool* copy_conflicted) {
+  // From here to the commit the counter's row is locked: the batches of
+  // every process apply one at a time, in the order of their sequences and
+  // commit times (what came before ran concurrently).
+  absl::StatusOr<Result> counter = conn.Execute(
+      "SELECT sequence, GREATEST(last_commit + interval '1 microsecond',"
+      " $1::timestamptz) FROM change_counter WHERE id = 1 FOR UPDATE",
+      {Param::Time(not_before)});
+  if (!counter.ok()) return counter.status();
+  if (counter->rows() != 1) return absl::InternalError("no change_counter row");
+  BatchOutcome outcome;
+  outcome.sequence = counter->Int(0, 0);
+  outcome.commit_time = counter->Time(0, 1);
+  const int64_t commit_us = absl::ToUnixMicros(outcome.commit_time);
+  if (!request_id.empty()) {
+    // Under the lock, a batch committed earlier with this id is visible.
+    absl::StatusOr<std::optional<StoredRequest>> found =
+        FindStoredRequest(conn, request_id);
+    if (!found.ok()) return found.status();
+    if (found->has_value()) {
+      *earlier = *std::move(found);
+      return NothingWritten(outcome.sequence);
+    }
+  }
+  if (staged) {
+    if (absl::Status s = CompareAndInsert(conn, rows, commit_us, outcome);
+        !s.ok()) {
+      return s;
+    }
+  } else {
+    // Every name was new when looked up: the first versions go straight
+    // into the table. Should another process have written one of the names
+    // since, the primary key refuses the copy, and the batch runs again
+    // staged (WriteBatch).
+    absl::Status s = CopyFirstVersions(conn, rows, contents, commit_us);
+    if (s.code() == absl::StatusCode::kAlreadyExists &&
+        postgres::SqlState(s) == "23505") {
+      *copy_conflicted = true;
+    }
+    if (!s.ok()) return s;
+    outcome.created = static_cast<int64_t>(rows.size());
+  }
+  if (outcome.created + outcome.revised > 0) {
     // Appended last, at the commit time above: the counter's row is ours.
     std::vector<ChangeEntry> changes;
-    changes.reserve(written);
+    changes.reserve(outcome.created + outcome.revised);
     for (const v1::Observation& row : rows) {
       if (TimeUtil::TimestampToMicroseconds(row.update_time()) != commit_us) {
         continue;  // unchanged: its version is older
@@ -425,25 +490,51 @@ absl::StatusOr<BatchOutcome> PostgresEnforcementStore::WriteBatch(
     const std::string& request_id, const std::string& fingerprint,
     const std::function<std::string(const BatchOutcome&)>& make_response,
     std::optional<StoredRequest>* earlier) {
+  // The stored forms, once, outside the lock (rows arrive with their
+  // output-only fields clear).
+  std::vector<std::string> contents(rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    rows[i].SerializeToString(&contents[i]);
+  }
   BatchOutcome outcome;
   bool first_attempt = true;
-  absl::Status status = pool_->InTransaction([&](Connection& conn) {
-    earlier->reset();
-    if (!first_attempt) {
-      // Run again after a serialization failure: as they came.
-      for (v1::Observation& row : rows) {
-        row.clear_revision_id();
-        row.clear_update_time();
+  bool force_staging = false;
+  absl::Status status;
+  while (true) {
+    bool copy_conflicted = false;
+    status = pool_->InTransaction([&](Connection& conn) {
+      earlier->reset();
+      if (!first_attempt) {
+        // Run again (a serialization failure, a name taken meanwhile): as
+        // they came.
+        for (v1::Observation& row : rows) {
+          row.clear_revision_id();
+          row.clear_update_time();
+        }
       }
-    }
-    first_attempt = false;
-    if (absl::Status s = Stage(conn, rows); !s.ok()) return s;
-    absl::StatusOr<BatchOutcome> applied = Apply(
-        conn, rows, not_before, request_id, fingerprint, make_response, earlier);
-    if (!applied.ok()) return applied.status();
-    outcome = *applied;
-    return absl::OkStatus();
-  });
+      first_attempt = false;
+      bool staged = force_staging;
+      if (!staged) {
+        // The common case of a bulk import: names never written. Looked up
+        // before the lock, so as not to hold it longer.
+        absl::StatusOr<bool> all_new = AllNew(conn, rows);
+        if (!all_new.ok()) return all_new.status();
+        staged = !*all_new;
+      }
+      if (staged) {
+        if (absl::Status s = Stage(conn, rows, contents); !s.ok()) return s;
+      }
+      if (before_lock_for_test_) before_lock_for_test_();
+      absl::StatusOr<BatchOutcome> applied =
+          Apply(conn, rows, contents, staged, not_before, request_id,
+                fingerprint, make_response, earlier, &copy_conflicted);
+      if (!applied.ok()) return applied.status();
+      outcome = *applied;
+      return absl::OkStatus();
+    });
+    if (!copy_conflicted) break;
+    force_staging = true;
+  }
   if (status.code() == absl::StatusCode::kAlreadyExists &&
       !request_id.empty()) {
     // The id was taken meanwhile: that request is the answer.

@@ -11,6 +11,7 @@
 #include <atomic>
 
 #include "absl/synchronization/notification.h"
+#include "services/common/periods.h"
 #include "services/enforcement/enforcement_store_contract.h"
 #include "tests/support/postgres_for_test.h"
 
@@ -96,6 +97,74 @@ TEST(PostgresEnforcementStoreTest, ACommitWakesAnotherProcesssListeners) {
   ASSERT_TRUE(changes.ok()) << changes.status();
   ASSERT_EQ(changes->size(), 1u);
   EXPECT_EQ((*changes)[0].resource, "indicators/SHELTERS");
+}
+
+v1::Observation NamedRow(const std::string& name, int64_t value) {
+  v1::Observation o;
+  o.set_name(name);
+  o.set_entity("countries/HRV");
+  o.set_indicator("VICTIMS_IDENTIFIED");
+  *o.mutable_period() = *ParseTimePeriod("2005");
+  o.set_value(value);
+  return o;
+}
+
+// A batch of new names goes straight into the table; should another process
+// write one of them between the look-up and the lock, the batch runs again
+// staged: a revision of that name, never a second first version.
+TEST(PostgresEnforcementStoreTest, ANameWrittenMeanwhileIsRevised) {
+  const std::string dsn = FreshDatabase();
+  ASSERT_FALSE(dsn.empty());
+  auto store = PostgresEnforcementStore::Open(OptionsFor(dsn));
+  auto other = PostgresEnforcementStore::Open(OptionsFor(dsn));
+  ASSERT_TRUE(store.ok()) << store.status();
+  ASSERT_TRUE(other.ok()) << other.status();
+  const absl::Time t0 = absl::FromUnixSeconds(1200000000);
+  const std::string taken = "countries/HRV/observations/a";
+  const std::string fresh = "countries/HRV/observations/b";
+  int hooks = 0;
+  (*store)->SetBeforeLockForTest([&] {
+    if (hooks++ > 0) return;
+    std::vector<v1::Observation> rows = {NamedRow(taken, 1)};
+    std::optional<StoredRequest> earlier;
+    auto written = (*other)->WriteBatch(
+        rows, t0, "", "", [](const BatchOutcome&) { return ""; }, &earlier);
+    ASSERT_TRUE(written.ok()) << written.status();
+    EXPECT_EQ(written->created, 1);
+  });
+  std::vector<v1::Observation> rows = {NamedRow(taken, 2), NamedRow(fresh, 3)};
+  std::optional<StoredRequest> earlier;
+  auto written = (*store)->WriteBatch(
+      rows, t0, "batch-1", "fp", [](const BatchOutcome&) { return "answer"; },
+      &earlier);
+  ASSERT_TRUE(written.ok()) << written.status();
+  EXPECT_EQ(hooks, 2);  // the batch ran twice
+  EXPECT_EQ(written->created, 1);
+  EXPECT_EQ(written->revised, 1);
+  EXPECT_EQ(written->unchanged, 0);
+  EXPECT_EQ(rows[0].revision_id(), 2);
+  EXPECT_EQ(rows[1].revision_id(), 1);
+  auto revisions = (*store)->Revisions(taken, 0, 10);
+  ASSERT_TRUE(revisions.ok()) << revisions.status();
+  ASSERT_EQ(revisions->size(), 2u);
+  EXPECT_EQ((*revisions)[0].observation().value(), 2);
+  EXPECT_EQ((*revisions)[1].observation().value(), 1);
+  auto changes = (*store)->Changes().ReadChanges(0, 10);
+  ASSERT_TRUE(changes.ok()) << changes.status();
+  ASSERT_EQ(changes->size(), 3u);
+  EXPECT_EQ((*changes)[0].resource, taken);
+  EXPECT_EQ((*changes)[0].type, common::v1::CHANGE_TYPE_CREATED);
+  EXPECT_EQ((*changes)[1].resource, taken);
+  EXPECT_EQ((*changes)[1].revision, 2);
+  EXPECT_EQ((*changes)[1].type, common::v1::CHANGE_TYPE_UPDATED);
+  EXPECT_EQ((*changes)[2].resource, fresh);
+  EXPECT_EQ((*changes)[2].type, common::v1::CHANGE_TYPE_CREATED);
+  EXPECT_EQ(written->sequence, 3);
+  // The request is stored once, with the batch that wrote.
+  auto request = (*store)->FindRequest("batch-1");
+  ASSERT_TRUE(request.ok()) << request.status();
+  ASSERT_TRUE(request->has_value());
+  EXPECT_EQ((*request)->response, "answer");
 }
 
 TEST(PostgresEnforcementStoreTest, AnUnreachableServerIsUnavailable) {
