@@ -78,10 +78,10 @@ absl::StatusOr<WatchStart> ValidateWatch(const WatchChangesRequest& request,
     start.after = request.after_sequence();
   }
   if (!violations.empty()) return violations.ToStatus();
-  // 0 asks for every retained change.
-  if (!start.from_latest && start.after == 0) {
-    start.after = bounds.oldest - 1;
-  } else if (!start.from_latest && start.after < bounds.oldest - 1) {
+  // 0 is a sequence like any other (the one before the first change): once
+  // change 1 is compacted, a watch from 0 would miss it, so it is refused
+  // as any other compacted sequence is.
+  if (!start.from_latest && start.after < bounds.oldest - 1) {
     return absl::OutOfRangeError(absl::StrCat(
         "the change log was compacted up to sequence ", bounds.oldest - 1,
         ": changes after ", start.after,

@@ -3,7 +3,9 @@
 
 #include "absl/flags/flag.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "services/common/flags.h"
 #include "services/common/postgres.h"
 #include "services/common/server.h"
 
@@ -47,13 +49,19 @@ absl::StatusOr<StoreChoice> ChooseStore(absl::string_view service,
   if (choice.postgres_schema.empty()) {
     choice.postgres_schema = std::string(service);
   }
-  bool valid = choice.postgres_schema.size() <= 63;
+  bool valid = choice.postgres_schema.size() <= 63 &&
+               !absl::ascii_isdigit(choice.postgres_schema[0]) &&
+               !absl::StartsWith(choice.postgres_schema, "pg_");
   for (char c : choice.postgres_schema) {
     valid = valid && (absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '_');
   }
   if (!valid) {
     return absl::InvalidArgumentError(
-        "--postgres_schema: at most 63 lower-case letters, digits and '_'");
+        "--postgres_schema: at most 63 lower-case letters, digits and '_', "
+        "not starting with a digit or \"pg_\"");
+  }
+  if (absl::GetFlag(FLAGS_postgres_pool_size) < 1) {
+    return absl::InvalidArgumentError("--postgres_pool_size: at least 1");
   }
   return choice;
 }

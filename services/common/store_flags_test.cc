@@ -55,6 +55,16 @@ TEST_F(StoreFlagsTest, RefusesEachBadFlagNamingIt) {
   absl::Status bad = ChooseStore("x", "x.db").status();
   EXPECT_EQ(bad.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(bad.message(), ::testing::HasSubstr("--postgres_schema"));
+  for (const char* schema : {"1abc", "pg_x"}) {
+    absl::SetFlag(&FLAGS_postgres_schema, schema);
+    EXPECT_THAT(ChooseStore("x", "x.db").status().message(),
+                ::testing::HasSubstr("--postgres_schema")) << schema;
+  }
+  absl::SetFlag(&FLAGS_postgres_schema, "");
+  absl::SetFlag(&FLAGS_postgres_pool_size, 0);
+  EXPECT_THAT(ChooseStore("x", "x.db").status().message(),
+              ::testing::HasSubstr("--postgres_pool_size"));
+  absl::SetFlag(&FLAGS_postgres_pool_size, 8);
 }
 
 }  // namespace

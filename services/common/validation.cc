@@ -95,6 +95,11 @@ void CheckStringBytes(absl::string_view value, absl::string_view path,
         std::string(path),
         absl::StrCat(value.size(), " bytes, at most ", kMaxStringBytes));
   }
+  // Valid UTF-8, but PostgreSQL's text keeps no NUL: refused on every store
+  // alike rather than cut short on one.
+  if (value.find('\0') != absl::string_view::npos) {
+    violations.Add(std::string(path), "contains U+0000 (NUL)");
+  }
 }
 
 void ValidateRecordSize(const Message& record, absl::string_view path,

@@ -184,6 +184,15 @@ TEST(ValidationTest, WalkChecksProvenanceCycleInNestedSources) {
   EXPECT_EQ(v.ToStatus().code(), absl::StatusCode::kInvalidArgument);
 }
 
+TEST(LimitsTest, AStringHoldingANulIsRefusedNamingItsField) {
+  legislation::v1::Legislation l;
+  l.mutable_associated_offences()->add_offences(std::string("fra\0ud", 6));
+  FieldViolations v;
+  ValidateCommonTypes(l, "legislation", v);
+  EXPECT_EQ(Fields(v), std::vector<std::string>{
+                           "legislation.associated_offences.offences[0]"});
+}
+
 common::v1::Provenance Source() {
   common::v1::Provenance p;
   p.set_document_symbol("E/CN.15/2008/6");
