@@ -262,14 +262,17 @@ bool ChangeFeed::ReadNew() {
 bool ChangeFeed::Fill(ChangeSubscription& s, absl::Time now) {
   int64_t position;
   int room;
+  bool backing_off;
   {
     std::lock_guard<std::mutex> lock(s.mu_);
     if (s.cancelled_ || s.end_.has_value()) return false;
     position = s.position_;
     room = s.queue_limit_ - static_cast<int>(s.queue_.size());
+    backing_off = now < s.retry_after_;
   }
   std::vector<ChangeEntry> entries;
   std::optional<absl::Status> end;
+  bool read_failed = false;
   if (room > 0 && position < head_) {
     if (!window_.empty() && window_.front().sequence <= position + 1) {
       // From memory: the window holds every entry up to head_.
@@ -278,13 +281,14 @@ bool ChangeFeed::Fill(ChangeSubscription& s, absl::Time now) {
            ++it) {
         entries.push_back(*it);
       }
-    } else {
+    } else if (!backing_off) {
       // Behind the window: from the log, at the subscription's pace.
       absl::StatusOr<std::vector<ChangeEntry>> read =
           log_.ReadChanges(position, std::min(room, options_.read_batch));
       if (!read.ok()) {
         spdlog::warn("change feed: cannot read the log: {}",
                      read.status().ToString());
+        read_failed = true;
       } else if (read->empty() || read->front().sequence != position + 1) {
         end = CompactedWhileWatching(
             position, read->empty() ? head_ : read->front().sequence - 1);
@@ -295,6 +299,7 @@ bool ChangeFeed::Fill(ChangeSubscription& s, absl::Time now) {
   }
   std::lock_guard<std::mutex> lock(s.mu_);
   if (s.cancelled_) return false;
+  if (read_failed) s.retry_after_ = now + options_.poll_interval;
   bool changed = false;
   for (const ChangeEntry& entry : entries) {
     *s.queue_.emplace_back().mutable_change() = ToProto(entry);
@@ -321,7 +326,7 @@ absl::Time ChangeFeed::NextDue(ChangeSubscription& s, absl::Time now) {
   if (s.cancelled_ || s.end_.has_value()) return absl::InfiniteFuture();
   if (s.position_ < head_ &&
       static_cast<int>(s.queue_.size()) < s.queue_limit_) {
-    return now;  // room, and more to give
+    return std::max(now, s.retry_after_);  // room, and more to give
   }
   return s.last_queued_ + s.heartbeat_interval_;
 }

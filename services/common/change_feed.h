@@ -104,6 +104,9 @@ class ChangeSubscription {
   absl::Time last_queued_;
   // Whether entries after position_ were known when the queue filled.
   bool behind_ = false;
+  // After a failed read of the log: not read again before then, so that a
+  // database that is away is not asked in a busy loop.
+  absl::Time retry_after_ = absl::InfinitePast();
   std::optional<absl::Status> end_;
   bool cancelled_ = false;
 

@@ -211,6 +211,25 @@ TEST_F(ChangeFeedTest, CompactedSequenceIsOutOfRange) {
   EXPECT_EQ(zero.status().code(), absl::StatusCode::kOutOfRange);
 }
 
+TEST_F(ChangeFeedTest, ALogThatCannotBeReadIsAskedAgainOnlyAfterThePoll) {
+  ChangeFeedOptions options = Options();
+  options.window = 4;
+  ChangeFeed feed(log_, options);
+  Append(20);
+  feed.Step();  // the window holds the newest only
+  auto behind = feed.Subscribe(After(0), [] {});
+  ASSERT_TRUE(behind.ok()) << behind.status();
+  log_.FailReads(absl::UnavailableError("the database is away"));
+  // Nothing to give until the log answers: the feed's thread sleeps until
+  // the next poll rather than asking again at once, in a busy loop.
+  EXPECT_GE(feed.Step(), now_ + options.poll_interval);
+  EXPECT_GE(feed.Step(), now_ + options.poll_interval);
+  log_.FailReads(absl::OkStatus());
+  now_ += options.poll_interval;
+  feed.Step();
+  EXPECT_EQ(Drain(**behind), Range(1, 20));
+}
+
 TEST_F(ChangeFeedTest, CompactionOvertakingASlowWatcherEndsItOutOfRange) {
   ChangeFeedOptions options = Options();
   options.queue_limit = 4;

@@ -55,10 +55,18 @@ class MemoryChangeLog : public ChangeLog {
     return reads_;
   }
 
+  // Makes every later ReadChanges fail with `status` (OK: succeed again),
+  // as a store whose database went away.
+  void FailReads(absl::Status status) {
+    std::lock_guard<std::mutex> lock(mu_);
+    read_failure_ = std::move(status);
+  }
+
   absl::StatusOr<std::vector<ChangeEntry>> ReadChanges(int64_t after,
                                                        int limit) override {
     std::lock_guard<std::mutex> lock(mu_);
     ++reads_;
+    if (!read_failure_.ok()) return read_failure_;
     std::vector<ChangeEntry> out;
     auto it = std::upper_bound(
         entries_.begin(), entries_.end(), after,
@@ -86,6 +94,7 @@ class MemoryChangeLog : public ChangeLog {
   mutable std::mutex mu_;
   std::deque<ChangeEntry> entries_;
   int64_t latest_ = 0;
+  absl::Status read_failure_;
   int reads_ = 0;
   std::vector<std::function<void()>> listeners_;
 };
