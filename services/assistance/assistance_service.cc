@@ -1,3 +1,4 @@
+// gRPC handlers of the victim assistance service (assistance_service.h).
 #include "services/assistance/assistance_service.h"
 
 #include "services/common/status.h"
@@ -9,51 +10,54 @@ namespace palermo::assistance {
     return Respond(domain_.Call(*request), response);                      \
   }
 
-// A public write: its answer carries the change log's sequence.
-#define PALERMO_WRITE_HANDLER(Class, Method, Request, Response)            \
+// A write: its answer carries the sequence of its change (RespondToWrite;
+// of a case record's write, which the change log never holds, the latest).
+#define PALERMO_WRITE_HANDLER(Class, Method, Request, Response, Call)      \
   grpc::Status Class::Method(grpc::ServerContext* context,                 \
                              const Request* request, Response* response) { \
-    grpc::Status status = Respond(domain_.Method(*request), response);     \
-    if (status.ok()) TellChangeSequence(*context);                         \
-    return status;                                                         \
+    return RespondToWrite(*context, response, [&](int64_t* sequence) {     \
+      return domain_.Call(*request, sequence);                             \
+    });                                                                    \
   }
 
 PALERMO_HANDLER(AssistanceServiceImpl, ListMeasureTypes,
                 v1::ListMeasureTypesRequest, v1::ListMeasureTypesResponse,
                 ListMeasureTypes)
 PALERMO_WRITE_HANDLER(AssistanceServiceImpl, CreateMeasureType,
-                      v1::CreateMeasureTypeRequest, v1::MeasureType)
+                      v1::CreateMeasureTypeRequest, v1::MeasureType,
+                      CreateMeasureType)
 PALERMO_HANDLER(AssistanceServiceImpl, GetMeasure, v1::GetMeasureRequest,
                 v1::Measure, GetMeasure)
 PALERMO_HANDLER(AssistanceServiceImpl, ListMeasures, v1::ListMeasuresRequest,
                 v1::ListMeasuresResponse, ListMeasures)
 PALERMO_WRITE_HANDLER(AssistanceServiceImpl, CreateMeasure,
-                      v1::CreateMeasureRequest, v1::Measure)
+                      v1::CreateMeasureRequest, v1::Measure, CreateMeasure)
 PALERMO_WRITE_HANDLER(AssistanceServiceImpl, UpdateMeasure,
-                      v1::UpdateMeasureRequest, v1::Measure)
+                      v1::UpdateMeasureRequest, v1::Measure, UpdateMeasure)
 PALERMO_WRITE_HANDLER(AssistanceServiceImpl, DeleteMeasure,
-                      v1::DeleteMeasureRequest, google::protobuf::Empty)
+                      v1::DeleteMeasureRequest, google::protobuf::Empty,
+                      DeleteMeasure)
 PALERMO_HANDLER(AssistanceServiceImpl, CompareEntities,
                 v1::CompareEntitiesRequest, v1::CompareEntitiesResponse,
                 CompareEntities)
 PALERMO_HANDLER(AssistanceServiceImpl, AggregateCases,
                 v1::AggregateCasesRequest, v1::AggregateCasesResponse,
                 AggregateCases)
-PALERMO_HANDLER(CaseRecordServiceImpl, CreateCaseRecord,
-                v1::CreateCaseRecordRequest, v1::CaseRecord, CreateCase)
+PALERMO_WRITE_HANDLER(CaseRecordServiceImpl, CreateCaseRecord,
+                      v1::CreateCaseRecordRequest, v1::CaseRecord, CreateCase)
 PALERMO_HANDLER(CaseRecordServiceImpl, GetCaseRecord, v1::GetCaseRecordRequest,
                 v1::CaseRecord, GetCase)
 PALERMO_HANDLER(CaseRecordServiceImpl, ListCaseRecords,
                 v1::ListCaseRecordsRequest, v1::ListCaseRecordsResponse,
                 ListCases)
-PALERMO_HANDLER(CaseRecordServiceImpl, UpdateCaseRecord,
-                v1::UpdateCaseRecordRequest, v1::CaseRecord, UpdateCase)
-PALERMO_HANDLER(CaseRecordServiceImpl, DeleteCaseRecord,
-                v1::DeleteCaseRecordRequest, google::protobuf::Empty,
-                DeleteCase)
-PALERMO_HANDLER(CaseRecordServiceImpl, CreateCaseRelease,
-                v1::CreateCaseReleaseRequest, v1::CaseRelease,
-                CreateCaseRelease)
+PALERMO_WRITE_HANDLER(CaseRecordServiceImpl, UpdateCaseRecord,
+                      v1::UpdateCaseRecordRequest, v1::CaseRecord, UpdateCase)
+PALERMO_WRITE_HANDLER(CaseRecordServiceImpl, DeleteCaseRecord,
+                      v1::DeleteCaseRecordRequest, google::protobuf::Empty,
+                      DeleteCase)
+PALERMO_WRITE_HANDLER(CaseRecordServiceImpl, CreateCaseRelease,
+                      v1::CreateCaseReleaseRequest, v1::CaseRelease,
+                      CreateCaseRelease)
 
 #undef PALERMO_HANDLER
 #undef PALERMO_WRITE_HANDLER

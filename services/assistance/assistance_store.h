@@ -3,7 +3,10 @@
 // (RecordStore, services/common/record_store.h) with idempotency keys and
 // the change log, plus the measure-type catalogue and the frozen releases
 // of case counts (suppression.h). Every write appends to the one change log
-// in its transaction and reports its sequence: a new measure type as
+// in its transaction and reports its sequence, except a case record's: the
+// cases collection is unlogged, so that the public AssistanceService's
+// WatchChanges never names a case record nor lets a watcher count case
+// writes (a case write reports the latest sequence). A new measure type as
 // `measureTypes/{code}`, a release as `caseReleases/{number}`, both CREATED
 // at revision 1 (neither changes afterwards). SQLite
 // (sqlite_assistance_store.h) and PostgreSQL (postgres_assistance_store.h)
@@ -20,6 +23,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "palermo/assistance/v1/assistance.pb.h"
+#include "services/common/record_schema.h"
 #include "services/common/record_store.h"
 
 namespace palermo::assistance {
@@ -27,6 +31,15 @@ namespace palermo::assistance {
 // The record collections.
 inline constexpr char kMeasuresTable[] = "measures";
 inline constexpr char kCasesTable[] = "cases";
+
+// The record collections as a store declares them, created by the
+// migrations of its dialect numbered `measures_version` and
+// `cases_version`: measures logged, cases not.
+inline std::vector<CollectionSchema> RecordCollections(int measures_version,
+                                                       int cases_version) {
+  return {{measures_version, kMeasuresTable},
+          {cases_version, kCasesTable, /*logged=*/false}};
+}
 
 // The fingerprint method of CreateCaseRelease's idempotency keys
 // (RequestFingerprint), shared with the SQLite store, which keys the

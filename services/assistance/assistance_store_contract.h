@@ -47,7 +47,8 @@ inline void PrintTo(const AssistanceStoreImpl& impl, std::ostream* os) {
 }
 
 // The record store contract's implementation over `impl`'s stores: its
-// collections "things" and "others" are the store's measures and cases.
+// collections "things" and "secrets" (unlogged) are the store's measures
+// and cases.
 RecordStoreImpl RecordsOf(const AssistanceStoreImpl& impl);
 
 class AssistanceStoreContract

@@ -19,14 +19,16 @@ StoredCaseRelease ReleaseAt(const postgres::Result& r, int row) {
   return {r.Int(row, 0), r.Time(row, 1), r.Int(row, 2), r.Bytes(row, 3)};
 }
 
+// The record collections: measures by migration 3, cases by 4.
+std::vector<CollectionSchema> Collections() { return RecordCollections(3, 4); }
+
 }  // namespace
 
 absl::StatusOr<std::vector<postgres::Migration>>
 PostgresAssistanceStore::Migrations() {
   // The record store's tables (requests 2, measures 3, cases 4, change log
   // 6) around the catalogue (1) and the releases (5).
-  const RecordSchema records = {/*requests_version=*/2,
-                                {{3, kMeasuresTable}, {4, kCasesTable}},
+  const RecordSchema records = {/*requests_version=*/2, Collections(),
                                 /*changes_version=*/6};
   absl::StatusOr<std::vector<postgres::Migration>> migrations =
       PostgresRecordStore::Migrations(records);
@@ -55,8 +57,7 @@ PostgresAssistanceStore::Open(const postgres::Options& options,
   absl::StatusOr<std::unique_ptr<postgres::Pool>> pool =
       postgres::Pool::Open(options, *migrations);
   if (!pool.ok()) return pool.status();
-  auto records =
-      PostgresRecordStore::Over(**pool, {kMeasuresTable, kCasesTable}, log);
+  auto records = PostgresRecordStore::Over(**pool, Collections(), log);
   if (!records.ok()) return records.status();
   return std::unique_ptr<PostgresAssistanceStore>(
       new PostgresAssistanceStore(*std::move(pool), *std::move(records)));

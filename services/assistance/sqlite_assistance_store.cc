@@ -55,8 +55,9 @@ SqliteAssistanceStore::Open(const std::string& path,
                             const ChangeLogOptions& options) {
   auto db = sqlite::Database::Open(path, Migrations());
   if (!db.ok()) return db.status();
+  // Migration 1 creates both collections' tables.
   auto records =
-      SqliteRecordStore::Over(**db, {kMeasuresTable, kCasesTable}, options);
+      SqliteRecordStore::Over(**db, RecordCollections(1, 1), options);
   if (!records.ok()) return records.status();
   std::unique_ptr<SqliteAssistanceStore> store(
       new SqliteAssistanceStore(*std::move(db), *std::move(records)));

@@ -13,7 +13,8 @@
 //     FooServiceImpl(FooDomain& domain, ChangeLog& changes)
 //         : WithChangeFeed(changes), domain_(domain) {}
 //   ...
-// and main() hosts it with {&service, name, service.EndWatches()}.
+// and main() hosts it with {&service, name, service.EndWatches()}. Its
+// write handlers answer through RespondToWrite.
 #ifndef PALERMO_SERVICES_COMMON_CHANGE_FEED_SERVICE_H_
 #define PALERMO_SERVICES_COMMON_CHANGE_FEED_SERVICE_H_
 
@@ -25,6 +26,7 @@
 
 #include "palermo/common/v1/changes.pb.h"
 #include "services/common/change_feed.h"
+#include "services/common/status.h"
 
 namespace palermo {
 
@@ -37,6 +39,23 @@ grpc::ServerWriteReactor<common::v1::WatchChangesResponse>* ServeWatchChanges(
 // Puts `sequence` in the call's trailing metadata (palermo-change-sequence).
 void SetChangeSequence(grpc::ServerContextBase& context, int64_t sequence);
 
+// Answers a write as Respond (status.h) does: `write(&sequence)` calls the
+// domain's write method, which sets the sequence of its change (of a
+// replay or a no-op: the latest); once it succeeded, that sequence goes in
+// the trailers (SetChangeSequence). Every write handler answers through
+// this, e.g.
+//   return RespondToWrite(*context, response, [&](int64_t* sequence) {
+//     return domain_.CreateFoo(*request, sequence);
+//   });
+template <typename Response, typename Write>
+grpc::Status RespondToWrite(grpc::ServerContextBase& context,
+                            Response* response, Write&& write) {
+  int64_t sequence = 0;
+  grpc::Status status = Respond(write(&sequence), response);
+  if (status.ok()) SetChangeSequence(context, sequence);
+  return status;
+}
+
 // The WatchChanges method of a generated service base `Base` (one with
 // WithCallbackMethod_WatchChanges), served from a feed of `log` started at
 // construction with the flags' options.
@@ -44,7 +63,7 @@ template <typename Base>
 class WithChangeFeed : public Base {
  public:
   explicit WithChangeFeed(ChangeLog& log)
-      : log_(log), feed_(log, ChangeFeedOptionsFromFlags()) {
+      : feed_(log, ChangeFeedOptionsFromFlags()) {
     feed_.Start();
   }
 
@@ -61,20 +80,9 @@ class WithChangeFeed : public Base {
 
   ChangeFeed& change_feed() { return feed_; }
 
-  // After a write committed: puts the log's latest sequence, which is at
-  // least that of the write's change, in the call's trailers
-  // (palermo-change-sequence). Nothing if the log cannot tell.
-  void TellChangeSequence(grpc::ServerContextBase& context) {
-    if (absl::StatusOr<ChangeBounds> bounds = log_.Bounds(); bounds.ok()) {
-      SetChangeSequence(context, bounds->latest);
-    }
-  }
-
  private:
-  ChangeLog& log_;
   ChangeFeed feed_;
 };
-
 
 }  // namespace palermo
 

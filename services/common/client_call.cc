@@ -29,6 +29,11 @@ std::optional<int64_t> ChangeSequenceOf(const grpc::ClientContext& context) {
   return sequence;
 }
 
+void ReadChangeSequence(const grpc::ClientContext& context,
+                        int64_t* sequence) {
+  if (sequence != nullptr) *sequence = ChangeSequenceOf(context).value_or(0);
+}
+
 std::unique_ptr<grpc::ClientContext> ChangeWatch::WatchContext(
     const CallOptions& options) {
   auto context = std::make_unique<grpc::ClientContext>();

@@ -44,6 +44,12 @@ std::unique_ptr<grpc::ClientContext> CallContext(const CallOptions& options);
 // write), if it said.
 std::optional<int64_t> ChangeSequenceOf(const grpc::ClientContext& context);
 
+// Sets `*sequence`, if not null, to ChangeSequenceOf(context), 0 if the
+// service did not say. A client library's write methods take an optional
+// `int64_t* sequence` last, set so once the write succeeded: a reader asked
+// for data at least that fresh sees the write.
+void ReadChangeSequence(const grpc::ClientContext& context, int64_t* sequence);
+
 // A WatchChanges call (server streaming), read blocking. The call has no
 // deadline: it lasts until the service ends it, Cancel() or destruction.
 class ChangeWatch {
@@ -75,17 +81,21 @@ class ChangeWatch {
   bool finished_ = false;
 };
 
-// Calls `method` of `stub` (e.g. &Stub::GetLegislation) with `request`.
+// Calls `method` of `stub` (e.g. &Stub::GetLegislation) with `request`;
+// for a write, sets `*sequence` (if not null) to the sequence its change
+// got (ReadChangeSequence).
 template <typename Stub, typename Request, typename Response>
 absl::StatusOr<Response> CallUnary(
     Stub& stub,
     grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
                                  Response*),
-    const Request& request, const CallOptions& options) {
+    const Request& request, const CallOptions& options,
+    int64_t* sequence = nullptr) {
   Response response;
-  grpc::Status status =
-      (stub.*method)(CallContext(options).get(), request, &response);
+  std::unique_ptr<grpc::ClientContext> context = CallContext(options);
+  grpc::Status status = (stub.*method)(context.get(), request, &response);
   if (!status.ok()) return FromGrpcStatus(status);
+  ReadChangeSequence(*context, sequence);
   return response;
 }
 
@@ -94,8 +104,9 @@ template <typename Stub, typename Request, typename Response>
 absl::Status CallEmpty(Stub& stub,
                        grpc::Status (Stub::*method)(grpc::ClientContext*,
                                                     const Request&, Response*),
-                       const Request& request, const CallOptions& options) {
-  return CallUnary(stub, method, request, options).status();
+                       const Request& request, const CallOptions& options,
+                       int64_t* sequence = nullptr) {
+  return CallUnary(stub, method, request, options, sequence).status();
 }
 
 // Every item of a List method, from the first page (request's page_token

@@ -1,5 +1,6 @@
 // CallUnary and ListAll against a fake legislation service in process:
-// deadlines, the actor, errors kept whole, and paging to the last page.
+// deadlines, the actor, errors kept whole, paging to the last page, and the
+// sequence a write's trailer tells.
 #include "services/common/client_call.h"
 
 #include <gmock/gmock.h>
@@ -58,6 +59,26 @@ class FakeLegislation final : public lv1::LegislationService::Service {
     }
     out->set_name(request->name());
     out->set_notes(ActorOf(*context));
+    return grpc::Status::OK;
+  }
+  // A write: its change's sequence in the trailers, 42, unless the request
+  // id says "silent"; "refused" fails (trailer and all).
+  grpc::Status CreateLegislation(grpc::ServerContext* context,
+                                 const lv1::CreateLegislationRequest* request,
+                                 lv1::Legislation* out) override {
+    if (request->request_id() != "silent") {
+      context->AddTrailingMetadata(kChangeSequenceMetadataKey, "42");
+    }
+    if (request->request_id() == "refused") {
+      return grpc::Status(grpc::StatusCode::ABORTED, "changed concurrently");
+    }
+    out->set_name(request->parent() + "/legislation");
+    return grpc::Status::OK;
+  }
+  grpc::Status DeleteLegislation(grpc::ServerContext* context,
+                                 const lv1::DeleteLegislationRequest*,
+                                 google::protobuf::Empty*) override {
+    context->AddTrailingMetadata(kChangeSequenceMetadataKey, "43");
     return grpc::Status::OK;
   }
 };
@@ -148,6 +169,34 @@ TEST_F(ClientCallTest, CallUnaryHasTheOptionsDeadline) {
   auto got = CallUnary(*stub_, &Stub::GetLegislation, request, options);
   fake_.release.Notify();
   EXPECT_EQ(got.status().code(), absl::StatusCode::kDeadlineExceeded);
+}
+
+TEST_F(ClientCallTest, AWriteTellsTheSequenceOfItsChangeIfAsked) {
+  lv1::CreateLegislationRequest request;
+  request.set_parent("countries/EST");
+  int64_t sequence = -1;
+  auto created =
+      CallUnary(*stub_, &Stub::CreateLegislation, request, {}, &sequence);
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_EQ(sequence, 42);
+  EXPECT_TRUE(CallUnary(*stub_, &Stub::CreateLegislation, request, {}).ok());
+  // A service that does not say: 0.
+  request.set_request_id("silent");
+  ASSERT_TRUE(
+      CallUnary(*stub_, &Stub::CreateLegislation, request, {}, &sequence).ok());
+  EXPECT_EQ(sequence, 0);
+  // A failed write tells nothing.
+  sequence = -1;
+  request.set_request_id("refused");
+  EXPECT_EQ(CallUnary(*stub_, &Stub::CreateLegislation, request, {}, &sequence)
+                .status()
+                .code(),
+            absl::StatusCode::kAborted);
+  EXPECT_EQ(sequence, -1);
+  lv1::DeleteLegislationRequest del;
+  ASSERT_TRUE(
+      CallEmpty(*stub_, &Stub::DeleteLegislation, del, {}, &sequence).ok());
+  EXPECT_EQ(sequence, 43);
 }
 
 }  // namespace

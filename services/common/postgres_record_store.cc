@@ -13,15 +13,6 @@ namespace {
 using postgres::Connection;
 using postgres::Param;
 
-absl::Status CheckCollections(const std::vector<std::string>& collections) {
-  for (const std::string& c : collections) {
-    if (!ValidCollectionName(c)) {
-      return absl::InvalidArgumentError("bad collection name: " + c);
-    }
-  }
-  return absl::OkStatus();
-}
-
 // A collection's table in SQL: its name is lower-case letters and '_'
 // (checked), quoted so that none is taken for a keyword ("order").
 std::string Table(absl::string_view collection) {
@@ -144,33 +135,43 @@ absl::StatusOr<std::unique_ptr<PostgresRecordStore>> PostgresRecordStore::Open(
   auto changes = PostgresChangeLog::Over(**pool, log_options);
   if (!changes.ok()) return changes.status();
   postgres::Pool* raw = pool->get();
-  const std::vector<std::string> names = CollectionNames(schema);
   return std::unique_ptr<PostgresRecordStore>(new PostgresRecordStore(
-      *std::move(pool), raw, {names.begin(), names.end()},
-      *std::move(changes)));
+      *std::move(pool), raw, schema.collections, *std::move(changes)));
 }
 
 absl::StatusOr<std::unique_ptr<PostgresRecordStore>> PostgresRecordStore::Over(
-    postgres::Pool& pool, const std::vector<std::string>& collections,
+    postgres::Pool& pool, const std::vector<CollectionSchema>& collections,
     const ChangeLogOptions& log_options) {
-  if (absl::Status s = CheckCollections(collections); !s.ok()) return s;
+  if (absl::Status s = ValidateCollections(collections); !s.ok()) return s;
   auto changes = PostgresChangeLog::Over(pool, log_options);
   if (!changes.ok()) return changes.status();
   return std::unique_ptr<PostgresRecordStore>(new PostgresRecordStore(
-      nullptr, &pool, {collections.begin(), collections.end()},
-      *std::move(changes)));
+      nullptr, &pool, collections, *std::move(changes)));
 }
 
-absl::Status PostgresRecordStore::CheckCollection(
+PostgresRecordStore::PostgresRecordStore(
+    std::unique_ptr<postgres::Pool> owned, postgres::Pool* pool,
+    const std::vector<CollectionSchema>& collections,
+    std::unique_ptr<PostgresChangeLog> changes)
+    : owned_(std::move(owned)), pool_(pool), changes_(std::move(changes)) {
+  for (const CollectionSchema& c : collections) {
+    collections_.emplace(c.collection, c.logged);
+  }
+}
+
+absl::StatusOr<bool> PostgresRecordStore::CheckCollection(
     absl::string_view collection) const {
-  if (collections_.count(std::string(collection))) return absl::OkStatus();
+  auto it = collections_.find(std::string(collection));
+  if (it != collections_.end()) return it->second;
   return absl::InternalError(
       absl::StrCat("no collection ", std::string(collection)));
 }
 
 absl::StatusOr<std::optional<StoredRecord>> PostgresRecordStore::Get(
     absl::string_view collection, absl::string_view name) {
-  if (absl::Status s = CheckCollection(collection); !s.ok()) return s;
+  if (auto known = CheckCollection(collection); !known.ok()) {
+    return known.status();
+  }
   absl::StatusOr<postgres::Pool::Handle> conn = pool_->Acquire();
   if (!conn.ok()) return conn.status();
   absl::StatusOr<postgres::Result> r = (*conn)->Execute(
@@ -185,7 +186,9 @@ absl::StatusOr<std::optional<StoredRecord>> PostgresRecordStore::Get(
 absl::StatusOr<std::vector<StoredRecord>> PostgresRecordStore::List(
     absl::string_view collection, absl::string_view prefix,
     absl::string_view after_name, int limit) {
-  if (absl::Status s = CheckCollection(collection); !s.ok()) return s;
+  if (auto known = CheckCollection(collection); !known.ok()) {
+    return known.status();
+  }
   // A prefix that is not whole UTF-8 characters (names always are) ends in
   // part of one: the range is that of its whole characters, and the bytes
   // are compared.
@@ -235,7 +238,8 @@ absl::StatusOr<WriteResult> PostgresRecordStore::Commit(
     const StoredRequest& request, bool deleting,
     const std::function<absl::StatusOr<ChangeEntry>(Connection&, int64_t,
                                                     bool)>& apply) {
-  if (absl::Status s = CheckCollection(collection); !s.ok()) return s;
+  absl::StatusOr<bool> logged = CheckCollection(collection);
+  if (!logged.ok()) return logged.status();
   WriteResult result;
   bool written = false;
   absl::Status status = pool_->InTransaction([&](Connection& conn)
@@ -283,6 +287,12 @@ absl::StatusOr<WriteResult> PostgresRecordStore::Commit(
     }
     absl::StatusOr<ChangeEntry> change = apply(conn, revision, live);
     if (!change.ok()) return change.status();
+    if (!*logged) {  // no change appended: the latest sequence
+      absl::StatusOr<int64_t> latest = changes_->Latest(conn);
+      if (!latest.ok()) return latest.status();
+      result = {change->revision, *latest, std::nullopt};
+      return absl::OkStatus();
+    }
     std::vector<ChangeEntry> entries = {*std::move(change)};
     auto appended = changes_->Append(conn, entries);
     if (!appended.ok()) return appended.status();

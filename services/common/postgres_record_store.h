@@ -10,9 +10,9 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -39,10 +39,10 @@ class PostgresRecordStore : public RecordStore {
   // The DDL of one collection's table.
   static std::string TableSql(const std::string& collection);
   // Over a pool whose migrations created the collections' tables
-  // (TableSql), the requests table and the change log's; `pool` must
-  // outlive the store.
+  // (TableSql), the requests table and the change log's (the collections'
+  // versions are not used); `pool` must outlive the store.
   static absl::StatusOr<std::unique_ptr<PostgresRecordStore>> Over(
-      postgres::Pool& pool, const std::vector<std::string>& collections,
+      postgres::Pool& pool, const std::vector<CollectionSchema>& collections,
       const ChangeLogOptions& log_options = {});
 
   absl::StatusOr<std::optional<StoredRecord>> Get(
@@ -72,19 +72,18 @@ class PostgresRecordStore : public RecordStore {
 
  private:
   PostgresRecordStore(std::unique_ptr<postgres::Pool> owned,
-                      postgres::Pool* pool, std::set<std::string> collections,
-                      std::unique_ptr<PostgresChangeLog> changes)
-      : owned_(std::move(owned)),
-        pool_(pool),
-        collections_(std::move(collections)),
-        changes_(std::move(changes)) {}
-  absl::Status CheckCollection(absl::string_view collection) const;
+                      postgres::Pool* pool,
+                      const std::vector<CollectionSchema>& collections,
+                      std::unique_ptr<PostgresChangeLog> changes);
+  // Whether `collection` is logged; INTERNAL if the store has none of
+  // that name.
+  absl::StatusOr<bool> CheckCollection(absl::string_view collection) const;
   // One compare-and-swap write with its idempotency key and its change, in
   // a transaction: `apply` runs once the key is taken for this write, the
   // record's row locked (if it exists), live if `deleting`, and its
   // revision still the expected one, given the stored revision (0: never
   // written) and whether the record is live; it writes and returns the
-  // change.
+  // change, which is appended unless the collection is unlogged.
   absl::StatusOr<WriteResult> Commit(
       absl::string_view collection, absl::string_view name,
       int64_t expected_revision, const std::string& request_id,
@@ -94,7 +93,7 @@ class PostgresRecordStore : public RecordStore {
 
   std::unique_ptr<postgres::Pool> owned_;  // null when Over() another's
   postgres::Pool* pool_;
-  const std::set<std::string> collections_;
+  std::map<std::string, bool> collections_;  // name -> logged
   std::unique_ptr<PostgresChangeLog> changes_;
 };
 

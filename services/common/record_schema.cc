@@ -33,8 +33,19 @@ absl::Status ValidateRecordSchema(const RecordSchema& schema) {
   if (absl::Status s = version(schema.changes_version, "changes"); !s.ok()) {
     return s;
   }
-  std::set<std::string> names;
+  if (absl::Status s = ValidateCollections(schema.collections); !s.ok()) {
+    return s;
+  }
   for (const CollectionSchema& c : schema.collections) {
+    if (absl::Status s = version(c.version, c.collection); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateCollections(
+    const std::vector<CollectionSchema>& collections) {
+  std::set<std::string> names;
+  for (const CollectionSchema& c : collections) {
     if (!ValidCollectionName(c.collection)) {
       return absl::InvalidArgumentError(
           absl::StrCat("schema: bad collection name \"", c.collection, "\""));
@@ -43,7 +54,6 @@ absl::Status ValidateRecordSchema(const RecordSchema& schema) {
       return absl::InvalidArgumentError(
           absl::StrCat("schema: collection ", c.collection, " twice"));
     }
-    if (absl::Status s = version(c.version, c.collection); !s.ok()) return s;
   }
   return absl::OkStatus();
 }

@@ -14,10 +14,15 @@
 
 namespace palermo {
 
-// One collection: its table, created by migration `version`.
+// One collection: its table, created by migration `version`. A collection
+// that is not `logged` keeps its writes out of the change log: they append
+// no change (a write reports the log's latest sequence), so that no watcher
+// of the service's public feed learns its names or counts its writes
+// (the victim assistance service's case records).
 struct CollectionSchema {
   int version = 0;
   std::string collection;  // lower-case letters and '_' only
+  bool logged = true;
 };
 
 struct RecordSchema {
@@ -36,6 +41,12 @@ absl::Status ValidateRecordSchema(const RecordSchema& schema);
 
 // The collections' names, in declaration order.
 std::vector<std::string> CollectionNames(const RecordSchema& schema);
+
+// INVALID_ARGUMENT unless every collection name is valid and used once
+// (versions are not checked: for a store over tables another's migrations
+// created).
+absl::Status ValidateCollections(
+    const std::vector<CollectionSchema>& collections);
 
 }  // namespace palermo
 

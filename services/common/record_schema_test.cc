@@ -32,5 +32,20 @@ TEST(RecordSchemaTest, RefusesReusedOrMissingVersionsAndBadNames) {
   }
 }
 
+TEST(RecordSchemaTest, CollectionsAreLoggedUnlessDeclaredOtherwise) {
+  const RecordSchema schema = {1, {{2, "a"}, {3, "b", /*logged=*/false}}, 4};
+  EXPECT_TRUE(ValidateRecordSchema(schema).ok());
+  EXPECT_TRUE(schema.collections[0].logged);
+  EXPECT_FALSE(schema.collections[1].logged);
+}
+
+TEST(RecordSchemaTest, CollectionsAloneNeedOnlyValidDistinctNames) {
+  EXPECT_TRUE(ValidateCollections({{0, "a"}, {0, "b", false}}).ok());
+  EXPECT_EQ(ValidateCollections({{1, "a"}, {2, "a"}}).code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ValidateCollections({{1, "a-b"}}).code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace palermo

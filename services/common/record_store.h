@@ -3,7 +3,9 @@
 // compare-and-swap (etags); a deleted record leaves a tombstone so that its
 // revision goes on; a write may carry an idempotency key (AIP-155) recorded
 // in the same transaction; and every write appends to the service's change
-// log (change_log.h) in that transaction too. Names no database: SQLite
+// log (change_log.h) in that transaction too, except a write to a collection
+// its schema declares unlogged (record_schema.h), which appends nothing and
+// reports the log's latest sequence. Names no database: SQLite
 // (sqlite_record_store.h) and PostgreSQL (postgres_record_store.h) implement
 // it and pass one contract suite (record_store_contract.h).
 #ifndef PALERMO_SERVICES_COMMON_RECORD_STORE_H_
@@ -32,7 +34,9 @@ struct StoredRecord {
 // What a committed write did.
 struct WriteResult {
   int64_t revision = 0;  // the record's revision after the write
-  int64_t sequence = 0;  // the change log's sequence of the write
+  // The change log's sequence of the write (of an unlogged collection's:
+  // the latest).
+  int64_t sequence = 0;
   // Set, and nothing written, when the request id had been taken (by a
   // concurrent retry): that earlier request.
   std::optional<StoredRequest> earlier;
@@ -52,8 +56,9 @@ class RecordStore {
       absl::string_view after_name, int limit = 0) = 0;
   // Writes `record` (its revision is expected_revision + 1) if the stored
   // revision is still `expected_revision` (0: never written), else ABORTED;
-  // appends a change (CREATED if absent or a tombstone, else UPDATED) and
-  // records the request id, all in one transaction. If the id was taken
+  // appends a change (CREATED if absent or a tombstone, else UPDATED; none
+  // to an unlogged collection) and records the request id, all in one
+  // transaction. If the id was taken
   // before, writes nothing and returns it in `earlier`.
   virtual absl::StatusOr<WriteResult> Put(absl::string_view collection,
                                           const StoredRecord& record,

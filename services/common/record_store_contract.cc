@@ -19,7 +19,7 @@ using common::v1::CHANGE_TYPE_UPDATED;
 using ::testing::ElementsAre;
 
 constexpr char kThings[] = "things";
-constexpr char kOthers[] = "others";
+constexpr char kSecrets[] = "secrets";  // unlogged
 
 StoredRecord Rec(const std::string& name, const std::string& data,
                  int64_t revision) {
@@ -52,7 +52,9 @@ std::vector<ChangeEntry> AllChanges(RecordStore& store) {
 
 }  // namespace
 
-RecordSchema ContractSchema() { return {1, {{2, kThings}, {3, kOthers}}, 4}; }
+RecordSchema ContractSchema() {
+  return {1, {{2, kThings}, {3, kSecrets, /*logged=*/false}}, 4};
+}
 
 void RecordStoreContract::SetUp() { store_ = Make(); }
 
@@ -91,14 +93,14 @@ TEST_P(RecordStoreContract, PutCreatesWhatGetReads) {
 TEST_P(RecordStoreContract, CollectionsAreSeparate) {
   ASSERT_NE(store_, nullptr);
   MustPut(*store_, "x/a", "thing", 0);
-  auto other = store_->Get(kOthers, "x/a");
+  auto other = store_->Get(kSecrets, "x/a");
   ASSERT_TRUE(other.ok()) << other.status();
   EXPECT_FALSE(other->has_value());
-  auto put = store_->Put(kOthers, Rec("x/a", "other", 1), 0, "", {});
+  auto put = store_->Put(kSecrets, Rec("x/a", "other", 1), 0, "", {});
   ASSERT_TRUE(put.ok()) << put.status();
   EXPECT_EQ(put->revision, 1);
   EXPECT_EQ((*store_->Get(kThings, "x/a"))->record, "thing");
-  EXPECT_THAT(Names(*store_->List(kOthers, "", "")), ElementsAre("x/a"));
+  EXPECT_THAT(Names(*store_->List(kSecrets, "", "")), ElementsAre("x/a"));
 }
 
 TEST_P(RecordStoreContract, ListsByPrefixAfterANameAndUpToALimit) {
@@ -273,9 +275,7 @@ TEST_P(RecordStoreContract, EveryWriteAppendsItsChangeInCommitOrder) {
   ASSERT_NE(store_, nullptr);
   EXPECT_EQ(MustPut(*store_, "things/a", "1", 0).sequence, 1);
   EXPECT_EQ(MustPut(*store_, "things/a", "2", 1).sequence, 2);
-  auto other = store_->Put(kOthers, Rec("others/z", "z", 1), 0, "", {});
-  ASSERT_TRUE(other.ok());
-  EXPECT_EQ(other->sequence, 3);
+  EXPECT_EQ(MustPut(*store_, "things/z", "z", 0).sequence, 3);
   auto deleted = store_->Delete(kThings, "things/a", 2, "", {});
   ASSERT_TRUE(deleted.ok());
   EXPECT_EQ(deleted->sequence, 4);
@@ -284,7 +284,7 @@ TEST_P(RecordStoreContract, EveryWriteAppendsItsChangeInCommitOrder) {
   std::vector<ChangeEntry> changes = AllChanges(*store_);
   ASSERT_EQ(changes.size(), 5u);
   const std::vector<std::string> resources = {
-      "things/a", "things/a", "others/z", "things/a", "things/a"};
+      "things/a", "things/a", "things/z", "things/a", "things/a"};
   const std::vector<int64_t> revisions = {1, 2, 1, 3, 4};
   const std::vector<common::v1::ChangeType> types = {
       CHANGE_TYPE_CREATED, CHANGE_TYPE_UPDATED, CHANGE_TYPE_CREATED,
@@ -310,6 +310,45 @@ TEST_P(RecordStoreContract, EveryWriteAppendsItsChangeInCommitOrder) {
   EXPECT_EQ(proto.sequence(), 4);
   EXPECT_EQ(proto.resource(), "things/a");
   EXPECT_EQ(proto.type(), CHANGE_TYPE_DELETED);
+}
+
+TEST_P(RecordStoreContract, AnUnloggedCollectionAppendsNoChange) {
+  ASSERT_NE(store_, nullptr);
+  // On an empty log, the latest sequence is 0.
+  auto created = store_->Put(kSecrets, Rec("secrets/a", "one", 1), 0, "s-1",
+                             {"fp-1", "answer-1"});
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_EQ(created->revision, 1);
+  EXPECT_EQ(created->sequence, 0);
+  EXPECT_EQ(MustPut(*store_, "things/a", "x", 0).sequence, 1);
+  // Compare-and-swap, revisions, tombstones and keys as in any collection,
+  // each write reporting the latest sequence.
+  EXPECT_EQ(store_->Put(kSecrets, Rec("secrets/a", "two", 2), 0, "", {})
+                .status()
+                .code(),
+            absl::StatusCode::kAborted);
+  auto updated = store_->Put(kSecrets, Rec("secrets/a", "two", 2), 1, "", {});
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_EQ(updated->revision, 2);
+  EXPECT_EQ(updated->sequence, 1);
+  auto replay = store_->Put(kSecrets, Rec("secrets/b", "b", 1), 0, "s-1",
+                            {"fp-1", "answer-1"});
+  ASSERT_TRUE(replay.ok()) << replay.status();
+  ASSERT_TRUE(replay->earlier.has_value());
+  EXPECT_EQ(replay->earlier->response, "answer-1");
+  EXPECT_EQ(replay->sequence, 1);
+  auto deleted = store_->Delete(kSecrets, "secrets/a", 2, "s-2", {"fp", ""});
+  ASSERT_TRUE(deleted.ok()) << deleted.status();
+  EXPECT_EQ(deleted->revision, 3);
+  EXPECT_EQ(deleted->sequence, 1);
+  EXPECT_TRUE(store_->FindRequest("s-2")->has_value());
+  EXPECT_TRUE((*store_->Get(kSecrets, "secrets/a"))->deleted());
+  // The log holds the logged write only, and numbers on without a gap.
+  std::vector<ChangeEntry> changes = AllChanges(*store_);
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(changes[0].resource, "things/a");
+  EXPECT_EQ(store_->Changes().Bounds()->latest, 1);
+  EXPECT_EQ(MustPut(*store_, "things/b", "x", 0).sequence, 2);
 }
 
 TEST_P(RecordStoreContract, BoundsSayWhatTheLogHolds) {

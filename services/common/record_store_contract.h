@@ -9,7 +9,8 @@
 // It covers records (create, get, list with prefixes, after_name and limit,
 // compare-and-swap, tombstones and revisions), idempotency keys, error codes,
 // the change log (contiguous sequences in commit order, types, revisions,
-// bounds, compaction, listeners) and concurrent writers.
+// bounds, compaction, listeners, unlogged collections) and concurrent
+// writers.
 #ifndef PALERMO_SERVICES_COMMON_RECORD_STORE_CONTRACT_H_
 #define PALERMO_SERVICES_COMMON_RECORD_STORE_CONTRACT_H_
 
@@ -26,7 +27,8 @@
 
 namespace palermo {
 
-// The schema the suite's stores have: collections "things" and "others".
+// The schema the suite's stores have: collections "things" (logged) and
+// "secrets" (unlogged: its writes append no change).
 RecordSchema ContractSchema();
 
 // One implementation under test. `make` returns a fresh, empty store with

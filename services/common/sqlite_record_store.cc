@@ -8,18 +8,6 @@
 #include "services/common/status.h"
 
 namespace palermo {
-namespace {
-
-absl::Status CheckCollections(const std::vector<std::string>& collections) {
-  for (const std::string& c : collections) {
-    if (!ValidCollectionName(c)) {
-      return absl::InvalidArgumentError("bad collection name: " + c);
-    }
-  }
-  return absl::OkStatus();
-}
-
-}  // namespace
 
 absl::StatusOr<std::vector<sqlite::Migration>> SqliteRecordStore::Migrations(
     const RecordSchema& schema) {
@@ -44,9 +32,8 @@ absl::StatusOr<std::unique_ptr<SqliteRecordStore>> SqliteRecordStore::Open(
   auto changes = SqliteChangeLog::Over(**db, options);
   if (!changes.ok()) return changes.status();
   sqlite::Database* raw = db->get();
-  const std::vector<std::string> names = CollectionNames(schema);
   return std::unique_ptr<SqliteRecordStore>(new SqliteRecordStore(
-      *std::move(db), raw, {names.begin(), names.end()}, *std::move(changes)));
+      *std::move(db), raw, schema.collections, *std::move(changes)));
 }
 
 std::string SqliteRecordStore::TableSql(const std::string& collection) {
@@ -56,26 +43,38 @@ std::string SqliteRecordStore::TableSql(const std::string& collection) {
 }
 
 absl::StatusOr<std::unique_ptr<SqliteRecordStore>> SqliteRecordStore::Over(
-    sqlite::Database& db, const std::vector<std::string>& collections,
+    sqlite::Database& db, const std::vector<CollectionSchema>& collections,
     const ChangeLogOptions& options) {
-  if (absl::Status s = CheckCollections(collections); !s.ok()) return s;
+  if (absl::Status s = ValidateCollections(collections); !s.ok()) return s;
   auto changes = SqliteChangeLog::Over(db, options);
   if (!changes.ok()) return changes.status();
-  return std::unique_ptr<SqliteRecordStore>(new SqliteRecordStore(
-      nullptr, &db, {collections.begin(), collections.end()},
-      *std::move(changes)));
+  return std::unique_ptr<SqliteRecordStore>(
+      new SqliteRecordStore(nullptr, &db, collections, *std::move(changes)));
 }
 
-absl::Status SqliteRecordStore::CheckCollection(
+SqliteRecordStore::SqliteRecordStore(
+    std::unique_ptr<sqlite::Database> owned, sqlite::Database* db,
+    const std::vector<CollectionSchema>& collections,
+    std::unique_ptr<SqliteChangeLog> changes)
+    : owned_(std::move(owned)), db_(db), changes_(std::move(changes)) {
+  for (const CollectionSchema& c : collections) {
+    collections_.emplace(c.collection, c.logged);
+  }
+}
+
+absl::StatusOr<bool> SqliteRecordStore::CheckCollection(
     absl::string_view collection) const {
-  if (collections_.count(std::string(collection))) return absl::OkStatus();
+  auto it = collections_.find(std::string(collection));
+  if (it != collections_.end()) return it->second;
   return absl::InternalError(
       absl::StrCat("no collection ", std::string(collection)));
 }
 
 absl::StatusOr<std::optional<StoredRecord>> SqliteRecordStore::Get(
     absl::string_view collection, absl::string_view name) {
-  if (absl::Status s = CheckCollection(collection); !s.ok()) return s;
+  if (auto known = CheckCollection(collection); !known.ok()) {
+    return known.status();
+  }
   auto lock = db_->Lock();
   auto stmt = db_->Prepare(absl::StrCat("SELECT revision, record FROM ",
                                         collection, " WHERE name = ?"));
@@ -91,7 +90,9 @@ absl::StatusOr<std::optional<StoredRecord>> SqliteRecordStore::Get(
 absl::StatusOr<std::vector<StoredRecord>> SqliteRecordStore::List(
     absl::string_view collection, absl::string_view prefix,
     absl::string_view after_name, int limit) {
-  if (absl::Status s = CheckCollection(collection); !s.ok()) return s;
+  if (auto known = CheckCollection(collection); !known.ok()) {
+    return known.status();
+  }
   auto lock = db_->Lock();
   // Names under a prefix lie between the prefix and the prefix followed by
   // byte 0xFF, which no UTF-8 text contains (names compare as bytes).
@@ -121,7 +122,8 @@ absl::StatusOr<WriteResult> SqliteRecordStore::Commit(
     int64_t expected_revision, const std::string& request_id,
     const StoredRequest& request, bool deleting,
     const std::function<absl::StatusOr<ChangeEntry>(int64_t, bool)>& apply) {
-  if (absl::Status s = CheckCollection(collection); !s.ok()) return s;
+  absl::StatusOr<bool> logged = CheckCollection(collection);
+  if (!logged.ok()) return logged.status();
   bool written = false;
   absl::StatusOr<WriteResult> result = [&]() -> absl::StatusOr<WriteResult> {
     auto lock = db_->Lock();
@@ -159,6 +161,12 @@ absl::StatusOr<WriteResult> SqliteRecordStore::Commit(
       if (absl::Status s = StoreRequest(*db_, request_id, request); !s.ok()) {
         return s;
       }
+    }
+    if (!*logged) {  // no change appended: the latest sequence
+      absl::StatusOr<int64_t> latest = changes_->LatestLocked();
+      if (!latest.ok()) return latest.status();
+      if (absl::Status s = txn->Commit(); !s.ok()) return s;
+      return WriteResult{change->revision, *latest, std::nullopt};
     }
     std::vector<ChangeEntry> entries = {*std::move(change)};
     auto appended = changes_->Append(entries);

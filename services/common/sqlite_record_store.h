@@ -7,9 +7,9 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -36,10 +36,10 @@ class SqliteRecordStore : public RecordStore {
   // The DDL of one collection's table.
   static std::string TableSql(const std::string& collection);
   // Over a database whose migrations created the collections' tables
-  // (TableSql), the requests table and the change log's; `db` must outlive
-  // the store.
+  // (TableSql), the requests table and the change log's (the collections'
+  // versions are not used); `db` must outlive the store.
   static absl::StatusOr<std::unique_ptr<SqliteRecordStore>> Over(
-      sqlite::Database& db, const std::vector<std::string>& collections,
+      sqlite::Database& db, const std::vector<CollectionSchema>& collections,
       const ChangeLogOptions& options = {});
 
   absl::StatusOr<std::optional<StoredRecord>> Get(
@@ -69,18 +69,18 @@ class SqliteRecordStore : public RecordStore {
 
  private:
   SqliteRecordStore(std::unique_ptr<sqlite::Database> owned,
-                    sqlite::Database* db, std::set<std::string> collections,
-                    std::unique_ptr<SqliteChangeLog> changes)
-      : owned_(std::move(owned)),
-        db_(db),
-        collections_(std::move(collections)),
-        changes_(std::move(changes)) {}
-  absl::Status CheckCollection(absl::string_view collection) const;
+                    sqlite::Database* db,
+                    const std::vector<CollectionSchema>& collections,
+                    std::unique_ptr<SqliteChangeLog> changes);
+  // Whether `collection` is logged; INTERNAL if the store has none of
+  // that name.
+  absl::StatusOr<bool> CheckCollection(absl::string_view collection) const;
   // One compare-and-swap write with its idempotency key and its change, in
   // a transaction: `apply` runs once the key is new, the record live if
   // `deleting`, and the revision still the expected one, given the stored
   // revision (0: never written) and whether the record is live; it writes
-  // and returns the change.
+  // and returns the change, which is appended unless the collection is
+  // unlogged.
   absl::StatusOr<WriteResult> Commit(
       absl::string_view collection, absl::string_view name,
       int64_t expected_revision, const std::string& request_id,
@@ -90,7 +90,7 @@ class SqliteRecordStore : public RecordStore {
 
   std::unique_ptr<sqlite::Database> owned_;  // null when Over() another's
   sqlite::Database* db_;
-  const std::set<std::string> collections_;
+  std::map<std::string, bool> collections_;  // name -> logged
   std::unique_ptr<SqliteChangeLog> changes_;
 };
 

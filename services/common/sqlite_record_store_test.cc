@@ -164,7 +164,7 @@ TEST_F(SqliteRecordStoreTest, AStoreOverASharedDatabaseSharesItsLog) {
   migrations->push_back({4, "CREATE TABLE own (x INTEGER);"});
   auto db = sqlite::Database::Open(Path(), *migrations);
   ASSERT_TRUE(db.ok()) << db.status();
-  auto store = SqliteRecordStore::Over(**db, {"things"});
+  auto store = SqliteRecordStore::Over(**db, {{1, "things"}});
   ASSERT_TRUE(store.ok()) << store.status();
   ASSERT_TRUE((*store)->Put("things", {"things/a", "one", 1}, 0, "", {}).ok());
   // The owner's own write appends to the same log, in its transaction.

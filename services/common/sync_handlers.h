@@ -9,6 +9,7 @@
 #include <google/protobuf/empty.pb.h>
 #include <grpcpp/grpcpp.h>
 
+#include "services/common/change_feed_service.h"
 #include "services/common/status.h"
 
 // In the class: the handler of `Method`.
@@ -32,15 +33,16 @@
     return ::palermo::Respond(domain_.Method(*request), response);         \
   }
 
-// In the .cc: the same for a write, whose answer carries the change log's
-// sequence in its trailers (WithChangeFeed::TellChangeSequence).
-#define PALERMO_SYNC_WRITE_HANDLER(Class, Method, Request, Response)           \
-  grpc::Status Class::Method(grpc::ServerContext* context,                     \
-                             const Request* request, Response* response) {     \
-    grpc::Status status =                                                      \
-        ::palermo::Respond(domain_.Method(*request), response);                \
-    if (status.ok()) TellChangeSequence(*context);                             \
-    return status;                                                             \
+// In the .cc: the same for a write, `domain_.Method(*request, &sequence)`,
+// whose answer carries the sequence of its change in its trailers
+// (RespondToWrite, change_feed_service.h).
+#define PALERMO_SYNC_WRITE_HANDLER(Class, Method, Request, Response)       \
+  grpc::Status Class::Method(grpc::ServerContext* context,                 \
+                             const Request* request, Response* response) { \
+    return ::palermo::RespondToWrite(                                      \
+        *context, response, [&](int64_t* sequence) {                       \
+          return domain_.Method(*request, sequence);                       \
+        });                                                                \
   }
 
 // In the .cc: the five standard handlers of resource `T`.

@@ -108,7 +108,8 @@ absl::StatusOr<T> CoordinationDomain::CreateIn(const Request& request,
                                                const std::string& id,
                                                const T& input,
                                                absl::string_view record_field,
-                                               absl::string_view id_field) {
+                                               absl::string_view id_field,
+                                               int64_t* sequence) {
   FieldViolations v;
   T record = input;
   if constexpr (std::is_same_v<T, v1::InterAgencyGroup>) {
@@ -128,13 +129,15 @@ absl::StatusOr<T> CoordinationDomain::CreateIn(const Request& request,
       std::move(record), record_field, request.request_id(),
       RequestFingerprint(
           absl::StrCat("coordination.create.", T::descriptor()->name()),
-          request));
+          request),
+      sequence);
 }
 
 template <typename T, typename Request>
 absl::StatusOr<T> CoordinationDomain::UpdateIn(
     const Request& request, const T& record,
-    const google::protobuf::FieldMask& mask, absl::string_view field) {
+    const google::protobuf::FieldMask& mask, absl::string_view field,
+    int64_t* sequence) {
   FieldViolations v;
   v.AddAll(OwnerOf<T>(record.name(), FieldPath(field, "name")).status(),
            FieldPath(field, "name"));
@@ -144,11 +147,13 @@ absl::StatusOr<T> CoordinationDomain::UpdateIn(
       record, mask, field, request.request_id(),
       RequestFingerprint(
           absl::StrCat("coordination.update.", T::descriptor()->name()),
-          request));
+          request),
+      sequence);
 }
 
 template <typename T, typename Request>
-absl::Status CoordinationDomain::DeleteIn(const Request& request) {
+absl::Status CoordinationDomain::DeleteIn(const Request& request,
+                                          int64_t* sequence) {
   FieldViolations v;
   v.AddAll(OwnerOf<T>(request.name(), "name").status(), "name");
   ValidateRequestId(request.request_id(), v);
@@ -157,7 +162,8 @@ absl::Status CoordinationDomain::DeleteIn(const Request& request) {
       request.name(), request.etag(), request.request_id(),
       RequestFingerprint(
           absl::StrCat("coordination.delete.", T::descriptor()->name()),
-          request));
+          request),
+      sequence);
 }
 
 #define PALERMO_DEFINE_STANDARD_METHODS(T, Ts, field, fields, ParentOf)       \
@@ -176,17 +182,17 @@ absl::Status CoordinationDomain::DeleteIn(const Request& request) {
     return response;                                                          \
   }                                                                           \
   absl::StatusOr<v1::T> CoordinationDomain::Create##T(                        \
-      const v1::Create##T##Request& r) {                                      \
+      const v1::Create##T##Request& r, int64_t* sequence) {                   \
     return CreateIn(r, ParentOf(r), r.field##_id(), r.field(), #field,        \
-                    #field "_id");                                            \
+                    #field "_id", sequence);                                  \
   }                                                                           \
   absl::StatusOr<v1::T> CoordinationDomain::Update##T(                        \
-      const v1::Update##T##Request& r) {                                      \
-    return UpdateIn(r, r.field(), r.update_mask(), #field);                   \
+      const v1::Update##T##Request& r, int64_t* sequence) {                   \
+    return UpdateIn(r, r.field(), r.update_mask(), #field, sequence);         \
   }                                                                           \
   absl::Status CoordinationDomain::Delete##T(                                 \
-      const v1::Delete##T##Request& r) {                                      \
-    return DeleteIn<v1::T>(r);                                                \
+      const v1::Delete##T##Request& r, int64_t* sequence) {                   \
+    return DeleteIn<v1::T>(r, sequence);                                      \
   }
 
 namespace {

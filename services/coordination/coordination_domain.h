@@ -18,14 +18,20 @@
 
 namespace palermo::coordination {
 
-// Get, List, Create, Update and Delete of one resource type.
-#define PALERMO_STANDARD_METHODS(T, Ts)                             \
-  absl::StatusOr<v1::T> Get##T(const v1::Get##T##Request& r);       \
-  absl::StatusOr<v1::List##Ts##Response> List##Ts(                  \
-      const v1::List##Ts##Request& r);                              \
-  absl::StatusOr<v1::T> Create##T(const v1::Create##T##Request& r); \
-  absl::StatusOr<v1::T> Update##T(const v1::Update##T##Request& r); \
-  absl::Status Delete##T(const v1::Delete##T##Request& r);
+// Get, List, Create, Update and Delete of one resource type. Each write
+// sets `*sequence` (if not null) to the change log's sequence of its
+// change; a replay or a write that changed nothing, to the latest (at
+// least as fresh).
+#define PALERMO_STANDARD_METHODS(T, Ts)                                 \
+  absl::StatusOr<v1::T> Get##T(const v1::Get##T##Request& r);           \
+  absl::StatusOr<v1::List##Ts##Response> List##Ts(                      \
+      const v1::List##Ts##Request& r);                                  \
+  absl::StatusOr<v1::T> Create##T(const v1::Create##T##Request& r,      \
+                                  int64_t* sequence = nullptr);         \
+  absl::StatusOr<v1::T> Update##T(const v1::Update##T##Request& r,      \
+                                  int64_t* sequence = nullptr);         \
+  absl::Status Delete##T(const v1::Delete##T##Request& r,               \
+                         int64_t* sequence = nullptr);
 
 class CoordinationDomain {
  public:
@@ -88,13 +94,13 @@ class CoordinationDomain {
   absl::StatusOr<T> CreateIn(const Request& request, const std::string& parent,
                              const std::string& id, const T& record,
                              absl::string_view record_field,
-                             absl::string_view id_field);
+                             absl::string_view id_field, int64_t* sequence);
   template <typename T, typename Request>
   absl::StatusOr<T> UpdateIn(const Request& request, const T& record,
                              const google::protobuf::FieldMask& mask,
-                             absl::string_view field);
+                             absl::string_view field, int64_t* sequence);
   template <typename T, typename Request>
-  absl::Status DeleteIn(const Request& request);
+  absl::Status DeleteIn(const Request& request, int64_t* sequence);
   // The entity owning `name` (`{entity}/{segment}/{id}`), or
   // INVALID_ARGUMENT on `field`.
   template <typename T>

@@ -87,6 +87,55 @@ TEST_F(CoordinationDomainTest, DeleteLeavesNothingAndOldEtagsNeverMatch) {
   EXPECT_NE(again->etag(), b->etag());
 }
 
+TEST_F(CoordinationDomainTest, WritesReportTheSequenceOfTheirChange) {
+  int64_t sequence = -1;
+  v1::CreateCoordinationBodyRequest create;
+  create.set_parent("countries/CZE");
+  create.set_coordination_body_id("r");
+  *create.mutable_coordination_body() = Rapporteur();
+  create.set_request_id("create-1");
+  auto b = domain_->CreateCoordinationBody(create, &sequence);
+  ASSERT_TRUE(b.ok()) << b.status();
+  EXPECT_EQ(sequence, 1);
+  v1::CreateActionPlanRequest plan;
+  plan.set_parent("countries/CZE");
+  plan.set_action_plan_id("nap");
+  *plan.mutable_action_plan() = Plan(2006, 2008);
+  ASSERT_TRUE(domain_->CreateActionPlan(plan, &sequence).ok());
+  EXPECT_EQ(sequence, 2);
+  // A replay: the latest sequence, at least as fresh as its change.
+  sequence = -1;
+  ASSERT_TRUE(domain_->CreateCoordinationBody(create, &sequence).ok());
+  EXPECT_EQ(sequence, 2);
+  v1::UpdateCoordinationBodyRequest update;
+  update.mutable_coordination_body()->set_name(b->name());
+  update.mutable_coordination_body()->set_meeting_frequency(
+      v1::RECURRENCE_TWICE_A_YEAR);
+  update.mutable_update_mask()->add_paths("meeting_frequency");
+  ASSERT_TRUE(domain_->UpdateCoordinationBody(update, &sequence).ok());
+  EXPECT_EQ(sequence, 3);
+  // An update that changes nothing: the latest.
+  sequence = -1;
+  ASSERT_TRUE(domain_->UpdateCoordinationBody(update, &sequence).ok());
+  EXPECT_EQ(sequence, 3);
+  v1::DeleteCoordinationBodyRequest del;
+  del.set_name(b->name());
+  ASSERT_TRUE(domain_->DeleteCoordinationBody(del, &sequence).ok());
+  EXPECT_EQ(sequence, 4);
+  // Each reported sequence is that of the write's own change.
+  auto changes = store_->Changes().ReadChanges(0, 10);
+  ASSERT_TRUE(changes.ok()) << changes.status();
+  ASSERT_EQ(changes->size(), 4u);
+  EXPECT_EQ((*changes)[0].resource, b->name());
+  EXPECT_EQ((*changes)[1].resource, "countries/CZE/actionPlans/nap");
+  EXPECT_EQ((*changes)[2].type, common::v1::CHANGE_TYPE_UPDATED);
+  EXPECT_EQ((*changes)[3].type, common::v1::CHANGE_TYPE_DELETED);
+  // A refused write reports nothing.
+  sequence = -1;
+  EXPECT_FALSE(domain_->DeleteCoordinationBody(del, &sequence).ok());
+  EXPECT_EQ(sequence, -1);
+}
+
 TEST_F(CoordinationDomainTest, MalformedNamesAreInvalidNotMissing) {
   v1::GetCoordinationBodyRequest get;
   get.set_name("countries/CZE/actionPlans/r");

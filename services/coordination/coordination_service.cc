@@ -1,3 +1,4 @@
+// gRPC handlers of the coordination service (coordination_service.h).
 #include "services/coordination/coordination_service.h"
 
 namespace palermo::coordination {

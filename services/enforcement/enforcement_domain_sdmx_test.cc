@@ -38,9 +38,15 @@ TEST_F(EnforcementDomainTest, SdmxCsvExportThenImportIsLossless) {
                           [this] { return now_; });
   v1::ImportSdmxCsvRequest import;
   import.set_csv(csv);
-  auto imported = other.ImportSdmxCsv(import);
+  import.set_request_id("sdmx-1");
+  int64_t sequence = -1;
+  auto imported = other.ImportSdmxCsv(import, &sequence);
   ASSERT_TRUE(imported.ok()) << imported.status();
   EXPECT_EQ(imported->created(), 10);
+  EXPECT_EQ(sequence, 10);  // its last change, one per observation
+  sequence = -1;
+  ASSERT_TRUE(other.ImportSdmxCsv(import, &sequence).ok());  // a replay
+  EXPECT_EQ(sequence, 10);
   std::string again;
   ASSERT_TRUE(other
                   .ExportSdmxCsv({},

@@ -1,3 +1,5 @@
+// gRPC handlers of the enforcement statistics service
+// (enforcement_service.h).
 #include "services/enforcement/enforcement_service.h"
 
 #include <thread>
@@ -15,14 +17,24 @@ namespace palermo::enforcement {
     return Respond(domain_.Call(*request), response);                     \
   }
 
+// A write: its answer carries the sequence of its change (RespondToWrite).
+#define PALERMO_WRITE(Method, Request, Response, Call)                      \
+  grpc::Status EnforcementServiceImpl::Method(                              \
+      grpc::ServerContext* context, const Request* request,                 \
+      Response* response) {                                                 \
+    return RespondToWrite(*context, response, [&](int64_t* sequence) {      \
+      return domain_.Call(*request, sequence);                              \
+    });                                                                     \
+  }
+
 PALERMO_UNARY(ListIndicators, v1::ListIndicatorsRequest,
               v1::ListIndicatorsResponse, ListIndicators)
-PALERMO_UNARY(CreateIndicator, v1::CreateIndicatorRequest, v1::Indicator,
+PALERMO_WRITE(CreateIndicator, v1::CreateIndicatorRequest, v1::Indicator,
               CreateIndicator)
 PALERMO_UNARY(GetObservation, v1::GetObservationRequest, v1::Observation, Get)
 PALERMO_UNARY(ListObservations, v1::ListObservationsRequest,
               v1::ListObservationsResponse, List)
-PALERMO_UNARY(UpsertObservation, v1::UpsertObservationRequest, v1::Observation,
+PALERMO_WRITE(UpsertObservation, v1::UpsertObservationRequest, v1::Observation,
               Upsert)
 PALERMO_UNARY(ListObservationRevisions, v1::ListObservationRevisionsRequest,
               v1::ListObservationRevisionsResponse, ListRevisions)
@@ -34,10 +46,11 @@ PALERMO_UNARY(ComputeRatio, v1::ComputeRatioRequest, v1::ComputeRatioResponse,
               ComputeRatio)
 PALERMO_UNARY(GetCoverage, v1::GetCoverageRequest, v1::GetCoverageResponse,
               GetCoverage)
-PALERMO_UNARY(ImportSdmxCsv, v1::ImportSdmxCsvRequest,
+PALERMO_WRITE(ImportSdmxCsv, v1::ImportSdmxCsvRequest,
               v1::ImportObservationsResponse, ImportSdmxCsv)
 
 #undef PALERMO_UNARY
+#undef PALERMO_WRITE
 
 namespace {
 
@@ -47,11 +60,13 @@ namespace {
 // The commit is blocking SQLite work that can take seconds for a large
 // batch: it runs on a thread of its own, not on one of gRPC's callback
 // threads, which serve every other call. The reactor is finished from that
-// thread; nothing touches it afterwards.
+// thread; nothing touches it afterwards. A committed import's answer
+// carries the sequence of its change (RespondToWrite).
 class ImportReactor : public ClientStreamReader<v1::ImportObservationsRequest> {
  public:
-  ImportReactor(EnforcementDomain& domain, grpc::ByteBuffer* response)
-      : domain_(domain), response_(response) {
+  ImportReactor(grpc::CallbackServerContext* context, EnforcementDomain& domain,
+                grpc::ByteBuffer* response)
+      : context_(context), domain_(domain), response_(response) {
     ReadNext();
   }
 
@@ -92,7 +107,9 @@ class ImportReactor : public ClientStreamReader<v1::ImportObservationsRequest> {
     std::thread([this] {
       v1::ImportObservationsResponse response;
       grpc::Status status =
-          Respond(domain_.Import(request_id_, std::move(rows_)), &response);
+          RespondToWrite(*context_, &response, [this](int64_t* sequence) {
+            return domain_.Import(request_id_, std::move(rows_), sequence);
+          });
       if (status.ok()) SerializeToByteBuffer(response, response_);
       Finish(status);
     }).detach();
@@ -100,6 +117,7 @@ class ImportReactor : public ClientStreamReader<v1::ImportObservationsRequest> {
 
   void OnDone() override { delete this; }
 
+  grpc::CallbackServerContext* context_;
   EnforcementDomain& domain_;
   grpc::ByteBuffer* response_;
   std::vector<v1::Observation> rows_;
@@ -110,9 +128,9 @@ class ImportReactor : public ClientStreamReader<v1::ImportObservationsRequest> {
 }  // namespace
 
 grpc::ServerReadReactor<grpc::ByteBuffer>*
-EnforcementServiceImpl::ImportObservations(grpc::CallbackServerContext*,
+EnforcementServiceImpl::ImportObservations(grpc::CallbackServerContext* context,
                                            grpc::ByteBuffer* response) {
-  return new ImportReactor(domain_, response);
+  return new ImportReactor(context, domain_, response);
 }
 
 grpc::Status EnforcementServiceImpl::ExportSdmxCsv(

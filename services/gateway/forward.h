@@ -50,11 +50,12 @@ grpc::ServerUnaryReactor* Forward(grpc::CallbackServerContext* context,
 // A client stream: each message read from the caller (as bytes, parsed
 // here: ClientStreamReader) is written to the backend, the next read
 // starting once the write is done (flow control); the backend's single
-// response and status end the call. An import must never be committed from a
-// stream that did not end normally: the backend's stream is half-closed only
-// after a clean end of the caller's, and cancelled when the caller's fails
-// (cancelled, deadline, size limit) or a message does not parse; the caller
-// then gets that message's INVALID_ARGUMENT once the backend call is over.
+// response, status and palermo-change-sequence trailer end the call. An
+// import must never be committed from a stream that did not end normally:
+// the backend's stream is half-closed only after a clean end of the
+// caller's, and cancelled when the caller's fails (cancelled, deadline, size
+// limit) or a message does not parse; the caller then gets that message's
+// INVALID_ARGUMENT once the backend call is over.
 //
 // The backend call is held open (AddHold) while operations on it may still
 // be started from the caller's side, so that it cannot finish under them.
@@ -67,7 +68,9 @@ class ClientStreamForwarder : public ClientStreamReader<Request>,
 
   ClientStreamForwarder(grpc::CallbackServerContext* context,
                         grpc::ByteBuffer* response, const Start& start)
-      : response_(response), outgoing_(OutgoingStreamContext(context)) {
+      : incoming_(context),
+        response_(response),
+        outgoing_(OutgoingStreamContext(context)) {
     start(outgoing_.get(), &backend_response_, this);
     grpc::ClientWriteReactor<Request>::AddHold();
     grpc::ClientWriteReactor<Request>::StartCall();
@@ -111,6 +114,7 @@ class ClientStreamForwarder : public ClientStreamReader<Request>,
       return;
     }
     if (status.ok()) SerializeToByteBuffer(backend_response_, response_);
+    ForwardChangeSequence(*outgoing_, *incoming_);
     ClientStreamReader<Request>::Finish(status);
   }
   void OnCancel() override { outgoing_->TryCancel(); }
@@ -123,6 +127,7 @@ class ClientStreamForwarder : public ClientStreamReader<Request>,
     }
   }
 
+  grpc::CallbackServerContext* incoming_;  // valid until Finish
   grpc::ByteBuffer* response_;
   std::unique_ptr<grpc::ClientContext> outgoing_;
   Response backend_response_;

@@ -1,3 +1,4 @@
+// gRPC handlers of the legislation service (legislation_service.h).
 #include "services/legislation/legislation_service.h"
 
 #include "services/common/client.h"
@@ -19,19 +20,25 @@ grpc::Status LegislationServiceImpl::ListLegislations(
 grpc::Status LegislationServiceImpl::CreateLegislation(
     grpc::ServerContext* context, const v1::CreateLegislationRequest* request,
     v1::Legislation* response) {
-  return Respond(domain_.Create(*request, ActorOf(*context)), response);
+  return RespondToWrite(*context, response, [&](int64_t* sequence) {
+    return domain_.Create(*request, ActorOf(*context), sequence);
+  });
 }
 
 grpc::Status LegislationServiceImpl::UpdateLegislation(
     grpc::ServerContext* context, const v1::UpdateLegislationRequest* request,
     v1::Legislation* response) {
-  return Respond(domain_.Update(*request, ActorOf(*context)), response);
+  return RespondToWrite(*context, response, [&](int64_t* sequence) {
+    return domain_.Update(*request, ActorOf(*context), sequence);
+  });
 }
 
 grpc::Status LegislationServiceImpl::DeleteLegislation(
     grpc::ServerContext* context, const v1::DeleteLegislationRequest* request,
-    google::protobuf::Empty*) {
-  return ToGrpcStatus(domain_.Delete(*request, ActorOf(*context)));
+    google::protobuf::Empty* response) {
+  return RespondToWrite(*context, response, [&](int64_t* sequence) {
+    return domain_.Delete(*request, ActorOf(*context), sequence);
+  });
 }
 
 grpc::Status LegislationServiceImpl::ListLegislationRevisions(

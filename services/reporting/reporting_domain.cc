@@ -246,7 +246,7 @@ absl::StatusOr<v1::ListCyclesResponse> ReportingDomain::ListCycles(
 }
 
 absl::StatusOr<v1::Cycle> ReportingDomain::CreateCycle(
-    const v1::CreateCycleRequest& r) {
+    const v1::CreateCycleRequest& r, int64_t* sequence) {
   FieldViolations v;
   v1::Cycle cycle = r.cycle();
   if (!ValidResourceId(r.cycle_id())) {
@@ -260,11 +260,12 @@ absl::StatusOr<v1::Cycle> ReportingDomain::CreateCycle(
   ValidateRequestId(r.request_id(), v);
   if (!v.empty()) return v.ToStatus();
   return cycles_.Create(std::move(cycle), "cycle", r.request_id(),
-                        RequestFingerprint("reporting.create.Cycle", r));
+                        RequestFingerprint("reporting.create.Cycle", r),
+                        sequence);
 }
 
 absl::StatusOr<v1::Cycle> ReportingDomain::UpdateCycle(
-    const v1::UpdateCycleRequest& r) {
+    const v1::UpdateCycleRequest& r, int64_t* sequence) {
   FieldViolations v;
   v.AddAll(ParseCycleName(r.cycle().name(), "cycle.name").status(),
            "cycle.name");
@@ -275,7 +276,7 @@ absl::StatusOr<v1::Cycle> ReportingDomain::UpdateCycle(
   if (!mask.ok()) return mask.status();
   absl::StatusOr<v1::Cycle> updated = cycles_.Update(
       r.cycle(), *mask, "cycle", r.request_id(),
-      RequestFingerprint("reporting.update.Cycle", r));
+      RequestFingerprint("reporting.update.Cycle", r), sequence);
   if (!updated.ok()) return updated;
   // The responses' timeliness follows the cycle's dates as they are now (a
   // retry's answer may be older).
@@ -293,14 +294,19 @@ absl::StatusOr<v1::Cycle> ReportingDomain::UpdateCycle(
     v1::Response change;
     change.set_name(response.name());
     change.set_timeliness(response.timeliness());
-    if (auto s = responses_.Update(change, only, "response"); !s.ok()) {
+    int64_t followed = 0;
+    if (auto s = responses_.Update(change, only, "response", "", "",
+                                   sequence != nullptr ? &followed : nullptr);
+        !s.ok()) {
       return s.status();
     }
+    if (sequence != nullptr) *sequence = std::max(*sequence, followed);
   }
   return updated;
 }
 
-absl::Status ReportingDomain::DeleteCycle(const v1::DeleteCycleRequest& r) {
+absl::Status ReportingDomain::DeleteCycle(const v1::DeleteCycleRequest& r,
+                                          int64_t* sequence) {
   FieldViolations v;
   v.AddAll(ParseCycleName(r.name(), "name").status(), "name");
   ValidateRequestId(r.request_id(), v);
@@ -328,7 +334,8 @@ absl::Status ReportingDomain::DeleteCycle(const v1::DeleteCycleRequest& r) {
     }
   }
   return cycles_.Delete(r.name(), r.etag(), r.request_id(),
-                        RequestFingerprint("reporting.delete.Cycle", r));
+                        RequestFingerprint("reporting.delete.Cycle", r),
+                        sequence);
 }
 
 // ---------------------------------------------------------------------------
@@ -386,7 +393,7 @@ absl::StatusOr<v1::ListResponsesResponse> ReportingDomain::ListResponses(
 }
 
 absl::StatusOr<v1::Response> ReportingDomain::CreateResponse(
-    const v1::CreateResponseRequest& r) {
+    const v1::CreateResponseRequest& r, int64_t* sequence) {
   FieldViolations v;
   v1::Response response = r.response();
   absl::StatusOr<std::string> cycle_name = ParseCycleName(r.parent(), "parent");
@@ -413,11 +420,12 @@ absl::StatusOr<v1::Response> ReportingDomain::CreateResponse(
   Validate(response, "response", v);
   if (!v.empty()) return v.ToStatus();
   return responses_.Create(std::move(response), "response", r.request_id(),
-                           RequestFingerprint("reporting.create.Response", r));
+                           RequestFingerprint("reporting.create.Response", r),
+                           sequence);
 }
 
 absl::StatusOr<v1::Response> ReportingDomain::UpdateResponse(
-    const v1::UpdateResponseRequest& r) {
+    const v1::UpdateResponseRequest& r, int64_t* sequence) {
   FieldViolations v;
   absl::StatusOr<ChildName> name =
       ParseChildName(r.response().name(), kResponses, "response.name");
@@ -436,17 +444,19 @@ absl::StatusOr<v1::Response> ReportingDomain::UpdateResponse(
     mask->add_paths("timeliness");
   }
   return responses_.Update(input, *mask, "response", r.request_id(),
-                           RequestFingerprint("reporting.update.Response", r));
+                           RequestFingerprint("reporting.update.Response", r),
+                           sequence);
 }
 
 absl::Status ReportingDomain::DeleteResponse(
-    const v1::DeleteResponseRequest& r) {
+    const v1::DeleteResponseRequest& r, int64_t* sequence) {
   FieldViolations v;
   v.AddAll(ParseChildName(r.name(), kResponses, "name").status(), "name");
   ValidateRequestId(r.request_id(), v);
   if (!v.empty()) return v.ToStatus();
   return responses_.Delete(r.name(), r.etag(), r.request_id(),
-                           RequestFingerprint("reporting.delete.Response", r));
+                           RequestFingerprint("reporting.delete.Response", r),
+                           sequence);
 }
 
 // ---------------------------------------------------------------------------
@@ -475,7 +485,7 @@ ReportingDomain::ListNarrativeBlocks(const v1::ListNarrativeBlocksRequest& r) {
 }
 
 absl::StatusOr<v1::NarrativeBlock> ReportingDomain::CreateNarrativeBlock(
-    const v1::CreateNarrativeBlockRequest& r) {
+    const v1::CreateNarrativeBlockRequest& r, int64_t* sequence) {
   FieldViolations v;
   v.AddAll(ParseCycleName(r.parent(), "parent").status(), "parent");
   if (!ValidResourceId(r.narrative_block_id())) {
@@ -493,11 +503,12 @@ absl::StatusOr<v1::NarrativeBlock> ReportingDomain::CreateNarrativeBlock(
   if (!v.empty()) return v.ToStatus();
   if (auto cycle = cycles_.Get(r.parent()); !cycle.ok()) return cycle.status();
   return blocks_.Create(std::move(block), "narrative_block", r.request_id(),
-                        RequestFingerprint("reporting.create.Block", r));
+                        RequestFingerprint("reporting.create.Block", r),
+                        sequence);
 }
 
 absl::StatusOr<v1::NarrativeBlock> ReportingDomain::UpdateNarrativeBlock(
-    const v1::UpdateNarrativeBlockRequest& r) {
+    const v1::UpdateNarrativeBlockRequest& r, int64_t* sequence) {
   FieldViolations v;
   v.AddAll(ParseChildName(r.narrative_block().name(), kBlocks,
                           "narrative_block.name")
@@ -510,17 +521,19 @@ absl::StatusOr<v1::NarrativeBlock> ReportingDomain::UpdateNarrativeBlock(
   if (!mask.ok()) return mask.status();
   return blocks_.Update(r.narrative_block(), *mask, "narrative_block",
                         r.request_id(),
-                        RequestFingerprint("reporting.update.Block", r));
+                        RequestFingerprint("reporting.update.Block", r),
+                        sequence);
 }
 
 absl::Status ReportingDomain::DeleteNarrativeBlock(
-    const v1::DeleteNarrativeBlockRequest& r) {
+    const v1::DeleteNarrativeBlockRequest& r, int64_t* sequence) {
   FieldViolations v;
   v.AddAll(ParseChildName(r.name(), kBlocks, "name").status(), "name");
   ValidateRequestId(r.request_id(), v);
   if (!v.empty()) return v.ToStatus();
   return blocks_.Delete(r.name(), r.etag(), r.request_id(),
-                        RequestFingerprint("reporting.delete.Block", r));
+                        RequestFingerprint("reporting.delete.Block", r),
+                        sequence);
 }
 
 // ---------------------------------------------------------------------------
@@ -621,7 +634,7 @@ absl::StatusOr<v1::Report> ReportingDomain::GenerateReport(
 }
 
 absl::StatusOr<v1::ReportVersion> ReportingDomain::CreateReportVersion(
-    const v1::CreateReportVersionRequest& r) {
+    const v1::CreateReportVersionRequest& r, int64_t* sequence) {
   FieldViolations v;
   v.AddAll(ParseCycleName(r.parent(), "parent").status(), "parent");
   ValidateRequestId(r.request_id(), v);
@@ -636,7 +649,7 @@ absl::StatusOr<v1::ReportVersion> ReportingDomain::CreateReportVersion(
       v1::ReportVersion replayed;  // not written: the stored answer is
       replayed.set_name(absl::StrCat(r.parent(), "/reportVersions/1"));
       return versions_.Create(std::move(replayed), "report", r.request_id(),
-                              fingerprint);
+                              fingerprint, sequence);
     }
   }
   absl::StatusOr<v1::Report> report =
@@ -653,7 +666,7 @@ absl::StatusOr<v1::ReportVersion> ReportingDomain::CreateReportVersion(
         TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(clock_()));
     absl::StatusOr<v1::ReportVersion> created =
         versions_.Create(std::move(version), "report", r.request_id(),
-                         fingerprint);
+                         fingerprint, sequence);
     if (created.status().code() != absl::StatusCode::kAlreadyExists ||
         attempt == 3) {
       return created;

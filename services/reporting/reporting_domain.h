@@ -31,6 +31,11 @@ class FactSource {
   virtual absl::Status Fill(const std::string& cycle, CycleData& data) = 0;
 };
 
+// The write methods (Create..., Update..., Delete...) set `*sequence` (if
+// not null) to the change log's sequence of their change; a replay or a
+// write that changed nothing, to the latest (at least as fresh). UpdateCycle
+// reports its last change: that of the responses whose timeliness followed
+// the cycle's dates, if any.
 class ReportingDomain {
  public:
   using Clock = std::function<absl::Time()>;
@@ -44,34 +49,39 @@ class ReportingDomain {
   absl::StatusOr<v1::Cycle> GetCycle(const v1::GetCycleRequest& r);
   absl::StatusOr<v1::ListCyclesResponse> ListCycles(
       const v1::ListCyclesRequest& r);
-  absl::StatusOr<v1::Cycle> CreateCycle(const v1::CreateCycleRequest& r);
-  absl::StatusOr<v1::Cycle> UpdateCycle(const v1::UpdateCycleRequest& r);
-  absl::Status DeleteCycle(const v1::DeleteCycleRequest& r);
+  absl::StatusOr<v1::Cycle> CreateCycle(const v1::CreateCycleRequest& r,
+                                        int64_t* sequence = nullptr);
+  absl::StatusOr<v1::Cycle> UpdateCycle(const v1::UpdateCycleRequest& r,
+                                        int64_t* sequence = nullptr);
+  absl::Status DeleteCycle(const v1::DeleteCycleRequest& r,
+                           int64_t* sequence = nullptr);
 
   absl::StatusOr<v1::Response> GetResponse(const v1::GetResponseRequest& r);
   absl::StatusOr<v1::ListResponsesResponse> ListResponses(
       const v1::ListResponsesRequest& r);
   absl::StatusOr<v1::Response> CreateResponse(
-      const v1::CreateResponseRequest& r);
+      const v1::CreateResponseRequest& r, int64_t* sequence = nullptr);
   absl::StatusOr<v1::Response> UpdateResponse(
-      const v1::UpdateResponseRequest& r);
-  absl::Status DeleteResponse(const v1::DeleteResponseRequest& r);
+      const v1::UpdateResponseRequest& r, int64_t* sequence = nullptr);
+  absl::Status DeleteResponse(const v1::DeleteResponseRequest& r,
+                              int64_t* sequence = nullptr);
 
   absl::StatusOr<v1::NarrativeBlock> GetNarrativeBlock(
       const v1::GetNarrativeBlockRequest& r);
   absl::StatusOr<v1::ListNarrativeBlocksResponse> ListNarrativeBlocks(
       const v1::ListNarrativeBlocksRequest& r);
   absl::StatusOr<v1::NarrativeBlock> CreateNarrativeBlock(
-      const v1::CreateNarrativeBlockRequest& r);
+      const v1::CreateNarrativeBlockRequest& r, int64_t* sequence = nullptr);
   absl::StatusOr<v1::NarrativeBlock> UpdateNarrativeBlock(
-      const v1::UpdateNarrativeBlockRequest& r);
-  absl::Status DeleteNarrativeBlock(const v1::DeleteNarrativeBlockRequest& r);
+      const v1::UpdateNarrativeBlockRequest& r, int64_t* sequence = nullptr);
+  absl::Status DeleteNarrativeBlock(const v1::DeleteNarrativeBlockRequest& r,
+                                    int64_t* sequence = nullptr);
 
   absl::StatusOr<v1::ListFindingsResponse> ListFindings(
       const v1::ListFindingsRequest& r);
   absl::StatusOr<v1::Report> GenerateReport(const v1::GenerateReportRequest& r);
   absl::StatusOr<v1::ReportVersion> CreateReportVersion(
-      const v1::CreateReportVersionRequest& r);
+      const v1::CreateReportVersionRequest& r, int64_t* sequence = nullptr);
   absl::StatusOr<v1::ReportVersion> GetReportVersion(
       const v1::GetReportVersionRequest& r);
   absl::StatusOr<v1::ListReportVersionsResponse> ListReportVersions(

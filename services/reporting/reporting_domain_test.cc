@@ -394,6 +394,69 @@ TEST_F(ReportingDomainTest, VersionsAreKeptAndServedAsOfTheirTime) {
   EXPECT_TRUE(page->next_page_token().empty());
 }
 
+TEST_F(ReportingDomainTest, WritesReportTheSequenceOfTheirChange) {
+  int64_t sequence = -1;
+  ASSERT_TRUE(domain_->CreateCycle(CycleRequest("c"), &sequence).ok());
+  EXPECT_EQ(sequence, 1);
+  v1::CreateResponseRequest response;
+  response.set_parent("cycles/c");
+  response.mutable_response()->set_entity("countries/EST");
+  *response.mutable_response()->mutable_received_date() = Day(2008, 1, 20);
+  ASSERT_TRUE(domain_->CreateResponse(response, &sequence).ok());
+  EXPECT_EQ(sequence, 2);
+  ASSERT_TRUE(Respond("cycles/c", "countries/LVA").ok());  // 3, of no date
+  v1::CreateNarrativeBlockRequest block;
+  block.set_parent("cycles/c");
+  block.set_narrative_block_id("intro");
+  block.mutable_narrative_block()->set_section(
+      v1::REPORT_SECTION_INTRODUCTION);
+  block.mutable_narrative_block()->set_language("fr");
+  block.mutable_narrative_block()->set_kind(v1::BLOCK_KIND_PARAGRAPH);
+  block.mutable_narrative_block()->set_text("Introduction.");
+  block.set_request_id("block-1");
+  auto created = domain_->CreateNarrativeBlock(block, &sequence);
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_EQ(sequence, 4);
+  // A replay: the latest sequence.
+  sequence = -1;
+  ASSERT_TRUE(domain_->CreateNarrativeBlock(block, &sequence).ok());
+  EXPECT_EQ(sequence, 4);
+  // Moving the cut-off before Estonia's response writes the cycle (5), then
+  // the response's timeliness (6): the update reports its last change.
+  v1::UpdateCycleRequest cycle;
+  cycle.mutable_cycle()->set_name("cycles/c");
+  *cycle.mutable_cycle()->mutable_deadline() = Day(2008, 1, 10);
+  *cycle.mutable_cycle()->mutable_cutoff_date() = Day(2008, 1, 15);
+  cycle.mutable_update_mask()->add_paths("deadline");
+  cycle.mutable_update_mask()->add_paths("cutoff_date");
+  ASSERT_TRUE(domain_->UpdateCycle(cycle, &sequence).ok());
+  EXPECT_EQ(sequence, 6);
+  auto changes = store_->Changes().ReadChanges(4, 10);
+  ASSERT_TRUE(changes.ok()) << changes.status();
+  ASSERT_EQ(changes->size(), 2u);
+  EXPECT_EQ((*changes)[0].resource, "cycles/c");
+  EXPECT_EQ((*changes)[1].resource, "cycles/c/responses/EST");
+  v1::DeleteNarrativeBlockRequest del;
+  del.set_name(created->name());
+  ASSERT_TRUE(domain_->DeleteNarrativeBlock(del, &sequence).ok());
+  EXPECT_EQ(sequence, 7);
+  v1::CreateReportVersionRequest publish;
+  publish.set_parent("cycles/c");
+  publish.set_language("fr");
+  publish.set_format("markdown");
+  publish.set_request_id("v1");
+  auto version = domain_->CreateReportVersion(publish, &sequence);
+  ASSERT_TRUE(version.ok()) << version.status();
+  EXPECT_EQ(sequence, 8);
+  sequence = -1;
+  ASSERT_TRUE(domain_->CreateReportVersion(publish, &sequence).ok());
+  EXPECT_EQ(sequence, 8);
+  v1::DeleteResponseRequest drop;
+  drop.set_name("cycles/c/responses/EST");
+  ASSERT_TRUE(domain_->DeleteResponse(drop, &sequence).ok());
+  EXPECT_EQ(sequence, 9);
+}
+
 // A report over a record's 256 KiB is published whole (up to
 // kMaxReportVersionBytes).
 TEST_F(ReportingDomainTest, ALargeReportIsPublished) {
@@ -414,7 +477,7 @@ TEST_F(ReportingDomainTest, ALargeReportIsPublished) {
   }
   v1::CreateReportVersionRequest publish;
   publish.set_parent("cycles/c");
-  publish.set_language("en");
+  publish.set_language("fr");
   publish.set_format("html");
   auto version = domain_->CreateReportVersion(publish);
   ASSERT_TRUE(version.ok()) << version.status();

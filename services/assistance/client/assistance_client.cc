@@ -37,8 +37,8 @@ absl::StatusOr<std::vector<v1::Measure>> AssistanceClient::ListAllMeasures(
 }
 
 absl::StatusOr<v1::Measure> AssistanceClient::CreateMeasure(
-    const v1::CreateMeasureRequest& request) {
-  return CallUnary(*stub_, &Stub::CreateMeasure, request, options_);
+    const v1::CreateMeasureRequest& request, int64_t* sequence) {
+  return CallUnary(*stub_, &Stub::CreateMeasure, request, options_, sequence);
 }
 
 std::unique_ptr<ChangeWatch> AssistanceClient::WatchChanges(

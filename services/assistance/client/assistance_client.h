@@ -30,8 +30,10 @@ class AssistanceClient {
   // AIP-160 `filter`, every page.
   absl::StatusOr<std::vector<v1::Measure>> ListAllMeasures(
       absl::string_view parent, absl::string_view filter = "");
+  // `*sequence`, if asked, is the sequence of the measure's change
+  // (ReadChangeSequence, client_call.h).
   absl::StatusOr<v1::Measure> CreateMeasure(
-      const v1::CreateMeasureRequest& request);
+      const v1::CreateMeasureRequest& request, int64_t* sequence = nullptr);
 
   // Streams the service's changes (WatchChanges): read until it ends.
   std::unique_ptr<ChangeWatch> WatchChanges(

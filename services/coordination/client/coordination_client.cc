@@ -20,8 +20,8 @@ CoordinationClient::CoordinationClient(std::shared_ptr<grpc::Channel> channel,
     return CallUnary(*stub_, &Stub::Get##T, request, options_);               \
   }                                                                           \
   absl::StatusOr<v1::T> CoordinationClient::Create##T(                        \
-      const v1::Create##T##Request& request) {                                \
-    return CallUnary(*stub_, &Stub::Create##T, request, options_);            \
+      const v1::Create##T##Request& request, int64_t* sequence) {             \
+    return CallUnary(*stub_, &Stub::Create##T, request, options_, sequence);  \
   }
 #define PALERMO_COORDINATION_COLLECTION(T, Ts, field)                       \
   PALERMO_COORDINATION_GET_CREATE(T)                                        \

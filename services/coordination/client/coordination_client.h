@@ -18,12 +18,14 @@
 
 namespace palermo::coordination {
 
-// Get##T(name), Create##T(request), and ListAll##Ts(parent, filter): every
-// record of `parent` (an entity, or kEveryEntity) matching the AIP-160
-// `filter`.
-#define PALERMO_COORDINATION_COLLECTION(T, Ts)                          \
-  absl::StatusOr<v1::T> Get##T(absl::string_view name);                 \
-  absl::StatusOr<v1::T> Create##T(const v1::Create##T##Request& request); \
+// Get##T(name), Create##T(request, sequence) (`*sequence`, if asked, the
+// sequence of the write's change: ReadChangeSequence, client_call.h), and
+// ListAll##Ts(parent, filter): every record of `parent` (an entity, or
+// kEveryEntity) matching the AIP-160 `filter`.
+#define PALERMO_COORDINATION_COLLECTION(T, Ts)                             \
+  absl::StatusOr<v1::T> Get##T(absl::string_view name);                    \
+  absl::StatusOr<v1::T> Create##T(const v1::Create##T##Request& request,   \
+                                  int64_t* sequence = nullptr);            \
   absl::StatusOr<std::vector<v1::T>> ListAll##Ts(absl::string_view parent, \
                                                  absl::string_view filter = "");
 
@@ -43,7 +45,8 @@ class CoordinationClient {
   absl::StatusOr<v1::InterAgencyGroup> GetInterAgencyGroup(
       absl::string_view name);
   absl::StatusOr<v1::InterAgencyGroup> CreateInterAgencyGroup(
-      const v1::CreateInterAgencyGroupRequest& request);
+      const v1::CreateInterAgencyGroupRequest& request,
+      int64_t* sequence = nullptr);
   absl::StatusOr<std::vector<v1::InterAgencyGroup>> ListAllInterAgencyGroups(
       absl::string_view filter = "");
 

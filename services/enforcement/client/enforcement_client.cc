@@ -52,7 +52,8 @@ EnforcementClient::ListAllObservations(absl::string_view parent,
 
 absl::StatusOr<v1::ImportObservationsResponse>
 EnforcementClient::ImportObservations(
-    const std::vector<v1::ImportObservationsRequest>& messages) {
+    const std::vector<v1::ImportObservationsRequest>& messages,
+    int64_t* sequence) {
   v1::ImportObservationsResponse response;
   auto context = CallContext(options_);
   auto writer = stub_->ImportObservations(context.get(), &response);
@@ -62,6 +63,7 @@ EnforcementClient::ImportObservations(
   writer->WritesDone();
   grpc::Status status = writer->Finish();
   if (!status.ok()) return FromGrpcStatus(status);
+  ReadChangeSequence(*context, sequence);
   return response;
 }
 

@@ -34,8 +34,11 @@ class EnforcementClient {
       absl::string_view parent, absl::string_view filter = "");
   // One atomic import: `messages` on one stream (the first carries the
   // request_id), then half-close; the call's deadline is the options'.
+  // `*sequence`, if asked, is the sequence of the import's change
+  // (ReadChangeSequence, client_call.h).
   absl::StatusOr<v1::ImportObservationsResponse> ImportObservations(
-      const std::vector<v1::ImportObservationsRequest>& messages);
+      const std::vector<v1::ImportObservationsRequest>& messages,
+      int64_t* sequence = nullptr);
   absl::StatusOr<v1::AggregateResponse> Aggregate(
       const v1::AggregateRequest& request);
 

@@ -39,18 +39,21 @@ LegislationClient::ListAllLegislations(absl::string_view filter) {
 }
 
 absl::StatusOr<v1::Legislation> LegislationClient::CreateLegislation(
-    const v1::CreateLegislationRequest& request) {
-  return CallUnary(*stub_, &Stub::CreateLegislation, request, options_);
+    const v1::CreateLegislationRequest& request, int64_t* sequence) {
+  return CallUnary(*stub_, &Stub::CreateLegislation, request, options_,
+                   sequence);
 }
 
 absl::StatusOr<v1::Legislation> LegislationClient::UpdateLegislation(
-    const v1::UpdateLegislationRequest& request) {
-  return CallUnary(*stub_, &Stub::UpdateLegislation, request, options_);
+    const v1::UpdateLegislationRequest& request, int64_t* sequence) {
+  return CallUnary(*stub_, &Stub::UpdateLegislation, request, options_,
+                   sequence);
 }
 
 absl::Status LegislationClient::DeleteLegislation(
-    const v1::DeleteLegislationRequest& request) {
-  return CallEmpty(*stub_, &Stub::DeleteLegislation, request, options_);
+    const v1::DeleteLegislationRequest& request, int64_t* sequence) {
+  return CallEmpty(*stub_, &Stub::DeleteLegislation, request, options_,
+                   sequence);
 }
 
 std::unique_ptr<ChangeWatch> LegislationClient::WatchChanges(

@@ -31,11 +31,14 @@ class LegislationClient {
   // Every record matching the AIP-160 `filter` (empty: all), every page.
   absl::StatusOr<std::vector<v1::Legislation>> ListAllLegislations(
       absl::string_view filter = "");
+  // The writes: `*sequence`, if asked, is the sequence of the write's change
+  // (ReadChangeSequence, client_call.h).
   absl::StatusOr<v1::Legislation> CreateLegislation(
-      const v1::CreateLegislationRequest& request);
+      const v1::CreateLegislationRequest& request, int64_t* sequence = nullptr);
   absl::StatusOr<v1::Legislation> UpdateLegislation(
-      const v1::UpdateLegislationRequest& request);
-  absl::Status DeleteLegislation(const v1::DeleteLegislationRequest& request);
+      const v1::UpdateLegislationRequest& request, int64_t* sequence = nullptr);
+  absl::Status DeleteLegislation(const v1::DeleteLegislationRequest& request,
+                                 int64_t* sequence = nullptr);
 
   // Streams the service's changes (WatchChanges): read until it ends.
   std::unique_ptr<ChangeWatch> WatchChanges(

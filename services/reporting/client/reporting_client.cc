@@ -48,8 +48,8 @@ absl::StatusOr<std::vector<v1::Cycle>> ReportingClient::ListAllCycles(
 }
 
 absl::StatusOr<v1::Cycle> ReportingClient::CreateCycle(
-    const v1::CreateCycleRequest& request) {
-  return CallUnary(*stub_, &Stub::CreateCycle, request, options_);
+    const v1::CreateCycleRequest& request, int64_t* sequence) {
+  return CallUnary(*stub_, &Stub::CreateCycle, request, options_, sequence);
 }
 
 absl::StatusOr<v1::Response> ReportingClient::GetResponse(
@@ -71,8 +71,8 @@ absl::StatusOr<std::vector<v1::Response>> ReportingClient::ListAllResponses(
 }
 
 absl::StatusOr<v1::Response> ReportingClient::CreateResponse(
-    const v1::CreateResponseRequest& request) {
-  return CallUnary(*stub_, &Stub::CreateResponse, request, options_);
+    const v1::CreateResponseRequest& request, int64_t* sequence) {
+  return CallUnary(*stub_, &Stub::CreateResponse, request, options_, sequence);
 }
 
 absl::StatusOr<v1::NarrativeBlock> ReportingClient::GetNarrativeBlock(
@@ -97,8 +97,9 @@ ReportingClient::ListAllNarrativeBlocks(absl::string_view cycle,
 }
 
 absl::StatusOr<v1::NarrativeBlock> ReportingClient::CreateNarrativeBlock(
-    const v1::CreateNarrativeBlockRequest& request) {
-  return CallUnary(*stub_, &Stub::CreateNarrativeBlock, request, options_);
+    const v1::CreateNarrativeBlockRequest& request, int64_t* sequence) {
+  return CallUnary(*stub_, &Stub::CreateNarrativeBlock, request, options_,
+                   sequence);
 }
 
 std::unique_ptr<ChangeWatch> ReportingClient::WatchChanges(

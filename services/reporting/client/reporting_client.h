@@ -27,7 +27,10 @@ class ReportingClient {
   // Every cycle matching the AIP-160 `filter`, every page.
   absl::StatusOr<std::vector<v1::Cycle>> ListAllCycles(
       absl::string_view filter = "");
-  absl::StatusOr<v1::Cycle> CreateCycle(const v1::CreateCycleRequest& request);
+  // Create...: `*sequence`, if asked, is the sequence of the write's change
+  // (ReadChangeSequence, client_call.h).
+  absl::StatusOr<v1::Cycle> CreateCycle(const v1::CreateCycleRequest& request,
+                                        int64_t* sequence = nullptr);
 
   absl::StatusOr<v1::Response> GetResponse(absl::string_view name);
   // Every response of `cycle` (or of every cycle: kEveryCycle) matching
@@ -35,7 +38,7 @@ class ReportingClient {
   absl::StatusOr<std::vector<v1::Response>> ListAllResponses(
       absl::string_view cycle, absl::string_view filter = "");
   absl::StatusOr<v1::Response> CreateResponse(
-      const v1::CreateResponseRequest& request);
+      const v1::CreateResponseRequest& request, int64_t* sequence = nullptr);
 
   absl::StatusOr<v1::NarrativeBlock> GetNarrativeBlock(absl::string_view name);
   // Every narrative block of `cycle` matching the AIP-160 `filter`, every
@@ -43,7 +46,8 @@ class ReportingClient {
   absl::StatusOr<std::vector<v1::NarrativeBlock>> ListAllNarrativeBlocks(
       absl::string_view cycle, absl::string_view filter = "");
   absl::StatusOr<v1::NarrativeBlock> CreateNarrativeBlock(
-      const v1::CreateNarrativeBlockRequest& request);
+      const v1::CreateNarrativeBlockRequest& request,
+      int64_t* sequence = nullptr);
 
   // The cycle's report in `language` ("fr", "en") and `format`
   // ("markdown", "html").
