@@ -379,6 +379,15 @@ absl::StatusOr<Record> RecordCollection<Record>::Update(
         }
         return Write(std::move(merged), field, current->second, key, sequence);
       });
+  if (result.ok()) return result;
+  // A concurrent call with the same key may have committed between the
+  // replay and this attempt (its change making our etag stale): the first
+  // answer, as for any retry.
+  absl::StatusOr<std::string> settled = key.Settle(store_, result.status());
+  if (settled.ok()) {
+    if (absl::Status s = Latest(sequence); !s.ok()) return s;
+    return Answer(*settled);
+  }
   if (result.status().code() == absl::StatusCode::kAborted) {
     auto now = Read(input.name());
     return EtagMismatchError(input.name(), input.etag(),
@@ -424,6 +433,10 @@ absl::Status RecordCollection<Record>::Delete(absl::string_view name,
     }
     return absl::OkStatus();
   });
+  if (result.ok()) return result;
+  // The same key committed meanwhile by a concurrent call (which is why the
+  // record is gone or its etag stale): the first answer, OK.
+  if (key.Settle(store_, result).ok()) return Latest(sequence);
   return result;
 }
 
