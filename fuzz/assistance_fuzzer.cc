@@ -58,6 +58,10 @@ const MethodTable& Table() {
                              DeleteCase),
           PALERMO_FUZZ_UNARY(CreateCaseRelease, CreateCaseReleaseRequest,
                              CreateCaseRelease),
+          {"WatchChanges",
+           WatchChangesHandler([]() -> ChangeLog& {
+             return Current().store->Changes();
+           })},
       });
   return *table;
 }

@@ -47,6 +47,10 @@ const MethodTable& Table() {
           PALERMO_FUZZ_UNARY(ListCooperationPartners),
           PALERMO_FUZZ_UNARY(SummarizeTraining),
           PALERMO_FUZZ_UNARY(GetEntityCoordination),
+          {"WatchChanges",
+           WatchChangesHandler([]() -> ChangeLog& {
+             return Current().store->Changes();
+           })},
       });
   return *table;
 }

@@ -78,6 +78,10 @@ const MethodTable& Table() {
           {"ExportSdmxCsv", Export},
           PALERMO_FUZZ_UNARY(ImportSdmxCsv, ImportSdmxCsvRequest,
                              ImportSdmxCsv),
+          {"WatchChanges",
+           WatchChangesHandler([]() -> ChangeLog& {
+             return Current().store->Changes();
+           })},
       });
   return *table;
 }

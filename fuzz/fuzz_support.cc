@@ -15,6 +15,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "services/common/change_feed.h"
 #include "services/common/status.h"
 
 namespace palermo::fuzz {
@@ -68,6 +69,30 @@ int MethodTable::Run(const uint8_t* data, size_t size) const {
 bool MethodTable::Call(absl::string_view method,
                        absl::string_view request) const {
   return handlers_.at(std::string(method))(request);
+}
+
+Handler WatchChangesHandler(std::function<ChangeLog&()> log) {
+  return [log](absl::string_view bytes) {
+    common::v1::WatchChangesRequest request;
+    if (!request.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+      return false;
+    }
+    absl::StatusOr<ChangeBounds> bounds = log().Bounds();
+    if (!bounds.ok()) std::abort();  // a fresh SQLite log always answers
+    absl::StatusOr<WatchStart> start =
+        ValidateWatch(request, *bounds, absl::Seconds(5));
+    Consume(start.status());
+    if (!start.ok()) return true;
+    absl::StatusOr<std::vector<ChangeEntry>> entries =
+        log().ReadChanges(start->after, 16);
+    Consume(entries.status());
+    if (entries.ok()) {
+      for (const ChangeEntry& entry : *entries) {
+        (void)ToProto(entry).SerializeAsString();
+      }
+    }
+    return true;
+  };
 }
 
 std::string Encode(const MethodTable& table, absl::string_view method,

@@ -21,6 +21,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "services/common/change_log.h"
 #include "services/common/entities.h"
 
 namespace palermo::fuzz {
@@ -52,6 +53,11 @@ class MethodTable {
   std::vector<std::string> methods_;  // RPC names, in selector order
   std::map<std::string, Handler> handlers_;
 };
+
+// The handler of WatchChanges, the same on every service: the request
+// checked against the bounds of the log `log()` returns (ValidateWatch, as
+// the gRPC edge checks it), then the first changes it would stream.
+Handler WatchChangesHandler(std::function<ChangeLog&()> log);
 
 // A fuzz input for the RPC `method` of `table`.
 std::string Encode(const MethodTable& table, absl::string_view method,

@@ -42,6 +42,10 @@ const MethodTable& Table() {
           {"ListLegislationRevisions",
            Unary<v1::ListLegislationRevisionsRequest>(
                [](const auto& r) { return Domain().ListRevisions(r); })},
+          {"WatchChanges",
+           WatchChangesHandler([]() -> ChangeLog& {
+             return Current().store->Changes();
+           })},
       });
   return *table;
 }
