@@ -216,6 +216,11 @@ bool EntityRegistry::Contains(absl::string_view entity_name) const {
   return false;
 }
 
+std::string EntityRegistry::EntityOfId(absl::string_view id) const {
+  return countries_.contains(id) ? absl::StrCat("countries/", id)
+                                 : absl::StrCat("organizations/", id);
+}
+
 std::vector<std::string> EntityRegistry::CountryCodes() const {
   std::vector<std::string> codes;
   for (const auto& [code, entity] : countries_) codes.push_back(code);

@@ -29,6 +29,12 @@ class EntityRegistry {
   // Whether `entity_name` resolves, without building the entity.
   bool Contains(absl::string_view entity_name) const;
 
+  // The entity a bare id names, where a resource spells it without its
+  // collection (a cycle's `responses/{entity_id}`, SDMX's REF_AREA):
+  // `countries/{id}` when a country has that code, otherwise
+  // `organizations/{id}`.
+  std::string EntityOfId(absl::string_view id) const;
+
   size_t country_count() const { return countries_.size(); }
   // Every ISO 3166-1 alpha-3 code, sorted.
   std::vector<std::string> CountryCodes() const;

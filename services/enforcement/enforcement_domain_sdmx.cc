@@ -26,12 +26,7 @@ absl::StatusOr<v1::ImportObservationsResponse> EnforcementDomain::ImportSdmxCsv(
   FieldViolations violations;
   std::vector<CsvRow> parsed = ParseSdmxCsv(
       request.csv(),
-      [this](absl::string_view area) {
-        const std::string country = absl::StrCat("countries/", area);
-        return entities_.Resolve(country, "").ok()
-                   ? country
-                   : absl::StrCat("organizations/", area);
-      },
+      [this](absl::string_view area) { return entities_.EntityOfId(area); },
       violations);
   std::vector<int> numbers;
   std::vector<v1::Observation> rows;

@@ -120,6 +120,31 @@ void OnRow(int, void* state) {
   s->current.clear();
 }
 
+// The lines of `text` after its header, as fields; INVALID_ARGUMENT (its
+// message the `csv` violation's description) if it is not CSV or its header
+// is not Columns().
+absl::StatusOr<std::vector<std::vector<std::string>>> ReadLines(
+    absl::string_view text) {
+  csv_parser parser;
+  csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL);
+  ParseState state;
+  const size_t parsed =
+      csv_parse(&parser, text.data(), text.size(), OnField, OnRow, &state);
+  if (parsed != text.size() || csv_fini(&parser, OnField, OnRow, &state) != 0) {
+    absl::Status error = absl::InvalidArgumentError(
+        absl::StrCat("not valid CSV: ", csv_strerror(csv_error(&parser))));
+    csv_free(&parser);
+    return error;
+  }
+  csv_free(&parser);
+  if (state.rows.empty() || state.rows[0] != Columns()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("the header must be ", absl::StrJoin(Columns(), ",")));
+  }
+  state.rows.erase(state.rows.begin());
+  return std::move(state.rows);
+}
+
 }  // namespace
 
 std::string SdmxCsvHeader() {
@@ -173,25 +198,14 @@ std::vector<CsvRow> ParseSdmxCsv(
     const std::function<std::string(absl::string_view)>& entity_of_area,
     FieldViolations& violations) {
   std::vector<CsvRow> out;
-  csv_parser parser;
-  csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL);
-  ParseState state;
-  const size_t parsed =
-      csv_parse(&parser, text.data(), text.size(), OnField, OnRow, &state);
-  if (parsed != text.size() || csv_fini(&parser, OnField, OnRow, &state) != 0) {
-    violations.Add("csv", absl::StrCat("not valid CSV: ",
-                                       csv_strerror(csv_error(&parser))));
-    csv_free(&parser);
+  absl::StatusOr<std::vector<std::vector<std::string>>> lines =
+      ReadLines(text);
+  if (!lines.ok()) {
+    violations.Add("csv", std::string(lines.status().message()));
     return out;
   }
-  csv_free(&parser);
-  if (state.rows.empty() || state.rows[0] != Columns()) {
-    violations.Add("csv", absl::StrCat("the header must be ",
-                                       absl::StrJoin(Columns(), ",")));
-    return out;
-  }
-  for (size_t r = 1; r < state.rows.size(); ++r) {
-    const std::vector<std::string>& row = state.rows[r];
+  for (size_t r = 1; r <= lines->size(); ++r) {
+    const std::vector<std::string>& row = (*lines)[r - 1];
     const std::string at = absl::StrCat("rows[", r, "]");
     auto bad = [&](const char* column, std::string why) {
       violations.Add(absl::StrCat(at, ".", column), std::move(why));
@@ -278,6 +292,24 @@ std::vector<CsvRow> ParseSdmxCsv(
     }
   }
   return out;
+}
+
+absl::StatusOr<std::vector<std::string>> SdmxCsvRefAreas(
+    absl::string_view text) {
+  absl::StatusOr<std::vector<std::vector<std::string>>> lines =
+      ReadLines(text);
+  if (!lines.ok()) return InvalidField("csv", std::string(lines.status().message()));
+  std::vector<std::string> areas;
+  for (size_t r = 1; r <= lines->size(); ++r) {
+    const std::vector<std::string>& row = (*lines)[r - 1];
+    if (row.size() != Columns().size()) {
+      return InvalidField(absl::StrCat("rows[", r, "].*"),
+                          absl::StrCat("has ", row.size(), " fields, not ",
+                                       Columns().size()));
+    }
+    areas.push_back(row[3]);
+  }
+  return areas;
 }
 
 }  // namespace palermo::enforcement

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "palermo/enforcement/v1/enforcement.pb.h"
 #include "services/common/status.h"
@@ -40,6 +41,14 @@ std::vector<CsvRow> ParseSdmxCsv(
     absl::string_view text,
     const std::function<std::string(absl::string_view)>& entity_of_area,
     FieldViolations& violations);
+
+// The REF_AREA of every line after the header, in order, without checking
+// anything else: which entities an import writes, for the gateway's access
+// policy (map each with EntityRegistry::EntityOfId). INVALID_ARGUMENT naming
+// `csv` when the text is not CSV or its header is wrong, or `rows[<n>].*`
+// when a line has the wrong number of fields.
+absl::StatusOr<std::vector<std::string>> SdmxCsvRefAreas(
+    absl::string_view text);
 
 }  // namespace palermo::enforcement
 

@@ -148,5 +148,33 @@ TEST(SdmxCsvTest, WrongHeaderOrBrokenCsvIsRejected) {
   EXPECT_FALSE(b.empty());
 }
 
+TEST(SdmxCsvTest, RefAreasAreReadFromEveryLineWhateverElseTheyHold) {
+  v1::Observation las = Cuba();
+  las.set_entity("organizations/LAS");
+  std::string bad_sex = SdmxCsvLine(Cuba());
+  bad_sex.replace(bad_sex.find(",_T,"), 4, ",?,");
+  auto areas =
+      SdmxCsvRefAreas(SdmxCsvHeader() + SdmxCsvLine(Cuba()) + bad_sex +
+                      SdmxCsvLine(las));
+  ASSERT_TRUE(areas.ok()) << areas.status();
+  EXPECT_THAT(*areas, ElementsAre("CUB", "CUB", "LAS"));
+  auto none = SdmxCsvRefAreas(SdmxCsvHeader());
+  ASSERT_TRUE(none.ok()) << none.status();
+  EXPECT_TRUE(none->empty());
+}
+
+TEST(SdmxCsvTest, RefAreasOfAFileThatCannotBeReadAreAnError) {
+  auto header = SdmxCsvRefAreas("A,B\n1,2\n");
+  EXPECT_EQ(header.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(BadRequestOf(header.status()).field_violations(0).field(), "csv");
+  auto broken = SdmxCsvRefAreas(SdmxCsvHeader() + "\"unterminated\n");
+  EXPECT_EQ(broken.status().code(), absl::StatusCode::kInvalidArgument);
+  auto short_line = SdmxCsvRefAreas(SdmxCsvHeader() + SdmxCsvLine(Cuba()) +
+                                    "dataflow,x,I\n");
+  EXPECT_EQ(short_line.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(BadRequestOf(short_line.status()).field_violations(0).field(),
+            "rows[2].*");
+}
+
 }  // namespace
 }  // namespace palermo::enforcement

@@ -345,12 +345,7 @@ void ReportingDomain::Derive(const v1::Cycle& cycle,
                              v1::Response& response) const {
   absl::StatusOr<ChildName> name =
       ParseChildName(response.name(), kResponses, "name");
-  if (name.ok()) {
-    const std::string country = absl::StrCat("countries/", name->id);
-    response.set_entity(entities_.Contains(country)
-                            ? country
-                            : absl::StrCat("organizations/", name->id));
-  }
+  if (name.ok()) response.set_entity(entities_.EntityOfId(name->id));
   // A date at month or year precision covers its days: received "January
   // 2008" is after a cut-off of 24 January 2008 only if all of it is.
   const auto received = [&] { return FirstDay(response.received_date()); };
