@@ -5,6 +5,7 @@
 #include "absl/time/clock.h"
 #include "services/common/flags.h"
 #include "services/common/overload.h"
+#include "services/common/tls.h"
 
 namespace palermo {
 
@@ -41,15 +42,20 @@ grpc::ChannelArguments ChannelArgs() {
 }  // namespace
 
 std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address) {
-  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(),
+  return MakeChannel(address, SuiteChannelCredentials());
+}
+
+std::shared_ptr<grpc::Channel> MakeChannel(
+    const std::string& address,
+    std::shared_ptr<grpc::ChannelCredentials> credentials) {
+  return grpc::CreateCustomChannel(address, std::move(credentials),
                                    ChannelArgs());
 }
 
 std::shared_ptr<grpc::Channel> MakeStreamChannel(const std::string& address) {
   grpc::ChannelArguments args = ChannelArgs();
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(),
-                                   args);
+  return grpc::CreateCustomChannel(address, SuiteChannelCredentials(), args);
 }
 
 namespace {

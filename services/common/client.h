@@ -1,5 +1,6 @@
 // Outgoing calls from one Palermo service to another: channels with keepalive
-// and size limits, and client contexts whose deadline derives from the
+// and size limits, over mutual TLS when the --tls_* flags say so
+// (services/common/tls.h), and client contexts whose deadline derives from the
 // incoming call's.
 #ifndef PALERMO_SERVICES_COMMON_CLIENT_H_
 #define PALERMO_SERVICES_COMMON_CLIENT_H_
@@ -27,7 +28,14 @@ inline constexpr char kChangeSequenceMetadataKey[] = "palermo-change-sequence";
 // (gRPC C++ defaults to 8 KiB; grpc-go, behind buf and grpcurl, to 16 MiB).
 inline constexpr int kMaxErrorMetadataBytes = 4 << 20;
 
+// A channel to a process of the suite, with the credentials of the --tls_*
+// flags (SuiteChannelCredentials).
 std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address);
+
+// The same with other credentials (a plaintext public port, a test's own).
+std::shared_ptr<grpc::Channel> MakeChannel(
+    const std::string& address,
+    std::shared_ptr<grpc::ChannelCredentials> credentials);
 
 // A channel of its own connection (not shared with MakeChannel's), for
 // long-lived streams: a connection carries at most the server's

@@ -18,6 +18,7 @@
 #include "services/common/flags.h"
 #include "services/common/logging.h"
 #include "services/common/parse_errors.h"
+#include "services/common/tls.h"
 
 namespace palermo {
 namespace {
@@ -27,6 +28,18 @@ std::string& ProcessName() {
   static auto* name = new std::string("palermo");
   return *name;
 }
+
+// Takes the builder's plugins away (gRPC adds reflection to every server):
+// the health listener serves health and nothing else.
+class NoPlugins : public grpc::ServerBuilderOption {
+ public:
+  void UpdateArguments(grpc::ChannelArguments*) override {}
+  void UpdatePlugins(
+      std::vector<std::unique_ptr<grpc::ServerBuilderPlugin>>* plugins)
+      override {
+    plugins->clear();
+  }
+};
 
 sigset_t ShutdownSignals() {
   sigset_t set;
@@ -45,6 +58,11 @@ void InitRuntime(int argc, char** argv, absl::string_view service_name) {
   absl::ParseCommandLine(argc, argv);
   if (absl::Status s = SetUpLogging(service_name); !s.ok()) {
     std::fprintf(stderr, "%s\n", std::string(s.message()).c_str());
+    std::exit(2);
+  }
+  if (absl::Status s = ValidateTlsConfig(TlsConfigFromFlags()); !s.ok()) {
+    std::fprintf(stderr, "%s: %s\n", ProcessName().c_str(),
+                 std::string(s.message()).c_str());
     std::exit(2);
   }
   // Blocked before gRPC starts its threads, so only sigwait() sees them. A
@@ -70,9 +88,12 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
   std::unique_ptr<ServiceHost> host(new ServiceHost());
   host->services_ = std::move(services);
 
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+      ServerCredentialsFromFlags();
+  if (!credentials.ok()) return credentials.status();
+
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(address, grpc::InsecureServerCredentials(),
-                           &host->port_);
+  builder.AddListeningPort(address, *credentials, &host->port_);
   builder.SetMaxReceiveMessageSize(
       absl::GetFlag(FLAGS_max_receive_message_bytes));
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS,
@@ -110,10 +131,32 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
   if (!host->server_ || host->port_ == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", address));
   }
-  auto* health = host->server_->GetHealthCheckService();
-  health->SetServingStatus(false);
-  spdlog::info("listening on {} (port {}); at most {} calls in flight", address,
-               host->port_, host->limiter_->limit());
+  host->server_->GetHealthCheckService()->SetServingStatus(false);
+  const TlsConfig tls = TlsConfigFromFlags();
+  spdlog::info("listening on {} (port {}, {}); at most {} calls in flight",
+               address, host->port_,
+               !tls.serves_tls()            ? "plaintext"
+               : tls.require_client_cert ? "mutual TLS"
+                                         : "TLS",
+               host->limiter_->limit());
+  if (const std::string health_address = absl::GetFlag(FLAGS_health_listen);
+      !health_address.empty()) {
+    grpc::ServerBuilder health_builder;
+    health_builder.AddListeningPort(health_address,
+                                    grpc::InsecureServerCredentials(),
+                                    &host->health_port_);
+    health_builder.SetOption(std::make_unique<NoPlugins>());
+    health_builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, 8);
+    host->health_server_ = health_builder.BuildAndStart();
+    if (!host->health_server_ || host->health_port_ == 0) {
+      host->server_->Shutdown();
+      return absl::UnavailableError(
+          absl::StrCat("cannot listen on --health_listen=", health_address));
+    }
+    host->health_server_->GetHealthCheckService()->SetServingStatus(false);
+    spdlog::info("health alone on {} (port {}, plaintext)", health_address,
+                 host->health_port_);
+  }
   if (absl::Duration interval = absl::GetFlag(FLAGS_memory_release_interval);
       interval > absl::ZeroDuration()) {
     InflightLimiter* limiter = host->limiter_.get();
@@ -157,10 +200,13 @@ int Serve(absl::string_view default_listen,
 }
 
 void ServiceHost::SetHealth(bool serving) {
-  auto* health = server_->GetHealthCheckService();
-  health->SetServingStatus("", serving);
-  for (const HostedService& s : services_) {
-    health->SetServingStatus(s.full_name, serving);
+  for (grpc::Server* server : {server_.get(), health_server_.get()}) {
+    if (server == nullptr) continue;
+    auto* health = server->GetHealthCheckService();
+    health->SetServingStatus("", serving);
+    for (const HostedService& s : services_) {
+      health->SetServingStatus(s.full_name, serving);
+    }
   }
 }
 
@@ -183,7 +229,9 @@ void ServiceHost::SetServing() {
   serving_ = true;
   spdlog::info("SERVING");
   if (int fd = absl::GetFlag(FLAGS_ready_fd); fd >= 0) {
-    std::string line = absl::StrCat(port_, "\n");
+    std::string line =
+        health_server_ ? absl::StrCat(port_, " ", health_port_, "\n")
+                       : absl::StrCat(port_, "\n");
     if (write(fd, line.data(), line.size()) < 0) {
       spdlog::warn("cannot write to --ready_fd={}", fd);
     }
@@ -206,12 +254,17 @@ void ServiceHost::Shutdown() {
   serving_ = false;
   // Clients polling health stop routing here before the listener closes.
   server_->GetHealthCheckService()->Shutdown();
+  if (health_server_) health_server_->GetHealthCheckService()->Shutdown();
   for (const HostedService& s : services_) {
     if (s.on_shutdown) s.on_shutdown();
   }
   const absl::Duration grace = absl::GetFlag(FLAGS_shutdown_grace);
   server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
   server_->Wait();
+  if (health_server_) {
+    health_server_->Shutdown(absl::ToChronoTime(absl::Now()));
+    health_server_->Wait();
+  }
   housekeeping_.reset();
   spdlog::info("stopped");
 }

@@ -2,7 +2,9 @@
 // logging, a gRPC server with health, reflection, an access log, message-size
 // and keepalive limits, bounds on what overload may take (calls in flight,
 // streams per connection, threads, memory; services/common/overload.h), free
-// memory given back periodically, and graceful shutdown on SIGTERM or SIGINT.
+// memory given back periodically, graceful shutdown on SIGTERM or SIGINT,
+// mutual TLS from the --tls_* flags (services/common/tls.h) and, with
+// --health_listen, health alone on a second, plaintext listener.
 //
 // Typical main():
 //   palermo::InitRuntime(argc, argv, "legislation");
@@ -29,7 +31,8 @@ namespace palermo {
 
 // Parses flags, sets up logging and blocks SIGINT/SIGTERM in every thread so
 // that WaitForShutdownSignal() receives them. Call first in main(); exits the
-// process on bad flags.
+// process on bad flags (TLS flags naming files that are missing, unreadable,
+// not PEM or not a pair among them).
 void InitRuntime(int argc, char** argv, absl::string_view service_name);
 
 // A service to host, with its full name for the health service.
@@ -67,9 +70,12 @@ class ServiceHost {
 
   // The bound port (useful with port 0).
   int port() const { return port_; }
+  // The --health_listen port; 0 without one.
+  int health_port() const { return health_port_; }
 
-  // Health SERVING for the server and each hosted service; writes the port to
-  // --ready_fd if set.
+  // Health SERVING for the server and each hosted service; writes the port
+  // (and, with --health_listen, a space and the health port) and a newline
+  // to --ready_fd if set.
   void SetServing();
 
   // Calls `probe` every --health_probe_interval once SERVING: while it
@@ -91,6 +97,9 @@ class ServiceHost {
   // Declared before server_: the server's interceptors use it.
   std::unique_ptr<InflightLimiter> limiter_;
   std::unique_ptr<grpc::Server> server_;
+  // --health_listen's: plaintext, grpc.health.v1.Health only, the same
+  // statuses as server_'s.
+  std::unique_ptr<grpc::Server> health_server_;
   // Gives memory back and reports shed calls, every
   // --memory_release_interval.
   std::unique_ptr<PeriodicTask> housekeeping_;
@@ -100,6 +109,7 @@ class ServiceHost {
   bool probe_failing_ = false;  // the prober's thread only
   std::vector<HostedService> services_;
   int port_ = 0;
+  int health_port_ = 0;
 };
 
 }  // namespace palermo
