@@ -1,8 +1,10 @@
 #include "services/common/client.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "absl/time/clock.h"
+#include "services/common/caller.h"
 #include "services/common/flags.h"
 #include "services/common/overload.h"
 #include "services/common/tls.h"
@@ -61,13 +63,15 @@ std::shared_ptr<grpc::Channel> MakeStreamChannel(const std::string& address) {
 namespace {
 
 std::unique_ptr<grpc::ClientContext> Outgoing(
-    grpc::CallbackServerContext* incoming, absl::Duration bound) {
+    grpc::CallbackServerContext* incoming, const Principal& principal,
+    std::optional<absl::Duration> bound) {
   auto context = grpc::ClientContext::FromCallbackServerContext(*incoming);
-  std::chrono::system_clock::time_point deadline =
-      absl::ToChronoTime(absl::Now() + bound);
-  deadline = std::min(deadline, incoming->deadline());
+  std::chrono::system_clock::time_point deadline = incoming->deadline();
+  if (bound.has_value()) {
+    deadline = std::min(deadline, absl::ToChronoTime(absl::Now() + *bound));
+  }
   context->set_deadline(deadline);
-  context->AddMetadata(kActorMetadataKey, ActorOf(*incoming));
+  context->AddMetadata(kPrincipalMetadataKey, EncodePrincipal(principal));
   return context;
 }
 
@@ -75,20 +79,23 @@ std::unique_ptr<grpc::ClientContext> Outgoing(
 
 std::unique_ptr<grpc::ClientContext> OutgoingContext(
     grpc::CallbackServerContext* incoming) {
-  return Outgoing(incoming, absl::GetFlag(FLAGS_outgoing_timeout));
+  return OutgoingContext(incoming, CallerOf(*incoming));
+}
+
+std::unique_ptr<grpc::ClientContext> OutgoingContext(
+    grpc::CallbackServerContext* incoming, const Principal& principal) {
+  return Outgoing(incoming, principal, absl::GetFlag(FLAGS_outgoing_timeout));
 }
 
 std::unique_ptr<grpc::ClientContext> OutgoingStreamContext(
-    grpc::CallbackServerContext* incoming) {
-  return Outgoing(incoming, absl::GetFlag(FLAGS_outgoing_stream_timeout));
+    grpc::CallbackServerContext* incoming, const Principal& principal) {
+  return Outgoing(incoming, principal,
+                  absl::GetFlag(FLAGS_outgoing_stream_timeout));
 }
 
 std::unique_ptr<grpc::ClientContext> OutgoingWatchContext(
-    grpc::CallbackServerContext* incoming) {
-  auto context = grpc::ClientContext::FromCallbackServerContext(*incoming);
-  context->set_deadline(incoming->deadline());
-  context->AddMetadata(kActorMetadataKey, ActorOf(*incoming));
-  return context;
+    grpc::CallbackServerContext* incoming, const Principal& principal) {
+  return Outgoing(incoming, principal, std::nullopt);
 }
 
 void ForwardChangeSequence(const grpc::ClientContext& outgoing,
@@ -101,12 +108,5 @@ void ForwardChangeSequence(const grpc::ClientContext& outgoing,
       std::string(it->second.data(), it->second.size()));
 }
 
-std::string ActorOf(const grpc::ServerContextBase& context) {
-  const auto& metadata = context.client_metadata();
-  auto it = metadata.find(kActorMetadataKey);
-  if (it != metadata.end())
-    return std::string(it->second.data(), it->second.size());
-  return context.peer();
-}
 
 }  // namespace palermo

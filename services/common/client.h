@@ -10,11 +10,9 @@
 #include <memory>
 #include <string>
 
-namespace palermo {
+#include "services/common/principal.h"
 
-// Metadata key naming who made a change, forwarded by the gateway. Until
-// token auth lands it is the caller's word, recorded as such.
-inline constexpr char kActorMetadataKey[] = "palermo-actor";
+namespace palermo {
 
 // Trailing metadata key of a write's response: the sequence its change got
 // in the service's change log (a replay or a no-op: the latest committed
@@ -45,27 +43,29 @@ std::shared_ptr<grpc::Channel> MakeStreamChannel(const std::string& address);
 
 // A client context for a call made on behalf of `incoming`: it is cancelled
 // with the incoming call, its deadline is the earlier of the incoming
-// deadline and now + --outgoing_timeout, and it carries the actor.
+// deadline and now + --outgoing_timeout, and it carries the principal the
+// call is made for (palermo-principal-bin; believed by the callee only when
+// this process is the gateway): `principal`, or CallerOf(*incoming).
 std::unique_ptr<grpc::ClientContext> OutgoingContext(
     grpc::CallbackServerContext* incoming);
+std::unique_ptr<grpc::ClientContext> OutgoingContext(
+    grpc::CallbackServerContext* incoming, const Principal& principal);
 
 // The same for a streaming call, bounded by --outgoing_stream_timeout: an
 // import or export of a large dataset outlasts a unary call's bound.
 std::unique_ptr<grpc::ClientContext> OutgoingStreamContext(
-    grpc::CallbackServerContext* incoming);
+    grpc::CallbackServerContext* incoming, const Principal& principal);
 
 // The same for a watch: cancelled with the incoming call and bound only by
 // its deadline (a watch lasts as long as its caller wants).
 std::unique_ptr<grpc::ClientContext> OutgoingWatchContext(
-    grpc::CallbackServerContext* incoming);
+    grpc::CallbackServerContext* incoming, const Principal& principal);
 
 // Copies the palermo-change-sequence trailing metadata of a finished
 // outgoing call to the incoming call's trailers.
 void ForwardChangeSequence(const grpc::ClientContext& outgoing,
                            grpc::ServerContextBase& incoming);
 
-// Who is calling: the palermo-actor metadata if sent, otherwise the peer.
-std::string ActorOf(const grpc::ServerContextBase& context);
 
 }  // namespace palermo
 

@@ -2,6 +2,7 @@
 #include "services/common/client_call.h"
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 #include "services/common/client.h"
@@ -11,8 +12,9 @@ namespace palermo {
 std::unique_ptr<grpc::ClientContext> CallContext(const CallOptions& options) {
   auto context = std::make_unique<grpc::ClientContext>();
   context->set_deadline(absl::ToChronoTime(absl::Now() + options.timeout));
-  if (!options.actor.empty()) {
-    context->AddMetadata(kActorMetadataKey, options.actor);
+  if (!options.bearer_token.empty()) {
+    context->AddMetadata("authorization",
+                         absl::StrCat("Bearer ", options.bearer_token));
   }
   return context;
 }
@@ -37,8 +39,9 @@ void ReadChangeSequence(const grpc::ClientContext& context,
 std::unique_ptr<grpc::ClientContext> ChangeWatch::WatchContext(
     const CallOptions& options) {
   auto context = std::make_unique<grpc::ClientContext>();
-  if (!options.actor.empty()) {
-    context->AddMetadata(kActorMetadataKey, options.actor);
+  if (!options.bearer_token.empty()) {
+    context->AddMetadata("authorization",
+                         absl::StrCat("Bearer ", options.bearer_token));
   }
   return context;
 }

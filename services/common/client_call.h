@@ -32,11 +32,13 @@ namespace palermo {
 struct CallOptions {
   // Deadline of each call (each page of a ListAll is one call).
   absl::Duration timeout = absl::Seconds(30);
-  // Sent as palermo-actor when not empty: who makes the changes.
-  std::string actor;
+  // Sent as `authorization: Bearer <token>` when not empty: the caller's
+  // token, for calls through the gateway (a suite process calling a service
+  // directly is named by its TLS certificate instead).
+  std::string bearer_token;
 };
 
-// A client context with `options`' deadline and actor.
+// A client context with `options`' deadline and token.
 std::unique_ptr<grpc::ClientContext> CallContext(const CallOptions& options);
 
 // The sequence the service's change log gave the change of the call made

@@ -1,5 +1,5 @@
 // CallUnary and ListAll against a fake legislation service in process:
-// deadlines, the actor, errors kept whole, paging to the last page, and the
+// deadlines, the bearer token, errors kept whole, paging to the last page, and the
 // sequence a write's trailer tells.
 #include "services/common/client_call.h"
 
@@ -58,7 +58,10 @@ class FakeLegislation final : public lv1::LegislationService::Service {
       release.WaitForNotificationWithTimeout(absl::Seconds(60));
     }
     out->set_name(request->name());
-    out->set_notes(ActorOf(*context));
+    auto it = context->client_metadata().find("authorization");
+    if (it != context->client_metadata().end()) {
+      out->set_notes(std::string(it->second.data(), it->second.size()));
+    }
     return grpc::Status::OK;
   }
   // A write: its change's sequence in the trailers, 42, unless the request
@@ -150,15 +153,15 @@ TEST_F(ClientCallTest, ATokenThatRepeatsIsAnErrorNotALoop) {
   EXPECT_EQ(fake_.received.all().size(), 2u);
 }
 
-TEST_F(ClientCallTest, CallUnarySendsTheActor) {
+TEST_F(ClientCallTest, CallUnarySendsTheBearerToken) {
   lv1::GetLegislationRequest request;
   request.set_name("countries/EST/legislation");
   CallOptions options;
-  options.actor = "palermo-load";
+  options.bearer_token = "header.claims.signature";
   auto got = CallUnary(*stub_, &Stub::GetLegislation, request, options);
   ASSERT_TRUE(got.ok()) << got.status();
   EXPECT_EQ(got->name(), "countries/EST/legislation");
-  EXPECT_EQ(got->notes(), "palermo-load");
+  EXPECT_EQ(got->notes(), "Bearer header.claims.signature");
 }
 
 TEST_F(ClientCallTest, CallUnaryHasTheOptionsDeadline) {

@@ -22,13 +22,18 @@
 #include "services/common/client_stream.h"
 #include "services/common/overload.h"
 #include "services/common/parse_errors.h"
+#include "services/common/status.h"
+#include "services/gateway/admission.h"
 
 namespace palermo::gateway {
 
 // `start(client_context, request, response, on_done)` issues the backend
-// call, typically `stub->async()->Method(...)`.
+// call, typically `stub->async()->Method(...)`, once `admission` let the
+// call to `method` through; the backend learns whom it is made for.
 template <typename Request, typename Response, typename Start>
-grpc::ServerUnaryReactor* Forward(grpc::CallbackServerContext* context,
+grpc::ServerUnaryReactor* Forward(Admission& admission,
+                                  absl::string_view method,
+                                  grpc::CallbackServerContext* context,
                                   const Request* request, Response* response,
                                   Start start) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
@@ -36,7 +41,13 @@ grpc::ServerUnaryReactor* Forward(grpc::CallbackServerContext* context,
     reactor->Finish(grpc::Status::CANCELLED);
     return reactor;
   }
-  std::shared_ptr<grpc::ClientContext> outgoing = OutgoingContext(context);
+  absl::StatusOr<Principal> who = admission.Admit(*context, method, request);
+  if (!who.ok()) {
+    reactor->Finish(ToGrpcStatus(who.status()));
+    return reactor;
+  }
+  std::shared_ptr<grpc::ClientContext> outgoing =
+      OutgoingContext(context, *who);
   grpc::ClientContext* raw = outgoing.get();
   start(
       raw, request, response,
@@ -66,11 +77,23 @@ class ClientStreamForwarder : public ClientStreamReader<Request>,
   using Start = std::function<void(grpc::ClientContext*, Response*,
                                    grpc::ClientWriteReactor<Request>*)>;
 
-  ClientStreamForwarder(grpc::CallbackServerContext* context,
+  // `admission` (which outlives the call) lets the stream start, then
+  // each of its messages through.
+  ClientStreamForwarder(Admission& admission, absl::string_view method,
+                        grpc::CallbackServerContext* context,
                         grpc::ByteBuffer* response, const Start& start)
       : incoming_(context),
         response_(response),
-        outgoing_(OutgoingStreamContext(context)) {
+        admission_(admission),
+        method_(method) {
+    absl::StatusOr<Principal> who =
+        admission.Admit(*context, method, /*request=*/nullptr);
+    if (!who.ok()) {  // no backend call
+      ClientStreamReader<Request>::Finish(ToGrpcStatus(who.status()));
+      return;
+    }
+    who_ = *std::move(who);
+    outgoing_ = OutgoingStreamContext(context, who_);
     start(outgoing_.get(), &backend_response_, this);
     grpc::ClientWriteReactor<Request>::AddHold();
     grpc::ClientWriteReactor<Request>::StartCall();
@@ -81,6 +104,13 @@ class ClientStreamForwarder : public ClientStreamReader<Request>,
   void OnMessage(int, Request message) override {  // from the caller
     std::lock_guard<std::mutex> lock(mu_);
     if (released_) return;
+    if (absl::Status refused = admission_.AdmitMessage(who_, method_, message);
+        !refused.ok()) {  // like a message that does not parse
+      unparsed_ = ToGrpcStatus(refused);
+      outgoing_->TryCancel();
+      Release();
+      return;
+    }
     message_ = std::move(message);
     grpc::ClientWriteReactor<Request>::StartWrite(&message_);
   }
@@ -117,7 +147,9 @@ class ClientStreamForwarder : public ClientStreamReader<Request>,
     ForwardChangeSequence(*outgoing_, *incoming_);
     ClientStreamReader<Request>::Finish(status);
   }
-  void OnCancel() override { outgoing_->TryCancel(); }
+  void OnCancel() override {
+    if (outgoing_) outgoing_->TryCancel();
+  }
   void OnDone() override { delete this; }  // caller's side finished
 
   void Release() {
@@ -129,7 +161,10 @@ class ClientStreamForwarder : public ClientStreamReader<Request>,
 
   grpc::CallbackServerContext* incoming_;  // valid until Finish
   grpc::ByteBuffer* response_;
-  std::unique_ptr<grpc::ClientContext> outgoing_;
+  Admission& admission_;
+  const std::string method_;
+  Principal who_;
+  std::unique_ptr<grpc::ClientContext> outgoing_;  // once admitted
   Response backend_response_;
   Request message_;
   grpc::Status unparsed_;
@@ -146,9 +181,15 @@ class ServerStreamForwarder : public grpc::ServerWriteReactor<Response>,
   using Start = std::function<void(grpc::ClientContext*, const Request*,
                                    grpc::ClientReadReactor<Response>*)>;
 
-  ServerStreamForwarder(grpc::CallbackServerContext* context,
-                        const Request* request, const Start& start)
-      : outgoing_(OutgoingStreamContext(context)) {
+  ServerStreamForwarder(Admission& admission, absl::string_view method,
+                        grpc::CallbackServerContext* context,
+                        const Request* request, const Start& start) {
+    absl::StatusOr<Principal> who = admission.Admit(*context, method, request);
+    if (!who.ok()) {  // no backend call
+      grpc::ServerWriteReactor<Response>::Finish(ToGrpcStatus(who.status()));
+      return;
+    }
+    outgoing_ = OutgoingStreamContext(context, *who);
     start(outgoing_.get(), request, this);
     grpc::ClientReadReactor<Response>::StartRead(&message_);
     grpc::ClientReadReactor<Response>::StartCall();
@@ -167,7 +208,9 @@ class ServerStreamForwarder : public grpc::ServerWriteReactor<Response>,
   void OnDone(const grpc::Status& status) override {  // backend finished
     grpc::ServerWriteReactor<Response>::Finish(status);
   }
-  void OnCancel() override { outgoing_->TryCancel(); }
+  void OnCancel() override {
+    if (outgoing_) outgoing_->TryCancel();
+  }
   void OnDone() override { delete this; }
 
  private:
@@ -206,7 +249,8 @@ class WatchForwarder
                                    const common::v1::WatchChangesRequest*,
                                    grpc::ClientReadReactor<Event>*)>;
 
-  WatchForwarder(grpc::CallbackServerContext* context,
+  WatchForwarder(Admission& admission, absl::string_view method,
+                 grpc::CallbackServerContext* context,
                  const common::v1::WatchChangesRequest* request,
                  OpenWatches& open, const Start& start)
       : open_(open) {
@@ -214,12 +258,17 @@ class WatchForwarder
       grpc::ServerWriteReactor<Event>::Finish(grpc::Status::CANCELLED);
       return;
     }
+    absl::StatusOr<Principal> who = admission.Admit(*context, method, request);
+    if (!who.ok()) {
+      grpc::ServerWriteReactor<Event>::Finish(ToGrpcStatus(who.status()));
+      return;
+    }
     if (!open_.Add(this)) {
       grpc::ServerWriteReactor<Event>::Finish(ShuttingDown());
       return;
     }
     registered_ = true;
-    outgoing_ = OutgoingWatchContext(context);
+    outgoing_ = OutgoingWatchContext(context, *who);
     start(outgoing_.get(), request, this);
     grpc::ClientReadReactor<Event>::StartRead(&message_);
     grpc::ClientReadReactor<Event>::StartCall();
@@ -310,14 +359,17 @@ inline void OpenWatches::CloseAll() {
 template <typename Service>
 class WatchForwarding {
  public:
-  explicit WatchForwarding(std::shared_ptr<grpc::Channel> channel)
-      : stub_(Service::NewStub(std::move(channel))) {}
+  WatchForwarding(std::shared_ptr<grpc::Channel> channel, Admission& admission)
+      : stub_(Service::NewStub(std::move(channel))),
+        admission_(admission),
+        method_(absl::StrCat("/", Service::service_full_name(),
+                             "/WatchChanges")) {}
 
   grpc::ServerWriteReactor<common::v1::WatchChangesResponse>* Forward(
       grpc::CallbackServerContext* context,
       const common::v1::WatchChangesRequest* request) {
     return new WatchForwarder(
-        context, request, open_,
+        admission_, method_, context, request, open_,
         [this](grpc::ClientContext* ctx,
                const common::v1::WatchChangesRequest* req,
                grpc::ClientReadReactor<common::v1::WatchChangesResponse>*
@@ -333,6 +385,8 @@ class WatchForwarding {
 
  private:
   std::unique_ptr<typename Service::Stub> stub_;
+  Admission& admission_;
+  const std::string method_;
   OpenWatches open_;
 };
 

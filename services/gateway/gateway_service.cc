@@ -193,6 +193,14 @@ grpc::ServerUnaryReactor* GatewayServiceImpl::GetCountryProfile(
     reactor->Finish(grpc::Status::CANCELLED);
     return reactor;
   }
+  static const std::string kMethod = absl::StrCat(
+      "/", v1::GatewayService::service_full_name(), "/GetCountryProfile");
+  if (absl::StatusOr<Principal> who =
+          admission_.Admit(*context, kMethod, request);
+      !who.ok()) {
+    reactor->Finish(ToGrpcStatus(who.status()));
+    return reactor;
+  }
   absl::StatusOr<common::v1::ReportingEntity> entity =
       entities_.Resolve(request->name(), "name");
   if (!entity.ok()) {
@@ -210,7 +218,9 @@ grpc::ServerUnaryReactor* GatewayServiceImpl::GetCountryProfile(
   grpc::ServerUnaryReactor* Class::Method(                               \
       grpc::CallbackServerContext* context, const Request* request,      \
       Response* response) {                                              \
-    return Forward(context, request, response,                           \
+    static const std::string kMethod =                                   \
+        absl::StrCat("/", Class::Api::service_full_name(), "/" #Method);  \
+    return Forward(admission_, kMethod, context, request, response,      \
                    [this](auto* ctx, auto* req, auto* resp, auto done) { \
                      backend_->stub().async()->Method(                   \
                          ctx, req, resp, std::move(done));               \
@@ -340,9 +350,11 @@ PALERMO_FORWARD_REPORTING(ListReportVersions, ListReportVersionsResponse)
 grpc::ServerReadReactor<grpc::ByteBuffer>*
 EnforcementForwarder::ImportObservations(grpc::CallbackServerContext* context,
                                          grpc::ByteBuffer* response) {
+  static const std::string kMethod =
+      absl::StrCat("/", Api::service_full_name(), "/ImportObservations");
   return new ClientStreamForwarder<ev1::ImportObservationsRequest,
                                    ev1::ImportObservationsResponse>(
-      context, response,
+      admission_, kMethod, context, response,
       [this](
           grpc::ClientContext* ctx, ev1::ImportObservationsResponse* resp,
           grpc::ClientWriteReactor<ev1::ImportObservationsRequest>* reactor) {
@@ -353,9 +365,11 @@ EnforcementForwarder::ImportObservations(grpc::CallbackServerContext* context,
 grpc::ServerWriteReactor<ev1::ExportSdmxCsvResponse>*
 EnforcementForwarder::ExportSdmxCsv(grpc::CallbackServerContext* context,
                                     const ev1::ExportSdmxCsvRequest* request) {
+  static const std::string kMethod =
+      absl::StrCat("/", Api::service_full_name(), "/ExportSdmxCsv");
   return new ServerStreamForwarder<ev1::ExportSdmxCsvRequest,
                                    ev1::ExportSdmxCsvResponse>(
-      context, request,
+      admission_, kMethod, context, request,
       [this](grpc::ClientContext* ctx, const ev1::ExportSdmxCsvRequest* req,
              grpc::ClientReadReactor<ev1::ExportSdmxCsvResponse>* reactor) {
         backend_->stub().async()->ExportSdmxCsv(ctx, req, reactor);

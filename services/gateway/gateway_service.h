@@ -10,6 +10,7 @@
 #include "services/common/entities.h"
 #include "services/coordination/client/coordination_client.h"
 #include "services/enforcement/client/enforcement_client.h"
+#include "services/gateway/admission.h"
 #include "services/gateway/forward.h"
 #include "services/legislation/client/legislation_client.h"
 #include "services/reporting/client/reporting_client.h"
@@ -27,8 +28,11 @@ struct Backends {
 
 class GatewayServiceImpl final : public v1::GatewayService::CallbackService {
  public:
-  GatewayServiceImpl(const EntityRegistry& entities, Backends backends)
-      : entities_(entities), backends_(std::move(backends)) {}
+  GatewayServiceImpl(const EntityRegistry& entities, Backends backends,
+                     Admission& admission)
+      : entities_(entities),
+        backends_(std::move(backends)),
+        admission_(admission) {}
 
   grpc::ServerUnaryReactor* GetCountryProfile(
       grpc::CallbackServerContext* context,
@@ -38,6 +42,7 @@ class GatewayServiceImpl final : public v1::GatewayService::CallbackService {
  private:
   const EntityRegistry& entities_;
   Backends backends_;
+  Admission& admission_;
 };
 
 #define PALERMO_FORWARDED_UNARY(Method, Request, Response)                     \
@@ -59,9 +64,14 @@ class GatewayServiceImpl final : public v1::GatewayService::CallbackService {
 class LegislationForwarder final
     : public legislation::v1::LegislationService::CallbackService {
  public:
+  // The backend service this forwards.
+  using Api = legislation::v1::LegislationService;
+
   LegislationForwarder(std::shared_ptr<legislation::LegislationClient> backend,
-                       std::shared_ptr<grpc::Channel> watch_channel)
-      : backend_(std::move(backend)), watches_(std::move(watch_channel)) {}
+                       std::shared_ptr<grpc::Channel> watch_channel, Admission& admission)
+      : backend_(std::move(backend)),
+        admission_(admission),
+        watches_(std::move(watch_channel), admission) {}
 
   PALERMO_FORWARDED_WATCH
 
@@ -86,6 +96,7 @@ class LegislationForwarder final
 
  private:
   std::shared_ptr<legislation::LegislationClient> backend_;
+  Admission& admission_;
   WatchForwarding<legislation::v1::LegislationService> watches_;
 };
 
@@ -97,9 +108,14 @@ class EnforcementForwarder final
           WithRawCallbackMethod_ImportObservations<
               enforcement::v1::EnforcementService::CallbackService> {
  public:
+  // The backend service this forwards.
+  using Api = enforcement::v1::EnforcementService;
+
   EnforcementForwarder(std::shared_ptr<enforcement::EnforcementClient> backend,
-                       std::shared_ptr<grpc::Channel> watch_channel)
-      : backend_(std::move(backend)), watches_(std::move(watch_channel)) {}
+                       std::shared_ptr<grpc::Channel> watch_channel, Admission& admission)
+      : backend_(std::move(backend)),
+        admission_(admission),
+        watches_(std::move(watch_channel), admission) {}
 
   PALERMO_FORWARDED_WATCH
 
@@ -143,6 +159,7 @@ class EnforcementForwarder final
 
  private:
   std::shared_ptr<enforcement::EnforcementClient> backend_;
+  Admission& admission_;
   WatchForwarding<enforcement::v1::EnforcementService> watches_;
 };
 
@@ -152,9 +169,14 @@ class EnforcementForwarder final
 class AssistanceForwarder final
     : public assistance::v1::AssistanceService::CallbackService {
  public:
+  // The backend service this forwards.
+  using Api = assistance::v1::AssistanceService;
+
   AssistanceForwarder(std::shared_ptr<assistance::AssistanceClient> backend,
-                      std::shared_ptr<grpc::Channel> watch_channel)
-      : backend_(std::move(backend)), watches_(std::move(watch_channel)) {}
+                      std::shared_ptr<grpc::Channel> watch_channel, Admission& admission)
+      : backend_(std::move(backend)),
+        admission_(admission),
+        watches_(std::move(watch_channel), admission) {}
 
   PALERMO_FORWARDED_WATCH
 
@@ -182,6 +204,7 @@ class AssistanceForwarder final
 
  private:
   std::shared_ptr<assistance::AssistanceClient> backend_;
+  Admission& admission_;
   WatchForwarding<assistance::v1::AssistanceService> watches_;
 };
 
@@ -201,10 +224,15 @@ class AssistanceForwarder final
 class CoordinationForwarder final
     : public coordination::v1::CoordinationService::CallbackService {
  public:
+  // The backend service this forwards.
+  using Api = coordination::v1::CoordinationService;
+
   CoordinationForwarder(
       std::shared_ptr<coordination::CoordinationClient> backend,
-      std::shared_ptr<grpc::Channel> watch_channel)
-      : backend_(std::move(backend)), watches_(std::move(watch_channel)) {}
+      std::shared_ptr<grpc::Channel> watch_channel, Admission& admission)
+      : backend_(std::move(backend)),
+        admission_(admission),
+        watches_(std::move(watch_channel), admission) {}
 
   PALERMO_FORWARDED_WATCH
 
@@ -229,6 +257,7 @@ class CoordinationForwarder final
 
  private:
   std::shared_ptr<coordination::CoordinationClient> backend_;
+  Admission& admission_;
   WatchForwarding<coordination::v1::CoordinationService> watches_;
 };
 
@@ -236,9 +265,14 @@ class CoordinationForwarder final
 class ReportingForwarder final
     : public reporting::v1::ReportingService::CallbackService {
  public:
+  // The backend service this forwards.
+  using Api = reporting::v1::ReportingService;
+
   ReportingForwarder(std::shared_ptr<reporting::ReportingClient> backend,
-                     std::shared_ptr<grpc::Channel> watch_channel)
-      : backend_(std::move(backend)), watches_(std::move(watch_channel)) {}
+                     std::shared_ptr<grpc::Channel> watch_channel, Admission& admission)
+      : backend_(std::move(backend)),
+        admission_(admission),
+        watches_(std::move(watch_channel), admission) {}
 
   PALERMO_FORWARDED_WATCH
 
@@ -274,6 +308,7 @@ class ReportingForwarder final
 
  private:
   std::shared_ptr<reporting::ReportingClient> backend_;
+  Admission& admission_;
   WatchForwarding<reporting::v1::ReportingService> watches_;
 };
 

@@ -1,6 +1,7 @@
 // gRPC handlers of the legislation service (legislation_service.h).
 #include "services/legislation/legislation_service.h"
 
+#include "services/common/caller.h"
 #include "services/common/client.h"
 #include "services/common/status.h"
 

@@ -588,7 +588,6 @@ absl::StatusOr<SyntheticCounts> LoadSyntheticCycle(
     const std::vector<std::string>& codes, int threads) {
   CallOptions options;
   options.timeout = absl::Seconds(60);
-  options.actor = "report-bench";
   const std::string cycle = reporting::CycleName(cycle_id);
   {
     reporting::ReportingClient reporting(channel, options);

@@ -86,11 +86,10 @@ bool WaitServing(const std::string& address, absl::Time deadline) {
   return false;
 }
 
-// Every call: 60 s, as palermo-load.
+// Every call: 60 s (the loader is named by its TLS certificate).
 palermo::CallOptions Options() {
   palermo::CallOptions options;
   options.timeout = absl::Seconds(60);
-  options.actor = "palermo-load";
   return options;
 }
 

@@ -1,0 +1,46 @@
+// Who a call to a suite process is made by, as the process may believe it.
+//
+// The gateway authenticates the suite's callers (bearer tokens) and passes
+// the principal it authenticated to the services in `palermo-principal-bin`
+// metadata (principal.h). A service believes that entry only from a peer
+// whose verified TLS certificate is the gateway's (PeerIsGateway, tls.h);
+// from anyone else it is ignored, whatever it says. Other suite processes
+// (the loader, reporting, a test client) are named by their certificate.
+//
+// The actor recorded in revisions is the caller's subject (ActorOf).
+#ifndef PALERMO_SERVICES_COMMON_CALLER_H_
+#define PALERMO_SERVICES_COMMON_CALLER_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "services/common/principal.h"
+
+namespace palermo {
+
+// The principal `context`'s call is made for:
+//   - from the gateway: the principal it sent (an anonymous reader when it
+//     sent none, or one that does not decode);
+//   - from another peer with a verified certificate: subject the
+//     certificate's name, role reader (a suite process; it writes as
+//     itself, and is not an administrator or a case worker);
+//   - from a plaintext peer: an anonymous reader.
+Principal CallerOf(const grpc::ServerContextBase& context);
+
+// Who made a change: CallerOf's subject, or the peer's address when the
+// caller is anonymous.
+std::string ActorOf(const grpc::ServerContextBase& context);
+
+// OK when CallerOf(context) has `role`; PERMISSION_DENIED naming the
+// subject, its role and the role needed otherwise (UNAUTHENTICATED for an
+// anonymous caller).
+absl::Status RequireRole(const grpc::ServerContextBase& context, Role role);
+
+// The same for a principal known otherwise (the gateway's own callers).
+absl::Status RequireRole(const Principal& who, Role role);
+
+}  // namespace palermo
+
+#endif  // PALERMO_SERVICES_COMMON_CALLER_H_
