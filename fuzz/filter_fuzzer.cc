@@ -11,6 +11,7 @@
 #include "palermo/coordination/v1/coordination.pb.h"
 #include "palermo/enforcement/v1/enforcement.pb.h"
 #include "palermo/legislation/v1/legislation.pb.h"
+#include "palermo/reporting/v1/reporting.pb.h"
 #include "services/common/filter.h"
 
 namespace palermo::fuzz {
@@ -29,6 +30,9 @@ const std::vector<const Message*>& Types() {
       &coordination::v1::ActionPlan::default_instance(),
       &coordination::v1::TrainingActivity::default_instance(),
       &coordination::v1::CooperationActivity::default_instance(),
+      // ListFindings' filter (reporting_domain.cc): repeated strings and
+      // messages, an enum.
+      &reporting::v1::Finding::default_instance(),
   };
   return *types;
 }
@@ -76,6 +80,18 @@ std::vector<std::string> Seeds() {
       seeds.push_back(Seed(5, "status = ADOPTED AND period.end.year >= 2007",
                            file.action_plans(0)));
     }
+  }
+  reporting::v1::Finding finding;
+  finding.set_rule("RESPONDENT_WITHOUT_FACTS");
+  finding.set_severity(reporting::v1::SEVERITY_WARNING);
+  finding.add_entities("countries/EST");
+  finding.add_records("countries/EST/legislation");
+  finding.add_explanations()->set_language("fr");
+  for (const char* filter :
+       {"rule = \"RESPONDENT_WITHOUT_FACTS\" AND severity = WARNING",
+        "entities:countries/EST OR explanations.language = \"en\"",
+        "NOT records:* AND -severity = INFO"}) {
+    seeds.push_back(Seed(8, filter, finding));
   }
   return seeds;
 }

@@ -279,18 +279,40 @@ TEST(TokenVerifierTest, MalformedRefused) {
   }
   // Segments that are not base64url of a JSON object.
   ExpectRefused(*verifier, "e." + parts[1] + "." + parts[2],
-                "header is not a JSON object");
+                "header: not base64url");
+  ExpectRefused(*verifier, B64("alg: ES256") + "." + parts[1] + "." + parts[2],
+                "header: not a JSON object");
   ExpectRefused(*verifier, B64("[\"ES256\"]") + "." + parts[1] + "." + parts[2],
-                "header is not a JSON object");
+                "header: not a JSON object");
   ExpectRefused(*verifier, parts[0] + "." + B64("\"claims\"") + "." + parts[2],
-                "claims are not a JSON object");
+                "claims: not a JSON object");
   ExpectRefused(*verifier, parts[0] + "." + B64("{\"sub\":") + "." + parts[2],
-                "claims are not a JSON object");
+                "claims: not a JSON object");
   // A critical header parameter Palermo does not understand.
   ExpectRefused(*verifier,
                 B64("{\"alg\":\"ES256\",\"crit\":[\"x\"],\"x\":1}") + "." +
                     parts[1] + "." + parts[2],
                 "critical");
+}
+
+TEST(TokenVerifierTest, DeeplyNestedJsonRefused) {
+  auto verifier = EcVerifier();
+  const std::string good = Sign(Claims(), test_keys::kEcKey1Private);
+  std::vector<std::string> parts = absl::StrSplit(good, '.');
+  const std::string nested = std::string(2500, '[') + std::string(2500, ']');
+  const std::string token =
+      parts[0] + "." + B64("{\"a\":" + nested + "}") + "." + parts[2];
+  ASSERT_LE(token.size(), kMaxTokenBytes);
+  ExpectRefused(*verifier, token, "claims: nested deeper than 16 levels");
+  // Up to 16 levels parse (and this token's signature is then wrong).
+  const std::string deep = std::string(15, '[') + std::string(15, ']');
+  ExpectRefused(*verifier,
+                parts[0] + "." + B64("{\"a\":" + deep + "}") + "." + parts[2],
+                "bad signature");
+  ExpectRefused(*verifier,
+                parts[0] + "." + B64("{\"a\":\"[[[[[[[[[[[[[[[[[[[[\\\"\"}") +
+                    "." + parts[2],
+                "bad signature");
 }
 
 TEST(TokenVerifierTest, SizeBoundedBeforeParsing) {
