@@ -1,8 +1,9 @@
 // The server runtime every Palermo service and the gateway run in: flags,
-// logging, a gRPC server with health, reflection, an access log, message-size
-// and keepalive limits, bounds on what overload may take (calls in flight,
-// streams per connection, threads, memory; services/common/overload.h), free
-// memory given back periodically, and graceful shutdown on SIGTERM or SIGINT.
+// logging, a gRPC server with health, reflection (unless --reflection=false),
+// an access log, message-size and keepalive limits, bounds on what overload
+// may take (calls in flight, streams per connection, threads, memory;
+// services/common/overload.h), free memory given back periodically, and
+// graceful shutdown on SIGTERM or SIGINT.
 //
 // Typical main():
 //   palermo::InitRuntime(argc, argv, "legislation");
