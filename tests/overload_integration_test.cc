@@ -4,10 +4,15 @@
 // finish, calls succeed again. The held calls are client streams
 // (ImportObservations) forwarded to an in-test enforcement backend, which
 // tells the test when each has arrived: no sleeps, no timing.
+// The transport limits too: with --max_concurrent_streams=N, a connection
+// holding N streams gets no more (another connection does) until one ends;
+// a message over --max_receive_message_bytes is refused.
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -72,11 +77,11 @@ class FakeEnforcement final : public ev1::EnforcementService::CallbackService {
   int imports_ = 0;
 };
 
-class OverloadIntegrationTest : public ::testing::Test {
+// A gateway in front of FakeEnforcement.
+class GatewayOnFakeBackend : public ::testing::Test {
  protected:
-  static constexpr int kLimit = 3;
-
-  void SetUp() override {
+  // Starts the backend and the gateway with `args`.
+  void StartGateway(std::vector<std::string> args) {
     grpc::ServerBuilder builder;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(),
                              &backend_port_);
@@ -84,12 +89,11 @@ class OverloadIntegrationTest : public ::testing::Test {
     backend_server_ = builder.BuildAndStart();
     ASSERT_NE(backend_server_, nullptr);
     const std::string backend = absl::StrCat("127.0.0.1:", backend_port_);
-    auto gateway = ServiceProcess::Start(
-        PALERMO_GATEWAY_SERVER,
-        {absl::StrCat("--max_inflight_calls=", kLimit),
-         "--legislation_address=" + backend, "--enforcement_address=" + backend,
-         "--assistance_address=" + backend,
-         "--coordination_address=" + backend});
+    for (const char* service :
+         {"legislation", "enforcement", "assistance", "coordination"}) {
+      args.push_back(absl::StrCat("--", service, "_address=", backend));
+    }
+    auto gateway = ServiceProcess::Start(PALERMO_GATEWAY_SERVER, args);
     ASSERT_TRUE(gateway.ok()) << gateway.status();
     gateway_ = *std::move(gateway);
   }
@@ -102,6 +106,14 @@ class OverloadIntegrationTest : public ::testing::Test {
   int backend_port_ = 0;
   std::unique_ptr<grpc::Server> backend_server_;
   std::unique_ptr<ServiceProcess> gateway_;
+};
+
+class OverloadIntegrationTest : public GatewayOnFakeBackend {
+ protected:
+  static constexpr int kLimit = 3;
+  void SetUp() override {
+    StartGateway({absl::StrCat("--max_inflight_calls=", kLimit)});
+  }
 };
 
 struct HeldImport {
@@ -168,6 +180,71 @@ TEST_F(OverloadIntegrationTest, ShedsCallsBeyondTheLimitAndRecovers) {
         Context().get(), ev1::ListIndicatorsRequest(), &indicators);
     EXPECT_TRUE(status.ok()) << status.error_message();
   }
+}
+
+using TransportLimitsTest = GatewayOnFakeBackend;
+
+TEST_F(TransportLimitsTest, AConnectionGetsNoMoreStreamsThanTheLimit) {
+  constexpr int kStreams = 2;
+  ASSERT_NO_FATAL_FAILURE(
+      StartGateway({absl::StrCat("--max_concurrent_streams=", kStreams)}));
+  auto channel = gateway_->Channel();
+  auto enforcement = ev1::EnforcementService::NewStub(channel);
+  std::vector<std::unique_ptr<HeldImport>> held;
+  for (int i = 0; i < kStreams; ++i) {
+    auto h = std::make_unique<HeldImport>();
+    h->writer = enforcement->ImportObservations(h->context.get(), &h->response);
+    held.push_back(std::move(h));
+  }
+  backend_.AwaitImports(kStreams);
+
+  // One more stream on this connection waits for a free one: it is not
+  // sent before its deadline.
+  ev1::ListIndicatorsResponse indicators;
+  grpc::ClientContext waiting;
+  waiting.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::milliseconds(500));
+  EXPECT_EQ(enforcement
+                ->ListIndicators(&waiting, ev1::ListIndicatorsRequest(),
+                                 &indicators)
+                .error_code(),
+            grpc::StatusCode::DEADLINE_EXCEEDED);
+  // Another connection is not held up.
+  grpc::ChannelArguments own_connection;
+  own_connection.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  auto other = ev1::EnforcementService::NewStub(grpc::CreateCustomChannel(
+      gateway_->address(), grpc::InsecureChannelCredentials(),
+      own_connection));
+  grpc::Status status = other->ListIndicators(
+      Context().get(), ev1::ListIndicatorsRequest(), &indicators);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+
+  // Once a held stream ends, the connection takes a call again.
+  held[0]->writer->WritesDone();
+  status = held[0]->writer->Finish();
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  status = enforcement->ListIndicators(Context().get(),
+                                       ev1::ListIndicatorsRequest(),
+                                       &indicators);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  held[1]->writer->WritesDone();
+  EXPECT_TRUE(held[1]->writer->Finish().ok());
+}
+
+TEST_F(TransportLimitsTest, AMessageOverTheSizeLimitIsRefused) {
+  ASSERT_NO_FATAL_FAILURE(StartGateway({"--max_receive_message_bytes=1024"}));
+  auto enforcement = ev1::EnforcementService::NewStub(gateway_->Channel());
+  ev1::ListIndicatorsResponse indicators;
+  ev1::ListIndicatorsRequest large;
+  large.set_page_token(std::string(2000, 'x'));
+  grpc::Status status =
+      enforcement->ListIndicators(Context().get(), large, &indicators);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED)
+      << status.error_message();
+  ev1::ListIndicatorsRequest small;
+  small.set_page_token(std::string(500, 'x'));
+  status = enforcement->ListIndicators(Context().get(), small, &indicators);
+  EXPECT_TRUE(status.ok()) << status.error_message();
 }
 
 }  // namespace

@@ -68,6 +68,12 @@ TEST_F(EntitiesTest, ContainsOnlyKnownEntities) {
   }
 }
 
+TEST_F(EntitiesTest, EntityOfIdPrefersACountry) {
+  EXPECT_EQ(registry_->EntityOfId("EST"), "countries/EST");
+  EXPECT_EQ(registry_->EntityOfId("LAS"), "organizations/LAS");
+  EXPECT_EQ(registry_->EntityOfId("XXX"), "organizations/XXX");
+}
+
 TEST(EntityRegistryTest, MissingDataIsAnError) {
   EXPECT_EQ(EntityRegistry::Load("/nonexistent").status().code(),
             absl::StatusCode::kFailedPrecondition);

@@ -1,6 +1,5 @@
 #include "services/common/server.h"
 
-#include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
@@ -18,6 +17,7 @@
 #include "services/common/flags.h"
 #include "services/common/logging.h"
 #include "services/common/parse_errors.h"
+#include "services/common/reflection.h"
 #include "services/common/tls.h"
 
 namespace palermo {
@@ -80,7 +80,6 @@ void InitRuntime(int argc, char** argv, absl::string_view service_name) {
 absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
     absl::string_view default_listen, std::vector<HostedService> services) {
   grpc::EnableDefaultHealthCheckService(true);
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
   std::string address = absl::GetFlag(FLAGS_listen);
   if (address.empty()) address = std::string(default_listen);
@@ -93,6 +92,7 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
   if (!credentials.ok()) return credentials.status();
 
   grpc::ServerBuilder builder;
+  ConfigureReflection(builder);
   builder.AddListeningPort(address, *credentials, &host->port_);
   builder.SetMaxReceiveMessageSize(
       absl::GetFlag(FLAGS_max_receive_message_bytes));

@@ -1,10 +1,11 @@
 // The server runtime every Palermo service and the gateway run in: flags,
-// logging, a gRPC server with health, reflection, an access log, message-size
-// and keepalive limits, bounds on what overload may take (calls in flight,
-// streams per connection, threads, memory; services/common/overload.h), free
-// memory given back periodically, graceful shutdown on SIGTERM or SIGINT,
-// mutual TLS from the --tls_* flags (services/common/tls.h) and, with
-// --health_listen, health alone on a second, plaintext listener.
+// logging, a gRPC server with health, reflection (unless --reflection=false),
+// an access log, message-size and keepalive limits, bounds on what overload
+// may take (calls in flight, streams per connection, threads, memory;
+// services/common/overload.h), free memory given back periodically,
+// graceful shutdown on SIGTERM or SIGINT, mutual TLS from the --tls_* flags
+// (services/common/tls.h) and, with --health_listen, health alone on a
+// second, plaintext listener.
 //
 // Typical main():
 //   palermo::InitRuntime(argc, argv, "legislation");
