@@ -41,6 +41,27 @@ class NoPlugins : public grpc::ServerBuilderOption {
   }
 };
 
+// The health listener's answer to any method but health's. (Also what makes
+// gRPC accept a server whose one service, the default health service, is
+// added only once it starts.)
+class HealthOnly : public grpc::CallbackGenericService {
+ public:
+  grpc::ServerGenericBidiReactor* CreateReactor(
+      grpc::GenericCallbackServerContext* context) override {
+    class Refusal : public grpc::ServerGenericBidiReactor {
+     public:
+      explicit Refusal(const std::string& method) {
+        Finish(grpc::Status(
+            grpc::StatusCode::UNIMPLEMENTED,
+            absl::StrCat(method, ": this port (--health_listen) serves "
+                                 "grpc.health.v1.Health only")));
+      }
+      void OnDone() override { delete this; }
+    };
+    return new Refusal(context->method());
+  }
+};
+
 sigset_t ShutdownSignals() {
   sigset_t set;
   sigemptyset(&set);
@@ -146,6 +167,8 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
                                     grpc::InsecureServerCredentials(),
                                     &host->health_port_);
     health_builder.SetOption(std::make_unique<NoPlugins>());
+    host->health_fallback_ = std::make_unique<HealthOnly>();
+    health_builder.RegisterCallbackGenericService(host->health_fallback_.get());
     health_builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, 8);
     host->health_server_ = health_builder.BuildAndStart();
     if (!host->health_server_ || host->health_port_ == 0) {

@@ -15,6 +15,7 @@
 #ifndef PALERMO_SERVICES_COMMON_SERVER_H_
 #define PALERMO_SERVICES_COMMON_SERVER_H_
 
+#include <grpcpp/generic/async_generic_service.h>
 #include <grpcpp/grpcpp.h>
 
 #include <functional>
@@ -99,7 +100,9 @@ class ServiceHost {
   std::unique_ptr<InflightLimiter> limiter_;
   std::unique_ptr<grpc::Server> server_;
   // --health_listen's: plaintext, grpc.health.v1.Health only, the same
-  // statuses as server_'s.
+  // statuses as server_'s; every other method UNIMPLEMENTED by
+  // health_fallback_ (declared first: the server uses it).
+  std::unique_ptr<grpc::CallbackGenericService> health_fallback_;
   std::unique_ptr<grpc::Server> health_server_;
   // Gives memory back and reports shed calls, every
   // --memory_release_interval.

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/file.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -13,12 +14,15 @@
 #include <filesystem>
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/match.h"
 #include "absl/synchronization/mutex.h"
 #include "google/rpc/status.pb.h"
+#include "services/common/tls.h"
 #include "tests/support/postgres_for_test.h"
 
 namespace palermo::test {
@@ -103,7 +107,130 @@ absl::Status ChoosePostgres(const std::string& binary,
   return absl::OkStatus();
 }
 
+// Whether `args` choose TLS flags of their own.
+bool HasTlsArgs(const std::vector<std::string>& args) {
+  for (const std::string& a : args) {
+    if (absl::StartsWith(a, "--tls_")) return true;
+  }
+  return false;
+}
+
+bool ServesTls(const std::vector<std::string>& args) {
+  for (const std::string& a : args) {
+    if (absl::StartsWith(a, "--tls_cert_file=") &&
+        a != "--tls_cert_file=") {
+      return true;
+    }
+  }
+  return false;
+}
+
+// legislation_server -> legislation; palermo_load -> palermo_load.
+std::string CertificateNameOf(const std::string& binary) {
+  std::string name = std::filesystem::path(binary).filename().string();
+  if (absl::EndsWith(name, "_server")) {
+    name.resize(name.size() - std::string("_server").size());
+  }
+  return name;
+}
+
+// make-dev-certs's output, or the reason it failed, under a lock on the
+// certificates' folder (test processes run in parallel).
+absl::Status MakeDevCertsLocked(const std::vector<std::string>& args) {
+  const std::string lock_file = std::string(PALERMO_TEST_CERTS_DIR) + ".lock";
+  std::filesystem::create_directories(
+      std::filesystem::path(lock_file).parent_path());
+  int fd = open(lock_file.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return absl::InternalError(
+        absl::StrCat("cannot open ", lock_file, ": ", strerror(errno)));
+  }
+  while (flock(fd, LOCK_EX) != 0 && errno == EINTR) {
+  }
+  absl::Status status = MakeDevCerts(args);
+  close(fd);  // releases the lock
+  return status;
+}
+
 }  // namespace
+
+absl::Status MakeDevCerts(const std::vector<std::string>& args) {
+  absl::StatusOr<CommandResult> made = RunCommand(
+      std::string(PALERMO_SOURCE_DIR) + "/tools/certs/make-dev-certs", args);
+  if (!made.ok()) return made.status();
+  if (made->exit_code != 0) {
+    return absl::InternalError(absl::StrCat("make-dev-certs ",
+                                            absl::StrJoin(args, " "),
+                                            " failed: ", made->errors));
+  }
+  return absl::OkStatus();
+}
+
+const std::string& TestCertsDir() {
+  static const std::string* dir = [] {
+    auto* made = new std::string(PALERMO_TEST_CERTS_DIR);
+    if (absl::Status s = MakeDevCertsLocked({*made}); !s.ok()) {
+      std::fprintf(stderr, "palermo test support: %s\n", s.ToString().c_str());
+      std::abort();
+    }
+    return made;
+  }();
+  return *dir;
+}
+
+std::string TestCertificate(const std::string& name) {
+  const std::string cert = TestCertsDir() + "/" + name + ".crt";
+  if (!std::filesystem::exists(cert)) {
+    if (absl::Status s = MakeDevCertsLocked({TestCertsDir(), name}); !s.ok()) {
+      ADD_FAILURE() << s;
+    }
+  }
+  return cert;
+}
+
+std::vector<std::string> TlsArgsFor(const std::string& binary) {
+  const std::string name = CertificateNameOf(binary);
+  const std::string cert = TestCertificate(name);
+  const std::string key = TestCertsDir() + "/" + name + ".key";
+  const std::string ca = "--tls_ca_file=" + TestCertsDir() + "/ca.crt";
+  if (binary == PALERMO_GATEWAY_SERVER) {
+    return {ca, "--tls_client_cert_file=" + cert,
+            "--tls_client_key_file=" + key};
+  }
+  return {ca, "--tls_cert_file=" + cert, "--tls_key_file=" + key};
+}
+
+std::shared_ptr<grpc::ChannelCredentials> TlsCredentials(
+    const std::string& cert_file, const std::string& key_file,
+    const std::string& ca_file) {
+  // One certificate watcher per set of files, not one per channel.
+  static absl::Mutex mu(absl::kConstInit);
+  static auto* made = new absl::flat_hash_map<
+      std::string, std::shared_ptr<grpc::ChannelCredentials>>();
+  palermo::TlsConfig config;
+  config.ca_file = ca_file.empty() ? TestCertsDir() + "/ca.crt" : ca_file;
+  config.client_cert_file = cert_file;
+  config.client_key_file = key_file;
+  const std::string key =
+      absl::StrCat(config.ca_file, "|", cert_file, "|", key_file);
+  absl::MutexLock lock(&mu);
+  std::shared_ptr<grpc::ChannelCredentials>& credentials = (*made)[key];
+  if (credentials == nullptr) {
+    auto c = palermo::ChannelCredentialsFor(config);
+    if (!c.ok()) {
+      ADD_FAILURE() << c.status();
+      return grpc::InsecureChannelCredentials();
+    }
+    credentials = *std::move(c);
+  }
+  return credentials;
+}
+
+std::shared_ptr<grpc::ChannelCredentials> TestClientCredentials(
+    const std::string& name) {
+  const std::string cert = TestCertificate(name);
+  return TlsCredentials(cert, TestCertsDir() + "/" + name + ".key");
+}
 
 bool TestsOnPostgres() {
   const char* store = getenv("PALERMO_TEST_STORE");
@@ -113,9 +240,20 @@ bool TestsOnPostgres() {
 absl::StatusOr<std::unique_ptr<ServiceProcess>> ServiceProcess::Start(
     const std::string& binary, std::vector<std::string> args,
     absl::Duration timeout) {
+  if (!HasTlsArgs(args)) {
+    std::vector<std::string> tls = TlsArgsFor(binary);
+    args.insert(args.end(), tls.begin(), tls.end());
+  }
+  return StartPlaintext(binary, std::move(args), timeout);
+}
+
+absl::StatusOr<std::unique_ptr<ServiceProcess>> ServiceProcess::StartPlaintext(
+    const std::string& binary, std::vector<std::string> args,
+    absl::Duration timeout) {
   auto process = std::unique_ptr<ServiceProcess>(new ServiceProcess());
   process->binary_ = binary;
   if (absl::Status s = ChoosePostgres(binary, args); !s.ok()) return s;
+  process->serves_tls_ = ServesTls(args);
   process->args_ = std::move(args);
   absl::Status launched = process->Launch(0, timeout);
   if (!launched.ok()) return launched;
@@ -166,7 +304,12 @@ absl::Status ServiceProcess::Launch(int port, absl::Duration timeout) {
     line.append(buffer, n);
   }
   close(fds[0]);
-  if (!absl::SimpleAtoi(line.substr(0, line.find('\n')), &port_)) {
+  // "PORT\n", or "PORT HEALTH_PORT\n" with --health_listen.
+  std::vector<std::string> ports =
+      absl::StrSplit(line.substr(0, line.find('\n')), ' ');
+  health_port_ = 0;
+  if (!absl::SimpleAtoi(ports[0], &port_) ||
+      (ports.size() > 1 && !absl::SimpleAtoi(ports[1], &health_port_))) {
     return absl::InternalError(absl::StrCat("bad ready line: ", line));
   }
   return absl::OkStatus();
@@ -180,16 +323,40 @@ std::string ServiceProcess::address() const {
   return absl::StrCat("127.0.0.1:", port_);
 }
 
+namespace {
+
+std::shared_ptr<grpc::ChannelCredentials> CredentialsFor(bool tls) {
+  return tls ? TestClientCredentials("client")
+             : grpc::InsecureChannelCredentials();
+}
+
+}  // namespace
+
 std::shared_ptr<grpc::Channel> ServiceProcess::Channel() const {
   // Like Palermo's own clients: large error trailers (every bad row named).
   grpc::ChannelArguments args;
   args.SetInt(GRPC_ARG_MAX_METADATA_SIZE, 4 << 20);
-  return grpc::CreateCustomChannel(address(),
-                                   grpc::InsecureChannelCredentials(), args);
+  return grpc::CreateCustomChannel(address(), CredentialsFor(serves_tls_),
+                                   args);
 }
 
 std::shared_ptr<grpc::Channel> ServiceProcess::DefaultChannel() const {
+  return grpc::CreateChannel(address(), CredentialsFor(serves_tls_));
+}
+
+std::shared_ptr<grpc::ChannelCredentials> ServiceProcess::Credentials() const {
+  return CredentialsFor(serves_tls_);
+}
+
+std::shared_ptr<grpc::Channel> ServiceProcess::PlaintextChannel() const {
   return grpc::CreateChannel(address(), grpc::InsecureChannelCredentials());
+}
+
+std::shared_ptr<grpc::Channel> ServiceProcess::ChannelWith(
+    std::shared_ptr<grpc::ChannelCredentials> credentials) const {
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  return grpc::CreateCustomChannel(address(), std::move(credentials), args);
 }
 
 int ServiceProcess::Terminate() {

@@ -1,6 +1,13 @@
 // Test support: runs a real Palermo binary as a child process on port 0 and
 // learns its port from --ready_fd, once it is SERVING; no sleeps, no fixed
 // ports, so tests run beside a running suite.
+//
+// Every process runs with mutual TLS, as under ./palermo up: each service
+// serves and calls with its own certificate (named after its binary:
+// legislation_server -> "legislation") from a test CA, the gateway calls
+// the services presenting "gateway" and serves its public port plaintext;
+// Channel() speaks TLS to a TLS port presenting the "client" certificate.
+// The certificates are made by tools/certs/make-dev-certs in TestCertsDir().
 #ifndef PALERMO_TESTS_SUPPORT_SERVICE_PROCESS_H_
 #define PALERMO_TESTS_SUPPORT_SERVICE_PROCESS_H_
 
@@ -30,18 +37,39 @@ class ServiceProcess {
   // Under TestsOnPostgres(), a domain or reporting service whose `args`
   // choose no --store gets --store=postgres and a database of its own, one
   // per --data_dir (a service started again on its data dir finds its data).
+  // Unless `args` hold --tls_* flags of their own, the process gets those
+  // of mutual TLS with its own certificate (TlsArgsFor).
   static absl::StatusOr<std::unique_ptr<ServiceProcess>> Start(
+      const std::string& binary, std::vector<std::string> args,
+      absl::Duration timeout = absl::Seconds(30));
+  // The same without TLS: it serves and calls plaintext.
+  static absl::StatusOr<std::unique_ptr<ServiceProcess>> StartPlaintext(
       const std::string& binary, std::vector<std::string> args,
       absl::Duration timeout = absl::Seconds(30));
 
   ~ServiceProcess();  // Terminate() if still running.
 
   int port() const { return port_; }
+  // The --health_listen port (plaintext, health only); 0 without one.
+  int health_port() const { return health_port_; }
   pid_t pid() const { return pid_; }
   std::string address() const;
+  // Whether its port serves TLS (it was given --tls_cert_file).
+  bool serves_tls() const { return serves_tls_; }
+  // A channel as Palermo's own clients make (large error trailers): TLS
+  // with the "client" certificate to a TLS port, else plaintext.
   std::shared_ptr<grpc::Channel> Channel() const;
-  // A channel with gRPC's defaults (8 KiB of metadata), as any C++ client.
+  // A channel with gRPC's defaults (8 KiB of metadata), as any C++ client;
+  // TLS as Channel().
   std::shared_ptr<grpc::Channel> DefaultChannel() const;
+  // The credentials Channel() uses, for channels with other arguments.
+  std::shared_ptr<grpc::ChannelCredentials> Credentials() const;
+  // A plaintext channel, whatever the port serves.
+  std::shared_ptr<grpc::Channel> PlaintextChannel() const;
+  // A channel with `credentials`, on a connection of its own (not shared
+  // with other channels to the same address).
+  std::shared_ptr<grpc::Channel> ChannelWith(
+      std::shared_ptr<grpc::ChannelCredentials> credentials) const;
 
   // SIGTERM, then waits; returns the exit code (-signal if killed).
   int Terminate();
@@ -60,6 +88,8 @@ class ServiceProcess {
   std::vector<std::string> args_;
   pid_t pid_ = -1;
   int port_ = 0;
+  int health_port_ = 0;
+  bool serves_tls_ = false;
 };
 
 // The whole suite on port 0: legislation, enforcement, assistance,
@@ -76,6 +106,36 @@ struct Suite {
   static absl::StatusOr<std::unique_ptr<Suite>> Start(
       const std::string& data_dir, std::vector<std::string> gateway_args = {});
 };
+
+// The test CA and certificates (tools/certs/make-dev-certs): ca.crt, and
+// NAME.crt / NAME.key for gateway, legislation, enforcement, assistance,
+// coordination, reporting, loader and client. Made once for the build tree
+// (under a lock: test processes run in parallel); never modified by tests
+// (a test that rotates certificates copies them).
+const std::string& TestCertsDir();
+
+// `name`'s certificate in TestCertsDir(), made there first if it is not one
+// of the default names; returns the path of NAME.crt (NAME.key beside).
+std::string TestCertificate(const std::string& name);
+
+// Runs tools/certs/make-dev-certs with `args` (e.g. {"--days", "-1", dir,
+// "client"}); OK or its error output.
+absl::Status MakeDevCerts(const std::vector<std::string>& args);
+
+// The flags of mutual TLS for `binary` under the test CA: its own
+// certificate (named after the binary) as server and client; for the
+// gateway only as client (its public port stays plaintext).
+std::vector<std::string> TlsArgsFor(const std::string& binary);
+
+// TLS channel credentials trusting `ca_file` (default: the test CA) and
+// presenting `cert_file`/`key_file` (none if empty).
+std::shared_ptr<grpc::ChannelCredentials> TlsCredentials(
+    const std::string& cert_file, const std::string& key_file,
+    const std::string& ca_file = "");
+
+// TLS credentials presenting the test CA's certificate `name`.
+std::shared_ptr<grpc::ChannelCredentials> TestClientCredentials(
+    const std::string& name = "client");
 
 // Runs a command to completion; returns its exit code, stdout and stderr.
 struct CommandResult {

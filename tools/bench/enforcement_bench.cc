@@ -31,6 +31,7 @@
 #include "services/common/flags.h"
 #include "services/common/periods.h"
 #include "services/common/store_flags.h"
+#include "services/common/tls.h"
 #include "services/enforcement/client/enforcement_client.h"
 #include "tests/support/service_process.h"
 
@@ -111,6 +112,11 @@ double Percentile(std::vector<double> v, double p) {
 
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
+  if (absl::Status s = palermo::ValidateTlsConfig(palermo::TlsConfigFromFlags());
+      !s.ok()) {
+    std::fprintf(stderr, "%s\n", std::string(s.message()).c_str());
+    return 2;
+  }
   auto registry = palermo::EntityRegistry::LoadDefault();
   if (!registry.ok()) {
     std::fprintf(stderr, "%s\n", registry.status().ToString().c_str());
@@ -161,8 +167,12 @@ int main(int argc, char** argv) {
   }
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(64 << 20);
+  // The server it started: mutual TLS as in the tests; --target: the
+  // --tls_* flags'.
   auto channel = grpc::CreateCustomChannel(
-      address, grpc::InsecureChannelCredentials(), args);
+      address,
+      server ? server->Credentials() : palermo::SuiteChannelCredentials(),
+      args);
   auto listed = Client(channel, absl::Seconds(10)).ListAllIndicators();
   if (!listed.ok()) {
     std::fprintf(stderr, "cannot list indicators: %s\n",

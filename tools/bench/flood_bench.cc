@@ -33,6 +33,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "palermo/gateway/v1/gateway.grpc.pb.h"
 #include "services/legislation/client/legislation_client.h"
+#include "services/common/tls.h"
 #include "tests/support/service_process.h"
 
 ABSL_FLAG(std::string, bench_dir, "", "Empty directory for the databases.");
@@ -81,14 +82,16 @@ double RssMib(pid_t pid) {
   return 0;
 }
 
-std::shared_ptr<grpc::Channel> Connection(const std::string& address, int i) {
+// A channel of its own connection to `address`, with `credentials`.
+std::shared_ptr<grpc::Channel> Connection(
+    const std::string& address, int i,
+    std::shared_ptr<grpc::ChannelCredentials> credentials) {
   grpc::ChannelArguments args;
   // Its own subchannel, hence its own TCP connection.
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
   args.SetInt("palermo.flood_connection", i);
   args.SetMaxReceiveMessageSize(16 << 20);
-  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(),
-                                   args);
+  return grpc::CreateCustomChannel(address, std::move(credentials), args);
 }
 
 double Percentile(std::vector<double> v, double p) {
@@ -192,7 +195,9 @@ class Slot {
 // The bystander: every --health_interval a health check, and every tenth
 // time a GetCountryProfile, each with a 5 s deadline.
 int Probe(const std::string& address) {
-  auto channel = Connection(address, -1);
+  // The gateway's public port, plaintext as the tests start it; the
+  // --tls_* flags if it is not.
+  auto channel = Connection(address, -1, palermo::SuiteChannelCredentials());
   auto health = grpc::health::v1::Health::NewStub(channel);
   auto gateway = gv1::GatewayService::NewStub(channel);
   int checks = 0, not_serving = 0, profiles = 0, profiles_ok = 0;
@@ -316,7 +321,8 @@ int main(int argc, char** argv) {
   std::vector<std::unique_ptr<palermo::legislation::LegislationClient>>
       legislations;
   for (int c = 0; c < connections; ++c) {
-    channels.push_back(Connection(gateway->address(), c));
+    channels.push_back(
+        Connection(gateway->address(), c, gateway->Credentials()));
     gateways.push_back(gv1::GatewayService::NewStub(channels.back()));
     legislations.push_back(
         std::make_unique<palermo::legislation::LegislationClient>(

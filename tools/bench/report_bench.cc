@@ -303,7 +303,7 @@ int main(int argc, char** argv) {
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(256 << 20);
   auto channel = grpc::CreateCustomChannel(
-      suite->gateway->address(), grpc::InsecureChannelCredentials(), args);
+      suite->gateway->address(), suite->gateway->Credentials(), args);
   palermo::CallOptions options;
   options.timeout = absl::GetFlag(FLAGS_call_deadline);
   palermo::reporting::ReportingClient client(channel, options);

@@ -16,6 +16,9 @@
 // Every write carries a request_id derived from the file's content, so a
 // second run writes nothing; a legislation record that exists with other
 // content (an analyst's correction, say) is kept, and reported.
+// With the --tls_* flags (services/common/tls.h) it calls over mutual TLS,
+// presenting its certificate; --plaintext_target calls --target (the
+// gateway's public port, plaintext in ./palermo up) without TLS.
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <google/protobuf/util/json_util.h>
@@ -41,6 +44,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "services/assistance/client/assistance_client.h"
 #include "services/common/client.h"
+#include "services/common/tls.h"
 #include "services/coordination/client/coordination_client.h"
 #include "services/enforcement/client/enforcement_client.h"
 #include "services/legislation/client/legislation_client.h"
@@ -56,6 +60,11 @@ ABSL_FLAG(std::vector<std::string>, wait_for, {},
           "--target).");
 ABSL_FLAG(absl::Duration, wait_timeout, absl::Seconds(60),
           "How long to wait for --wait_for.");
+ABSL_FLAG(bool, plaintext_target, false,
+          "Call --target (and wait for it) without TLS even with the --tls_* "
+          "flags, which then apply to the other --wait_for addresses: the "
+          "gateway's public port is plaintext unless it is given a "
+          "certificate.");
 
 namespace {
 
@@ -66,8 +75,18 @@ using grpc::health::v1::HealthCheckResponse;
 
 // Streams the server's health until it says SERVING, connection retries
 // included (wait_for_ready), within the deadline.
+// A channel to `address`: plaintext for --target under --plaintext_target,
+// else with the --tls_* flags' credentials.
+std::shared_ptr<grpc::Channel> ChannelTo(const std::string& address) {
+  if (absl::GetFlag(FLAGS_plaintext_target) &&
+      address == absl::GetFlag(FLAGS_target)) {
+    return palermo::MakeChannel(address, grpc::InsecureChannelCredentials());
+  }
+  return palermo::MakeChannel(address);
+}
+
 bool WaitServing(const std::string& address, absl::Time deadline) {
-  auto stub = grpc::health::v1::Health::NewStub(palermo::MakeChannel(address));
+  auto stub = grpc::health::v1::Health::NewStub(ChannelTo(address));
   grpc::ClientContext context;
   context.set_wait_for_ready(true);
   context.set_deadline(absl::ToChronoTime(deadline));
@@ -523,6 +542,11 @@ int LoadReporting(const std::shared_ptr<grpc::Channel>& channel,
 
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
+  if (absl::Status s = palermo::ValidateTlsConfig(palermo::TlsConfigFromFlags());
+      !s.ok()) {
+    std::fprintf(stderr, "palermo-load: %s\n", std::string(s.message()).c_str());
+    return 2;
+  }
   const std::string target = absl::GetFlag(FLAGS_target);
   std::vector<std::string> wait_for = absl::GetFlag(FLAGS_wait_for);
   if (wait_for.empty()) wait_for.push_back(target);
@@ -531,7 +555,7 @@ int main(int argc, char** argv) {
     if (!WaitServing(address, deadline)) return 1;
   }
   const std::filesystem::path root = absl::GetFlag(FLAGS_reference_dir);
-  auto channel = palermo::MakeChannel(target);
+  auto channel = ChannelTo(target);
   const int reporting = LoadReporting(channel, root / "reporting");
   const int legislation = LoadLegislation(channel, root / "legislation");
   const int enforcement = LoadEnforcement(channel, root / "enforcement");

@@ -1,6 +1,7 @@
 // palermo-report: writes a cycle's report, in French and English, as
 // Markdown and as self-contained HTML, into a folder, through the gateway
-// (./palermo report), with the reporting client library.
+// (./palermo report), with the reporting client library; over TLS with the
+// --tls_* flags (services/common/tls.h) if the gateway's port is TLS.
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -11,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "services/common/client.h"
+#include "services/common/tls.h"
 #include "services/reporting/client/reporting_client.h"
 
 ABSL_FLAG(std::string, target, "127.0.0.1:50051", "the gateway");
@@ -20,6 +22,11 @@ ABSL_FLAG(absl::Duration, timeout, absl::Seconds(60), "per report");
 
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
+  if (absl::Status s = palermo::ValidateTlsConfig(palermo::TlsConfigFromFlags());
+      !s.ok()) {
+    std::cerr << "palermo-report: " << s.message() << "\n";
+    return 2;
+  }
   const std::string out = absl::GetFlag(FLAGS_out_dir);
   std::error_code error;
   std::filesystem::create_directories(out, error);
