@@ -60,7 +60,8 @@ void InitRuntime(int argc, char** argv, absl::string_view service_name) {
 }
 
 absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
-    absl::string_view default_listen, std::vector<HostedService> services) {
+    absl::string_view default_listen, std::vector<HostedService> services,
+    HostAudit audit) {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
@@ -69,6 +70,14 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
 
   std::unique_ptr<ServiceHost> host(new ServiceHost());
   host->services_ = std::move(services);
+  if (audit.log != nullptr) {
+    if (audit.service.empty()) audit.service = ProcessName();
+    host->audit_service_ = std::make_unique<AuditServiceImpl>(
+        *audit.log, audit.service, std::move(audit.may_read));
+    host->services_.push_back(
+        {host->audit_service_.get(),
+         common::v1::AuditService::service_full_name()});
+  }
 
   grpc::ServerBuilder builder;
   builder.AddListeningPort(address, grpc::InsecureServerCredentials(),
@@ -103,6 +112,12 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
   interceptors.push_back(std::make_unique<ParseErrorInterceptorFactory>());
   interceptors.push_back(std::make_unique<OverloadInterceptorFactory>(
       host->limiter_.get(), ProcessName()));
+  // After both: it records the status the first rewrites, and skips the
+  // calls the second sheds.
+  if (audit.log != nullptr) {
+    interceptors.push_back(std::make_unique<AuditInterceptorFactory>(
+        audit.log, std::move(audit.options)));
+  }
   interceptors.push_back(std::make_unique<RpcLogInterceptorFactory>());
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
 
@@ -147,8 +162,10 @@ int StartupFailed(const absl::Status& status) {
 }
 
 int Serve(absl::string_view default_listen,
-          std::vector<HostedService> services, HealthProbe probe) {
-  auto host = ServiceHost::Start(default_listen, std::move(services));
+          std::vector<HostedService> services, HealthProbe probe,
+          HostAudit audit) {
+  auto host = ServiceHost::Start(default_listen, std::move(services),
+                                 std::move(audit));
   if (!host.ok()) return StartupFailed(host.status());
   (*host)->SetServing();
   if (probe) (*host)->FollowProbe(std::move(probe));

@@ -2,7 +2,9 @@
 // logging, a gRPC server with health, reflection, an access log, message-size
 // and keepalive limits, bounds on what overload may take (calls in flight,
 // streams per connection, threads, memory; services/common/overload.h), free
-// memory given back periodically, and graceful shutdown on SIGTERM or SIGINT.
+// memory given back periodically, graceful shutdown on SIGTERM or SIGINT,
+// and, given an audit log (HostAudit), every write recorded in it and
+// AuditService to read it.
 //
 // Typical main():
 //   palermo::InitRuntime(argc, argv, "legislation");
@@ -22,6 +24,9 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "services/common/audit_interceptor.h"
+#include "services/common/audit_log.h"
+#include "services/common/audit_service.h"
 #include "services/common/memory.h"
 #include "services/common/overload.h"
 
@@ -45,6 +50,20 @@ struct HostedService {
 // `--data_dir`/`file_name`, creating the directory if needed.
 absl::StatusOr<std::string> DataFile(absl::string_view file_name);
 
+// The audit log a host keeps: with a log, every write call and refused
+// write is recorded in it (AuditInterceptorFactory, audit_interceptor.h)
+// and the host serves palermo.common.v1.AuditService over it
+// (audit_service.h).
+struct HostAudit {
+  AuditLog* log = nullptr;  // null: no audit; else outlives the host
+  // The process's name in "services/{service}"; empty: InitRuntime's.
+  std::string service;
+  // Who calls (the caller's subject and role), which methods write.
+  AuditOptions options;
+  // Who may read the log; null: nobody (PERMISSION_DENIED).
+  AuditReaderCheck may_read;
+};
+
 // Whether what the services depend on (their database server) answers:
 // OK, or why not.
 using HealthProbe = std::function<absl::Status()>;
@@ -53,7 +72,8 @@ using HealthProbe = std::function<absl::Status()>;
 // Everything the services use must outlive the call. With a `probe`, health
 // follows it (ServiceHost::FollowProbe).
 int Serve(absl::string_view default_listen,
-          std::vector<HostedService> services, HealthProbe probe = nullptr);
+          std::vector<HostedService> services, HealthProbe probe = nullptr,
+          HostAudit audit = {});
 
 // Logs a start-up failure and returns the exit code for it.
 int StartupFailed(const absl::Status& status);
@@ -61,9 +81,11 @@ int StartupFailed(const absl::Status& status);
 class ServiceHost {
  public:
   // Builds and starts the server on --listen, or on `default_listen` when the
-  // flag is empty. Health reports NOT_SERVING until SetServing().
+  // flag is empty. Health reports NOT_SERVING until SetServing(). With an
+  // audit log, also AuditService and the audit interceptor.
   static absl::StatusOr<std::unique_ptr<ServiceHost>> Start(
-      absl::string_view default_listen, std::vector<HostedService> services);
+      absl::string_view default_listen, std::vector<HostedService> services,
+      HostAudit audit = {});
 
   // The bound port (useful with port 0).
   int port() const { return port_; }
@@ -90,6 +112,7 @@ class ServiceHost {
   void SetHealth(bool serving);
   // Declared before server_: the server's interceptors use it.
   std::unique_ptr<InflightLimiter> limiter_;
+  std::unique_ptr<AuditServiceImpl> audit_service_;
   std::unique_ptr<grpc::Server> server_;
   // Gives memory back and reports shed calls, every
   // --memory_release_interval.
