@@ -5,7 +5,9 @@
 //
 // Who may read is decided by an injected check (the administrator role of
 // the caller's principal); without one, every call is refused
-// PERMISSION_DENIED.
+// PERMISSION_DENIED. Until principals are authenticated, --audit_reader_actors
+// (AuditReaderCheckFromFlags) names the palermo-actor values allowed: the
+// caller's own word, for development and tests only; empty by default.
 #ifndef PALERMO_SERVICES_COMMON_AUDIT_SERVICE_H_
 #define PALERMO_SERVICES_COMMON_AUDIT_SERVICE_H_
 
@@ -13,12 +15,16 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
+#include "absl/flags/declare.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "palermo/common/v1/audit.grpc.pb.h"
 #include "services/common/audit_log.h"
+
+ABSL_DECLARE_FLAG(std::vector<std::string>, audit_reader_actors);
 
 namespace palermo {
 
@@ -26,6 +32,10 @@ namespace palermo {
 // UNAUTHENTICATED) otherwise.
 using AuditReaderCheck =
     std::function<absl::Status(const grpc::ServerContextBase&)>;
+
+// The check --audit_reader_actors makes: OK for a call whose palermo-actor
+// is one of them, PERMISSION_DENIED otherwise; null when the flag is empty.
+AuditReaderCheck AuditReaderCheckFromFlags();
 
 // "services/{service}".
 std::string AuditParent(absl::string_view service);

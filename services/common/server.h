@@ -60,7 +60,8 @@ struct HostAudit {
   std::string service;
   // Who calls (the caller's subject and role), which methods write.
   AuditOptions options;
-  // Who may read the log; null: nobody (PERMISSION_DENIED).
+  // Who may read the log; null: AuditReaderCheckFromFlags(), and with that
+  // flag empty, nobody (PERMISSION_DENIED).
   AuditReaderCheck may_read;
 };
 

@@ -30,6 +30,7 @@ class ServiceProcess {
   // Under TestsOnPostgres(), a domain or reporting service whose `args`
   // choose no --store gets --store=postgres and a database of its own, one
   // per --data_dir (a service started again on its data dir finds its data).
+  // The gateway, given no --data_dir, gets a fresh one (for its audit log).
   static absl::StatusOr<std::unique_ptr<ServiceProcess>> Start(
       const std::string& binary, std::vector<std::string> args,
       absl::Duration timeout = absl::Seconds(30));
