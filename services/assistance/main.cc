@@ -9,6 +9,7 @@
 #include "services/assistance/assistance_service.h"
 #include "services/assistance/postgres_assistance_store.h"
 #include "services/assistance/sqlite_assistance_store.h"
+#include "services/common/audit_log_factory.h"
 #include "services/common/flags.h"
 #include "services/common/record_store_factory.h"
 #include "services/common/server.h"
@@ -49,6 +50,8 @@ int main(int argc, char** argv) {
   HealthProbe probe;
   auto store = OpenStore(&probe);
   if (!store.ok()) return StartupFailed(store.status());
+  auto audit = OpenAuditLog("assistance", "assistance.db");
+  if (!audit.ok()) return StartupFailed(audit.status());
   auto entities = EntityRegistry::LoadDefault();
   if (!entities.ok()) return StartupFailed(entities.status());
   assistance::AssistanceDomain domain(**store, *entities,
@@ -61,5 +64,5 @@ int main(int argc, char** argv) {
       {{&service, assistance::v1::AssistanceService::service_full_name(),
         service.EndWatches()},
        {&cases, assistance::v1::CaseRecordService::service_full_name()}},
-      probe);
+      probe, {audit->get()});
 }

@@ -587,7 +587,11 @@ absl::StatusOr<int> Pool::SchemaVersion() {
   absl::StatusOr<Handle> conn = Acquire();
   if (!conn.ok()) return conn.status();
   absl::StatusOr<Result> version =
-      (*conn)->Execute("SELECT COALESCE(MAX(version), 0) FROM schema_version");
+      (*conn)->Execute(absl::StrCat("SELECT COALESCE(MAX(version), 0) FROM ",
+                                    (*conn)->QuoteIdentifier(options_.schema),
+                                    ".",
+                                    (*conn)->QuoteIdentifier(
+                                        options_.migrations_table)));
   if (!version.ok()) return version.status();
   return static_cast<int>(version->Int(0, 0));
 }
@@ -610,16 +614,17 @@ absl::Status Pool::Migrate(const std::vector<Migration>& migrations) {
         {Param::Text(absl::StrCat("palermo.migrate.", options_.schema))});
     if (!locked.ok()) return locked.status();
     const std::string schema = conn.QuoteIdentifier(options_.schema);
+    const std::string table = conn.QuoteIdentifier(options_.migrations_table);
     if (absl::Status s = conn.Exec(
             absl::StrCat("CREATE SCHEMA IF NOT EXISTS ", schema, ";"
                          "CREATE TABLE IF NOT EXISTS ", schema,
-                         ".schema_version (version integer PRIMARY KEY,"
+                         ".", table, " (version integer PRIMARY KEY,"
                          " applied_at timestamptz NOT NULL DEFAULT now())"));
         !s.ok()) {
       return s;
     }
     absl::StatusOr<Result> current = conn.Execute(absl::StrCat(
-        "SELECT COALESCE(MAX(version), 0) FROM ", schema, ".schema_version"));
+        "SELECT COALESCE(MAX(version), 0) FROM ", schema, ".", table));
     if (!current.ok()) return current.status();
     const int64_t version = current->Int(0, 0);
     if (!ordered.empty() && version > ordered.back().version) {
@@ -631,8 +636,8 @@ absl::Status Pool::Migrate(const std::vector<Migration>& migrations) {
       if (m.version <= version) continue;
       if (absl::Status s = conn.Exec(m.sql); !s.ok()) return s;
       absl::StatusOr<Result> recorded = conn.Execute(
-          absl::StrCat("INSERT INTO ", schema,
-                       ".schema_version(version) VALUES ($1)"),
+          absl::StrCat("INSERT INTO ", schema, ".", table,
+                       "(version) VALUES ($1)"),
           {Param::Int(m.version)});
       if (!recorded.ok()) return recorded.status();
     }

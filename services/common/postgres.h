@@ -15,8 +15,8 @@
 //   (retryable: IsRetryable), anything else INTERNAL with the server's
 //   message. The SQLSTATE rides along (SqlState).
 // - COPY FROM STDIN in the binary format for bulk loads (CopyIn).
-// - Numbered migrations in the schema's `schema_version` table, applied once
-//   each, under an advisory lock so that two processes never migrate at once.
+// - Numbered migrations in the schema's `schema_version` table (or another,
+//   Options::migrations_table), applied once each, under an advisory lock so that two processes never migrate at once.
 // - Listener: LISTEN on a dedicated connection and thread, reconnecting when
 //   the server returns.
 #ifndef PALERMO_SERVICES_COMMON_POSTGRES_H_
@@ -50,6 +50,9 @@ struct Options {
   int pool_size = 8;   // connections at most
   // How long Acquire waits for a free connection before UNAVAILABLE.
   absl::Duration acquire_timeout = absl::Seconds(30);
+  // The table recording the applied migrations, in the schema: a part with
+  // its own numbering (the audit log) keeps its own beside the store's.
+  std::string migrations_table = "schema_version";
 };
 
 // INVALID_ARGUMENT if `dsn` is not a valid conninfo or URI (naming what

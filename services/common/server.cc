@@ -99,7 +99,8 @@ void InitRuntime(int argc, char** argv, absl::string_view service_name) {
 }
 
 absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
-    absl::string_view default_listen, std::vector<HostedService> services) {
+    absl::string_view default_listen, std::vector<HostedService> services,
+    HostAudit audit) {
   grpc::EnableDefaultHealthCheckService(true);
 
   std::string address = absl::GetFlag(FLAGS_listen);
@@ -107,6 +108,15 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
 
   std::unique_ptr<ServiceHost> host(new ServiceHost());
   host->services_ = std::move(services);
+  if (audit.log != nullptr) {
+    if (audit.service.empty()) audit.service = ProcessName();
+    if (!audit.may_read) audit.may_read = AuditReaderCheckFromFlags();
+    host->audit_service_ = std::make_unique<AuditServiceImpl>(
+        *audit.log, audit.service, std::move(audit.may_read));
+    host->services_.push_back(
+        {host->audit_service_.get(),
+         common::v1::AuditService::service_full_name()});
+  }
 
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
       ServerCredentialsFromFlags();
@@ -145,6 +155,12 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
   interceptors.push_back(std::make_unique<ParseErrorInterceptorFactory>());
   interceptors.push_back(std::make_unique<OverloadInterceptorFactory>(
       host->limiter_.get(), ProcessName()));
+  // After both: it records the status the first rewrites, and skips the
+  // calls the second sheds.
+  if (audit.log != nullptr) {
+    interceptors.push_back(std::make_unique<AuditInterceptorFactory>(
+        audit.log, std::move(audit.options)));
+  }
   interceptors.push_back(std::make_unique<RpcLogInterceptorFactory>());
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
 
@@ -213,8 +229,10 @@ int StartupFailed(const absl::Status& status) {
 }
 
 int Serve(absl::string_view default_listen,
-          std::vector<HostedService> services, HealthProbe probe) {
-  auto host = ServiceHost::Start(default_listen, std::move(services));
+          std::vector<HostedService> services, HealthProbe probe,
+          HostAudit audit) {
+  auto host = ServiceHost::Start(default_listen, std::move(services),
+                                 std::move(audit));
   if (!host.ok()) return StartupFailed(host.status());
   (*host)->SetServing();
   if (probe) (*host)->FollowProbe(std::move(probe));

@@ -4,8 +4,9 @@
 // may take (calls in flight, streams per connection, threads, memory;
 // services/common/overload.h), free memory given back periodically,
 // graceful shutdown on SIGTERM or SIGINT, mutual TLS from the --tls_* flags
-// (services/common/tls.h) and, with --health_listen, health alone on a
-// second, plaintext listener.
+// (services/common/tls.h), with --health_listen health alone on a second,
+// plaintext listener, and, given an audit log (HostAudit), every write
+// recorded in it and AuditService to read it.
 //
 // Typical main():
 //   palermo::InitRuntime(argc, argv, "legislation");
@@ -26,6 +27,9 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "services/common/audit_interceptor.h"
+#include "services/common/audit_log.h"
+#include "services/common/audit_service.h"
 #include "services/common/memory.h"
 #include "services/common/overload.h"
 
@@ -50,6 +54,21 @@ struct HostedService {
 // `--data_dir`/`file_name`, creating the directory if needed.
 absl::StatusOr<std::string> DataFile(absl::string_view file_name);
 
+// The audit log a host keeps: with a log, every write call and refused
+// write is recorded in it (AuditInterceptorFactory, audit_interceptor.h)
+// and the host serves palermo.common.v1.AuditService over it
+// (audit_service.h).
+struct HostAudit {
+  AuditLog* log = nullptr;  // null: no audit; else outlives the host
+  // The process's name in "services/{service}"; empty: InitRuntime's.
+  std::string service;
+  // Who calls (the caller's subject and role), which methods write.
+  AuditOptions options;
+  // Who may read the log; null: AuditReaderCheckFromFlags(), and with that
+  // flag empty, nobody (PERMISSION_DENIED).
+  AuditReaderCheck may_read;
+};
+
 // Whether what the services depend on (their database server) answers:
 // OK, or why not.
 using HealthProbe = std::function<absl::Status()>;
@@ -58,7 +77,8 @@ using HealthProbe = std::function<absl::Status()>;
 // Everything the services use must outlive the call. With a `probe`, health
 // follows it (ServiceHost::FollowProbe).
 int Serve(absl::string_view default_listen,
-          std::vector<HostedService> services, HealthProbe probe = nullptr);
+          std::vector<HostedService> services, HealthProbe probe = nullptr,
+          HostAudit audit = {});
 
 // Logs a start-up failure and returns the exit code for it.
 int StartupFailed(const absl::Status& status);
@@ -66,9 +86,11 @@ int StartupFailed(const absl::Status& status);
 class ServiceHost {
  public:
   // Builds and starts the server on --listen, or on `default_listen` when the
-  // flag is empty. Health reports NOT_SERVING until SetServing().
+  // flag is empty. Health reports NOT_SERVING until SetServing(). With an
+  // audit log, also AuditService and the audit interceptor.
   static absl::StatusOr<std::unique_ptr<ServiceHost>> Start(
-      absl::string_view default_listen, std::vector<HostedService> services);
+      absl::string_view default_listen, std::vector<HostedService> services,
+      HostAudit audit = {});
 
   // The bound port (useful with port 0).
   int port() const { return port_; }
@@ -98,6 +120,7 @@ class ServiceHost {
   void SetHealth(bool serving);
   // Declared before server_: the server's interceptors use it.
   std::unique_ptr<InflightLimiter> limiter_;
+  std::unique_ptr<AuditServiceImpl> audit_service_;
   std::unique_ptr<grpc::Server> server_;
   // --health_listen's: plaintext, grpc.health.v1.Health only, the same
   // statuses as server_'s; every other method UNIMPLEMENTED by

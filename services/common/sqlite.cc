@@ -122,7 +122,8 @@ std::string Statement::ColumnBlob(int column) const {
 }
 
 absl::StatusOr<std::unique_ptr<Database>> Database::Open(
-    const std::string& path, const std::vector<Migration>& migrations) {
+    const std::string& path, const std::vector<Migration>& migrations,
+    absl::string_view migrations_table) {
   sqlite3* raw = nullptr;
   int rc = sqlite3_open_v2(
       path.c_str(), &raw,
@@ -133,7 +134,7 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(
     sqlite3_close(raw);
     return status;
   }
-  std::unique_ptr<Database> db(new Database(raw));
+  std::unique_ptr<Database> db(new Database(raw, migrations_table));
   sqlite3_busy_timeout(raw, 5000);
   // WAL lets readers proceed during a write; FULL syncs the WAL on every
   // commit, so an acknowledged write is on disk before the reply is sent.
@@ -177,7 +178,8 @@ absl::Status Database::Exec(absl::string_view sql) {
 
 absl::StatusOr<int> Database::SchemaVersion() {
   absl::StatusOr<Statement> stmt =
-      Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_version");
+      Prepare(absl::StrCat("SELECT COALESCE(MAX(version), 0) FROM ",
+                           migrations_table_));
   if (!stmt.ok()) return stmt.status();
   absl::StatusOr<bool> row = stmt->Step();
   if (!row.ok()) return row.status();
@@ -186,10 +188,11 @@ absl::StatusOr<int> Database::SchemaVersion() {
 
 absl::Status Database::Migrate(const std::vector<Migration>& migrations) {
   auto lock = Lock();
-  if (absl::Status s = Exec("CREATE TABLE IF NOT EXISTS schema_version ("
-                            " version INTEGER PRIMARY KEY,"
-                            " applied_at TEXT NOT NULL DEFAULT "
-                            "(strftime('%Y-%m-%dT%H:%M:%fZ')))");
+  if (absl::Status s = Exec(absl::StrCat("CREATE TABLE IF NOT EXISTS ",
+                                         migrations_table_, " ("
+                                         " version INTEGER PRIMARY KEY,"
+                                         " applied_at TEXT NOT NULL DEFAULT "
+                                         "(strftime('%Y-%m-%dT%H:%M:%fZ')))"));
       !s.ok()) {
     return s;
   }
@@ -209,7 +212,8 @@ absl::Status Database::Migrate(const std::vector<Migration>& migrations) {
     if (!txn.ok()) return txn.status();
     if (absl::Status s = Exec(m.sql); !s.ok()) return s;
     absl::StatusOr<Statement> record =
-        Prepare("INSERT INTO schema_version(version) VALUES (?)");
+        Prepare(absl::StrCat("INSERT INTO ", migrations_table_,
+                             "(version) VALUES (?)"));
     if (!record.ok()) return record.status();
     if (absl::Status s = record->Bind(1, int64_t{m.version}).Run(); !s.ok()) {
       return s;

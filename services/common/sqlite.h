@@ -72,9 +72,12 @@ struct Migration {
 
 class Database {
  public:
-  // Opens (creating if needed) the database file and applies migrations.
+  // Opens (creating if needed) the database file and applies migrations,
+  // recorded in `migrations_table` (a part with its own numbering, such as
+  // the audit log, keeps its own table beside the store's).
   static absl::StatusOr<std::unique_ptr<Database>> Open(
-      const std::string& path, const std::vector<Migration>& migrations);
+      const std::string& path, const std::vector<Migration>& migrations,
+      absl::string_view migrations_table = "schema_version");
   ~Database();
 
   Database(const Database&) = delete;
@@ -93,11 +96,13 @@ class Database {
   absl::StatusOr<int> SchemaVersion();
 
  private:
-  explicit Database(sqlite3* db) : db_(db) {}
+  Database(sqlite3* db, absl::string_view migrations_table)
+      : db_(db), migrations_table_(migrations_table) {}
   absl::Status Migrate(const std::vector<Migration>& migrations);
 
   std::mutex mu_;
   sqlite3* db_;
+  const std::string migrations_table_;
 };
 
 // One write transaction (BEGIN IMMEDIATE). Rolls back unless Commit()

@@ -3,6 +3,7 @@
 // international cooperation and inter-agency groups
 // (palermo.coordination.v1.CoordinationService).
 #include "absl/flags/flag.h"
+#include "services/common/audit_log_factory.h"
 #include "services/common/flags.h"
 #include "services/common/server.h"
 #include "services/common/record_store_factory.h"
@@ -17,6 +18,8 @@ int main(int argc, char** argv) {
   auto store = OpenRecordStore("coordination", "coordination.db",
                                coordination::CoordinationSchema());
   if (!store.ok()) return StartupFailed(store.status());
+  auto audit = OpenAuditLog("coordination", "coordination.db");
+  if (!audit.ok()) return StartupFailed(audit.status());
   auto entities = EntityRegistry::LoadDefault();
   if (!entities.ok()) return StartupFailed(entities.status());
   coordination::CoordinationDomain domain(*store->store, *entities);
@@ -26,5 +29,5 @@ int main(int argc, char** argv) {
       "127.0.0.1:50055",
       {{&service, coordination::v1::CoordinationService::service_full_name(),
         service.EndWatches()}},
-      store->probe);
+      store->probe, {audit->get()});
 }

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "absl/flags/flag.h"
+#include "services/common/audit_log_factory.h"
 #include "services/common/flags.h"
 #include "services/common/record_store_factory.h"
 #include "services/common/server.h"
@@ -51,6 +52,8 @@ int main(int argc, char** argv) {
   InitRuntime(argc, argv, "enforcement");
   auto store = enforcement::OpenStore();
   if (!store.ok()) return StartupFailed(store.status());
+  auto audit = OpenAuditLog("enforcement", "enforcement.db");
+  if (!audit.ok()) return StartupFailed(audit.status());
   auto entities = EntityRegistry::LoadDefault();
   if (!entities.ok()) return StartupFailed(entities.status());
   enforcement::EnforcementDomain domain(*store->store, *entities);
@@ -60,5 +63,5 @@ int main(int argc, char** argv) {
       "127.0.0.1:50053",
       {{&service, enforcement::v1::EnforcementService::service_full_name(),
         service.EndWatches()}},
-      store->probe);
+      store->probe, {audit->get()});
 }

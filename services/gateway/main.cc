@@ -3,6 +3,7 @@
 // domain services to them.
 #include <spdlog/spdlog.h>
 
+#include "services/common/audit_log_factory.h"
 #include "services/common/client.h"
 #include "services/common/flags.h"
 #include "services/common/server.h"
@@ -14,6 +15,9 @@ int main(int argc, char** argv) {
 
   auto entities = EntityRegistry::LoadDefault();
   if (!entities.ok()) return StartupFailed(entities.status());
+  // The gateway keeps no store: its audit log has a file of its own.
+  auto audit = OpenSqliteAuditLog("gateway-audit.db");
+  if (!audit.ok()) return StartupFailed(audit.status());
   gateway::Backends backends;
   const std::string legislation_address =
       absl::GetFlag(FLAGS_legislation_address);
@@ -69,5 +73,6 @@ int main(int argc, char** argv) {
         coordination_forwarder.EndWatches()},
        {&reporting_forwarder,
         reporting::v1::ReportingService::service_full_name(),
-        reporting_forwarder.EndWatches()}});
+        reporting_forwarder.EndWatches()}},
+      /*probe=*/nullptr, {audit->get()});
 }

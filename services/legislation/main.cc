@@ -8,6 +8,7 @@
 #include "absl/flags/flag.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "services/common/audit_log_factory.h"
 #include "services/common/flags.h"
 #include "services/common/record_store_factory.h"
 #include "services/common/server.h"
@@ -59,6 +60,8 @@ int main(int argc, char** argv) {
   InitRuntime(argc, argv, "legislation");
   auto store = legislation::OpenStore();
   if (!store.ok()) return StartupFailed(store.status());
+  auto audit = OpenAuditLog("legislation", "legislation.db");
+  if (!audit.ok()) return StartupFailed(audit.status());
   auto entities = EntityRegistry::LoadDefault();
   if (!entities.ok()) return StartupFailed(entities.status());
   legislation::LegislationDomain domain(*store->store, *entities);
@@ -68,5 +71,5 @@ int main(int argc, char** argv) {
       "127.0.0.1:50052",
       {{&service, legislation::v1::LegislationService::service_full_name(),
         service.EndWatches()}},
-      store->probe);
+      store->probe, {audit->get()});
 }

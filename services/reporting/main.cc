@@ -4,6 +4,7 @@
 // (palermo.reporting.v1.ReportingService).
 #include "absl/flags/flag.h"
 #include "services/common/client.h"
+#include "services/common/audit_log_factory.h"
 #include "services/common/flags.h"
 #include "services/common/server.h"
 #include "services/common/record_store_factory.h"
@@ -20,6 +21,8 @@ int main(int argc, char** argv) {
   auto store = OpenRecordStore("reporting", "reporting.db",
                                reporting::ReportingSchema());
   if (!store.ok()) return StartupFailed(store.status());
+  auto audit = OpenAuditLog("reporting", "reporting.db");
+  if (!audit.ok()) return StartupFailed(audit.status());
   auto entities = EntityRegistry::LoadDefault();
   if (!entities.ok()) return StartupFailed(entities.status());
   auto names = reporting::EntityNames::LoadDefault(*entities);
@@ -34,5 +37,5 @@ int main(int argc, char** argv) {
   return Serve("127.0.0.1:50056",
                {{&service, reporting::v1::ReportingService::service_full_name(),
                  service.EndWatches()}},
-               store->probe);
+               store->probe, {audit->get()});
 }

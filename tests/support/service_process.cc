@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 
@@ -252,6 +253,19 @@ absl::StatusOr<std::unique_ptr<ServiceProcess>> ServiceProcess::StartPlaintext(
     absl::Duration timeout) {
   auto process = std::unique_ptr<ServiceProcess>(new ServiceProcess());
   process->binary_ = binary;
+  // The gateway keeps its audit log in --data_dir: never the shared default.
+  if (binary == PALERMO_GATEWAY_SERVER &&
+      std::none_of(args.begin(), args.end(), [](const std::string& arg) {
+        return absl::StartsWith(arg, "--data_dir=");
+      })) {
+    std::string dir = (std::filesystem::path(::testing::TempDir()) /
+                       "palermo_gateway_XXXXXX")
+                          .string();
+    if (mkdtemp(dir.data()) == nullptr) {
+      return absl::InternalError(absl::StrCat("mkdtemp: ", strerror(errno)));
+    }
+    args.push_back("--data_dir=" + dir);
+  }
   if (absl::Status s = ChoosePostgres(binary, args); !s.ok()) return s;
   process->serves_tls_ = ServesTls(args);
   process->args_ = std::move(args);
@@ -412,6 +426,7 @@ absl::StatusOr<std::unique_ptr<Suite>> Suite::Start(
                          suite->assistance->address());
   gateway_args.push_back("--coordination_address=" +
                          suite->coordination->address());
+  gateway_args.push_back("--data_dir=" + data_dir + "/gateway");
   auto gateway = ServiceProcess::Start(PALERMO_GATEWAY_SERVER, gateway_args);
   if (!gateway.ok()) return gateway.status();
   suite->gateway = *std::move(gateway);

@@ -39,6 +39,7 @@ class ServiceProcess {
   // per --data_dir (a service started again on its data dir finds its data).
   // Unless `args` hold --tls_* flags of their own, the process gets those
   // of mutual TLS with its own certificate (TlsArgsFor).
+  // The gateway, given no --data_dir, gets a fresh one (for its audit log).
   static absl::StatusOr<std::unique_ptr<ServiceProcess>> Start(
       const std::string& binary, std::vector<std::string> args,
       absl::Duration timeout = absl::Seconds(30));

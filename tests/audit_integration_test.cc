@@ -1,0 +1,271 @@
+// The audit log on real processes: a write, a write its handler refuses and
+// a write that does not parse all appear in the service's log, with method,
+// caller, resource and outcome, and reads do not; ListAuditRecords pages
+// them newest first, to --audit_reader_actors only, for its own parent only;
+// the log survives a restart; a client stream (ImportObservations) is
+// recorded too, and so is the gateway's forwarding of a write. Under
+// PALERMO_TEST_STORE=postgres (the "postgres." copies), the services' logs
+// are in their PostgreSQL schemas.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "palermo/common/v1/audit.grpc.pb.h"
+#include "palermo/enforcement/v1/enforcement.grpc.pb.h"
+#include "palermo/legislation/v1/legislation.grpc.pb.h"
+#include "tests/support/service_process.h"
+
+namespace palermo {
+namespace {
+
+namespace cv1 = common::v1;
+namespace lv1 = legislation::v1;
+using palermo::test::Context;
+using palermo::test::MakeTempDir;
+using palermo::test::ServiceProcess;
+using palermo::test::ViolatedFields;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+constexpr char kCreate[] =
+    "/palermo.legislation.v1.LegislationService/CreateLegislation";
+constexpr char kAuditor[] = "auditor";
+
+lv1::Legislation Ratified() {
+  lv1::Legislation l;
+  l.mutable_protocol()->set_status(lv1::TREATY_STATUS_RATIFIED);
+  auto* source = l.mutable_protocol()->add_sources();
+  source->set_document_symbol("E/CN.15/2008/6");
+  source->set_paragraph(5);
+  return l;
+}
+
+std::unique_ptr<grpc::ClientContext> As(const std::string& actor) {
+  auto context = Context();
+  context->AddMetadata("palermo-actor", actor);
+  return context;
+}
+
+class AuditIntegrationTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    data_dir_ = MakeTempDir();
+    auto server = ServiceProcess::Start(
+        PALERMO_LEGISLATION_SERVER,
+        {"--data_dir=" + data_dir_,
+         absl::StrCat("--audit_reader_actors=", kAuditor)});
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+    Connect();
+  }
+
+  void Connect() {
+    stub_ = lv1::LegislationService::NewStub(server_->Channel());
+    audit_ = cv1::AuditService::NewStub(server_->Channel());
+  }
+
+  grpc::Status Create(const std::string& actor, const std::string& parent) {
+    lv1::CreateLegislationRequest request;
+    request.set_parent(parent);
+    *request.mutable_legislation() = Ratified();
+    lv1::Legislation created;
+    return stub_->CreateLegislation(As(actor).get(), request, &created);
+  }
+
+  grpc::Status List(const cv1::ListAuditRecordsRequest& request,
+                    cv1::ListAuditRecordsResponse* response,
+                    const std::string& actor = kAuditor) {
+    return audit_->ListAuditRecords(As(actor).get(), request, response);
+  }
+
+  // Every record, newest first, in pages of `page_size`.
+  std::vector<cv1::AuditRecord> All(int page_size, int* pages = nullptr) {
+    cv1::ListAuditRecordsRequest request;
+    request.set_parent("services/legislation");
+    request.set_page_size(page_size);
+    std::vector<cv1::AuditRecord> out;
+    int count = 0;
+    do {
+      cv1::ListAuditRecordsResponse response;
+      grpc::Status status = List(request, &response);
+      EXPECT_TRUE(status.ok()) << status.error_message();
+      if (!status.ok()) break;
+      ++count;
+      EXPECT_LE(response.audit_records_size(), page_size);
+      out.insert(out.end(), response.audit_records().begin(),
+                 response.audit_records().end());
+      request.set_page_token(response.next_page_token());
+    } while (!request.page_token().empty() && count < 100);
+    if (pages) *pages = count;
+    return out;
+  }
+
+  std::string data_dir_;
+  std::unique_ptr<ServiceProcess> server_;
+  std::unique_ptr<lv1::LegislationService::Stub> stub_;
+  std::unique_ptr<cv1::AuditService::Stub> audit_;
+};
+
+std::vector<std::string> Names(const std::vector<cv1::AuditRecord>& records) {
+  std::vector<std::string> out;
+  for (const auto& r : records) out.push_back(r.name());
+  return out;
+}
+
+TEST_F(AuditIntegrationTest, WritesAndRefusedWritesAreRecordedAndPaged) {
+  ASSERT_TRUE(Create("alice", "countries/EST").ok());
+  grpc::Status refused = Create("bob", "countries/XXX");
+  ASSERT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  grpc::Status unparsed = palermo::test::RawUnaryCall(
+      *server_->Channel(), kCreate, std::string("\xff\xff\xff", 3));
+  ASSERT_EQ(unparsed.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  // A read is not recorded.
+  lv1::GetLegislationRequest get;
+  get.set_name("countries/EST/legislation");
+  lv1::Legislation read;
+  ASSERT_TRUE(stub_->GetLegislation(As("carol").get(), get, &read).ok());
+
+  int pages = 0;
+  std::vector<cv1::AuditRecord> records = All(2, &pages);
+  EXPECT_EQ(pages, 2);
+  ASSERT_THAT(Names(records),
+              ElementsAre("services/legislation/auditRecords/3",
+                          "services/legislation/auditRecords/2",
+                          "services/legislation/auditRecords/1"));
+  const cv1::AuditRecord& created = records[2];
+  EXPECT_EQ(created.method(), kCreate);
+  EXPECT_EQ(created.principal(), "alice");
+  EXPECT_EQ(created.resource(), "countries/EST");
+  EXPECT_EQ(created.outcome().code(), 0);
+  EXPECT_GT(created.time().seconds(), 0);
+  const cv1::AuditRecord& bad = records[1];
+  EXPECT_EQ(bad.method(), kCreate);
+  EXPECT_EQ(bad.principal(), "bob");
+  EXPECT_EQ(bad.resource(), "countries/XXX");
+  EXPECT_EQ(bad.outcome().code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(bad.outcome().message(), refused.error_message());
+  const cv1::AuditRecord& garbled = records[0];
+  EXPECT_EQ(garbled.resource(), "");
+  EXPECT_EQ(garbled.outcome().code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(garbled.outcome().message(), HasSubstr("does not parse"));
+
+  // Filtered: the refused ones only.
+  cv1::ListAuditRecordsRequest request;
+  request.set_parent("services/legislation");
+  request.set_filter("outcome.code != 0 AND principal = \"bob\"");
+  cv1::ListAuditRecordsResponse response;
+  ASSERT_TRUE(List(request, &response).ok());
+  ASSERT_EQ(response.audit_records_size(), 1);
+  EXPECT_EQ(response.audit_records(0).name(),
+            "services/legislation/auditRecords/2");
+}
+
+TEST_F(AuditIntegrationTest, OnlyReadersReadAndOnlyTheirOwnParent) {
+  ASSERT_TRUE(Create("alice", "countries/EST").ok());
+  cv1::ListAuditRecordsRequest request;
+  request.set_parent("services/legislation");
+  cv1::ListAuditRecordsResponse response;
+  EXPECT_EQ(List(request, &response, "alice").error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(response.audit_records_size(), 0);
+  request.set_parent("services/enforcement");
+  grpc::Status other = List(request, &response);
+  EXPECT_EQ(other.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(other), ElementsAre("parent"));
+  request.set_parent("services/legislation");
+  request.set_page_token("not-a-token");
+  grpc::Status token = List(request, &response);
+  EXPECT_EQ(token.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(token), ElementsAre("page_token"));
+  request.set_page_token("");
+  request.set_page_size(-1);
+  EXPECT_THAT(ViolatedFields(List(request, &response)),
+              ElementsAre("page_size"));
+}
+
+TEST_F(AuditIntegrationTest, TheLogSurvivesARestart) {
+  ASSERT_TRUE(Create("alice", "countries/EST").ok());
+  ASSERT_EQ(Create("bob", "countries/XXX").error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(server_->Terminate(), 0);
+  ASSERT_TRUE(server_->Restart().ok());
+  Connect();
+  ASSERT_TRUE(Create("carol", "countries/LVA").ok());
+  std::vector<cv1::AuditRecord> records = All(50);
+  ASSERT_EQ(records.size(), 3u);
+  EXPECT_EQ(records[0].name(), "services/legislation/auditRecords/3");
+  EXPECT_EQ(records[0].principal(), "carol");
+  EXPECT_EQ(records[1].principal(), "bob");
+  EXPECT_EQ(records[2].principal(), "alice");
+  EXPECT_EQ(records[2].resource(), "countries/EST");
+}
+
+TEST(AuditClientStreamTest, AnImportIsRecordedWithItsOutcome) {
+  auto server = ServiceProcess::Start(
+      PALERMO_ENFORCEMENT_SERVER,
+      {"--data_dir=" + MakeTempDir(),
+       absl::StrCat("--audit_reader_actors=", kAuditor)});
+  ASSERT_TRUE(server.ok()) << server.status();
+  enforcement::v1::ImportObservationsRequest message;
+  message.set_request_id("import-1");
+  auto* row = message.add_observations();
+  row->set_entity("countries/XXX");  // refused: no such entity
+  row->set_indicator("VICTIMS_IDENTIFIED");
+  auto context = As("importer");
+  grpc::Status status = palermo::test::RawClientStream(
+      *(*server)->Channel(),
+      "/palermo.enforcement.v1.EnforcementService/ImportObservations",
+      {message.SerializeAsString()}, context.get());
+  ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+
+  auto audit = cv1::AuditService::NewStub((*server)->Channel());
+  cv1::ListAuditRecordsRequest request;
+  request.set_parent("services/enforcement");
+  cv1::ListAuditRecordsResponse response;
+  ASSERT_TRUE(
+      audit->ListAuditRecords(As(kAuditor).get(), request, &response).ok());
+  ASSERT_EQ(response.audit_records_size(), 1);
+  const cv1::AuditRecord& record = response.audit_records(0);
+  EXPECT_EQ(record.method(),
+            "/palermo.enforcement.v1.EnforcementService/ImportObservations");
+  EXPECT_EQ(record.principal(), "importer");
+  EXPECT_EQ(record.outcome().code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(record.outcome().message(), status.error_message());
+}
+
+TEST(AuditGatewayTest, TheGatewayRecordsAForwardedWriteInItsOwnLog) {
+  const std::string dir = MakeTempDir();
+  auto suite = palermo::test::Suite::Start(
+      dir, {absl::StrCat("--audit_reader_actors=", kAuditor)});
+  ASSERT_TRUE(suite.ok()) << suite.status();
+  auto stub = lv1::LegislationService::NewStub((*suite)->gateway->Channel());
+  lv1::CreateLegislationRequest create;
+  create.set_parent("countries/EST");
+  *create.mutable_legislation() = Ratified();
+  lv1::Legislation created;
+  ASSERT_TRUE(stub->CreateLegislation(As("alice").get(), create, &created).ok());
+
+  cv1::ListAuditRecordsRequest request;
+  request.set_parent("services/gateway");
+  cv1::ListAuditRecordsResponse response;
+  auto gateway_audit =
+      cv1::AuditService::NewStub((*suite)->gateway->Channel());
+  ASSERT_TRUE(gateway_audit
+                  ->ListAuditRecords(As(kAuditor).get(), request, &response)
+                  .ok());
+  ASSERT_EQ(response.audit_records_size(), 1);
+  EXPECT_EQ(response.audit_records(0).method(), kCreate);
+  EXPECT_EQ(response.audit_records(0).principal(), "alice");
+  EXPECT_EQ(response.audit_records(0).resource(), "countries/EST");
+  // The service's log is its own, readable by its own readers only (none
+  // were given to it).
+  auto service_audit =
+      cv1::AuditService::NewStub((*suite)->legislation->Channel());
+  request.set_parent("services/legislation");
+  EXPECT_EQ(service_audit
+                ->ListAuditRecords(As(kAuditor).get(), request, &response)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
+}  // namespace
+}  // namespace palermo
