@@ -48,7 +48,8 @@ class CoordinationReferenceTest : public ::testing::Test {
   static absl::StatusOr<palermo::test::CommandResult> Load() {
     return RunCommand(PALERMO_LOAD,
                       {"--target=" + suite_->gateway->address(),
-                       "--reference_dir=" PALERMO_SOURCE_DIR "/data"});
+                       "--reference_dir=" PALERMO_SOURCE_DIR "/data",
+                            palermo::test::LoaderTokenFlag()});
   }
   static std::unique_ptr<cv1::CoordinationService::Stub> Stub() {
     return cv1::CoordinationService::NewStub(suite_->gateway->Channel());

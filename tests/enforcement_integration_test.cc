@@ -65,7 +65,8 @@ class EnforcementReferenceTest : public ::testing::Test {
     suite_ = suite->release();
     auto load = RunCommand(PALERMO_LOAD,
                            {"--target=" + suite_->gateway->address(),
-                            "--reference_dir=" PALERMO_SOURCE_DIR "/data"});
+                            "--reference_dir=" PALERMO_SOURCE_DIR "/data",
+                            palermo::test::LoaderTokenFlag()});
     ASSERT_TRUE(load.ok());
     ASSERT_EQ(load->exit_code, 0) << load->output;
   }

@@ -531,7 +531,8 @@ class GatewayDegradationTest : public ::testing::Test {
     suite_ = *std::move(suite);
     auto loaded = palermo::test::RunCommand(
         PALERMO_LOAD, {"--target=" + suite_->gateway->address(),
-                       "--reference_dir=" PALERMO_SOURCE_DIR "/data"});
+                       "--reference_dir=" PALERMO_SOURCE_DIR "/data",
+                            palermo::test::LoaderTokenFlag()});
     ASSERT_TRUE(loaded.ok()) << loaded.status();
     ASSERT_EQ(loaded->exit_code, 0) << loaded->output;
     stub_ = gv1::GatewayService::NewStub(suite_->gateway->Channel());

@@ -44,7 +44,8 @@ class ReferenceDataTest : public ::testing::Test {
   static absl::StatusOr<palermo::test::CommandResult> Load() {
     return RunCommand(PALERMO_LOAD,
                       {"--target=" + gateway_->address(),
-                       "--reference_dir=" PALERMO_SOURCE_DIR "/data"});
+                       "--reference_dir=" PALERMO_SOURCE_DIR "/data",
+                            palermo::test::LoaderTokenFlag()});
   }
 
   // Alpha-3 codes of the records matching `filter`, through the gateway.

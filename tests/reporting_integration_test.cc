@@ -46,7 +46,8 @@ class ReportingIntegrationTest : public ::testing::Test {
     suite_ = suite->release();
     auto load = RunCommand(PALERMO_LOAD,
                            {"--target=" + suite_->gateway->address(),
-                            "--reference_dir=" PALERMO_SOURCE_DIR "/data"});
+                            "--reference_dir=" PALERMO_SOURCE_DIR "/data",
+                            palermo::test::LoaderTokenFlag()});
     ASSERT_TRUE(load.ok()) << load.status();
     ASSERT_EQ(load->exit_code, 0) << load->output;
   }

@@ -14,7 +14,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-#include "services/common/client.h"
+#include "services/common/caller.h"
 #include "services/common/overload.h"
 
 namespace palermo {
@@ -178,8 +178,8 @@ class AuditInterceptor : public grpc::experimental::Interceptor {
 
 }  // namespace
 
-AuditCaller ActorAsCaller(const grpc::ServerContextBase& context) {
-  return {ActorOf(context), ""};
+AuditCaller CallerAsAudited(const grpc::ServerContextBase& context) {
+  return {ActorOf(context), std::string(RoleName(CallerOf(context).role))};
 }
 
 WriteMethodPredicate WriteMethods(std::vector<std::string> also) {

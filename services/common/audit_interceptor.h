@@ -42,9 +42,9 @@ struct AuditCaller {
 using AuditCallerFunction =
     std::function<AuditCaller(const grpc::ServerContextBase&)>;
 
-// Until principals arrive: the caller's palermo-actor, else its peer (ActorOf,
-// client.h), role unknown.
-AuditCaller ActorAsCaller(const grpc::ServerContextBase& context);
+// The caller as the service believes it (CallerOf, caller.h): its subject
+// (the peer's address when anonymous) and role.
+AuditCaller CallerAsAudited(const grpc::ServerContextBase& context);
 
 // Whether `method` ("/pkg.Service/Method") writes.
 using WriteMethodPredicate = std::function<bool(absl::string_view method)>;
@@ -73,7 +73,7 @@ void AuditRefusal(AuditLog& log, absl::string_view method,
 
 struct AuditOptions {
   WriteMethodPredicate is_write = WriteMethods();
-  AuditCallerFunction caller = ActorAsCaller;
+  AuditCallerFunction caller = CallerAsAudited;
   std::function<absl::Time()> now = absl::Now;
 };
 

@@ -4,20 +4,13 @@
 #include <cstdint>
 #include <utility>
 
-#include "absl/container/flat_hash_set.h"
-#include "absl/flags/flag.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "services/common/client.h"
+#include "services/common/caller.h"
 #include "services/common/filter.h"
 #include "services/common/limits.h"
 #include "services/common/pagination.h"
 #include "services/common/status.h"
-
-ABSL_FLAG(std::vector<std::string>, audit_reader_actors, {},
-          "palermo-actor values allowed to read the audit log "
-          "(AuditService) until callers are authenticated: the caller's own "
-          "word, for development and tests only. Empty: nobody");
 
 namespace palermo {
 namespace {
@@ -52,19 +45,9 @@ AuditRecord ToRecord(absl::string_view parent, const AuditEntry& e) {
 
 }  // namespace
 
-AuditReaderCheck AuditReaderCheckFromFlags() {
-  const std::vector<std::string> actors = absl::GetFlag(FLAGS_audit_reader_actors);
-  if (actors.empty()) return nullptr;
-  absl::flat_hash_set<std::string> allowed(actors.begin(), actors.end());
-  return [allowed = std::move(allowed)](const grpc::ServerContextBase& context) {
-    const auto& metadata = context.client_metadata();
-    auto it = metadata.find(kActorMetadataKey);
-    if (it != metadata.end() &&
-        allowed.contains(absl::string_view(it->second.data(), it->second.size()))) {
-      return absl::OkStatus();
-    }
-    return absl::PermissionDeniedError(
-        "the audit log is readable by administrators only");
+AuditReaderCheck AdministratorsOnly() {
+  return [](const grpc::ServerContextBase& context) {
+    return RequireRole(context, Role::kAdministrator);
   };
 }
 

@@ -5,9 +5,8 @@
 //
 // Who may read is decided by an injected check (the administrator role of
 // the caller's principal); without one, every call is refused
-// PERMISSION_DENIED. Until principals are authenticated, --audit_reader_actors
-// (AuditReaderCheckFromFlags) names the palermo-actor values allowed: the
-// caller's own word, for development and tests only; empty by default.
+// PERMISSION_DENIED. A service hosts it with AdministratorsOnly(): the
+// principal the gateway authenticated must be an administrator (caller.h).
 #ifndef PALERMO_SERVICES_COMMON_AUDIT_SERVICE_H_
 #define PALERMO_SERVICES_COMMON_AUDIT_SERVICE_H_
 
@@ -17,14 +16,11 @@
 #include <string>
 #include <vector>
 
-#include "absl/flags/declare.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "palermo/common/v1/audit.grpc.pb.h"
 #include "services/common/audit_log.h"
-
-ABSL_DECLARE_FLAG(std::vector<std::string>, audit_reader_actors);
 
 namespace palermo {
 
@@ -33,9 +29,10 @@ namespace palermo {
 using AuditReaderCheck =
     std::function<absl::Status(const grpc::ServerContextBase&)>;
 
-// The check --audit_reader_actors makes: OK for a call whose palermo-actor
-// is one of them, PERMISSION_DENIED otherwise; null when the flag is empty.
-AuditReaderCheck AuditReaderCheckFromFlags();
+// OK for a caller (CallerOf, caller.h) who is an administrator: one the
+// gateway authenticated, since only the gateway's principals are believed;
+// UNAUTHENTICATED or PERMISSION_DENIED otherwise.
+AuditReaderCheck AdministratorsOnly();
 
 // "services/{service}".
 std::string AuditParent(absl::string_view service);

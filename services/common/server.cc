@@ -110,7 +110,7 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
   host->services_ = std::move(services);
   if (audit.log != nullptr) {
     if (audit.service.empty()) audit.service = ProcessName();
-    if (!audit.may_read) audit.may_read = AuditReaderCheckFromFlags();
+    if (!audit.may_read) audit.may_read = AdministratorsOnly();
     host->audit_service_ = std::make_unique<AuditServiceImpl>(
         *audit.log, audit.service, std::move(audit.may_read));
     host->services_.push_back(

@@ -64,8 +64,7 @@ struct HostAudit {
   std::string service;
   // Who calls (the caller's subject and role), which methods write.
   AuditOptions options;
-  // Who may read the log; null: AuditReaderCheckFromFlags(), and with that
-  // flag empty, nobody (PERMISSION_DENIED).
+  // Who may read the log; null: AdministratorsOnly().
   AuditReaderCheck may_read;
 };
 

@@ -13,6 +13,8 @@
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_join.h"
@@ -24,6 +26,7 @@
 #include "absl/synchronization/mutex.h"
 #include "google/rpc/status.pb.h"
 #include "services/common/tls.h"
+#include "services/common/token_signer.h"
 #include "tests/support/postgres_for_test.h"
 
 namespace palermo::test {
@@ -253,6 +256,16 @@ absl::StatusOr<std::unique_ptr<ServiceProcess>> ServiceProcess::StartPlaintext(
     absl::Duration timeout) {
   auto process = std::unique_ptr<ServiceProcess>(new ServiceProcess());
   process->binary_ = binary;
+  process->is_gateway_ = binary == PALERMO_GATEWAY_SERVER;
+  // The gateway and the case records listener verify the tests' tokens.
+  if ((binary == PALERMO_GATEWAY_SERVER ||
+       binary == PALERMO_ASSISTANCE_SERVER) &&
+      std::none_of(args.begin(), args.end(), [](const std::string& arg) {
+        return absl::StartsWith(arg, "--jwt_public_key_files=");
+      })) {
+    args.push_back("--jwt_public_key_files=" + TestCertsDir() +
+                   "/jwt-dev.pub");
+  }
   // The gateway keeps its audit log in --data_dir: never the shared default.
   if (binary == PALERMO_GATEWAY_SERVER &&
       std::none_of(args.begin(), args.end(), [](const std::string& arg) {
@@ -344,17 +357,133 @@ std::shared_ptr<grpc::ChannelCredentials> CredentialsFor(bool tls) {
              : grpc::InsecureChannelCredentials();
 }
 
-}  // namespace
+// Adds `authorization` to every call's metadata.
+class AuthorizationInterceptor : public grpc::experimental::Interceptor {
+ public:
+  explicit AuthorizationInterceptor(const std::string* value) : value_(value) {}
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(
+            grpc::experimental::InterceptionHookPoints::
+                PRE_SEND_INITIAL_METADATA)) {
+      methods->GetSendInitialMetadata()->emplace("authorization", *value_);
+    }
+    methods->Proceed();
+  }
 
-std::shared_ptr<grpc::Channel> ServiceProcess::Channel() const {
-  // Like Palermo's own clients: large error trailers (every bad row named).
+ private:
+  const std::string* value_;
+};
+
+class AuthorizationInterceptorFactory
+    : public grpc::experimental::ClientInterceptorFactoryInterface {
+ public:
+  explicit AuthorizationInterceptorFactory(std::string value)
+      : value_(std::move(value)) {}
+  grpc::experimental::Interceptor* CreateClientInterceptor(
+      grpc::experimental::ClientRpcInfo*) override {
+    return new AuthorizationInterceptor(&value_);
+  }
+
+ private:
+  const std::string value_;
+};
+
+// Like Palermo's own clients: large error trailers (every bad row named).
+grpc::ChannelArguments ClientArgs() {
   grpc::ChannelArguments args;
   args.SetInt(GRPC_ARG_MAX_METADATA_SIZE, 4 << 20);
+  return args;
+}
+
+std::shared_ptr<grpc::Channel> ChannelCarrying(
+    const std::string& address, std::shared_ptr<grpc::ChannelCredentials> creds,
+    grpc::ChannelArguments args, const std::string& authorization) {
+  std::vector<
+      std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>>
+      interceptors;
+  interceptors.push_back(
+      std::make_unique<AuthorizationInterceptorFactory>(authorization));
+  return grpc::experimental::CreateCustomChannelWithInterceptors(
+      address, std::move(creds), args, std::move(interceptors));
+}
+
+}  // namespace
+
+Principal TestAdministrator() {
+  return Principal{"test-administrator", Role::kAdministrator, ""};
+}
+
+std::string TestToken(const TokenClaims& claims,
+                      const std::string& private_key_pem) {
+  std::string key = private_key_pem;
+  if (key.empty()) {
+    static const std::string* dev_key = [] {
+      std::ifstream in(TestCertsDir() + "/jwt-dev.key");
+      std::stringstream text;
+      text << in.rdbuf();
+      return new std::string(text.str());
+    }();
+    key = *dev_key;
+  }
+  absl::StatusOr<std::string> token = SignToken(claims, key);
+  if (!token.ok()) {
+    ADD_FAILURE() << "cannot sign a test token: " << token.status();
+    return "";
+  }
+  return *std::move(token);
+}
+
+std::string TestToken(const Principal& who, absl::Duration ttl) {
+  TokenClaims claims;
+  claims.subject = who.subject;
+  claims.role = who.role;
+  claims.entity = who.entity;
+  const absl::Time now = absl::FromUnixSeconds(absl::ToUnixSeconds(absl::Now()));
+  claims.issued_at = now;
+  claims.not_before = now;
+  claims.expires = now + ttl;
+  return TestToken(claims);
+}
+
+std::string LoaderTokenFlag() {
+  static const std::string* flag = [] {
+    const std::string file =
+        absl::StrCat(MakeSuiteDir("loader-token"), "/token");
+    std::ofstream out(file);
+    out << TestToken(Principal{"palermo-load", Role::kAdministrator, ""},
+                     absl::Hours(4));
+    return new std::string("--bearer_token_file=" + file);
+  }();
+  return *flag;
+}
+
+std::shared_ptr<grpc::Channel> ServiceProcess::Channel() const {
+  if (is_gateway_) return ChannelAs(TestAdministrator());
+  return AnonymousChannel();
+}
+
+std::shared_ptr<grpc::Channel> ServiceProcess::AnonymousChannel() const {
   return grpc::CreateCustomChannel(address(), CredentialsFor(serves_tls_),
-                                   args);
+                                   ClientArgs());
+}
+
+std::shared_ptr<grpc::Channel> ServiceProcess::ChannelAs(
+    const Principal& who) const {
+  return ChannelWithAuthorization("Bearer " + TestToken(who));
+}
+
+std::shared_ptr<grpc::Channel> ServiceProcess::ChannelWithAuthorization(
+    const std::string& authorization) const {
+  return ChannelCarrying(address(), CredentialsFor(serves_tls_), ClientArgs(),
+                         authorization);
 }
 
 std::shared_ptr<grpc::Channel> ServiceProcess::DefaultChannel() const {
+  if (is_gateway_) {
+    return ChannelCarrying(address(), CredentialsFor(serves_tls_),
+                           grpc::ChannelArguments(),
+                           "Bearer " + TestToken(TestAdministrator()));
+  }
   return grpc::CreateChannel(address(), CredentialsFor(serves_tls_));
 }
 

@@ -8,6 +8,12 @@
 // the services presenting "gateway" and serves its public port plaintext;
 // Channel() speaks TLS to a TLS port presenting the "client" certificate.
 // The certificates are made by tools/certs/make-dev-certs in TestCertsDir().
+//
+// The gateway and the assistance service (its case records) verify bearer
+// tokens signed by the test CA's development JWT key (jwt-dev.key): the
+// gateway's Channel() carries an administrator's token (TestAdministrator),
+// so that tests not about access write as they did; AnonymousChannel() and
+// ChannelAs() call as an anonymous reader or as anyone else.
 #ifndef PALERMO_TESTS_SUPPORT_SERVICE_PROCESS_H_
 #define PALERMO_TESTS_SUPPORT_SERVICE_PROCESS_H_
 
@@ -23,6 +29,8 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "google/rpc/error_details.pb.h"
+#include "services/common/principal.h"
+#include "services/common/token_signer.h"
 
 namespace palermo::test {
 
@@ -63,6 +71,13 @@ class ServiceProcess {
   // A channel with gRPC's defaults (8 KiB of metadata), as any C++ client;
   // TLS as Channel().
   std::shared_ptr<grpc::Channel> DefaultChannel() const;
+  // Channel() without a bearer token: an anonymous reader at the gateway.
+  std::shared_ptr<grpc::Channel> AnonymousChannel() const;
+  // Channel() whose calls carry TestToken(who).
+  std::shared_ptr<grpc::Channel> ChannelAs(const Principal& who) const;
+  // Channel() whose calls carry `authorization: <authorization>` verbatim.
+  std::shared_ptr<grpc::Channel> ChannelWithAuthorization(
+      const std::string& authorization) const;
   // The credentials Channel() uses, for channels with other arguments.
   std::shared_ptr<grpc::ChannelCredentials> Credentials() const;
   // A plaintext channel, whatever the port serves.
@@ -91,7 +106,25 @@ class ServiceProcess {
   int port_ = 0;
   int health_port_ = 0;
   bool serves_tls_ = false;
+  bool is_gateway_ = false;
 };
+
+// The administrator the gateway's Channel() calls as.
+Principal TestAdministrator();
+
+// A token for `who`, valid for `ttl` from now, signed with the development
+// key of TestCertsDir() (the key every test process verifies).
+std::string TestToken(const Principal& who,
+                      absl::Duration ttl = absl::Hours(1));
+// "--bearer_token_file=FILE", FILE holding the token of an administrator
+// whose subject is "palermo-load": for palermo-load writing through the
+// gateway.
+std::string LoaderTokenFlag();
+
+// A token with these claims (times, issuer, audience as given), signed with
+// that key, or with `private_key_pem` when not empty.
+std::string TestToken(const TokenClaims& claims,
+                      const std::string& private_key_pem = "");
 
 // The whole suite on port 0: legislation, enforcement, assistance,
 // coordination and reporting, each with its data directory under

@@ -289,7 +289,8 @@ int main(int argc, char** argv) {
   auto loaded = palermo::test::RunCommand(
       PALERMO_LOAD,
       {"--target=" + gateway->address(),
-       std::string("--reference_dir=") + PALERMO_SOURCE_DIR + "/data"});
+       std::string("--reference_dir=") + PALERMO_SOURCE_DIR + "/data",
+           palermo::test::LoaderTokenFlag()});
   if (!loaded.ok() || loaded->exit_code != 0) {
     std::fprintf(stderr, "loading the reference dataset failed\n");
     return 1;

@@ -290,7 +290,8 @@ int main(int argc, char** argv) {
       palermo::test::RunCommand(
           PALERMO_LOAD,
           {"--target=" + suite->gateway->address(),
-           std::string("--reference_dir=") + PALERMO_SOURCE_DIR + "/data"}),
+           std::string("--reference_dir=") + PALERMO_SOURCE_DIR + "/data",
+           palermo::test::LoaderTokenFlag()}),
       "running palermo-load");
   if (loaded.exit_code != 0) {
     Fail(absl::StrCat("palermo-load exited with ", loaded.exit_code, ":\n",

@@ -18,7 +18,11 @@
 // content (an analyst's correction, say) is kept, and reported.
 // With the --tls_* flags (services/common/tls.h) it calls over mutual TLS,
 // presenting its certificate; --plaintext_target calls --target (the
-// gateway's public port, plaintext in ./palermo up) without TLS.
+// gateway's public port, plaintext in ./palermo up) without TLS. Its
+// writes go through the gateway, so they need a bearer token: an
+// administrator's (indicators and measure types are catalogue changes),
+// read from --bearer_token_file; the gateway records its subject as the
+// actor.
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <google/protobuf/util/json_util.h>
@@ -37,6 +41,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -60,6 +65,9 @@ ABSL_FLAG(std::vector<std::string>, wait_for, {},
           "--target).");
 ABSL_FLAG(absl::Duration, wait_timeout, absl::Seconds(60),
           "How long to wait for --wait_for.");
+ABSL_FLAG(std::string, bearer_token_file, "",
+          "File holding the bearer token every call carries (an "
+          "administrator's, for the gateway); empty: none.");
 ABSL_FLAG(bool, plaintext_target, false,
           "Call --target (and wait for it) without TLS even with the --tls_* "
           "flags, which then apply to the other --wait_for addresses: the "
@@ -105,10 +113,31 @@ bool WaitServing(const std::string& address, absl::Time deadline) {
   return false;
 }
 
-// Every call: 60 s (the loader is named by its TLS certificate).
+// The token of --bearer_token_file, read once; exits when it cannot be.
+const std::string& BearerToken() {
+  static const std::string* token = [] {
+    auto* text = new std::string();
+    const std::string file = absl::GetFlag(FLAGS_bearer_token_file);
+    if (file.empty()) return text;
+    std::ifstream in(file);
+    std::stringstream content;
+    content << in.rdbuf();
+    if (!in) {
+      std::fprintf(stderr, "palermo-load: --bearer_token_file=%s: cannot read it\n",
+                   file.c_str());
+      std::exit(2);
+    }
+    *text = std::string(absl::StripAsciiWhitespace(content.str()));
+    return text;
+  }();
+  return *token;
+}
+
+// Every call: 60 s, with the bearer token.
 palermo::CallOptions Options() {
   palermo::CallOptions options;
   options.timeout = absl::Seconds(60);
+  options.bearer_token = BearerToken();
   return options;
 }
 
