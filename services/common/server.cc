@@ -10,10 +10,12 @@
 #include <cstdlib>
 #include <filesystem>
 #include <system_error>
+#include <thread>
 
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "grpc/health/v1/health.pb.h"
 #include "services/common/flags.h"
 #include "services/common/logging.h"
@@ -59,20 +61,62 @@ void InitRuntime(int argc, char** argv, absl::string_view service_name) {
   (void)grpc::health::v1::HealthCheckRequest::descriptor();
 }
 
+std::string ListenAddress(absl::string_view default_listen) {
+  std::string address = absl::GetFlag(FLAGS_listen);
+  if (address.empty()) address = std::string(default_listen);
+  return address;
+}
+
 absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
     absl::string_view default_listen, std::vector<HostedService> services) {
+  std::vector<Listener> listeners;
+  listeners.push_back({"", ListenAddress(default_listen), std::move(services)});
+  return Start(std::move(listeners));
+}
+
+absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
+    std::vector<Listener> listeners) {
+  if (listeners.empty()) return absl::InvalidArgumentError("no listener");
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
-  std::string address = absl::GetFlag(FLAGS_listen);
-  if (address.empty()) address = std::string(default_listen);
-
   std::unique_ptr<ServiceHost> host(new ServiceHost());
-  host->services_ = std::move(services);
+  // One bound on calls in flight for the whole process, whichever listener
+  // they came in on.
+  host->limiter_ = std::make_unique<InflightLimiter>(
+      absl::GetFlag(FLAGS_max_inflight_calls));
+  for (Listener& listener : listeners) {
+    if (absl::Status s = host->Listen(std::move(listener)); !s.ok()) {
+      // Stop the listeners already started before the host goes.
+      for (Bound& bound : host->listeners_) bound.server->Shutdown();
+      return s;
+    }
+  }
+  if (absl::Duration interval = absl::GetFlag(FLAGS_memory_release_interval);
+      interval > absl::ZeroDuration()) {
+    InflightLimiter* limiter = host->limiter_.get();
+    spdlog::info("giving free memory back ({}) every {}", AllocatorName(),
+                 absl::FormatDuration(interval));
+    host->housekeeping_ = std::make_unique<PeriodicTask>(interval, [limiter] {
+      if (int64_t shed = limiter->TakeShedCount(); shed > 0) {
+        spdlog::warn("overloaded: shed {} calls (at most {} in flight)", shed,
+                     limiter->limit());
+      }
+      ReleaseFreeMemory();
+    });
+  }
+  return host;
+}
+
+absl::Status ServiceHost::Listen(Listener listener) {
+  Bound bound;
+  bound.name = std::move(listener.name);
+  bound.services = std::move(listener.services);
+  const std::string& address = listener.address;
 
   grpc::ServerBuilder builder;
   builder.AddListeningPort(address, grpc::InsecureServerCredentials(),
-                           &host->port_);
+                           &bound.port);
   builder.SetMaxReceiveMessageSize(
       absl::GetFlag(FLAGS_max_receive_message_bytes));
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS,
@@ -91,9 +135,7 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
                              absl::GetFlag(FLAGS_max_concurrent_streams));
   builder.SetResourceQuota(ProcessResourceQuota());
-  host->limiter_ = std::make_unique<InflightLimiter>(
-      absl::GetFlag(FLAGS_max_inflight_calls));
-  for (const HostedService& s : host->services_) {
+  for (const HostedService& s : bound.services) {
     builder.RegisterService(s.service);
   }
   std::vector<
@@ -102,32 +144,27 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
   // First, so that the access log sees the status it rewrites.
   interceptors.push_back(std::make_unique<ParseErrorInterceptorFactory>());
   interceptors.push_back(std::make_unique<OverloadInterceptorFactory>(
-      host->limiter_.get(), ProcessName()));
+      limiter_.get(), ProcessName()));
   interceptors.push_back(std::make_unique<RpcLogInterceptorFactory>());
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
 
-  host->server_ = builder.BuildAndStart();
-  if (!host->server_ || host->port_ == 0) {
+  bound.server = builder.BuildAndStart();
+  if (!bound.server || bound.port == 0) {
+    if (bound.server) bound.server->Shutdown();
     return absl::UnavailableError(absl::StrCat("cannot listen on ", address));
   }
-  auto* health = host->server_->GetHealthCheckService();
-  health->SetServingStatus(false);
-  spdlog::info("listening on {} (port {}); at most {} calls in flight", address,
-               host->port_, host->limiter_->limit());
-  if (absl::Duration interval = absl::GetFlag(FLAGS_memory_release_interval);
-      interval > absl::ZeroDuration()) {
-    InflightLimiter* limiter = host->limiter_.get();
-    spdlog::info("giving free memory back ({}) every {}", AllocatorName(),
-                 absl::FormatDuration(interval));
-    host->housekeeping_ = std::make_unique<PeriodicTask>(interval, [limiter] {
-      if (int64_t shed = limiter->TakeShedCount(); shed > 0) {
-        spdlog::warn("overloaded: shed {} calls (at most {} in flight)", shed,
-                     limiter->limit());
-      }
-      ReleaseFreeMemory();
-    });
-  }
-  return host;
+  bound.server->GetHealthCheckService()->SetServingStatus(false);
+  spdlog::info("listening{}{} on {} (port {}); at most {} calls in flight",
+               bound.name.empty() ? "" : " for ", bound.name, address,
+               bound.port, limiter_->limit());
+  listeners_.push_back(std::move(bound));
+  return absl::OkStatus();
+}
+
+std::vector<int> ServiceHost::ports() const {
+  std::vector<int> out;
+  for (const Bound& bound : listeners_) out.push_back(bound.port);
+  return out;
 }
 
 absl::StatusOr<std::string> DataFile(absl::string_view file_name) {
@@ -148,7 +185,13 @@ int StartupFailed(const absl::Status& status) {
 
 int Serve(absl::string_view default_listen,
           std::vector<HostedService> services, HealthProbe probe) {
-  auto host = ServiceHost::Start(default_listen, std::move(services));
+  std::vector<Listener> listeners;
+  listeners.push_back({"", ListenAddress(default_listen), std::move(services)});
+  return Serve(std::move(listeners), std::move(probe));
+}
+
+int Serve(std::vector<Listener> listeners, HealthProbe probe) {
+  auto host = ServiceHost::Start(std::move(listeners));
   if (!host.ok()) return StartupFailed(host.status());
   (*host)->SetServing();
   if (probe) (*host)->FollowProbe(std::move(probe));
@@ -157,10 +200,12 @@ int Serve(absl::string_view default_listen,
 }
 
 void ServiceHost::SetHealth(bool serving) {
-  auto* health = server_->GetHealthCheckService();
-  health->SetServingStatus("", serving);
-  for (const HostedService& s : services_) {
-    health->SetServingStatus(s.full_name, serving);
+  for (const Bound& bound : listeners_) {
+    auto* health = bound.server->GetHealthCheckService();
+    health->SetServingStatus("", serving);
+    for (const HostedService& s : bound.services) {
+      health->SetServingStatus(s.full_name, serving);
+    }
   }
 }
 
@@ -183,7 +228,7 @@ void ServiceHost::SetServing() {
   serving_ = true;
   spdlog::info("SERVING");
   if (int fd = absl::GetFlag(FLAGS_ready_fd); fd >= 0) {
-    std::string line = absl::StrCat(port_, "\n");
+    std::string line = absl::StrCat(absl::StrJoin(ports(), " "), "\n");
     if (write(fd, line.data(), line.size()) < 0) {
       spdlog::warn("cannot write to --ready_fd={}", fd);
     }
@@ -204,14 +249,27 @@ void ServiceHost::WaitForShutdownSignal() {
 void ServiceHost::Shutdown() {
   prober_.reset();
   serving_ = false;
-  // Clients polling health stop routing here before the listener closes.
-  server_->GetHealthCheckService()->Shutdown();
-  for (const HostedService& s : services_) {
-    if (s.on_shutdown) s.on_shutdown();
+  // Clients polling health stop routing here before the listeners close.
+  for (Bound& bound : listeners_) {
+    bound.server->GetHealthCheckService()->Shutdown();
   }
-  const absl::Duration grace = absl::GetFlag(FLAGS_shutdown_grace);
-  server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
-  server_->Wait();
+  for (Bound& bound : listeners_) {
+    for (const HostedService& s : bound.services) {
+      if (s.on_shutdown) s.on_shutdown();
+    }
+  }
+  // Every listener drains at once, within the same grace.
+  const auto deadline =
+      absl::ToChronoTime(absl::Now() + absl::GetFlag(FLAGS_shutdown_grace));
+  std::vector<std::thread> stopping;
+  for (Bound& bound : listeners_) {
+    grpc::Server* server = bound.server.get();
+    stopping.emplace_back([server, deadline] {
+      server->Shutdown(deadline);
+      server->Wait();
+    });
+  }
+  for (std::thread& t : stopping) t.join();
   housekeeping_.reset();
   spdlog::info("stopped");
 }

@@ -9,6 +9,8 @@
 //   ... open the store ...
 //   auto host = palermo::ServiceHost::Start("0.0.0.0:50052", {{&svc, name}});
 //   host->WaitForShutdownSignal();
+// A process may serve services on listeners of their own (Listener): the
+// assistance service's case records, apart from its public port.
 #ifndef PALERMO_SERVICES_COMMON_SERVER_H_
 #define PALERMO_SERVICES_COMMON_SERVER_H_
 
@@ -42,6 +44,20 @@ struct HostedService {
   std::function<void()> on_shutdown = nullptr;
 };
 
+// One listening address and the services it hosts. Each listener is a gRPC
+// server of its own, with the same limits, interceptors, health (for its own
+// services) and reflection; they start and stop together.
+struct Listener {
+  // For the log, e.g. "public", "case records".
+  std::string name;
+  std::string address;
+  std::vector<HostedService> services;
+};
+
+// --listen, or `default_listen` when the flag is empty: the address of a
+// process's main listener.
+std::string ListenAddress(absl::string_view default_listen);
+
 // `--data_dir`/`file_name`, creating the directory if needed.
 absl::StatusOr<std::string> DataFile(absl::string_view file_name);
 
@@ -54,6 +70,8 @@ using HealthProbe = std::function<absl::Status()>;
 // follows it (ServiceHost::FollowProbe).
 int Serve(absl::string_view default_listen,
           std::vector<HostedService> services, HealthProbe probe = nullptr);
+// The same on several listeners (ServiceHost::Start(listeners)).
+int Serve(std::vector<Listener> listeners, HealthProbe probe = nullptr);
 
 // Logs a start-up failure and returns the exit code for it.
 int StartupFailed(const absl::Status& status);
@@ -64,12 +82,19 @@ class ServiceHost {
   // flag is empty. Health reports NOT_SERVING until SetServing().
   static absl::StatusOr<std::unique_ptr<ServiceHost>> Start(
       absl::string_view default_listen, std::vector<HostedService> services);
+  // Builds and starts a server on each of `listeners` (at least one), each on
+  // its own address as given: a failure to listen on any stops them all.
+  static absl::StatusOr<std::unique_ptr<ServiceHost>> Start(
+      std::vector<Listener> listeners);
 
-  // The bound port (useful with port 0).
-  int port() const { return port_; }
+  // The bound port of the first listener (useful with port 0).
+  int port() const { return listeners_.front().port; }
+  // Every listener's bound port, in the order of Start's listeners.
+  std::vector<int> ports() const;
 
-  // Health SERVING for the server and each hosted service; writes the port to
-  // --ready_fd if set.
+  // Health SERVING on every listener, for the server and each of its hosted
+  // services; writes the ports (ports(), separated by spaces) and a newline
+  // to --ready_fd if set.
   void SetServing();
 
   // Calls `probe` every --health_probe_interval once SERVING: while it
@@ -82,15 +107,25 @@ class ServiceHost {
 
   // NOT_SERVING, end the long-lived streams (HostedService::on_shutdown),
   // stop accepting, let in-flight calls finish within --shutdown_grace,
-  // then cancel what is left.
+  // then cancel what is left: on every listener at once.
   void Shutdown();
 
  private:
+  // A started listener.
+  struct Bound {
+    std::string name;
+    std::vector<HostedService> services;
+    std::unique_ptr<grpc::Server> server;
+    int port = 0;
+  };
+
   ServiceHost() = default;
+  // Builds and starts `listener`'s server, appended to listeners_.
+  absl::Status Listen(Listener listener);
   void SetHealth(bool serving);
-  // Declared before server_: the server's interceptors use it.
+  // Declared before listeners_: their servers' interceptors use it.
   std::unique_ptr<InflightLimiter> limiter_;
-  std::unique_ptr<grpc::Server> server_;
+  std::vector<Bound> listeners_;
   // Gives memory back and reports shed calls, every
   // --memory_release_interval.
   std::unique_ptr<PeriodicTask> housekeeping_;
@@ -98,8 +133,6 @@ class ServiceHost {
   // Set by SetServing(); the probe flips health only after it.
   std::atomic<bool> serving_{false};
   bool probe_failing_ = false;  // the prober's thread only
-  std::vector<HostedService> services_;
-  int port_ = 0;
 };
 
 }  // namespace palermo
