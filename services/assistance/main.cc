@@ -1,12 +1,16 @@
-// The victim assistance service (port 50054): State measures
-// (palermo.assistance.v1.AssistanceService, public) and de-identified case
-// records (palermo.assistance.v1.CaseRecordService, case workers only),
+// The victim assistance service: State measures
+// (palermo.assistance.v1.AssistanceService, public, port 50054) and
+// de-identified case records (palermo.assistance.v1.CaseRecordService, case
+// workers only, on its own listener --case_records_listen, port 50064),
 // kept in SQLite (--data_dir, the default) or PostgreSQL (--store=postgres).
 #include <memory>
 
 #include "absl/flags/flag.h"
 #include "services/assistance/assistance_domain.h"
+#include "services/assistance/assistance_flags.h"
 #include "services/assistance/assistance_service.h"
+#include "services/assistance/case_record_service.h"
+#include "services/assistance/case_worker_secret.h"
 #include "services/assistance/postgres_assistance_store.h"
 #include "services/assistance/sqlite_assistance_store.h"
 #include "services/common/flags.h"
@@ -21,6 +25,7 @@ namespace {
 
 using palermo::HealthProbe;
 using palermo::assistance::AssistanceStore;
+using palermo::assistance::CaseWorkerCheck;
 
 // The store the flags choose, and the health probe of its database server
 // (none for SQLite).
@@ -41,11 +46,23 @@ absl::StatusOr<std::unique_ptr<AssistanceStore>> OpenStore(HealthProbe* probe) {
   return *std::move(store);
 }
 
+// Who may call CaseRecordService: the one place that decides. STOPGAP until
+// case workers' JWTs are verified (role case_worker, token_verifier.h):
+// the holder of the shared secret in --case_worker_token_file, or nobody
+// without the flag.
+absl::StatusOr<CaseWorkerCheck> CaseWorkerCheckFromFlags() {
+  const std::string token_file = absl::GetFlag(FLAGS_case_worker_token_file);
+  if (token_file.empty()) return palermo::assistance::RefuseEveryCaller();
+  return palermo::assistance::SharedSecretCheck(token_file);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   using namespace palermo;
   InitRuntime(argc, argv, "assistance");
+  auto check = CaseWorkerCheckFromFlags();
+  if (!check.ok()) return StartupFailed(check.status());
   HealthProbe probe;
   auto store = OpenStore(&probe);
   if (!store.ok()) return StartupFailed(store.status());
@@ -54,12 +71,18 @@ int main(int argc, char** argv) {
   assistance::AssistanceDomain domain(**store, *entities,
                                       absl::GetFlag(FLAGS_min_published_count));
   assistance::AssistanceServiceImpl service(domain, (*store)->Changes());
-  assistance::CaseRecordServiceImpl cases(domain);
-  // Serve returns once the server has stopped: the store closes after it.
-  return Serve(
-      "127.0.0.1:50054",
-      {{&service, assistance::v1::AssistanceService::service_full_name(),
-        service.EndWatches()},
-       {&cases, assistance::v1::CaseRecordService::service_full_name()}},
-      probe);
+  assistance::CaseRecordServiceImpl cases(domain, *std::move(check));
+  std::vector<Listener> listeners;
+  listeners.push_back(
+      {"public",
+       ListenAddress("127.0.0.1:50054"),
+       {{&service, assistance::v1::AssistanceService::service_full_name(),
+         service.EndWatches()}}});
+  // Never on the public port: the case workers' listener of its own.
+  listeners.push_back(
+      {"case records",
+       absl::GetFlag(FLAGS_case_records_listen),
+       {{&cases, assistance::v1::CaseRecordService::service_full_name()}}});
+  // Serve returns once both servers have stopped: the store closes after.
+  return Serve(std::move(listeners), probe);
 }

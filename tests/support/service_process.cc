@@ -9,15 +9,18 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 
-#include "absl/strings/numbers.h"
-#include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
 #include "google/rpc/status.pb.h"
 #include "tests/support/postgres_for_test.h"
 
@@ -70,10 +73,9 @@ int WaitExit(pid_t pid) {
 
 // The services that keep data in a store of their own.
 bool HasStore(const std::string& binary) {
-  for (const char* b :
-       {PALERMO_LEGISLATION_SERVER, PALERMO_ENFORCEMENT_SERVER,
-        PALERMO_ASSISTANCE_SERVER, PALERMO_COORDINATION_SERVER,
-        PALERMO_REPORTING_SERVER}) {
+  for (const char* b : {PALERMO_LEGISLATION_SERVER, PALERMO_ENFORCEMENT_SERVER,
+                        PALERMO_ASSISTANCE_SERVER, PALERMO_COORDINATION_SERVER,
+                        PALERMO_REPORTING_SERVER}) {
     if (binary == b) return true;
   }
   return false;
@@ -117,21 +119,31 @@ absl::StatusOr<std::unique_ptr<ServiceProcess>> ServiceProcess::Start(
   process->binary_ = binary;
   if (absl::Status s = ChoosePostgres(binary, args); !s.ok()) return s;
   process->args_ = std::move(args);
-  absl::Status launched = process->Launch(0, timeout);
+  absl::Status launched = process->Launch({}, timeout);
   if (!launched.ok()) return launched;
   return process;
 }
 
 absl::Status ServiceProcess::Restart(absl::Duration timeout) {
   if (pid_ > 0) return absl::FailedPreconditionError("still running");
-  return Launch(port_, timeout);
+  return Launch(ports_, timeout);
 }
 
-absl::Status ServiceProcess::Launch(int port, absl::Duration timeout) {
+absl::Status ServiceProcess::Launch(const std::vector<int>& ports,
+                                    absl::Duration timeout) {
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) return absl::InternalError(strerror(errno));
   std::vector<std::string> args = args_;
-  args.push_back(absl::StrCat("--listen=127.0.0.1:", port));
+  args.push_back(
+      absl::StrCat("--listen=127.0.0.1:", ports.empty() ? 0 : ports[0]));
+  // Never the case-records listener's fixed default port.
+  if (binary_ == PALERMO_ASSISTANCE_SERVER &&
+      std::none_of(args_.begin(), args_.end(), [](const std::string& a) {
+        return absl::StartsWith(a, "--case_records_listen=");
+      })) {
+    args.push_back(absl::StrCat("--case_records_listen=127.0.0.1:",
+                                ports.size() > 1 ? ports[1] : 0));
+  }
   args.push_back(absl::StrCat("--ready_fd=", fds[1]));
   args.push_back("--log_level=warn");
   absl::StatusOr<pid_t> pid = Spawn(binary_, args, -1, fds[1]);
@@ -166,9 +178,17 @@ absl::Status ServiceProcess::Launch(int port, absl::Duration timeout) {
     line.append(buffer, n);
   }
   close(fds[0]);
-  if (!absl::SimpleAtoi(line.substr(0, line.find('\n')), &port_)) {
-    return absl::InternalError(absl::StrCat("bad ready line: ", line));
+  // One port per listener, separated by spaces.
+  std::vector<int> bound;
+  for (absl::string_view word : absl::StrSplit(
+           absl::string_view(line).substr(0, line.find('\n')), ' ')) {
+    int port = 0;
+    if (!absl::SimpleAtoi(word, &port)) {
+      return absl::InternalError(absl::StrCat("bad ready line: ", line));
+    }
+    bound.push_back(port);
   }
+  ports_ = std::move(bound);
   return absl::OkStatus();
 }
 
@@ -177,7 +197,7 @@ ServiceProcess::~ServiceProcess() {
 }
 
 std::string ServiceProcess::address() const {
-  return absl::StrCat("127.0.0.1:", port_);
+  return absl::StrCat("127.0.0.1:", port());
 }
 
 std::shared_ptr<grpc::Channel> ServiceProcess::Channel() const {
@@ -190,6 +210,28 @@ std::shared_ptr<grpc::Channel> ServiceProcess::Channel() const {
 
 std::shared_ptr<grpc::Channel> ServiceProcess::DefaultChannel() const {
   return grpc::CreateChannel(address(), grpc::InsecureChannelCredentials());
+}
+
+std::shared_ptr<grpc::Channel> ServiceProcess::CaseRecordsChannel() const {
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_MAX_METADATA_SIZE, 4 << 20);
+  return grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", ports_.at(1)),
+                                   grpc::InsecureChannelCredentials(), args);
+}
+
+std::string CaseWorkerTokenFlag(const std::string& dir) {
+  std::filesystem::create_directories(dir);
+  const std::string path =
+      (std::filesystem::path(dir) / "case-worker-token").string();
+  std::ofstream(path, std::ios::binary) << kTestCaseWorkerToken << "\n";
+  return "--case_worker_token_file=" + path;
+}
+
+std::unique_ptr<grpc::ClientContext> CaseWorkerContext() {
+  auto context = Context();
+  context->AddMetadata("authorization",
+                       absl::StrCat("Bearer ", kTestCaseWorkerToken));
+  return context;
 }
 
 int ServiceProcess::Terminate() {
@@ -219,7 +261,8 @@ absl::StatusOr<std::unique_ptr<Suite>> Suite::Start(
   if (!enforcement.ok()) return enforcement.status();
   suite->enforcement = *std::move(enforcement);
   auto assistance = ServiceProcess::Start(
-      PALERMO_ASSISTANCE_SERVER, {"--data_dir=" + data_dir + "/assistance"});
+      PALERMO_ASSISTANCE_SERVER, {"--data_dir=" + data_dir + "/assistance",
+                                  CaseWorkerTokenFlag(data_dir)});
   if (!assistance.ok()) return assistance.status();
   suite->assistance = *std::move(assistance);
   auto coordination =

@@ -1,6 +1,8 @@
 // Test support: runs a real Palermo binary as a child process on port 0 and
 // learns its port from --ready_fd, once it is SERVING; no sleeps, no fixed
-// ports, so tests run beside a running suite.
+// ports, so tests run beside a running suite. The assistance binary's
+// case-records listener is on port 0 too, its port reported on the same
+// line.
 #ifndef PALERMO_TESTS_SUPPORT_SERVICE_PROCESS_H_
 #define PALERMO_TESTS_SUPPORT_SERVICE_PROCESS_H_
 
@@ -25,8 +27,10 @@ bool TestsOnPostgres();
 
 class ServiceProcess {
  public:
-  // Starts `binary` with `args`, --listen=127.0.0.1:0 and --ready_fd; returns
-  // once it reports SERVING, or an error if it exits or times out first.
+  // Starts `binary` with `args`, --listen=127.0.0.1:0 and --ready_fd (and the
+  // assistance binary, unless `args` say, --case_records_listen=127.0.0.1:0);
+  // returns once it reports SERVING, or an error if it exits or times out
+  // first.
   // Under TestsOnPostgres(), a domain or reporting service whose `args`
   // choose no --store gets --store=postgres and a database of its own, one
   // per --data_dir (a service started again on its data dir finds its data).
@@ -36,35 +40,54 @@ class ServiceProcess {
 
   ~ServiceProcess();  // Terminate() if still running.
 
-  int port() const { return port_; }
+  int port() const { return ports_.front(); }
+  // Every listener's port, as the binary reported them: port() first, then
+  // (the assistance binary) its case-records listener's.
+  const std::vector<int>& ports() const { return ports_; }
   pid_t pid() const { return pid_; }
   std::string address() const;
   std::shared_ptr<grpc::Channel> Channel() const;
   // A channel with gRPC's defaults (8 KiB of metadata), as any C++ client.
   std::shared_ptr<grpc::Channel> DefaultChannel() const;
+  // Like Channel(), to the assistance binary's case-records listener
+  // (ports()[1]).
+  std::shared_ptr<grpc::Channel> CaseRecordsChannel() const;
 
   // SIGTERM, then waits; returns the exit code (-signal if killed).
   int Terminate();
   // SIGKILL, then waits.
   void Kill();
-  // Starts the binary again, with the same arguments, on the same port (the
-  // one its callers know); returns once it reports SERVING. The process
+  // Starts the binary again, with the same arguments, on the same ports (the
+  // ones its callers know); returns once it reports SERVING. The process
   // must have been stopped (Kill, Terminate).
   absl::Status Restart(absl::Duration timeout = absl::Seconds(30));
 
  private:
-  // Starts the binary listening on 127.0.0.1:`port`; sets pid_ and port_.
-  absl::Status Launch(int port, absl::Duration timeout);
+  // Starts the binary listening on 127.0.0.1 on `ports` (empty: port 0 for
+  // every listener); sets pid_ and ports_.
+  absl::Status Launch(const std::vector<int>& ports, absl::Duration timeout);
 
   std::string binary_;
   std::vector<std::string> args_;
   pid_t pid_ = -1;
-  int port_ = 0;
+  std::vector<int> ports_ = {0};
 };
 
-// The whole suite on port 0: legislation, enforcement, assistance,
-// coordination and reporting, each with its data directory under
-// `data_dir`, and the gateway in front of them.
+// The case workers' shared secret the tests' assistance services accept
+// through --case_worker_token_file (a stopgap until case workers' JWTs).
+inline constexpr char kTestCaseWorkerToken[] = "test-case-worker-secret";
+
+// Writes kTestCaseWorkerToken to a file in `dir` (created if need be);
+// returns the --case_worker_token_file flag naming it.
+std::string CaseWorkerTokenFlag(const std::string& dir);
+
+// Context() carrying `authorization: Bearer kTestCaseWorkerToken`.
+std::unique_ptr<grpc::ClientContext> CaseWorkerContext();
+
+// The whole suite on port 0: legislation, enforcement, assistance (accepting
+// kTestCaseWorkerToken on its case-records listener), coordination and
+// reporting, each with its data directory under `data_dir`, and the gateway
+// in front of them.
 struct Suite {
   std::unique_ptr<ServiceProcess> legislation;
   std::unique_ptr<ServiceProcess> enforcement;

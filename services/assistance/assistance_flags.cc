@@ -1,0 +1,14 @@
+// Flags of the assistance service's own (assistance_flags.h).
+#include "services/assistance/assistance_flags.h"
+
+#include "absl/flags/flag.h"
+
+ABSL_FLAG(std::string, case_records_listen, "127.0.0.1:50064",
+          "Address of the case-records listener (CaseRecordService), apart "
+          "from the public --listen; port 0 picks a free port (reported "
+          "through --ready_fd).");
+ABSL_FLAG(std::string, case_worker_token_file, "",
+          "Stopgap until case workers' JWTs are verified: a file holding a "
+          "shared secret; a CaseRecordService call is accepted only with "
+          "`authorization: Bearer <the secret>`. Empty: every call is "
+          "refused (UNAUTHENTICATED).");
