@@ -1,5 +1,7 @@
 // libFuzzer target: the victim assistance service's request handling, both
-// AssistanceService and CaseRecordService. An input is a method selector
+// AssistanceService (assistance.proto) and CaseRecordService
+// (case_records.proto, served apart; fuzzed past its case-worker check,
+// straight into the domain). An input is a method selector
 // byte and that method's request as protobuf bytes, run through
 // AssistanceDomain on a SQLite store holding the reference measures and a
 // few dozen synthetic case records (reset every kResetEvery inputs).
@@ -7,6 +9,7 @@
 
 #include "fuzz/fuzz_support.h"
 #include "palermo/assistance/v1/assistance.grpc.pb.h"
+#include "palermo/assistance/v1/case_records.grpc.pb.h"
 #include "services/assistance/assistance_domain.h"
 #include "services/assistance/sqlite_assistance_store.h"
 #include "services/common/entities.h"

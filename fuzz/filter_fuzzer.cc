@@ -8,6 +8,7 @@
 
 #include "fuzz/fuzz_support.h"
 #include "palermo/assistance/v1/assistance.pb.h"
+#include "palermo/assistance/v1/case_records.pb.h"
 #include "palermo/coordination/v1/coordination.pb.h"
 #include "palermo/enforcement/v1/enforcement.pb.h"
 #include "palermo/legislation/v1/legislation.pb.h"

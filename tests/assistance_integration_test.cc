@@ -1,6 +1,7 @@
 // The victim assistance service as real processes: the report's lists and
 // measures through the gateway, no case record ever public, case releases
-// that withstand differencing, validation, persistence after restart.
+// that withstand differencing, validation, persistence after restart. (Case
+// records on their own listener: case_records_integration_test.cc.)
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -12,6 +13,7 @@
 
 #include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
 #include "palermo/assistance/v1/assistance.grpc.pb.h"
+#include "palermo/assistance/v1/case_records.grpc.pb.h"
 #include "palermo/gateway/v1/gateway.grpc.pb.h"
 #include "tests/support/service_process.h"
 
@@ -19,6 +21,7 @@ namespace palermo {
 namespace {
 
 namespace av1 = assistance::v1;
+using palermo::test::CaseWorkerContext;
 using palermo::test::Context;
 using palermo::test::MakeTempDir;
 using palermo::test::RunCommand;
@@ -128,7 +131,8 @@ TEST_F(AssistanceReferenceTest, ProfilesShowTheMeasuresWithTheirParagraphs) {
 TEST(AssistanceCaseTest, NoPublicMethodReturnsACaseRecord) {
   auto suite = Suite::Start(MakeTempDir());
   ASSERT_TRUE(suite.ok()) << suite.status();
-  auto cases = av1::CaseRecordService::NewStub((*suite)->assistance->Channel());
+  auto cases = av1::CaseRecordService::NewStub(
+      (*suite)->assistance->CaseRecordsChannel());
   av1::CaseRecord created;
   for (int i = 0; i < 14; ++i) {
     av1::CreateCaseRecordRequest request;
@@ -137,7 +141,8 @@ TEST(AssistanceCaseTest, NoPublicMethodReturnsACaseRecord) {
                                                      : av1::GENDER_MALE);
     request.mutable_case_record()->set_citizenship("MDA");
     ASSERT_TRUE(
-        cases->CreateCaseRecord(Context().get(), request, &created).ok());
+        cases->CreateCaseRecord(CaseWorkerContext().get(), request, &created)
+            .ok());
   }
   // The case workers' service is not on the gateway.
   auto through_gateway =
@@ -176,7 +181,8 @@ TEST(AssistanceCaseTest, NoPublicMethodReturnsACaseRecord) {
   EXPECT_EQ(table.cells_size(), 0);  // no release cut yet
   EXPECT_EQ(table.release(), 0);
   av1::CaseRelease release;
-  ASSERT_TRUE(cases->CreateCaseRelease(Context().get(), {}, &release).ok());
+  ASSERT_TRUE(
+      cases->CreateCaseRelease(CaseWorkerContext().get(), {}, &release).ok());
   EXPECT_EQ(release.number(), 1);
   ASSERT_TRUE(stub->AggregateCases(Context().get(), aggregate, &table).ok());
   for (const auto& cell : table.cells()) {
@@ -253,7 +259,8 @@ Fetched FetchEverything(av1::AssistanceService::Stub& stub,
 TEST(AssistanceCaseTest, DifferencingTwoReleasesDoesNotRevealANewVictim) {
   auto suite = Suite::Start(MakeTempDir());
   ASSERT_TRUE(suite.ok()) << suite.status();
-  auto cases = av1::CaseRecordService::NewStub((*suite)->assistance->Channel());
+  auto cases = av1::CaseRecordService::NewStub(
+      (*suite)->assistance->CaseRecordsChannel());
   auto stub = av1::AssistanceService::NewStub((*suite)->gateway->Channel());
   const std::vector<std::string> entities = {"countries/ROU", "countries/LVA",
                                              "countries/BGR"};
@@ -275,7 +282,7 @@ TEST(AssistanceCaseTest, DifferencingTwoReleasesDoesNotRevealANewVictim) {
     record->set_referral_source(sources[r]);
     av1::CaseRecord created;
     grpc::Status status =
-        cases->CreateCaseRecord(Context().get(), request, &created);
+        cases->CreateCaseRecord(CaseWorkerContext().get(), request, &created);
     EXPECT_TRUE(status.ok()) << status.error_message();
   };
   std::mt19937 random(20260601);
@@ -284,7 +291,8 @@ TEST(AssistanceCaseTest, DifferencingTwoReleasesDoesNotRevealANewVictim) {
     create(skewed(3), skewed(3), skewed(2), skewed(3), skewed(3));
   }
   av1::CaseRelease release;
-  ASSERT_TRUE(cases->CreateCaseRelease(Context().get(), {}, &release).ok());
+  ASSERT_TRUE(
+      cases->CreateCaseRelease(CaseWorkerContext().get(), {}, &release).ok());
   const Fetched before = FetchEverything(*stub, entities);
   EXPECT_EQ(before.releases, std::set<int64_t>{1});
 
@@ -293,7 +301,8 @@ TEST(AssistanceCaseTest, DifferencingTwoReleasesDoesNotRevealANewVictim) {
   create(2, 2, 1, 3, 2);
   // Recorded, not yet released: every table exactly as before.
   EXPECT_EQ(FetchEverything(*stub, entities).responses, before.responses);
-  ASSERT_TRUE(cases->CreateCaseRelease(Context().get(), {}, &release).ok());
+  ASSERT_TRUE(
+      cases->CreateCaseRelease(CaseWorkerContext().get(), {}, &release).ok());
   EXPECT_EQ(release.number(), 2);
   const Fetched after = FetchEverything(*stub, entities);
   EXPECT_EQ(after.releases, std::set<int64_t>{2});
@@ -417,7 +426,8 @@ TEST(AssistanceMeasureTest,
 TEST(AssistanceCaseTest, ValidationErrorsAndPersistenceAfterRestart) {
   const std::string dir = MakeTempDir();
   auto server =
-      ServiceProcess::Start(PALERMO_ASSISTANCE_SERVER, {"--data_dir=" + dir});
+      ServiceProcess::Start(PALERMO_ASSISTANCE_SERVER,
+                            {"--data_dir=" + dir});
   ASSERT_TRUE(server.ok()) << server.status();
   auto stub = av1::AssistanceService::NewStub((*server)->Channel());
   av1::CreateMeasureRequest request;
@@ -433,18 +443,21 @@ TEST(AssistanceCaseTest, ValidationErrorsAndPersistenceAfterRestart) {
   source->set_document_symbol("E/CN.15/2008/6");
   source->set_paragraph(63);
   ASSERT_TRUE(stub->CreateMeasure(Context().get(), request, &out).ok());
-  auto cases = av1::CaseRecordService::NewStub((*server)->Channel());
+  auto cases = av1::CaseRecordService::NewStub((*server)->CaseRecordsChannel());
   av1::CreateCaseRecordRequest create_case;
   create_case.mutable_case_record()->set_entity("countries/ROU");
   create_case.mutable_case_record()->set_gender(av1::GENDER_FEMALE);
   av1::CaseRecord case_record;
-  ASSERT_TRUE(
-      cases->CreateCaseRecord(Context().get(), create_case, &case_record).ok());
+  ASSERT_TRUE(cases
+                  ->CreateCaseRecord(CaseWorkerContext().get(), create_case,
+                                     &case_record)
+                  .ok());
   stub.reset();
   cases.reset();
   (*server)->Kill();
   auto restarted =
-      ServiceProcess::Start(PALERMO_ASSISTANCE_SERVER, {"--data_dir=" + dir});
+      ServiceProcess::Start(PALERMO_ASSISTANCE_SERVER,
+                            {"--data_dir=" + dir});
   ASSERT_TRUE(restarted.ok());
   stub = av1::AssistanceService::NewStub((*restarted)->Channel());
   av1::GetMeasureRequest get;
@@ -452,11 +465,13 @@ TEST(AssistanceCaseTest, ValidationErrorsAndPersistenceAfterRestart) {
   av1::Measure read;
   ASSERT_TRUE(stub->GetMeasure(Context().get(), get, &read).ok());
   EXPECT_EQ(read.duration_days(), 90);
-  cases = av1::CaseRecordService::NewStub((*restarted)->Channel());
+  cases = av1::CaseRecordService::NewStub((*restarted)->CaseRecordsChannel());
   av1::GetCaseRecordRequest get_case;
   get_case.set_name(case_record.name());
   av1::CaseRecord case_read;
-  ASSERT_TRUE(cases->GetCaseRecord(Context().get(), get_case, &case_read).ok());
+  ASSERT_TRUE(
+      cases->GetCaseRecord(CaseWorkerContext().get(), get_case, &case_read)
+          .ok());
   EXPECT_EQ(case_read.gender(), av1::GENDER_FEMALE);
   stub.reset();
   cases.reset();

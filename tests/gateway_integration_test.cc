@@ -663,8 +663,6 @@ TEST_F(BadRequestTest, ARequestThatDoesNotParseIsInvalidArgument) {
        "palermo.enforcement.v1.EnforcementService/ExportSdmxCsv"},
       {suite_->assistance.get(),
        "palermo.assistance.v1.AssistanceService/GetMeasure"},
-      {suite_->assistance.get(),
-       "palermo.assistance.v1.CaseRecordService/GetCaseRecord"},
       {suite_->coordination.get(),
        "palermo.coordination.v1.CoordinationService/GetCoordinationBody"},
       {gateway, "palermo.legislation.v1.LegislationService/GetLegislation"},
@@ -714,7 +712,6 @@ TEST_F(BadRequestTest, AMalformedNameIsInvalidArgumentNamingTheField) {
   namespace ev1 = enforcement::v1;
   const std::string bad = "countries/EST/no/such/name";
   ServiceProcess* gateway = suite_->gateway.get();
-  ServiceProcess* assistance = suite_->assistance.get();
   auto named = [&](auto message) {
     message.set_name(bad);
     return message.SerializeAsString();
@@ -723,8 +720,6 @@ TEST_F(BadRequestTest, AMalformedNameIsInvalidArgumentNamingTheField) {
   update_legislation.mutable_legislation()->set_name(bad);
   av1::UpdateMeasureRequest update_measure;
   update_measure.mutable_measure()->set_name(bad);
-  av1::UpdateCaseRecordRequest update_case;
-  update_case.mutable_case_record()->set_name(bad);
   cv1::UpdateCoordinationBodyRequest update_body;
   update_body.mutable_coordination_body()->set_name(bad);
   cv1::UpdateInterAgencyGroupRequest update_group;
@@ -732,7 +727,6 @@ TEST_F(BadRequestTest, AMalformedNameIsInvalidArgumentNamingTheField) {
   const std::string legislation = "/palermo.legislation.v1.LegislationService/";
   const std::string enforcement = "/palermo.enforcement.v1.EnforcementService/";
   const std::string measures = "/palermo.assistance.v1.AssistanceService/";
-  const std::string cases = "/palermo.assistance.v1.CaseRecordService/";
   const std::string coordination =
       "/palermo.coordination.v1.CoordinationService/";
   const std::vector<Case> cases_to_try = {
@@ -754,12 +748,6 @@ TEST_F(BadRequestTest, AMalformedNameIsInvalidArgumentNamingTheField) {
        "measure.name"},
       {gateway, measures + "DeleteMeasure", named(av1::DeleteMeasureRequest()),
        "name"},
-      {assistance, cases + "GetCaseRecord", named(av1::GetCaseRecordRequest()),
-       "name"},
-      {assistance, cases + "UpdateCaseRecord", update_case.SerializeAsString(),
-       "case_record.name"},
-      {assistance, cases + "DeleteCaseRecord",
-       named(av1::DeleteCaseRecordRequest()), "name"},
       {gateway, coordination + "GetCoordinationBody",
        named(cv1::GetCoordinationBodyRequest()), "name"},
       {gateway, coordination + "UpdateCoordinationBody",

@@ -20,6 +20,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "palermo/assistance/v1/assistance.grpc.pb.h"
+#include "palermo/assistance/v1/case_records.grpc.pb.h"
 #include "palermo/coordination/v1/coordination.grpc.pb.h"
 #include "palermo/enforcement/v1/enforcement.grpc.pb.h"
 #include "palermo/legislation/v1/legislation.grpc.pb.h"
@@ -38,6 +39,7 @@ namespace av1 = assistance::v1;
 namespace cv1 = coordination::v1;
 namespace rv1 = reporting::v1;
 using common::v1::WatchChangesRequest;
+using palermo::test::CaseWorkerContext;
 using palermo::test::Context;
 using palermo::test::MakeTempDir;
 using palermo::test::ServiceProcess;
@@ -236,7 +238,7 @@ TEST_F(WatchChangesSuiteTest, EveryServicesWriteTellsTheSequenceOfItsChange) {
     writer->WritesDone();
     grpc::Status status = writer->Finish();
     EXPECT_EQ(response.created(), 3);  // the replay: the first answer
-    if (imported.empty()) {  // the rows' names
+    if (imported.empty()) {            // the rows' names
       ev1::ListObservationsRequest list;
       list.set_parent("countries/SLV");
       ev1::ListObservationsResponse page;
@@ -348,7 +350,8 @@ TEST_F(WatchChangesSuiteTest, CaseRecordsNeverReachTheAssistanceFeed) {
   auto public_stub =
       av1::AssistanceService::NewStub(suite_->gateway->Channel());
   auto direct = av1::AssistanceService::NewStub(suite_->assistance->Channel());
-  auto cases = av1::CaseRecordService::NewStub(suite_->assistance->Channel());
+  auto cases =
+      av1::CaseRecordService::NewStub(suite_->assistance->CaseRecordsChannel());
   const int64_t start = Latest(*public_stub);
   WatchChangesRequest request = After(start);
   *request.mutable_heartbeat_interval() =
@@ -362,7 +365,7 @@ TEST_F(WatchChangesSuiteTest, CaseRecordsNeverReachTheAssistanceFeed) {
   create.mutable_case_record()->set_citizenship("MDA");
   create.set_request_id("case-1");
   av1::CaseRecord created;
-  auto context = Context();
+  auto context = CaseWorkerContext();
   ASSERT_TRUE(cases->CreateCaseRecord(context.get(), create, &created).ok());
   // Its trailer: the latest sequence, which it did not move.
   EXPECT_EQ(ChangeSequenceOf(*context).value_or(-1), start);
@@ -371,13 +374,13 @@ TEST_F(WatchChangesSuiteTest, CaseRecordsNeverReachTheAssistanceFeed) {
   update.mutable_case_record()->set_gender(av1::GENDER_MALE);
   update.mutable_update_mask()->add_paths("gender");
   av1::CaseRecord updated;
-  context = Context();
+  context = CaseWorkerContext();
   ASSERT_TRUE(cases->UpdateCaseRecord(context.get(), update, &updated).ok());
   EXPECT_EQ(ChangeSequenceOf(*context).value_or(-1), start);
   av1::DeleteCaseRecordRequest del;
   del.set_name(created.name());
   google::protobuf::Empty empty;
-  context = Context();
+  context = CaseWorkerContext();
   ASSERT_TRUE(cases->DeleteCaseRecord(context.get(), del, &empty).ok());
   EXPECT_EQ(ChangeSequenceOf(*context).value_or(-1), start);
   const absl::Time written = absl::Now();
@@ -391,9 +394,9 @@ TEST_F(WatchChangesSuiteTest, CaseRecordsNeverReachTheAssistanceFeed) {
       ASSERT_TRUE(event.has_value()) << *watcher->End();
       ASSERT_TRUE(event->has_heartbeat()) << event->DebugString();
       EXPECT_EQ(event->heartbeat().current_sequence(), start);
-      after_writes = google::protobuf::util::TimeUtil::TimestampToNanoseconds(
-                         event->heartbeat().time()) >=
-                     absl::ToUnixNanos(written);
+      after_writes =
+          google::protobuf::util::TimeUtil::TimestampToNanoseconds(
+              event->heartbeat().time()) >= absl::ToUnixNanos(written);
     }
   }
   // The next public write is the next sequence, and the next change seen.

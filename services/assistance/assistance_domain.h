@@ -18,6 +18,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/clock.h"
 #include "palermo/assistance/v1/assistance.pb.h"
+#include "palermo/assistance/v1/case_records.pb.h"
 #include "services/assistance/assistance_store.h"
 #include "services/assistance/suppression.h"
 #include "services/common/entities.h"

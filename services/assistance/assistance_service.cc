@@ -10,8 +10,7 @@ namespace palermo::assistance {
     return Respond(domain_.Call(*request), response);                      \
   }
 
-// A write: its answer carries the sequence of its change (RespondToWrite;
-// of a case record's write, which the change log never holds, the latest).
+// A write: its answer carries the sequence of its change (RespondToWrite).
 #define PALERMO_WRITE_HANDLER(Class, Method, Request, Response, Call)      \
   grpc::Status Class::Method(grpc::ServerContext* context,                 \
                              const Request* request, Response* response) { \
@@ -43,21 +42,6 @@ PALERMO_HANDLER(AssistanceServiceImpl, CompareEntities,
 PALERMO_HANDLER(AssistanceServiceImpl, AggregateCases,
                 v1::AggregateCasesRequest, v1::AggregateCasesResponse,
                 AggregateCases)
-PALERMO_WRITE_HANDLER(CaseRecordServiceImpl, CreateCaseRecord,
-                      v1::CreateCaseRecordRequest, v1::CaseRecord, CreateCase)
-PALERMO_HANDLER(CaseRecordServiceImpl, GetCaseRecord, v1::GetCaseRecordRequest,
-                v1::CaseRecord, GetCase)
-PALERMO_HANDLER(CaseRecordServiceImpl, ListCaseRecords,
-                v1::ListCaseRecordsRequest, v1::ListCaseRecordsResponse,
-                ListCases)
-PALERMO_WRITE_HANDLER(CaseRecordServiceImpl, UpdateCaseRecord,
-                      v1::UpdateCaseRecordRequest, v1::CaseRecord, UpdateCase)
-PALERMO_WRITE_HANDLER(CaseRecordServiceImpl, DeleteCaseRecord,
-                      v1::DeleteCaseRecordRequest, google::protobuf::Empty,
-                      DeleteCase)
-PALERMO_WRITE_HANDLER(CaseRecordServiceImpl, CreateCaseRelease,
-                      v1::CreateCaseReleaseRequest, v1::CaseRelease,
-                      CreateCaseRelease)
 
 #undef PALERMO_HANDLER
 #undef PALERMO_WRITE_HANDLER

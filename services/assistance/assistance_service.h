@@ -1,5 +1,5 @@
-// gRPC glue of the victim assistance service: the public AssistanceService
-// and the case workers' CaseRecordService.
+// gRPC glue of the victim assistance service's public AssistanceService (the
+// case workers' CaseRecordService is in case_record_service.h).
 #ifndef PALERMO_SERVICES_ASSISTANCE_ASSISTANCE_SERVICE_H_
 #define PALERMO_SERVICES_ASSISTANCE_ASSISTANCE_SERVICE_H_
 
@@ -37,26 +37,6 @@ class AssistanceServiceImpl final
                      v1::CompareEntitiesResponse)
   PALERMO_SYNC_UNARY(AggregateCases, v1::AggregateCasesRequest,
                      v1::AggregateCasesResponse)
-
- private:
-  AssistanceDomain& domain_;
-};
-
-// Case workers' methods on individual records; never forwarded publicly.
-class CaseRecordServiceImpl final : public v1::CaseRecordService::Service {
- public:
-  explicit CaseRecordServiceImpl(AssistanceDomain& domain) : domain_(domain) {}
-  PALERMO_SYNC_UNARY(CreateCaseRecord, v1::CreateCaseRecordRequest,
-                     v1::CaseRecord)
-  PALERMO_SYNC_UNARY(GetCaseRecord, v1::GetCaseRecordRequest, v1::CaseRecord)
-  PALERMO_SYNC_UNARY(ListCaseRecords, v1::ListCaseRecordsRequest,
-                     v1::ListCaseRecordsResponse)
-  PALERMO_SYNC_UNARY(UpdateCaseRecord, v1::UpdateCaseRecordRequest,
-                     v1::CaseRecord)
-  PALERMO_SYNC_UNARY(DeleteCaseRecord, v1::DeleteCaseRecordRequest,
-                     google::protobuf::Empty)
-  PALERMO_SYNC_UNARY(CreateCaseRelease, v1::CreateCaseReleaseRequest,
-                     v1::CaseRelease)
 
  private:
   AssistanceDomain& domain_;

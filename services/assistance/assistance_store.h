@@ -23,6 +23,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "palermo/assistance/v1/assistance.pb.h"
+#include "palermo/assistance/v1/case_records.pb.h"
 #include "services/common/record_schema.h"
 #include "services/common/record_store.h"
 

@@ -1,12 +1,16 @@
-// The victim assistance service (port 50054): State measures
-// (palermo.assistance.v1.AssistanceService, public) and de-identified case
-// records (palermo.assistance.v1.CaseRecordService, case workers only),
+// The victim assistance service: State measures
+// (palermo.assistance.v1.AssistanceService, public, port 50054) and
+// de-identified case records (palermo.assistance.v1.CaseRecordService, case
+// workers only, on its own listener --case_records_listen, port 50064),
 // kept in SQLite (--data_dir, the default) or PostgreSQL (--store=postgres).
 #include <memory>
 
 #include "absl/flags/flag.h"
 #include "services/assistance/assistance_domain.h"
+#include "services/assistance/assistance_flags.h"
 #include "services/assistance/assistance_service.h"
+#include "services/assistance/case_record_service.h"
+#include "services/assistance/case_worker_check.h"
 #include "services/assistance/postgres_assistance_store.h"
 #include "services/assistance/sqlite_assistance_store.h"
 #include "services/common/audit_log_factory.h"
@@ -14,6 +18,7 @@
 #include "services/common/record_store_factory.h"
 #include "services/common/server.h"
 #include "services/common/store_flags.h"
+#include "services/common/token_verifier.h"
 
 ABSL_FLAG(int64_t, min_published_count, palermo::assistance::kDefaultK,
           "Smallest count of case records AggregateCases publishes (k).");
@@ -47,6 +52,10 @@ absl::StatusOr<std::unique_ptr<AssistanceStore>> OpenStore(HealthProbe* probe) {
 int main(int argc, char** argv) {
   using namespace palermo;
   InitRuntime(argc, argv, "assistance");
+  // Case workers are known by their bearer tokens (--jwt_public_key_files).
+  absl::StatusOr<std::unique_ptr<TokenVerifier>> verifier =
+      TokenVerifierFromFlags();
+  if (!verifier.ok()) return StartupFailed(verifier.status());
   HealthProbe probe;
   auto store = OpenStore(&probe);
   if (!store.ok()) return StartupFailed(store.status());
@@ -57,12 +66,19 @@ int main(int argc, char** argv) {
   assistance::AssistanceDomain domain(**store, *entities,
                                       absl::GetFlag(FLAGS_min_published_count));
   assistance::AssistanceServiceImpl service(domain, (*store)->Changes());
-  assistance::CaseRecordServiceImpl cases(domain);
-  // Serve returns once the server has stopped: the store closes after it.
-  return Serve(
-      "127.0.0.1:50054",
-      {{&service, assistance::v1::AssistanceService::service_full_name(),
-        service.EndWatches()},
-       {&cases, assistance::v1::CaseRecordService::service_full_name()}},
-      probe, {audit->get()});
+  assistance::CaseRecordServiceImpl cases(
+      domain, assistance::CaseWorkerTokenCheck(*std::move(verifier)));
+  std::vector<Listener> listeners;
+  listeners.push_back(
+      {"public",
+       ListenAddress("127.0.0.1:50054"),
+       {{&service, assistance::v1::AssistanceService::service_full_name(),
+         service.EndWatches()}}});
+  // Never on the public port: the case workers' listener of its own.
+  listeners.push_back(
+      {"case records",
+       absl::GetFlag(FLAGS_case_records_listen),
+       {{&cases, assistance::v1::CaseRecordService::service_full_name()}}});
+  // Serve returns once both servers have stopped: the store closes after.
+  return Serve(std::move(listeners), probe, {audit->get()});
 }

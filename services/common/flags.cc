@@ -23,7 +23,10 @@ ABSL_FLAG(std::string, reporting_address, "127.0.0.1:50056",
           "Address of the reporting service.");
 ABSL_FLAG(int, ready_fd, -1,
           "If >= 0, write the bound port and a newline to this file "
-          "descriptor once the service is SERVING, then close it.");
+          "descriptor once the service is SERVING, then close it. A process "
+          "with more than one listener writes each one's port, separated by "
+          "spaces, --listen's first (the assistance service: then its "
+          "--case_records_listen).");
 ABSL_FLAG(int32_t, max_receive_message_bytes, 4 << 20,
           "Largest request message accepted, in bytes.");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),

@@ -9,10 +9,12 @@
 #include <cstdlib>
 #include <filesystem>
 #include <system_error>
+#include <thread>
 
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "grpc/health/v1/health.pb.h"
 #include "services/common/flags.h"
 #include "services/common/logging.h"
@@ -98,33 +100,85 @@ void InitRuntime(int argc, char** argv, absl::string_view service_name) {
   (void)grpc::health::v1::HealthCheckRequest::descriptor();
 }
 
+std::string ListenAddress(absl::string_view default_listen) {
+  std::string address = absl::GetFlag(FLAGS_listen);
+  if (address.empty()) address = std::string(default_listen);
+  return address;
+}
+
 absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
     absl::string_view default_listen, std::vector<HostedService> services,
     HostAudit audit) {
-  grpc::EnableDefaultHealthCheckService(true);
+  std::vector<Listener> listeners;
+  listeners.push_back({"", ListenAddress(default_listen), std::move(services)});
+  return Start(std::move(listeners), std::move(audit));
+}
 
-  std::string address = absl::GetFlag(FLAGS_listen);
-  if (address.empty()) address = std::string(default_listen);
+absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
+    std::vector<Listener> listeners, HostAudit audit) {
+  if (listeners.empty()) return absl::InvalidArgumentError("no listener");
+  grpc::EnableDefaultHealthCheckService(true);
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+      ServerCredentialsFromFlags();
+  if (!credentials.ok()) return credentials.status();
 
   std::unique_ptr<ServiceHost> host(new ServiceHost());
-  host->services_ = std::move(services);
   if (audit.log != nullptr) {
     if (audit.service.empty()) audit.service = ProcessName();
     if (!audit.may_read) audit.may_read = AdministratorsOnly();
     host->audit_service_ = std::make_unique<AuditServiceImpl>(
         *audit.log, audit.service, std::move(audit.may_read));
-    host->services_.push_back(
+    listeners.front().services.push_back(
         {host->audit_service_.get(),
          common::v1::AuditService::service_full_name()});
   }
+  // One bound on calls in flight for the whole process, whichever listener
+  // they came in on.
+  host->limiter_ = std::make_unique<InflightLimiter>(
+      absl::GetFlag(FLAGS_max_inflight_calls));
+  absl::Status started;
+  for (Listener& listener : listeners) {
+    started = host->Listen(std::move(listener), *credentials, audit);
+    if (!started.ok()) break;
+  }
+  if (started.ok()) {
+    if (const std::string health = absl::GetFlag(FLAGS_health_listen);
+        !health.empty()) {
+      started = host->ListenForHealth(health);
+    }
+  }
+  if (!started.ok()) {
+    // Stop the listeners already started before the host goes.
+    for (Bound& bound : host->listeners_) bound.server->Shutdown();
+    return started;
+  }
+  if (absl::Duration interval = absl::GetFlag(FLAGS_memory_release_interval);
+      interval > absl::ZeroDuration()) {
+    InflightLimiter* limiter = host->limiter_.get();
+    spdlog::info("giving free memory back ({}) every {}", AllocatorName(),
+                 absl::FormatDuration(interval));
+    host->housekeeping_ = std::make_unique<PeriodicTask>(interval, [limiter] {
+      if (int64_t shed = limiter->TakeShedCount(); shed > 0) {
+        spdlog::warn("overloaded: shed {} calls (at most {} in flight)", shed,
+                     limiter->limit());
+      }
+      ReleaseFreeMemory();
+    });
+  }
+  return host;
+}
 
-  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
-      ServerCredentialsFromFlags();
-  if (!credentials.ok()) return credentials.status();
+absl::Status ServiceHost::Listen(
+    Listener listener, const std::shared_ptr<grpc::ServerCredentials>& creds,
+    HostAudit& audit) {
+  Bound bound;
+  bound.name = std::move(listener.name);
+  bound.services = std::move(listener.services);
+  const std::string& address = listener.address;
 
   grpc::ServerBuilder builder;
   ConfigureReflection(builder);
-  builder.AddListeningPort(address, *credentials, &host->port_);
+  builder.AddListeningPort(address, creds, &bound.port);
   builder.SetMaxReceiveMessageSize(
       absl::GetFlag(FLAGS_max_receive_message_bytes));
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS,
@@ -143,9 +197,7 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
                              absl::GetFlag(FLAGS_max_concurrent_streams));
   builder.SetResourceQuota(ProcessResourceQuota());
-  host->limiter_ = std::make_unique<InflightLimiter>(
-      absl::GetFlag(FLAGS_max_inflight_calls));
-  for (const HostedService& s : host->services_) {
+  for (const HostedService& s : bound.services) {
     builder.RegisterService(s.service);
   }
   std::vector<
@@ -154,62 +206,59 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
   // First, so that the access log sees the status it rewrites.
   interceptors.push_back(std::make_unique<ParseErrorInterceptorFactory>());
   interceptors.push_back(std::make_unique<OverloadInterceptorFactory>(
-      host->limiter_.get(), ProcessName()));
+      limiter_.get(), ProcessName()));
   // After both: it records the status the first rewrites, and skips the
   // calls the second sheds.
   if (audit.log != nullptr) {
-    interceptors.push_back(std::make_unique<AuditInterceptorFactory>(
-        audit.log, std::move(audit.options)));
+    interceptors.push_back(
+        std::make_unique<AuditInterceptorFactory>(audit.log, audit.options));
   }
   interceptors.push_back(std::make_unique<RpcLogInterceptorFactory>());
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
 
-  host->server_ = builder.BuildAndStart();
-  if (!host->server_ || host->port_ == 0) {
+  bound.server = builder.BuildAndStart();
+  if (!bound.server || bound.port == 0) {
+    if (bound.server) bound.server->Shutdown();
     return absl::UnavailableError(absl::StrCat("cannot listen on ", address));
   }
-  host->server_->GetHealthCheckService()->SetServingStatus(false);
+  bound.server->GetHealthCheckService()->SetServingStatus(false);
   const TlsConfig tls = TlsConfigFromFlags();
-  spdlog::info("listening on {} (port {}, {}); at most {} calls in flight",
-               address, host->port_,
+  spdlog::info("listening{}{} on {} (port {}, {}); at most {} calls in flight",
+               bound.name.empty() ? "" : " for ", bound.name, address,
+               bound.port,
                !tls.serves_tls()            ? "plaintext"
                : tls.require_client_cert ? "mutual TLS"
                                          : "TLS",
-               host->limiter_->limit());
-  if (const std::string health_address = absl::GetFlag(FLAGS_health_listen);
-      !health_address.empty()) {
-    grpc::ServerBuilder health_builder;
-    health_builder.AddListeningPort(health_address,
-                                    grpc::InsecureServerCredentials(),
-                                    &host->health_port_);
-    health_builder.SetOption(std::make_unique<NoPlugins>());
-    host->health_fallback_ = std::make_unique<HealthOnly>();
-    health_builder.RegisterCallbackGenericService(host->health_fallback_.get());
-    health_builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, 8);
-    host->health_server_ = health_builder.BuildAndStart();
-    if (!host->health_server_ || host->health_port_ == 0) {
-      host->server_->Shutdown();
-      return absl::UnavailableError(
-          absl::StrCat("cannot listen on --health_listen=", health_address));
-    }
-    host->health_server_->GetHealthCheckService()->SetServingStatus(false);
-    spdlog::info("health alone on {} (port {}, plaintext)", health_address,
-                 host->health_port_);
+               limiter_->limit());
+  listeners_.push_back(std::move(bound));
+  return absl::OkStatus();
+}
+
+absl::Status ServiceHost::ListenForHealth(const std::string& address) {
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(address, grpc::InsecureServerCredentials(),
+                           &health_port_);
+  builder.SetOption(std::make_unique<NoPlugins>());
+  health_fallback_ = std::make_unique<HealthOnly>();
+  builder.RegisterCallbackGenericService(health_fallback_.get());
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, 8);
+  health_server_ = builder.BuildAndStart();
+  if (!health_server_ || health_port_ == 0) {
+    if (health_server_) health_server_->Shutdown();
+    health_server_.reset();
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on --health_listen=", address));
   }
-  if (absl::Duration interval = absl::GetFlag(FLAGS_memory_release_interval);
-      interval > absl::ZeroDuration()) {
-    InflightLimiter* limiter = host->limiter_.get();
-    spdlog::info("giving free memory back ({}) every {}", AllocatorName(),
-                 absl::FormatDuration(interval));
-    host->housekeeping_ = std::make_unique<PeriodicTask>(interval, [limiter] {
-      if (int64_t shed = limiter->TakeShedCount(); shed > 0) {
-        spdlog::warn("overloaded: shed {} calls (at most {} in flight)", shed,
-                     limiter->limit());
-      }
-      ReleaseFreeMemory();
-    });
-  }
-  return host;
+  health_server_->GetHealthCheckService()->SetServingStatus(false);
+  spdlog::info("health alone on {} (port {}, plaintext)", address,
+               health_port_);
+  return absl::OkStatus();
+}
+
+std::vector<int> ServiceHost::ports() const {
+  std::vector<int> out;
+  for (const Bound& bound : listeners_) out.push_back(bound.port);
+  return out;
 }
 
 absl::StatusOr<std::string> DataFile(absl::string_view file_name) {
@@ -231,8 +280,14 @@ int StartupFailed(const absl::Status& status) {
 int Serve(absl::string_view default_listen,
           std::vector<HostedService> services, HealthProbe probe,
           HostAudit audit) {
-  auto host = ServiceHost::Start(default_listen, std::move(services),
-                                 std::move(audit));
+  std::vector<Listener> listeners;
+  listeners.push_back({"", ListenAddress(default_listen), std::move(services)});
+  return Serve(std::move(listeners), std::move(probe), std::move(audit));
+}
+
+int Serve(std::vector<Listener> listeners, HealthProbe probe,
+          HostAudit audit) {
+  auto host = ServiceHost::Start(std::move(listeners), std::move(audit));
   if (!host.ok()) return StartupFailed(host.status());
   (*host)->SetServing();
   if (probe) (*host)->FollowProbe(std::move(probe));
@@ -241,12 +296,14 @@ int Serve(absl::string_view default_listen,
 }
 
 void ServiceHost::SetHealth(bool serving) {
-  for (grpc::Server* server : {server_.get(), health_server_.get()}) {
-    if (server == nullptr) continue;
-    auto* health = server->GetHealthCheckService();
-    health->SetServingStatus("", serving);
-    for (const HostedService& s : services_) {
-      health->SetServingStatus(s.full_name, serving);
+  for (const Bound& bound : listeners_) {
+    for (grpc::Server* server : {bound.server.get(), health_server_.get()}) {
+      if (server == nullptr) continue;
+      auto* health = server->GetHealthCheckService();
+      health->SetServingStatus("", serving);
+      for (const HostedService& s : bound.services) {
+        health->SetServingStatus(s.full_name, serving);
+      }
     }
   }
 }
@@ -270,9 +327,9 @@ void ServiceHost::SetServing() {
   serving_ = true;
   spdlog::info("SERVING");
   if (int fd = absl::GetFlag(FLAGS_ready_fd); fd >= 0) {
-    std::string line =
-        health_server_ ? absl::StrCat(port_, " ", health_port_, "\n")
-                       : absl::StrCat(port_, "\n");
+    std::string line = absl::StrJoin(ports(), " ");
+    if (health_server_) absl::StrAppend(&line, " health:", health_port_);
+    line += "\n";
     if (write(fd, line.data(), line.size()) < 0) {
       spdlog::warn("cannot write to --ready_fd={}", fd);
     }
@@ -293,15 +350,28 @@ void ServiceHost::WaitForShutdownSignal() {
 void ServiceHost::Shutdown() {
   prober_.reset();
   serving_ = false;
-  // Clients polling health stop routing here before the listener closes.
-  server_->GetHealthCheckService()->Shutdown();
-  if (health_server_) health_server_->GetHealthCheckService()->Shutdown();
-  for (const HostedService& s : services_) {
-    if (s.on_shutdown) s.on_shutdown();
+  // Clients polling health stop routing here before the listeners close.
+  for (Bound& bound : listeners_) {
+    bound.server->GetHealthCheckService()->Shutdown();
   }
-  const absl::Duration grace = absl::GetFlag(FLAGS_shutdown_grace);
-  server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
-  server_->Wait();
+  if (health_server_) health_server_->GetHealthCheckService()->Shutdown();
+  for (Bound& bound : listeners_) {
+    for (const HostedService& s : bound.services) {
+      if (s.on_shutdown) s.on_shutdown();
+    }
+  }
+  // Every listener drains at once, within the same grace.
+  const auto deadline =
+      absl::ToChronoTime(absl::Now() + absl::GetFlag(FLAGS_shutdown_grace));
+  std::vector<std::thread> stopping;
+  for (Bound& bound : listeners_) {
+    grpc::Server* server = bound.server.get();
+    stopping.emplace_back([server, deadline] {
+      server->Shutdown(deadline);
+      server->Wait();
+    });
+  }
+  for (std::thread& t : stopping) t.join();
   if (health_server_) {
     health_server_->Shutdown(absl::ToChronoTime(absl::Now()));
     health_server_->Wait();

@@ -51,6 +51,21 @@ struct HostedService {
   std::function<void()> on_shutdown = nullptr;
 };
 
+// One listening address and the services it hosts. Each listener is a gRPC
+// server of its own, with the same credentials (--tls_*), limits,
+// interceptors (the audit's included), health (for its own services) and
+// reflection; they start and stop together.
+struct Listener {
+  // For the log, e.g. "public", "case records".
+  std::string name;
+  std::string address;
+  std::vector<HostedService> services;
+};
+
+// --listen, or `default_listen` when the flag is empty: the address of a
+// process's main listener.
+std::string ListenAddress(absl::string_view default_listen);
+
 // `--data_dir`/`file_name`, creating the directory if needed.
 absl::StatusOr<std::string> DataFile(absl::string_view file_name);
 
@@ -78,6 +93,9 @@ using HealthProbe = std::function<absl::Status()>;
 int Serve(absl::string_view default_listen,
           std::vector<HostedService> services, HealthProbe probe = nullptr,
           HostAudit audit = {});
+// The same on several listeners (ServiceHost::Start(listeners)).
+int Serve(std::vector<Listener> listeners, HealthProbe probe = nullptr,
+          HostAudit audit = {});
 
 // Logs a start-up failure and returns the exit code for it.
 int StartupFailed(const absl::Status& status);
@@ -90,15 +108,24 @@ class ServiceHost {
   static absl::StatusOr<std::unique_ptr<ServiceHost>> Start(
       absl::string_view default_listen, std::vector<HostedService> services,
       HostAudit audit = {});
+  // Builds and starts a server on each of `listeners` (at least one), each on
+  // its own address as given: a failure to listen on any stops them all.
+  // AuditService, if any, is on the first; with --health_listen, health
+  // alone on a plaintext listener besides.
+  static absl::StatusOr<std::unique_ptr<ServiceHost>> Start(
+      std::vector<Listener> listeners, HostAudit audit = {});
 
-  // The bound port (useful with port 0).
-  int port() const { return port_; }
+  // The bound port of the first listener (useful with port 0).
+  int port() const { return listeners_.front().port; }
+  // Every listener's bound port, in the order of Start's listeners.
+  std::vector<int> ports() const;
   // The --health_listen port; 0 without one.
   int health_port() const { return health_port_; }
 
-  // Health SERVING for the server and each hosted service; writes the port
-  // (and, with --health_listen, a space and the health port) and a newline
-  // to --ready_fd if set.
+  // Health SERVING on every listener, for the server and each of its hosted
+  // services; writes to --ready_fd, if set, the ports (ports(), separated by
+  // spaces), then with --health_listen " health:" and its port, and a
+  // newline.
   void SetServing();
 
   // Calls `probe` every --health_probe_interval once SERVING: while it
@@ -115,17 +142,32 @@ class ServiceHost {
   void Shutdown();
 
  private:
+  // A started listener.
+  struct Bound {
+    std::string name;
+    std::vector<HostedService> services;
+    std::unique_ptr<grpc::Server> server;
+    int port = 0;
+  };
+
   ServiceHost() = default;
+  // Builds and starts `listener`'s server, appended to listeners_.
+  absl::Status Listen(Listener listener,
+                      const std::shared_ptr<grpc::ServerCredentials>& creds,
+                      HostAudit& audit);
+  // Starts the --health_listen server.
+  absl::Status ListenForHealth(const std::string& address);
   void SetHealth(bool serving);
-  // Declared before server_: the server's interceptors use it.
+  // Declared before listeners_: their servers' interceptors use it.
   std::unique_ptr<InflightLimiter> limiter_;
   std::unique_ptr<AuditServiceImpl> audit_service_;
-  std::unique_ptr<grpc::Server> server_;
+  std::vector<Bound> listeners_;
   // --health_listen's: plaintext, grpc.health.v1.Health only, the same
-  // statuses as server_'s; every other method UNIMPLEMENTED by
+  // statuses as the listeners'; every other method UNIMPLEMENTED by
   // health_fallback_ (declared first: the server uses it).
   std::unique_ptr<grpc::CallbackGenericService> health_fallback_;
   std::unique_ptr<grpc::Server> health_server_;
+  int health_port_ = 0;
   // Gives memory back and reports shed calls, every
   // --memory_release_interval.
   std::unique_ptr<PeriodicTask> housekeeping_;
@@ -133,9 +175,6 @@ class ServiceHost {
   // Set by SetServing(); the probe flips health only after it.
   std::atomic<bool> serving_{false};
   bool probe_failing_ = false;  // the prober's thread only
-  std::vector<HostedService> services_;
-  int port_ = 0;
-  int health_port_ = 0;
 };
 
 }  // namespace palermo

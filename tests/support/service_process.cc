@@ -16,14 +16,14 @@
 #include <fstream>
 #include <sstream>
 
-#include "absl/strings/numbers.h"
-#include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
-#include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
 #include "google/rpc/status.pb.h"
 #include "services/common/tls.h"
 #include "services/common/token_signer.h"
@@ -78,10 +78,9 @@ int WaitExit(pid_t pid) {
 
 // The services that keep data in a store of their own.
 bool HasStore(const std::string& binary) {
-  for (const char* b :
-       {PALERMO_LEGISLATION_SERVER, PALERMO_ENFORCEMENT_SERVER,
-        PALERMO_ASSISTANCE_SERVER, PALERMO_COORDINATION_SERVER,
-        PALERMO_REPORTING_SERVER}) {
+  for (const char* b : {PALERMO_LEGISLATION_SERVER, PALERMO_ENFORCEMENT_SERVER,
+                        PALERMO_ASSISTANCE_SERVER, PALERMO_COORDINATION_SERVER,
+                        PALERMO_REPORTING_SERVER}) {
     if (binary == b) return true;
   }
   return false;
@@ -282,21 +281,31 @@ absl::StatusOr<std::unique_ptr<ServiceProcess>> ServiceProcess::StartPlaintext(
   if (absl::Status s = ChoosePostgres(binary, args); !s.ok()) return s;
   process->serves_tls_ = ServesTls(args);
   process->args_ = std::move(args);
-  absl::Status launched = process->Launch(0, timeout);
+  absl::Status launched = process->Launch({}, timeout);
   if (!launched.ok()) return launched;
   return process;
 }
 
 absl::Status ServiceProcess::Restart(absl::Duration timeout) {
   if (pid_ > 0) return absl::FailedPreconditionError("still running");
-  return Launch(port_, timeout);
+  return Launch(ports_, timeout);
 }
 
-absl::Status ServiceProcess::Launch(int port, absl::Duration timeout) {
+absl::Status ServiceProcess::Launch(const std::vector<int>& ports,
+                                    absl::Duration timeout) {
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) return absl::InternalError(strerror(errno));
   std::vector<std::string> args = args_;
-  args.push_back(absl::StrCat("--listen=127.0.0.1:", port));
+  args.push_back(
+      absl::StrCat("--listen=127.0.0.1:", ports.empty() ? 0 : ports[0]));
+  // Never the case-records listener's fixed default port.
+  if (binary_ == PALERMO_ASSISTANCE_SERVER &&
+      std::none_of(args_.begin(), args_.end(), [](const std::string& a) {
+        return absl::StartsWith(a, "--case_records_listen=");
+      })) {
+    args.push_back(absl::StrCat("--case_records_listen=127.0.0.1:",
+                                ports.size() > 1 ? ports[1] : 0));
+  }
   args.push_back(absl::StrCat("--ready_fd=", fds[1]));
   args.push_back("--log_level=warn");
   absl::StatusOr<pid_t> pid = Spawn(binary_, args, -1, fds[1]);
@@ -331,14 +340,26 @@ absl::Status ServiceProcess::Launch(int port, absl::Duration timeout) {
     line.append(buffer, n);
   }
   close(fds[0]);
-  // "PORT\n", or "PORT HEALTH_PORT\n" with --health_listen.
-  std::vector<std::string> ports =
-      absl::StrSplit(line.substr(0, line.find('\n')), ' ');
+  // One port per listener, separated by spaces, then with --health_listen
+  // "health:" and its port.
+  std::vector<int> bound;
   health_port_ = 0;
-  if (!absl::SimpleAtoi(ports[0], &port_) ||
-      (ports.size() > 1 && !absl::SimpleAtoi(ports[1], &health_port_))) {
-    return absl::InternalError(absl::StrCat("bad ready line: ", line));
+  for (absl::string_view word : absl::StrSplit(
+           absl::string_view(line).substr(0, line.find('
+')), ' ')) {
+    int port = 0;
+    if (absl::ConsumePrefix(&word, "health:")) {
+      if (!absl::SimpleAtoi(word, &health_port_)) {
+        return absl::InternalError(absl::StrCat("bad ready line: ", line));
+      }
+      continue;
+    }
+    if (!absl::SimpleAtoi(word, &port)) {
+      return absl::InternalError(absl::StrCat("bad ready line: ", line));
+    }
+    bound.push_back(port);
   }
+  ports_ = std::move(bound);
   return absl::OkStatus();
 }
 
@@ -347,7 +368,7 @@ ServiceProcess::~ServiceProcess() {
 }
 
 std::string ServiceProcess::address() const {
-  return absl::StrCat("127.0.0.1:", port_);
+  return absl::StrCat("127.0.0.1:", port());
 }
 
 namespace {
@@ -408,6 +429,10 @@ std::shared_ptr<grpc::Channel> ChannelCarrying(
 }
 
 }  // namespace
+
+Principal TestCaseWorker() {
+  return Principal{"test-case-worker", Role::kCaseWorker, ""};
+}
 
 Principal TestAdministrator() {
   return Principal{"test-administrator", Role::kAdministrator, ""};
@@ -500,6 +525,20 @@ std::shared_ptr<grpc::Channel> ServiceProcess::ChannelWith(
   grpc::ChannelArguments args;
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
   return grpc::CreateCustomChannel(address(), std::move(credentials), args);
+}
+
+std::shared_ptr<grpc::Channel> ServiceProcess::CaseRecordsChannel() const {
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_MAX_METADATA_SIZE, 4 << 20);
+  return grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", ports_.at(1)),
+                                   CredentialsFor(serves_tls_), args);
+}
+
+std::unique_ptr<grpc::ClientContext> CaseWorkerContext() {
+  auto context = Context();
+  context->AddMetadata("authorization",
+                       "Bearer " + TestToken(TestCaseWorker()));
+  return context;
 }
 
 int ServiceProcess::Terminate() {

@@ -14,6 +14,10 @@
 // gateway's Channel() carries an administrator's token (TestAdministrator),
 // so that tests not about access write as they did; AnonymousChannel() and
 // ChannelAs() call as an anonymous reader or as anyone else.
+//
+// The assistance binary's case-records listener is on port 0 too, its port
+// reported on the same line (ports()); its calls need a case worker's token
+// (CaseWorkerContext).
 #ifndef PALERMO_TESTS_SUPPORT_SERVICE_PROCESS_H_
 #define PALERMO_TESTS_SUPPORT_SERVICE_PROCESS_H_
 
@@ -40,8 +44,10 @@ bool TestsOnPostgres();
 
 class ServiceProcess {
  public:
-  // Starts `binary` with `args`, --listen=127.0.0.1:0 and --ready_fd; returns
-  // once it reports SERVING, or an error if it exits or times out first.
+  // Starts `binary` with `args`, --listen=127.0.0.1:0 and --ready_fd (and the
+  // assistance binary, unless `args` say, --case_records_listen=127.0.0.1:0);
+  // returns once it reports SERVING, or an error if it exits or times out
+  // first.
   // Under TestsOnPostgres(), a domain or reporting service whose `args`
   // choose no --store gets --store=postgres and a database of its own, one
   // per --data_dir (a service started again on its data dir finds its data).
@@ -58,7 +64,10 @@ class ServiceProcess {
 
   ~ServiceProcess();  // Terminate() if still running.
 
-  int port() const { return port_; }
+  int port() const { return ports_.front(); }
+  // Every listener's port, as the binary reported them: port() first, then
+  // (the assistance binary) its case-records listener's.
+  const std::vector<int>& ports() const { return ports_; }
   // The --health_listen port (plaintext, health only); 0 without one.
   int health_port() const { return health_port_; }
   pid_t pid() const { return pid_; }
@@ -86,24 +95,28 @@ class ServiceProcess {
   // with other channels to the same address).
   std::shared_ptr<grpc::Channel> ChannelWith(
       std::shared_ptr<grpc::ChannelCredentials> credentials) const;
+  // Like Channel(), to the assistance binary's case-records listener
+  // (ports()[1]).
+  std::shared_ptr<grpc::Channel> CaseRecordsChannel() const;
 
   // SIGTERM, then waits; returns the exit code (-signal if killed).
   int Terminate();
   // SIGKILL, then waits.
   void Kill();
-  // Starts the binary again, with the same arguments, on the same port (the
-  // one its callers know); returns once it reports SERVING. The process
+  // Starts the binary again, with the same arguments, on the same ports (the
+  // ones its callers know); returns once it reports SERVING. The process
   // must have been stopped (Kill, Terminate).
   absl::Status Restart(absl::Duration timeout = absl::Seconds(30));
 
  private:
-  // Starts the binary listening on 127.0.0.1:`port`; sets pid_ and port_.
-  absl::Status Launch(int port, absl::Duration timeout);
+  // Starts the binary listening on 127.0.0.1 on `ports` (empty: port 0 for
+  // every listener); sets pid_ and ports_.
+  absl::Status Launch(const std::vector<int>& ports, absl::Duration timeout);
 
   std::string binary_;
   std::vector<std::string> args_;
   pid_t pid_ = -1;
-  int port_ = 0;
+  std::vector<int> ports_ = {0};
   int health_port_ = 0;
   bool serves_tls_ = false;
   bool is_gateway_ = false;
@@ -111,6 +124,11 @@ class ServiceProcess {
 
 // The administrator the gateway's Channel() calls as.
 Principal TestAdministrator();
+// The case worker CaseWorkerContext() calls as.
+Principal TestCaseWorker();
+
+// Context() carrying the token of TestCaseWorker().
+std::unique_ptr<grpc::ClientContext> CaseWorkerContext();
 
 // A token for `who`, valid for `ttl` from now, signed with the development
 // key of TestCertsDir() (the key every test process verifies).
