@@ -200,10 +200,10 @@ TEST_F(AuditIntegrationTest, TheLogSurvivesARestart) {
 }
 
 TEST(AuditClientStreamTest, AnImportIsRecordedWithItsOutcome) {
-  auto server = ServiceProcess::Start(
-      PALERMO_ENFORCEMENT_SERVER,
-      {"--data_dir=" + MakeTempDir(),
-       absl::StrCat("--audit_reader_actors=", kAuditor)});
+  auto server =
+      ServiceProcess::Start(PALERMO_ENFORCEMENT_SERVER,
+                            {"--data_dir=" + MakeTempDir(),
+                             absl::StrCat("--audit_reader_actors=", kAuditor)});
   ASSERT_TRUE(server.ok()) << server.status();
   enforcement::v1::ImportObservationsRequest message;
   message.set_request_id("import-1");
@@ -242,16 +242,16 @@ TEST(AuditGatewayTest, TheGatewayRecordsAForwardedWriteInItsOwnLog) {
   create.set_parent("countries/EST");
   *create.mutable_legislation() = Ratified();
   lv1::Legislation created;
-  ASSERT_TRUE(stub->CreateLegislation(As("alice").get(), create, &created).ok());
+  ASSERT_TRUE(
+      stub->CreateLegislation(As("alice").get(), create, &created).ok());
 
   cv1::ListAuditRecordsRequest request;
   request.set_parent("services/gateway");
   cv1::ListAuditRecordsResponse response;
-  auto gateway_audit =
-      cv1::AuditService::NewStub((*suite)->gateway->Channel());
-  ASSERT_TRUE(gateway_audit
-                  ->ListAuditRecords(As(kAuditor).get(), request, &response)
-                  .ok());
+  auto gateway_audit = cv1::AuditService::NewStub((*suite)->gateway->Channel());
+  ASSERT_TRUE(
+      gateway_audit->ListAuditRecords(As(kAuditor).get(), request, &response)
+          .ok());
   ASSERT_EQ(response.audit_records_size(), 1);
   EXPECT_EQ(response.audit_records(0).method(), kCreate);
   EXPECT_EQ(response.audit_records(0).principal(), "alice");
@@ -261,10 +261,10 @@ TEST(AuditGatewayTest, TheGatewayRecordsAForwardedWriteInItsOwnLog) {
   auto service_audit =
       cv1::AuditService::NewStub((*suite)->legislation->Channel());
   request.set_parent("services/legislation");
-  EXPECT_EQ(service_audit
-                ->ListAuditRecords(As(kAuditor).get(), request, &response)
-                .error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(
+      service_audit->ListAuditRecords(As(kAuditor).get(), request, &response)
+          .error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
 }
 
 }  // namespace

@@ -53,14 +53,16 @@ AuditRecord ToRecord(absl::string_view parent, const AuditEntry& e) {
 }  // namespace
 
 AuditReaderCheck AuditReaderCheckFromFlags() {
-  const std::vector<std::string> actors = absl::GetFlag(FLAGS_audit_reader_actors);
+  const std::vector<std::string> actors =
+      absl::GetFlag(FLAGS_audit_reader_actors);
   if (actors.empty()) return nullptr;
   absl::flat_hash_set<std::string> allowed(actors.begin(), actors.end());
-  return [allowed = std::move(allowed)](const grpc::ServerContextBase& context) {
+  return [allowed =
+              std::move(allowed)](const grpc::ServerContextBase& context) {
     const auto& metadata = context.client_metadata();
     auto it = metadata.find(kActorMetadataKey);
-    if (it != metadata.end() &&
-        allowed.contains(absl::string_view(it->second.data(), it->second.size()))) {
+    if (it != metadata.end() && allowed.contains(absl::string_view(
+                                    it->second.data(), it->second.size()))) {
       return absl::OkStatus();
     }
     return absl::PermissionDeniedError(
@@ -78,12 +80,12 @@ absl::StatusOr<ListAuditRecordsResponse> ListAuditRecords(
   const std::string parent = AuditParent(service);
   FieldViolations violations;
   if (request.parent() != parent) {
-    violations.Add("parent",
-                   request.parent().empty()
-                       ? absl::StrCat("required: ", parent)
-                       : absl::StrCat("this server keeps the audit log of ",
-                                      parent, ", not ",
-                                      Abbreviate(request.parent())));
+    violations.Add(
+        "parent",
+        request.parent().empty()
+            ? absl::StrCat("required: ", parent)
+            : absl::StrCat("this server keeps the audit log of ", parent,
+                           ", not ", Abbreviate(request.parent())));
   }
   absl::StatusOr<int> page_size = EffectivePageSize(request.page_size());
   if (!page_size.ok()) violations.AddAll(page_size.status(), "page_size");
@@ -93,10 +95,12 @@ absl::StatusOr<ListAuditRecordsResponse> ListAuditRecords(
   // The token belongs to the filter it was made for.
   const std::string query = absl::StrCat(parent, "\n", request.filter());
   int64_t before = 0;
-  absl::StatusOr<std::string> last = DecodePageToken(request.page_token(), query);
+  absl::StatusOr<std::string> last =
+      DecodePageToken(request.page_token(), query);
   if (!last.ok()) {
     violations.AddAll(last.status(), "page_token");
-  } else if (!last->empty() && (!absl::SimpleAtoi(*last, &before) || before < 1)) {
+  } else if (!last->empty() &&
+             (!absl::SimpleAtoi(*last, &before) || before < 1)) {
     violations.Add("page_token", "not a token of ListAuditRecords");
   }
   if (!violations.empty()) return violations.ToStatus();
@@ -108,9 +112,11 @@ absl::StatusOr<ListAuditRecordsResponse> ListAuditRecords(
   bool more = true;
   while (response.audit_records_size() < *page_size && bytes < kMaxPageBytes &&
          scanned < kMaxScannedPerCall) {
-    const int batch = request.filter().empty() ? *page_size - response.audit_records_size()
-                                               : kMaxPageSize;
-    absl::StatusOr<std::vector<AuditEntry>> entries = log.List(last_read, batch);
+    const int batch = request.filter().empty()
+                          ? *page_size - response.audit_records_size()
+                          : kMaxPageSize;
+    absl::StatusOr<std::vector<AuditEntry>> entries =
+        log.List(last_read, batch);
     if (!entries.ok()) return entries.status();
     if (entries->empty()) {
       more = false;

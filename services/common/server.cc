@@ -75,9 +75,8 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
     if (!audit.may_read) audit.may_read = AuditReaderCheckFromFlags();
     host->audit_service_ = std::make_unique<AuditServiceImpl>(
         *audit.log, audit.service, std::move(audit.may_read));
-    host->services_.push_back(
-        {host->audit_service_.get(),
-         common::v1::AuditService::service_full_name()});
+    host->services_.push_back({host->audit_service_.get(),
+                               common::v1::AuditService::service_full_name()});
   }
 
   grpc::ServerBuilder builder;
@@ -162,11 +161,10 @@ int StartupFailed(const absl::Status& status) {
   return 1;
 }
 
-int Serve(absl::string_view default_listen,
-          std::vector<HostedService> services, HealthProbe probe,
-          HostAudit audit) {
-  auto host = ServiceHost::Start(default_listen, std::move(services),
-                                 std::move(audit));
+int Serve(absl::string_view default_listen, std::vector<HostedService> services,
+          HealthProbe probe, HostAudit audit) {
+  auto host =
+      ServiceHost::Start(default_listen, std::move(services), std::move(audit));
   if (!host.ok()) return StartupFailed(host.status());
   (*host)->SetServing();
   if (probe) (*host)->FollowProbe(std::move(probe));

@@ -72,9 +72,8 @@ using HealthProbe = std::function<absl::Status()>;
 // Hosts `services` until SIGINT or SIGTERM; returns the process exit code.
 // Everything the services use must outlive the call. With a `probe`, health
 // follows it (ServiceHost::FollowProbe).
-int Serve(absl::string_view default_listen,
-          std::vector<HostedService> services, HealthProbe probe = nullptr,
-          HostAudit audit = {});
+int Serve(absl::string_view default_listen, std::vector<HostedService> services,
+          HealthProbe probe = nullptr, HostAudit audit = {});
 
 // Logs a start-up failure and returns the exit code for it.
 int StartupFailed(const absl::Status& status);

@@ -13,12 +13,12 @@
 #include <cstring>
 #include <filesystem>
 
-#include "absl/strings/numbers.h"
-#include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
 #include "google/rpc/status.pb.h"
 #include "tests/support/postgres_for_test.h"
 
@@ -121,9 +121,9 @@ absl::StatusOr<std::unique_ptr<ServiceProcess>> ServiceProcess::Start(
       std::none_of(args.begin(), args.end(), [](const std::string& arg) {
         return absl::StartsWith(arg, "--data_dir=");
       })) {
-    std::string dir = (std::filesystem::path(::testing::TempDir()) /
-                       "palermo_gateway_XXXXXX")
-                          .string();
+    std::string dir =
+        (std::filesystem::path(::testing::TempDir()) / "palermo_gateway_XXXXXX")
+            .string();
     if (mkdtemp(dir.data()) == nullptr) {
       return absl::InternalError(absl::StrCat("mkdtemp: ", strerror(errno)));
     }
