@@ -1,9 +1,10 @@
 // The audit log on real processes: a write, a write its handler refuses and
 // a write that does not parse all appear in the service's log, with method,
 // caller, resource and outcome, and reads do not; ListAuditRecords pages
-// them newest first, to --audit_reader_actors only, for its own parent only;
-// the log survives a restart; a client stream (ImportObservations) is
-// recorded too, and so is the gateway's forwarding of a write. Under
+// them newest first, to administrators only (through the gateway, whose
+// principals alone the service believes), for its own parent only; the log
+// survives a restart; a client stream (ImportObservations) is recorded too;
+// the gateway records its own refusals. Under
 // PALERMO_TEST_STORE=postgres (the "postgres." copies), the services' logs
 // are in their PostgreSQL schemas.
 #include <gmock/gmock.h>
@@ -12,6 +13,7 @@
 #include "palermo/common/v1/audit.grpc.pb.h"
 #include "palermo/enforcement/v1/enforcement.grpc.pb.h"
 #include "palermo/legislation/v1/legislation.grpc.pb.h"
+#include "services/common/principal.h"
 #include "tests/support/service_process.h"
 
 namespace palermo {
@@ -28,7 +30,7 @@ using ::testing::HasSubstr;
 
 constexpr char kCreate[] =
     "/palermo.legislation.v1.LegislationService/CreateLegislation";
-constexpr char kAuditor[] = "auditor";
+constexpr char kAuditor[] = "test-administrator";  // TestAdministrator()
 
 lv1::Legislation Ratified() {
   lv1::Legislation l;
@@ -39,28 +41,27 @@ lv1::Legislation Ratified() {
   return l;
 }
 
-std::unique_ptr<grpc::ClientContext> As(const std::string& actor) {
-  auto context = Context();
-  context->AddMetadata("palermo-actor", actor);
-  return context;
+// An analyst named `subject`, or the tests' administrator for kAuditor.
+Principal Analyst(const std::string& subject) {
+  if (subject == kAuditor) return palermo::test::TestAdministrator();
+  return Principal{subject, Role::kAnalyst, ""};
 }
 
 class AuditIntegrationTest : public ::testing::Test {
  protected:
   void SetUp() override {
     data_dir_ = MakeTempDir();
-    auto server = ServiceProcess::Start(
-        PALERMO_LEGISLATION_SERVER,
-        {"--data_dir=" + data_dir_,
-         absl::StrCat("--audit_reader_actors=", kAuditor)});
+    auto server = ServiceProcess::Start(PALERMO_LEGISLATION_SERVER,
+                                        {"--data_dir=" + data_dir_});
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);
-    Connect();
-  }
-
-  void Connect() {
-    stub_ = lv1::LegislationService::NewStub(server_->Channel());
-    audit_ = cv1::AuditService::NewStub(server_->Channel());
+    // The log is read, and written as someone, through the gateway.
+    auto gateway = ServiceProcess::Start(
+        PALERMO_GATEWAY_SERVER,
+        {"--legislation_address=" + server_->address()});
+    ASSERT_TRUE(gateway.ok()) << gateway.status();
+    gateway_ = *std::move(gateway);
+    stub_ = lv1::LegislationService::NewStub(gateway_->AnonymousChannel());
   }
 
   grpc::Status Create(const std::string& actor, const std::string& parent) {
@@ -68,13 +69,16 @@ class AuditIntegrationTest : public ::testing::Test {
     request.set_parent(parent);
     *request.mutable_legislation() = Ratified();
     lv1::Legislation created;
-    return stub_->CreateLegislation(As(actor).get(), request, &created);
+    return lv1::LegislationService::NewStub(
+               gateway_->ChannelAs(Analyst(actor)))
+        ->CreateLegislation(Context().get(), request, &created);
   }
 
   grpc::Status List(const cv1::ListAuditRecordsRequest& request,
                     cv1::ListAuditRecordsResponse* response,
                     const std::string& actor = kAuditor) {
-    return audit_->ListAuditRecords(As(actor).get(), request, response);
+    return cv1::AuditService::NewStub(gateway_->ChannelAs(Analyst(actor)))
+        ->ListAuditRecords(Context().get(), request, response);
   }
 
   // Every record, newest first, in pages of `page_size`.
@@ -101,8 +105,8 @@ class AuditIntegrationTest : public ::testing::Test {
 
   std::string data_dir_;
   std::unique_ptr<ServiceProcess> server_;
-  std::unique_ptr<lv1::LegislationService::Stub> stub_;
-  std::unique_ptr<cv1::AuditService::Stub> audit_;
+  std::unique_ptr<ServiceProcess> gateway_;
+  std::unique_ptr<lv1::LegislationService::Stub> stub_;  // anonymous
 };
 
 std::vector<std::string> Names(const std::vector<cv1::AuditRecord>& records) {
@@ -115,6 +119,7 @@ TEST_F(AuditIntegrationTest, WritesAndRefusedWritesAreRecordedAndPaged) {
   ASSERT_TRUE(Create("alice", "countries/EST").ok());
   grpc::Status refused = Create("bob", "countries/XXX");
   ASSERT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  // Straight to the service (the test client's certificate names it).
   grpc::Status unparsed = palermo::test::RawUnaryCall(
       *server_->Channel(), kCreate, std::string("\xff\xff\xff", 3));
   ASSERT_EQ(unparsed.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
@@ -122,7 +127,7 @@ TEST_F(AuditIntegrationTest, WritesAndRefusedWritesAreRecordedAndPaged) {
   lv1::GetLegislationRequest get;
   get.set_name("countries/EST/legislation");
   lv1::Legislation read;
-  ASSERT_TRUE(stub_->GetLegislation(As("carol").get(), get, &read).ok());
+  ASSERT_TRUE(stub_->GetLegislation(Context().get(), get, &read).ok());
 
   int pages = 0;
   std::vector<cv1::AuditRecord> records = All(2, &pages);
@@ -134,6 +139,7 @@ TEST_F(AuditIntegrationTest, WritesAndRefusedWritesAreRecordedAndPaged) {
   const cv1::AuditRecord& created = records[2];
   EXPECT_EQ(created.method(), kCreate);
   EXPECT_EQ(created.principal(), "alice");
+  EXPECT_EQ(created.role(), "analyst");
   EXPECT_EQ(created.resource(), "countries/EST");
   EXPECT_EQ(created.outcome().code(), 0);
   EXPECT_GT(created.time().seconds(), 0);
@@ -144,6 +150,7 @@ TEST_F(AuditIntegrationTest, WritesAndRefusedWritesAreRecordedAndPaged) {
   EXPECT_EQ(bad.outcome().code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(bad.outcome().message(), refused.error_message());
   const cv1::AuditRecord& garbled = records[0];
+  EXPECT_EQ(garbled.principal(), "client");
   EXPECT_EQ(garbled.resource(), "");
   EXPECT_EQ(garbled.outcome().code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(garbled.outcome().message(), HasSubstr("does not parse"));
@@ -159,7 +166,7 @@ TEST_F(AuditIntegrationTest, WritesAndRefusedWritesAreRecordedAndPaged) {
             "services/legislation/auditRecords/2");
 }
 
-TEST_F(AuditIntegrationTest, OnlyReadersReadAndOnlyTheirOwnParent) {
+TEST_F(AuditIntegrationTest, OnlyAdministratorsReadAndOnlyAKnownParent) {
   ASSERT_TRUE(Create("alice", "countries/EST").ok());
   cv1::ListAuditRecordsRequest request;
   request.set_parent("services/legislation");
@@ -167,7 +174,16 @@ TEST_F(AuditIntegrationTest, OnlyReadersReadAndOnlyTheirOwnParent) {
   EXPECT_EQ(List(request, &response, "alice").error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(response.audit_records_size(), 0);
-  request.set_parent("services/enforcement");
+  // A suite peer that is not the gateway is no administrator, whatever it
+  // says.
+  auto direct = Context();
+  direct->AddMetadata(kPrincipalMetadataKey,
+                      EncodePrincipal(palermo::test::TestAdministrator()));
+  EXPECT_EQ(cv1::AuditService::NewStub(server_->Channel())
+                ->ListAuditRecords(direct.get(), request, &response)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  request.set_parent("services/nowhere");
   grpc::Status other = List(request, &response);
   EXPECT_EQ(other.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(ViolatedFields(other), ElementsAre("parent"));
@@ -188,7 +204,6 @@ TEST_F(AuditIntegrationTest, TheLogSurvivesARestart) {
             grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(server_->Terminate(), 0);
   ASSERT_TRUE(server_->Restart().ok());
-  Connect();
   ASSERT_TRUE(Create("carol", "countries/LVA").ok());
   std::vector<cv1::AuditRecord> records = All(50);
   ASSERT_EQ(records.size(), 3u);
@@ -200,29 +215,31 @@ TEST_F(AuditIntegrationTest, TheLogSurvivesARestart) {
 }
 
 TEST(AuditClientStreamTest, AnImportIsRecordedWithItsOutcome) {
-  auto server = ServiceProcess::Start(
-      PALERMO_ENFORCEMENT_SERVER,
-      {"--data_dir=" + MakeTempDir(),
-       absl::StrCat("--audit_reader_actors=", kAuditor)});
+  auto server = ServiceProcess::Start(PALERMO_ENFORCEMENT_SERVER,
+                                      {"--data_dir=" + MakeTempDir()});
   ASSERT_TRUE(server.ok()) << server.status();
+  auto gateway = ServiceProcess::Start(
+      PALERMO_GATEWAY_SERVER,
+      {"--enforcement_address=" + (*server)->address()});
+  ASSERT_TRUE(gateway.ok()) << gateway.status();
   enforcement::v1::ImportObservationsRequest message;
   message.set_request_id("import-1");
   auto* row = message.add_observations();
   row->set_entity("countries/XXX");  // refused: no such entity
   row->set_indicator("VICTIMS_IDENTIFIED");
-  auto context = As("importer");
+  auto context = Context();
   grpc::Status status = palermo::test::RawClientStream(
-      *(*server)->Channel(),
+      *(*gateway)->ChannelAs(Analyst("importer")),
       "/palermo.enforcement.v1.EnforcementService/ImportObservations",
       {message.SerializeAsString()}, context.get());
   ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
 
-  auto audit = cv1::AuditService::NewStub((*server)->Channel());
+  auto audit = cv1::AuditService::NewStub((*gateway)->Channel());
   cv1::ListAuditRecordsRequest request;
   request.set_parent("services/enforcement");
   cv1::ListAuditRecordsResponse response;
   ASSERT_TRUE(
-      audit->ListAuditRecords(As(kAuditor).get(), request, &response).ok());
+      audit->ListAuditRecords(Context().get(), request, &response).ok());
   ASSERT_EQ(response.audit_records_size(), 1);
   const cv1::AuditRecord& record = response.audit_records(0);
   EXPECT_EQ(record.method(),
@@ -232,39 +249,46 @@ TEST(AuditClientStreamTest, AnImportIsRecordedWithItsOutcome) {
   EXPECT_EQ(record.outcome().message(), status.error_message());
 }
 
-TEST(AuditGatewayTest, TheGatewayRecordsAForwardedWriteInItsOwnLog) {
+TEST(AuditGatewayTest, TheGatewayRecordsItsRefusalsAndTheServiceItsWrites) {
   const std::string dir = MakeTempDir();
-  auto suite = palermo::test::Suite::Start(
-      dir, {absl::StrCat("--audit_reader_actors=", kAuditor)});
+  auto suite = palermo::test::Suite::Start(dir);
   ASSERT_TRUE(suite.ok()) << suite.status();
-  auto stub = lv1::LegislationService::NewStub((*suite)->gateway->Channel());
   lv1::CreateLegislationRequest create;
   create.set_parent("countries/EST");
   *create.mutable_legislation() = Ratified();
   lv1::Legislation created;
-  ASSERT_TRUE(stub->CreateLegislation(As("alice").get(), create, &created).ok());
+  ASSERT_TRUE(lv1::LegislationService::NewStub(
+                  (*suite)->gateway->ChannelAs(Analyst("alice")))
+                  ->CreateLegislation(Context().get(), create, &created)
+                  .ok());
+  create.set_parent("countries/LVA");
+  EXPECT_EQ(lv1::LegislationService::NewStub(
+                (*suite)->gateway->ChannelAs(
+                    Principal{"rita", Role::kReader, ""}))
+                ->CreateLegislation(Context().get(), create, &created)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
 
+  auto audit = cv1::AuditService::NewStub((*suite)->gateway->Channel());
   cv1::ListAuditRecordsRequest request;
   request.set_parent("services/gateway");
   cv1::ListAuditRecordsResponse response;
-  auto gateway_audit =
-      cv1::AuditService::NewStub((*suite)->gateway->Channel());
-  ASSERT_TRUE(gateway_audit
-                  ->ListAuditRecords(As(kAuditor).get(), request, &response)
-                  .ok());
+  ASSERT_TRUE(
+      audit->ListAuditRecords(Context().get(), request, &response).ok());
   ASSERT_EQ(response.audit_records_size(), 1);
   EXPECT_EQ(response.audit_records(0).method(), kCreate);
+  EXPECT_EQ(response.audit_records(0).principal(), "rita");
+  EXPECT_EQ(response.audit_records(0).role(), "reader");
+  EXPECT_EQ(response.audit_records(0).resource(), "countries/LVA");
+  EXPECT_EQ(response.audit_records(0).outcome().code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+
+  request.set_parent("services/legislation");
+  ASSERT_TRUE(
+      audit->ListAuditRecords(Context().get(), request, &response).ok());
+  ASSERT_EQ(response.audit_records_size(), 1);
   EXPECT_EQ(response.audit_records(0).principal(), "alice");
   EXPECT_EQ(response.audit_records(0).resource(), "countries/EST");
-  // The service's log is its own, readable by its own readers only (none
-  // were given to it).
-  auto service_audit =
-      cv1::AuditService::NewStub((*suite)->legislation->Channel());
-  request.set_parent("services/legislation");
-  EXPECT_EQ(service_audit
-                ->ListAuditRecords(As(kAuditor).get(), request, &response)
-                .error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
 }
 
 }  // namespace

@@ -4,9 +4,9 @@
 // failing a call; and what ResourceOf, WriteMethods and AuditRefusal do.
 #include "services/common/audit_interceptor.h"
 
+#include <gmock/gmock.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/impl/client_unary_call.h>
-#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -74,7 +74,8 @@ TEST(AuditRefusalTest, RecordsTheRefusal) {
   EXPECT_EQ(entries[0].principal, "bob");
   EXPECT_EQ(entries[0].role, "reader");
   EXPECT_EQ(entries[0].resource, "countries/EST");
-  EXPECT_EQ(entries[0].code, static_cast<int>(absl::StatusCode::kPermissionDenied));
+  EXPECT_EQ(entries[0].code,
+            static_cast<int>(absl::StatusCode::kPermissionDenied));
   EXPECT_EQ(entries[0].message, "readers do not write");
   EXPECT_GE(entries[0].time, before);
 }
@@ -111,8 +112,8 @@ class AuditInterceptorTest : public ::testing::Test {
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(),
                              &port);
     builder.RegisterService(&service_);
-    std::vector<std::unique_ptr<
-        grpc::experimental::ServerInterceptorFactoryInterface>>
+    std::vector<
+        std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
         interceptors;
     interceptors.push_back(std::make_unique<ParseErrorInterceptorFactory>());
     interceptors.push_back(
@@ -144,8 +145,8 @@ TEST_F(AuditInterceptorTest, RecordsAWriteWithItsCallerResourceAndOutcome) {
   request.set_parent("countries/EST");
   lv1::Legislation response;
   const absl::Time before = absl::Now();
-  ASSERT_TRUE(stub_->CreateLegislation(As("alice").get(), request, &response)
-                  .ok());
+  ASSERT_TRUE(
+      stub_->CreateLegislation(As("alice").get(), request, &response).ok());
   // Recorded before the answer was sent.
   std::vector<AuditEntry> entries = log_.entries();
   ASSERT_EQ(entries.size(), 1u);
@@ -201,8 +202,8 @@ TEST_F(AuditInterceptorTest, DoesNotRecordReads) {
   lv1::GetLegislationRequest request;
   request.set_name("countries/EST/legislation");
   lv1::Legislation response;
-  ASSERT_TRUE(stub_->GetLegislation(As("alice").get(), request, &response)
-                  .ok());
+  ASSERT_TRUE(
+      stub_->GetLegislation(As("alice").get(), request, &response).ok());
   EXPECT_THAT(log_.entries(), IsEmpty());
 }
 
@@ -212,8 +213,8 @@ TEST_F(AuditInterceptorTest, AFailingLogFailsNoCallAndIsCounted) {
   lv1::CreateLegislationRequest request;
   request.set_parent("countries/EST");
   lv1::Legislation response;
-  EXPECT_TRUE(stub_->CreateLegislation(As("alice").get(), request, &response)
-                  .ok());
+  EXPECT_TRUE(
+      stub_->CreateLegislation(As("alice").get(), request, &response).ok());
   EXPECT_EQ(AuditAppendFailures(), failures + 1);
   log_.set_failing(false);
 }

@@ -15,8 +15,8 @@ namespace {
 
 absl::Status CannotOpen(const absl::Status& status, absl::string_view where) {
   return absl::Status(status.code(),
-                      absl::StrCat("cannot open the audit log in ", where,
-                                   ": ", status.message()));
+                      absl::StrCat("cannot open the audit log in ", where, ": ",
+                                   status.message()));
 }
 
 }  // namespace

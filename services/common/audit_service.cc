@@ -61,12 +61,12 @@ absl::StatusOr<ListAuditRecordsResponse> ListAuditRecords(
   const std::string parent = AuditParent(service);
   FieldViolations violations;
   if (request.parent() != parent) {
-    violations.Add("parent",
-                   request.parent().empty()
-                       ? absl::StrCat("required: ", parent)
-                       : absl::StrCat("this server keeps the audit log of ",
-                                      parent, ", not ",
-                                      Abbreviate(request.parent())));
+    violations.Add(
+        "parent",
+        request.parent().empty()
+            ? absl::StrCat("required: ", parent)
+            : absl::StrCat("this server keeps the audit log of ", parent,
+                           ", not ", Abbreviate(request.parent())));
   }
   absl::StatusOr<int> page_size = EffectivePageSize(request.page_size());
   if (!page_size.ok()) violations.AddAll(page_size.status(), "page_size");
@@ -76,10 +76,12 @@ absl::StatusOr<ListAuditRecordsResponse> ListAuditRecords(
   // The token belongs to the filter it was made for.
   const std::string query = absl::StrCat(parent, "\n", request.filter());
   int64_t before = 0;
-  absl::StatusOr<std::string> last = DecodePageToken(request.page_token(), query);
+  absl::StatusOr<std::string> last =
+      DecodePageToken(request.page_token(), query);
   if (!last.ok()) {
     violations.AddAll(last.status(), "page_token");
-  } else if (!last->empty() && (!absl::SimpleAtoi(*last, &before) || before < 1)) {
+  } else if (!last->empty() &&
+             (!absl::SimpleAtoi(*last, &before) || before < 1)) {
     violations.Add("page_token", "not a token of ListAuditRecords");
   }
   if (!violations.empty()) return violations.ToStatus();
@@ -91,9 +93,11 @@ absl::StatusOr<ListAuditRecordsResponse> ListAuditRecords(
   bool more = true;
   while (response.audit_records_size() < *page_size && bytes < kMaxPageBytes &&
          scanned < kMaxScannedPerCall) {
-    const int batch = request.filter().empty() ? *page_size - response.audit_records_size()
-                                               : kMaxPageSize;
-    absl::StatusOr<std::vector<AuditEntry>> entries = log.List(last_read, batch);
+    const int batch = request.filter().empty()
+                          ? *page_size - response.audit_records_size()
+                          : kMaxPageSize;
+    absl::StatusOr<std::vector<AuditEntry>> entries =
+        log.List(last_read, batch);
     if (!entries.ok()) return entries.status();
     if (entries->empty()) {
       more = false;

@@ -73,9 +73,10 @@ TEST_F(AuditServiceTest, ListsNewestFirstWithEveryField) {
                           "services/legislation/auditRecords/1"));
   EXPECT_EQ(response.next_page_token(), "");
   const auto& refused = response.audit_records(1);
-  EXPECT_EQ(refused.method(),
-            std::string(
-                "/palermo.legislation.v1.LegislationService/UpdateLegislation"));
+  EXPECT_EQ(
+      refused.method(),
+      std::string(
+          "/palermo.legislation.v1.LegislationService/UpdateLegislation"));
   EXPECT_EQ(refused.principal(), "bob");
   EXPECT_EQ(refused.role(), "analyst");
   EXPECT_EQ(refused.resource(), "countries/E4");
@@ -92,8 +93,9 @@ TEST_F(AuditServiceTest, Pages) {
   ASSERT_NE(first.next_page_token(), "");
   request.set_page_token(first.next_page_token());
   ListAuditRecordsResponse second = MustList(request);
-  EXPECT_THAT(Names(second), ElementsAre("services/legislation/auditRecords/3",
-                                         "services/legislation/auditRecords/2"));
+  EXPECT_THAT(Names(second),
+              ElementsAre("services/legislation/auditRecords/3",
+                          "services/legislation/auditRecords/2"));
   request.set_page_token(second.next_page_token());
   ListAuditRecordsResponse third = MustList(request);
   EXPECT_THAT(Names(third), ElementsAre("services/legislation/auditRecords/1"));
@@ -108,7 +110,8 @@ TEST_F(AuditServiceTest, Filters) {
   EXPECT_THAT(Names(first), ElementsAre("services/legislation/auditRecords/5"));
   request.set_page_token(first.next_page_token());
   ListAuditRecordsResponse second = MustList(request);
-  EXPECT_THAT(Names(second), ElementsAre("services/legislation/auditRecords/3"));
+  EXPECT_THAT(Names(second),
+              ElementsAre("services/legislation/auditRecords/3"));
 }
 
 TEST_F(AuditServiceTest, RefusesBadRequestsNamingTheField) {
@@ -149,12 +152,11 @@ TEST_F(AuditServiceTest, WithoutACheckEveryoneIsRefused) {
 
 TEST_F(AuditServiceTest, TheCheckDecides) {
   bool admin = false;
-  AuditServiceImpl service(log_, "legislation",
-                           [&admin](const grpc::ServerContextBase&) {
-                             return admin ? absl::OkStatus()
-                                          : absl::PermissionDeniedError(
-                                                "administrators only");
-                           });
+  AuditServiceImpl service(
+      log_, "legislation", [&admin](const grpc::ServerContextBase&) {
+        return admin ? absl::OkStatus()
+                     : absl::PermissionDeniedError("administrators only");
+      });
   grpc::ServerContext context;
   ListAuditRecordsRequest request = Request();
   // A refused caller learns nothing, not even that its request is bad.

@@ -586,12 +586,10 @@ absl::Status Pool::Ping() {
 absl::StatusOr<int> Pool::SchemaVersion() {
   absl::StatusOr<Handle> conn = Acquire();
   if (!conn.ok()) return conn.status();
-  absl::StatusOr<Result> version =
-      (*conn)->Execute(absl::StrCat("SELECT COALESCE(MAX(version), 0) FROM ",
-                                    (*conn)->QuoteIdentifier(options_.schema),
-                                    ".",
-                                    (*conn)->QuoteIdentifier(
-                                        options_.migrations_table)));
+  absl::StatusOr<Result> version = (*conn)->Execute(
+      absl::StrCat("SELECT COALESCE(MAX(version), 0) FROM ",
+                   (*conn)->QuoteIdentifier(options_.schema), ".",
+                   (*conn)->QuoteIdentifier(options_.migrations_table)));
   if (!version.ok()) return version.status();
   return static_cast<int>(version->Int(0, 0));
 }
@@ -616,9 +614,11 @@ absl::Status Pool::Migrate(const std::vector<Migration>& migrations) {
     const std::string schema = conn.QuoteIdentifier(options_.schema);
     const std::string table = conn.QuoteIdentifier(options_.migrations_table);
     if (absl::Status s = conn.Exec(
-            absl::StrCat("CREATE SCHEMA IF NOT EXISTS ", schema, ";"
-                         "CREATE TABLE IF NOT EXISTS ", schema,
-                         ".", table, " (version integer PRIMARY KEY,"
+            absl::StrCat("CREATE SCHEMA IF NOT EXISTS ", schema,
+                         ";"
+                         "CREATE TABLE IF NOT EXISTS ",
+                         schema, ".", table,
+                         " (version integer PRIMARY KEY,"
                          " applied_at timestamptz NOT NULL DEFAULT now())"));
         !s.ok()) {
       return s;
@@ -635,10 +635,10 @@ absl::Status Pool::Migrate(const std::vector<Migration>& migrations) {
     for (const Migration& m : ordered) {
       if (m.version <= version) continue;
       if (absl::Status s = conn.Exec(m.sql); !s.ok()) return s;
-      absl::StatusOr<Result> recorded = conn.Execute(
-          absl::StrCat("INSERT INTO ", schema, ".", table,
-                       "(version) VALUES ($1)"),
-          {Param::Int(m.version)});
+      absl::StatusOr<Result> recorded =
+          conn.Execute(absl::StrCat("INSERT INTO ", schema, ".", table,
+                                    "(version) VALUES ($1)"),
+                       {Param::Int(m.version)});
       if (!recorded.ok()) return recorded.status();
     }
     return absl::OkStatus();

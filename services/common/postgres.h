@@ -16,7 +16,8 @@
 //   message. The SQLSTATE rides along (SqlState).
 // - COPY FROM STDIN in the binary format for bulk loads (CopyIn).
 // - Numbered migrations in the schema's `schema_version` table (or another,
-//   Options::migrations_table), applied once each, under an advisory lock so that two processes never migrate at once.
+//   Options::migrations_table), applied once each, under an advisory lock so
+//   that two processes never migrate at once.
 // - Listener: LISTEN on a dedicated connection and thread, reconnecting when
 //   the server returns.
 #ifndef PALERMO_SERVICES_COMMON_POSTGRES_H_

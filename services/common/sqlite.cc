@@ -177,9 +177,8 @@ absl::Status Database::Exec(absl::string_view sql) {
 }
 
 absl::StatusOr<int> Database::SchemaVersion() {
-  absl::StatusOr<Statement> stmt =
-      Prepare(absl::StrCat("SELECT COALESCE(MAX(version), 0) FROM ",
-                           migrations_table_));
+  absl::StatusOr<Statement> stmt = Prepare(absl::StrCat(
+      "SELECT COALESCE(MAX(version), 0) FROM ", migrations_table_));
   if (!stmt.ok()) return stmt.status();
   absl::StatusOr<bool> row = stmt->Step();
   if (!row.ok()) return row.status();
@@ -188,11 +187,12 @@ absl::StatusOr<int> Database::SchemaVersion() {
 
 absl::Status Database::Migrate(const std::vector<Migration>& migrations) {
   auto lock = Lock();
-  if (absl::Status s = Exec(absl::StrCat("CREATE TABLE IF NOT EXISTS ",
-                                         migrations_table_, " ("
-                                         " version INTEGER PRIMARY KEY,"
-                                         " applied_at TEXT NOT NULL DEFAULT "
-                                         "(strftime('%Y-%m-%dT%H:%M:%fZ')))"));
+  if (absl::Status s =
+          Exec(absl::StrCat("CREATE TABLE IF NOT EXISTS ", migrations_table_,
+                            " ("
+                            " version INTEGER PRIMARY KEY,"
+                            " applied_at TEXT NOT NULL DEFAULT "
+                            "(strftime('%Y-%m-%dT%H:%M:%fZ')))"));
       !s.ok()) {
     return s;
   }
@@ -211,9 +211,8 @@ absl::Status Database::Migrate(const std::vector<Migration>& migrations) {
     absl::StatusOr<Transaction> txn = Transaction::Begin(*this);
     if (!txn.ok()) return txn.status();
     if (absl::Status s = Exec(m.sql); !s.ok()) return s;
-    absl::StatusOr<Statement> record =
-        Prepare(absl::StrCat("INSERT INTO ", migrations_table_,
-                             "(version) VALUES (?)"));
+    absl::StatusOr<Statement> record = Prepare(absl::StrCat(
+        "INSERT INTO ", migrations_table_, "(version) VALUES (?)"));
     if (!record.ok()) return record.status();
     if (absl::Status s = record->Bind(1, int64_t{m.version}).Run(); !s.ok()) {
       return s;

@@ -3,8 +3,8 @@
 // report generated from the four domains' facts
 // (palermo.reporting.v1.ReportingService).
 #include "absl/flags/flag.h"
-#include "services/common/client.h"
 #include "services/common/audit_log_factory.h"
+#include "services/common/client.h"
 #include "services/common/flags.h"
 #include "services/common/server.h"
 #include "services/common/record_store_factory.h"

@@ -270,9 +270,9 @@ absl::StatusOr<std::unique_ptr<ServiceProcess>> ServiceProcess::StartPlaintext(
       std::none_of(args.begin(), args.end(), [](const std::string& arg) {
         return absl::StartsWith(arg, "--data_dir=");
       })) {
-    std::string dir = (std::filesystem::path(::testing::TempDir()) /
-                       "palermo_gateway_XXXXXX")
-                          .string();
+    std::string dir =
+        (std::filesystem::path(::testing::TempDir()) / "palermo_gateway_XXXXXX")
+            .string();
     if (mkdtemp(dir.data()) == nullptr) {
       return absl::InternalError(absl::StrCat("mkdtemp: ", strerror(errno)));
     }
