@@ -122,6 +122,7 @@ absl::Status RoleRefused(const Principal& who, absl::string_view method,
       allowed = "an analyst, an administrator or the entity's focal point";
       break;
     case Access::kSecretariatWrite:
+    case Access::kSecretariatRead:
       allowed = "an analyst or an administrator";
       break;
     case Access::kCatalogueWrite:
@@ -147,6 +148,7 @@ bool RoleMay(Role role, Access access) {
       return role == Role::kAnalyst || role == Role::kAdministrator ||
              role == Role::kFocalPoint;
     case Access::kSecretariatWrite:
+    case Access::kSecretariatRead:
       return role == Role::kAnalyst || role == Role::kAdministrator;
     case Access::kCatalogueWrite:
     case Access::kAuditRead:
@@ -165,6 +167,8 @@ absl::string_view AccessName(Access access) {
       return "entity write";
     case Access::kSecretariatWrite:
       return "Secretariat write";
+    case Access::kSecretariatRead:
+      return "Secretariat read";
     case Access::kCatalogueWrite:
       return "catalogue write";
     case Access::kAuditRead:
@@ -317,15 +321,16 @@ AccessPolicy::AccessPolicy(const EntityRegistry& entities)
 #undef PALERMO_COORDINATION_WRITES
 
   // Reporting: the Secretariat runs cycles, writes narrative blocks and
-  // publishes report versions; a response is its entity's. Findings and a
-  // generated report are computed from public records: reads.
+  // publishes report versions; a response is its entity's. A generated
+  // report is computed from public records: a read. Findings (the checks'
+  // inconsistencies, missing answers) are for analysts (DOMAIN.md).
   for (const char* m :
        {"GetCycle", "ListCycles", "GetResponse", "ListResponses",
-        "GetNarrativeBlock", "ListNarrativeBlocks", "ListFindings",
-        "GenerateReport", "GetReportVersion", "ListReportVersions",
-        "WatchChanges"}) {
+        "GetNarrativeBlock", "ListNarrativeBlocks", "GenerateReport",
+        "GetReportVersion", "ListReportVersions", "WatchChanges"}) {
     Add(kReporting, m, kRead);
   }
+  Add(kReporting, "ListFindings", Access::kSecretariatRead);
   for (const char* m :
        {"CreateCycle", "UpdateCycle", "DeleteCycle", "CreateNarrativeBlock",
         "UpdateNarrativeBlock", "DeleteNarrativeBlock",

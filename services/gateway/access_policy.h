@@ -7,6 +7,8 @@
 //                      request, per method); readers and case workers never;
 //   Secretariat write  a token of an analyst or an administrator (cycles,
 //                      narrative blocks, report versions, inter-agency groups);
+//   Secretariat read   the same (the findings of a cycle's checks, which are
+//                      for analysts: DOMAIN.md);
 //   catalogue write    an administrator (indicators, measure types);
 //   audit read         an administrator.
 //
@@ -36,6 +38,7 @@ enum class Access {
   kPublicRead,
   kEntityWrite,
   kSecretariatWrite,
+  kSecretariatRead,
   kCatalogueWrite,
   kAuditRead,
 };

@@ -20,6 +20,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
@@ -345,8 +346,7 @@ absl::Status ServiceProcess::Launch(const std::vector<int>& ports,
   std::vector<int> bound;
   health_port_ = 0;
   for (absl::string_view word : absl::StrSplit(
-           absl::string_view(line).substr(0, line.find('
-')), ' ')) {
+           absl::string_view(line).substr(0, line.find('\n')), ' ')) {
     int port = 0;
     if (absl::ConsumePrefix(&word, "health:")) {
       if (!absl::SimpleAtoi(word, &health_port_)) {
