@@ -28,6 +28,7 @@ namespace {
 namespace ev1 = enforcement::v1;
 using palermo::test::Context;
 using palermo::test::ServiceProcess;
+using palermo::test::TestServerCredentials;
 
 // An enforcement backend whose imports stay open until the caller
 // half-closes them, counting the imports that reached it.
@@ -83,7 +84,8 @@ class GatewayOnFakeBackend : public ::testing::Test {
   // Starts the backend and the gateway with `args`.
   void StartGateway(std::vector<std::string> args) {
     grpc::ServerBuilder builder;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(),
+    // Mutual TLS, as the gateway calls a real service.
+    builder.AddListeningPort("127.0.0.1:0", TestServerCredentials("enforcement"),
                              &backend_port_);
     builder.RegisterService(&backend_);
     backend_server_ = builder.BuildAndStart();

@@ -6,7 +6,6 @@
 
 #include <gmock/gmock.h>
 #include <grpcpp/generic/async_generic_service.h>
-#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/impl/client_unary_call.h>
 #include <gtest/gtest.h>
 

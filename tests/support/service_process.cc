@@ -230,6 +230,20 @@ std::shared_ptr<grpc::ChannelCredentials> TlsCredentials(
   return credentials;
 }
 
+std::shared_ptr<grpc::ServerCredentials> TestServerCredentials(
+    const std::string& name) {
+  palermo::TlsConfig config;
+  config.cert_file = TestCertificate(name);
+  config.key_file = TestCertsDir() + "/" + name + ".key";
+  config.ca_file = TestCertsDir() + "/ca.crt";
+  auto credentials = palermo::ServerCredentialsFor(config);
+  if (!credentials.ok()) {
+    ADD_FAILURE() << credentials.status();
+    return grpc::InsecureServerCredentials();
+  }
+  return *std::move(credentials);
+}
+
 std::shared_ptr<grpc::ChannelCredentials> TestClientCredentials(
     const std::string& name) {
   const std::string cert = TestCertificate(name);

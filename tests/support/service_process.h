@@ -185,6 +185,11 @@ std::shared_ptr<grpc::ChannelCredentials> TlsCredentials(
     const std::string& cert_file, const std::string& key_file,
     const std::string& ca_file = "");
 
+// Server credentials of mutual TLS with the test CA's certificate `name`,
+// for a fake service a test hosts in process behind a real process.
+std::shared_ptr<grpc::ServerCredentials> TestServerCredentials(
+    const std::string& name);
+
 // TLS credentials presenting the test CA's certificate `name`.
 std::shared_ptr<grpc::ChannelCredentials> TestClientCredentials(
     const std::string& name = "client");
