@@ -55,7 +55,7 @@ lv1::CreateLegislationRequest NewLegislation(const std::string& entity) {
   request.set_parent(entity);
   request.mutable_legislation()->mutable_protocol()->set_status(
       lv1::TREATY_STATUS_RATIFIED);
-  auto* source = request.mutable_legislation()->add_sources();
+  auto* source = request.mutable_legislation()->mutable_protocol()->add_sources();
   source->set_document_symbol("E/CN.15/2008/6");
   source->set_paragraph(5);
   return request;
@@ -71,6 +71,11 @@ ev1::Observation Figure(const std::string& entity, int year) {
   s->set_document_symbol("TEST/1");
   s->set_paragraph(1);
   return o;
+}
+
+std::unique_ptr<lv1::LegislationService::Stub> Legislation(
+    std::shared_ptr<grpc::Channel> channel) {
+  return lv1::LegislationService::NewStub(std::move(channel));
 }
 
 // Claims of a token that is valid now, for `who`.
@@ -99,10 +104,6 @@ class SecurityTest : public ::testing::Test {
     suite_ = nullptr;
   }
 
-  static std::unique_ptr<lv1::LegislationService::Stub> Legislation(
-      std::shared_ptr<grpc::Channel> channel) {
-    return lv1::LegislationService::NewStub(std::move(channel));
-  }
   static std::shared_ptr<grpc::Channel> As(const Principal& who) {
     return suite_->gateway->ChannelAs(who);
   }
@@ -352,7 +353,7 @@ TEST_F(SecurityTest, CatalogueChangesNeedAnAdministrator) {
   request.mutable_indicator()->set_code("VICTIMS_REPATRIATED_SEC");
   request.mutable_indicator()->set_display_name("Victims repatriated");
   request.mutable_indicator()->set_unit("persons");
-  request.mutable_indicator()->set_kind(ev1::INDICATOR_KIND_COUNT);
+  request.mutable_indicator()->set_kind(ev1::INDICATOR_KIND_FLOW);
   ev1::Indicator out;
   grpc::Status analyst = ev1::EnforcementService::NewStub(As(kAnalyst))
                              ->CreateIndicator(Context().get(), request, &out);
