@@ -146,7 +146,8 @@ class SecurityTest : public ::testing::Test {
     for (const auto& record : GatewayAudit()) {
       if (absl::EndsWith(record.method(), "/CreateLegislation") &&
           record.resource() == parent && record.outcome().code() == code &&
-          record.principal() == principal) {
+          (record.principal() == principal ||
+           absl::StartsWith(record.principal(), principal + " (ipv4:"))) {
         return true;
       }
     }
@@ -414,6 +415,42 @@ TEST_F(SecurityTest, AServiceBelievesAPrincipalOnlyFromTheGateway) {
                   .ok());
   ASSERT_EQ(revisions.revisions_size(), 1);
   EXPECT_EQ(revisions.revisions(0).actor(), "client");
+}
+
+TEST(ServiceWritersTest, AServiceTakesWritesFromTheGatewayOnly) {
+  // As deployed: no --writer_identities, so only the gateway writes.
+  auto legislation = ServiceProcess::Start(
+      PALERMO_LEGISLATION_SERVER,
+      {"--data_dir=" + test::MakeTempDir(), "--writer_identities="});
+  ASSERT_TRUE(legislation.ok()) << legislation.status();
+  auto gateway = ServiceProcess::Start(
+      PALERMO_GATEWAY_SERVER,
+      {"--legislation_address=" + (*legislation)->address()});
+  ASSERT_TRUE(gateway.ok()) << gateway.status();
+
+  // A suite certificate (the tests' "client") is no licence to write.
+  lv1::Legislation out;
+  grpc::Status direct =
+      Legislation((*legislation)->Channel())
+          ->CreateLegislation(Context().get(), NewLegislation("countries/MEX"),
+                              &out);
+  EXPECT_EQ(direct.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(direct.error_message(), HasSubstr("through the gateway"));
+  lv1::GetLegislationRequest get;
+  get.set_name("countries/MEX/legislation");
+  EXPECT_EQ(Legislation((*legislation)->Channel())
+                ->GetLegislation(Context().get(), get, &out)
+                .error_code(),
+            grpc::StatusCode::NOT_FOUND);
+
+  // Through the gateway, with a token, it is written.
+  ASSERT_TRUE(Legislation((*gateway)->ChannelAs(kAnalyst))
+                  ->CreateLegislation(Context().get(),
+                                      NewLegislation("countries/MEX"), &out)
+                  .ok());
+  EXPECT_TRUE(Legislation((*legislation)->Channel())
+                  ->GetLegislation(Context().get(), get, &out)
+                  .ok());
 }
 
 TEST(GatewayRateLimitTest, APrincipalOverItsRateIsToldWhenToRetry) {

@@ -35,7 +35,8 @@ CaseWorkerCheck RefuseEveryCaller() {
     if (absl::Status allowed = check_(*context); !allowed.ok()) {          \
       return ToGrpcStatus(allowed);                                        \
     }                                                                      \
-    return RespondToWrite(*context, response, [&](int64_t* sequence) {     \
+    return RespondToCheckedWrite(*context, response,                       \
+                                 [&](int64_t* sequence) {                  \
       return domain_.Call(*request, sequence);                             \
     });                                                                    \
   }

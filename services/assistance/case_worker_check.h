@@ -10,12 +10,19 @@
 #include <memory>
 
 #include "services/assistance/case_record_service.h"
+#include "services/common/audit_interceptor.h"
 #include "services/common/token_verifier.h"
 
 namespace palermo::assistance {
 
 // The check over `verifier` (null: refuse every call), which it keeps.
 CaseWorkerCheck CaseWorkerTokenCheck(
+    std::shared_ptr<const TokenVerifier> verifier);
+
+// Who the audit log names for a call: the subject and role of a valid
+// bearer token (a case worker on the case-records listener), else the
+// caller as the service believes it (CallerAsAudited).
+AuditCallerFunction CaseWorkerOrCaller(
     std::shared_ptr<const TokenVerifier> verifier);
 
 }  // namespace palermo::assistance

@@ -66,8 +66,16 @@ int main(int argc, char** argv) {
   assistance::AssistanceDomain domain(**store, *entities,
                                       absl::GetFlag(FLAGS_min_published_count));
   assistance::AssistanceServiceImpl service(domain, (*store)->Changes());
+  std::shared_ptr<const TokenVerifier> tokens = *std::move(verifier);
   assistance::CaseRecordServiceImpl cases(
-      domain, assistance::CaseWorkerTokenCheck(*std::move(verifier)));
+      domain, assistance::CaseWorkerTokenCheck(tokens));
+  // Every case-record call is audited, reads and refusals included, with
+  // the case worker its token names (the gateway never sees these calls).
+  HostAudit host_audit;
+  host_audit.log = audit->get();
+  host_audit.options.is_write =
+      WriteMethods({"GetCaseRecord", "ListCaseRecords"});
+  host_audit.options.caller = assistance::CaseWorkerOrCaller(tokens);
   std::vector<Listener> listeners;
   listeners.push_back(
       {"public",
@@ -80,5 +88,5 @@ int main(int argc, char** argv) {
        absl::GetFlag(FLAGS_case_records_listen),
        {{&cases, assistance::v1::CaseRecordService::service_full_name()}}});
   // Serve returns once both servers have stopped: the store closes after.
-  return Serve(std::move(listeners), probe, {audit->get()});
+  return Serve(std::move(listeners), probe, std::move(host_audit));
 }

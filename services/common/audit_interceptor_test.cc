@@ -18,6 +18,7 @@
 #include "palermo/legislation/v1/legislation.grpc.pb.h"
 #include "services/common/memory_audit_log.h"
 #include "services/common/parse_errors.h"
+#include "services/common/principal.h"
 
 namespace palermo {
 namespace {
@@ -103,7 +104,20 @@ class FakeLegislation final : public lv1::LegislationService::Service {
 
 class AuditInterceptorTest : public ::testing::Test {
  protected:
-  void SetUp() override { Start(AuditOptions{}); }
+  // The caller as a test names it (a "test-caller" header, role
+  // "analyst"): how a principal reaches the log is CallerAsAudited's part,
+  // tested on its own below.
+  static AuditOptions TestCallers() {
+    AuditOptions options;
+    options.caller = [](const grpc::ServerContextBase& context) {
+      auto it = context.client_metadata().find("test-caller");
+      if (it == context.client_metadata().end()) return AuditCaller{};
+      return AuditCaller{std::string(it->second.data(), it->second.size()),
+                         "analyst"};
+    };
+    return options;
+  }
+  void SetUp() override { Start(TestCallers()); }
 
   void Start(AuditOptions options) {
     if (server_) server_->Shutdown();
@@ -129,7 +143,7 @@ class AuditInterceptorTest : public ::testing::Test {
 
   std::unique_ptr<grpc::ClientContext> As(const std::string& actor) {
     auto context = std::make_unique<grpc::ClientContext>();
-    context->AddMetadata("palermo-actor", actor);
+    context->AddMetadata("test-caller", actor);
     return context;
   }
 
@@ -152,12 +166,30 @@ TEST_F(AuditInterceptorTest, RecordsAWriteWithItsCallerResourceAndOutcome) {
   ASSERT_EQ(entries.size(), 1u);
   EXPECT_EQ(entries[0].method, kCreate);
   EXPECT_EQ(entries[0].principal, "alice");
-  EXPECT_EQ(entries[0].role, "");
+  EXPECT_EQ(entries[0].role, "analyst");
   EXPECT_EQ(entries[0].resource, "countries/EST");
   EXPECT_EQ(entries[0].code, 0);
   EXPECT_EQ(entries[0].message, "");
   EXPECT_GE(entries[0].time, before);
   EXPECT_LE(entries[0].time, absl::Now());
+}
+
+TEST_F(AuditInterceptorTest, ByDefaultAPlaintextCallerIsAnAnonymousReader) {
+  // CallerAsAudited: a peer that proved no identity (plaintext, no
+  // certificate) is recorded by its address, as a reader, whatever it says.
+  Start(AuditOptions{});
+  lv1::CreateLegislationRequest request;
+  request.set_parent("countries/EST");
+  lv1::Legislation response;
+  auto context = As("alice");
+  context->AddMetadata("palermo-actor", "alice");
+  context->AddMetadata(kPrincipalMetadataKey,
+                       EncodePrincipal({"alice", Role::kAdministrator, ""}));
+  ASSERT_TRUE(stub_->CreateLegislation(context.get(), request, &response).ok());
+  std::vector<AuditEntry> entries = log_.entries();
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_THAT(entries[0].principal, ::testing::StartsWith("ipv4:127.0.0.1:"));
+  EXPECT_EQ(entries[0].role, "reader");
 }
 
 TEST_F(AuditInterceptorTest, RecordsAWriteItsHandlerRefused) {

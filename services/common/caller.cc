@@ -1,7 +1,15 @@
 #include "services/common/caller.h"
 
+#include <algorithm>
+
+#include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/tls.h"
+
+ABSL_FLAG(std::vector<std::string>, writer_identities, {},
+          "Certificate names of suite processes that may write to this "
+          "service directly, besides the gateway (--gateway_identity): e.g. "
+          "a tool loading data. Empty: writes come through the gateway only.");
 
 namespace palermo {
 
@@ -40,6 +48,27 @@ absl::Status RequireRole(const Principal& who, Role role) {
 
 absl::Status RequireRole(const grpc::ServerContextBase& context, Role role) {
   return RequireRole(CallerOf(context), role);
+}
+
+}  // namespace palermo
+
+namespace palermo {
+
+absl::Status MayWrite(const grpc::ServerContextBase& context) {
+  if (!TlsConfigFromFlags().serves_tls()) return absl::OkStatus();
+  if (PeerIsGateway(context)) return absl::OkStatus();
+  const std::string name = PeerCertificateName(context);
+  const std::vector<std::string> writers =
+      absl::GetFlag(FLAGS_writer_identities);
+  if (!name.empty() &&
+      std::find(writers.begin(), writers.end(), name) != writers.end()) {
+    return absl::OkStatus();
+  }
+  return absl::PermissionDeniedError(absl::StrCat(
+      "writes reach this service through the gateway only: ",
+      name.empty() ? std::string("the caller presented no certificate")
+                   : absl::StrCat(name, " is neither the gateway nor in "
+                                        "--writer_identities")));
 }
 
 }  // namespace palermo

@@ -14,9 +14,13 @@
 #include <grpcpp/grpcpp.h>
 
 #include <string>
+#include <vector>
 
+#include "absl/flags/declare.h"
 #include "absl/status/status.h"
 #include "services/common/principal.h"
+
+ABSL_DECLARE_FLAG(std::vector<std::string>, writer_identities);
 
 namespace palermo {
 
@@ -40,6 +44,15 @@ absl::Status RequireRole(const grpc::ServerContextBase& context, Role role);
 
 // The same for a principal known otherwise (the gateway's own callers).
 absl::Status RequireRole(const Principal& who, Role role);
+
+// Whether the caller of `context` may write to this service: the gateway
+// (which admitted the call: admission.h), or a suite process named in
+// --writer_identities (a tool that loads data directly). Any other peer,
+// whatever certificate of the suite's CA it holds, is PERMISSION_DENIED:
+// writes reach a service through the gateway's policy. A process serving
+// plaintext cannot tell its callers apart and takes every write (no TLS
+// flags: development only).
+absl::Status MayWrite(const grpc::ServerContextBase& context);
 
 }  // namespace palermo
 

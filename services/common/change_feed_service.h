@@ -23,8 +23,10 @@
 
 #include <cstdint>
 #include <functional>
+#include <utility>
 
 #include "palermo/common/v1/changes.pb.h"
+#include "services/common/caller.h"
 #include "services/common/change_feed.h"
 #include "services/common/status.h"
 
@@ -47,9 +49,28 @@ void SetChangeSequence(grpc::ServerContextBase& context, int64_t sequence);
 //   return RespondToWrite(*context, response, [&](int64_t* sequence) {
 //     return domain_.CreateFoo(*request, sequence);
 //   });
+//
+// The caller must be one that may write here (MayWrite, caller.h: the
+// gateway); otherwise nothing is written and the answer is
+// PERMISSION_DENIED.
+template <typename Response, typename Write>
+grpc::Status RespondToCheckedWrite(grpc::ServerContextBase& context,
+                                   Response* response, Write&& write);
+
 template <typename Response, typename Write>
 grpc::Status RespondToWrite(grpc::ServerContextBase& context,
                             Response* response, Write&& write) {
+  if (absl::Status allowed = MayWrite(context); !allowed.ok()) {
+    return ToGrpcStatus(allowed);
+  }
+  return RespondToCheckedWrite(context, response, std::forward<Write>(write));
+}
+
+// RespondToWrite for a write whose caller was checked otherwise (a case
+// worker's token, on the case-records listener).
+template <typename Response, typename Write>
+grpc::Status RespondToCheckedWrite(grpc::ServerContextBase& context,
+                                   Response* response, Write&& write) {
   int64_t sequence = 0;
   grpc::Status status = Respond(write(&sequence), response);
   if (status.ok()) SetChangeSequence(context, sequence);

@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "services/common/audit_interceptor.h"
 
@@ -12,22 +13,25 @@ absl::StatusOr<Principal> Admission::Admit(
     const google::protobuf::Message* request) {
   std::optional<absl::string_view> authorization;
   const auto& metadata = context.client_metadata();
-  if (auto it = metadata.find("authorization"); it != metadata.end()) {
-    authorization = absl::string_view(it->second.data(), it->second.size());
+  absl::StatusOr<Principal> who = AnonymousReader();
+  if (metadata.count("authorization") > 1) {
+    who = absl::UnauthenticatedError(
+        "more than one authorization header was sent");
+  } else {
+    if (auto it = metadata.find("authorization"); it != metadata.end()) {
+      authorization = absl::string_view(it->second.data(), it->second.size());
+    }
+    who = AuthenticateBearer(verifier_, authorization, absl::Now());
   }
-  absl::StatusOr<Principal> who =
-      AuthenticateBearer(verifier_, authorization, absl::Now());
   // A bad token is limited by the caller's address, as a reader is.
   const Principal& caller = who.ok() ? *who : AnonymousReader();
   if (limiter_ != nullptr) {
     const std::string key = RateLimitKey(caller, context.peer());
     if (std::optional<absl::Duration> delay = limiter_->Acquire(key)) {
-      absl::Status limited = RateLimitedError(key, *delay);
-      std::optional<Access> access = policy_->AccessOf(method);
-      if (!access.has_value() || *access != Access::kPublicRead) {
-        Audit(caller, method, request, limited);
-      }
-      return limited;
+      // Counted, not audited one by one: a flood must not become a flood
+      // of durable writes.
+      limited_.fetch_add(1, std::memory_order_relaxed);
+      return RateLimitedError(key, *delay);
     }
   }
   absl::Status refusal = who.status();
@@ -36,7 +40,7 @@ absl::StatusOr<Principal> Admission::Admit(
                                  : policy_->AuthorizeMethod(*who, method);
   }
   if (!refusal.ok()) {
-    Audit(caller, method, request, refusal);
+    Audit(caller, context.peer(), method, request, refusal);
     return refusal;
   }
   return who;
@@ -46,16 +50,23 @@ absl::Status Admission::AdmitMessage(const Principal& who,
                                      absl::string_view method,
                                      const google::protobuf::Message& message) {
   absl::Status refusal = policy_->AuthorizeMessage(who, method, message);
-  if (!refusal.ok()) Audit(who, method, &message, refusal);
+  if (!refusal.ok()) Audit(who, "", method, &message, refusal);
   return refusal;
 }
 
-void Admission::Audit(const Principal& who, absl::string_view method,
+void Admission::Audit(const Principal& who, absl::string_view peer,
+                      absl::string_view method,
                       const google::protobuf::Message* request,
                       const absl::Status& refusal) {
   if (audit_ == nullptr) return;
+  // An anonymous caller (or one whose token was refused) is known by its
+  // address only.
+  std::string subject = who.subject;
+  if (who == AnonymousReader() && !peer.empty()) {
+    subject = absl::StrCat(who.subject, " (", peer, ")");
+  }
   AuditRefusal(*audit_, method,
-               AuditCaller{who.subject, std::string(RoleName(who.role))},
+               AuditCaller{std::move(subject), std::string(RoleName(who.role))},
                request != nullptr ? ResourceOf(*request) : "", refusal);
 }
 

@@ -1,15 +1,19 @@
 // Whether the gateway lets a call through, and as whom: the caller's bearer
 // token verified (token_verifier.h), its rate limit taken (rate_limiter.h),
 // and the access policy asked (access_policy.h). Every refusal is answered
-// before any backend is called; the refusal of a call that needs a token
-// (every write) or that sent a bad token is recorded in the gateway's audit
-// log. Refusals for the rate limit of a public read are not audited one by
-// one: a flood of reads must not become a flood of durable writes.
+// before any backend is called, and recorded in the gateway's audit log
+// (an anonymous caller, or one whose token was refused, by its address),
+// except refusals for the rate limit: those are counted (RateLimited()),
+// not audited one by one, so that a flood does not become a flood of
+// durable writes.
 #ifndef PALERMO_SERVICES_GATEWAY_ADMISSION_H_
 #define PALERMO_SERVICES_GATEWAY_ADMISSION_H_
 
 #include <google/protobuf/message.h>
 #include <grpcpp/grpcpp.h>
+
+#include <atomic>
+#include <cstdint>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -44,8 +48,14 @@ class Admission {
   absl::Status AdmitMessage(const Principal& who, absl::string_view method,
                             const google::protobuf::Message& message);
 
+  // Calls refused for the rate limit so far.
+  int64_t RateLimited() const {
+    return limited_.load(std::memory_order_relaxed);
+  }
+
  private:
-  void Audit(const Principal& who, absl::string_view method,
+  void Audit(const Principal& who, absl::string_view peer,
+             absl::string_view method,
              const google::protobuf::Message* request,
              const absl::Status& refusal);
 
@@ -53,6 +63,7 @@ class Admission {
   const AccessPolicy* policy_;
   RateLimiter* limiter_;
   AuditLog* audit_;
+  std::atomic<int64_t> limited_{0};
 };
 
 }  // namespace palermo::gateway

@@ -261,6 +261,14 @@ absl::StatusOr<std::unique_ptr<ServiceProcess>> ServiceProcess::Start(
   if (!HasTlsArgs(args)) {
     std::vector<std::string> tls = TlsArgsFor(binary);
     args.insert(args.end(), tls.begin(), tls.end());
+    // Tests write to a service directly as "client" too, unless they say
+    // otherwise (--writer_identities= for the gateway alone).
+    if (binary != PALERMO_GATEWAY_SERVER &&
+        std::none_of(args.begin(), args.end(), [](const std::string& arg) {
+          return absl::StartsWith(arg, "--writer_identities=");
+        })) {
+      args.push_back("--writer_identities=client");
+    }
   }
   return StartPlaintext(binary, std::move(args), timeout);
 }

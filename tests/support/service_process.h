@@ -52,7 +52,9 @@ class ServiceProcess {
   // choose no --store gets --store=postgres and a database of its own, one
   // per --data_dir (a service started again on its data dir finds its data).
   // Unless `args` hold --tls_* flags of their own, the process gets those
-  // of mutual TLS with its own certificate (TlsArgsFor).
+  // of mutual TLS with its own certificate (TlsArgsFor), and a service
+  // takes writes from the tests' "client" certificate besides the gateway's
+  // (--writer_identities=client) unless `args` set --writer_identities.
   // The gateway, given no --data_dir, gets a fresh one (for its audit log).
   static absl::StatusOr<std::unique_ptr<ServiceProcess>> Start(
       const std::string& binary, std::vector<std::string> args,
