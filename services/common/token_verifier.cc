@@ -10,6 +10,7 @@
 #include <google/protobuf/util/json_util.h>
 #include <jwt.h>
 #include <openssl/err.h>
+#include <openssl/sha.h>
 
 #include <cmath>
 #include <fstream>
@@ -228,6 +229,48 @@ absl::StatusOr<std::unique_ptr<TokenVerifier>> TokenVerifier::Create(
 
 absl::StatusOr<Principal> TokenVerifier::Verify(absl::string_view token,
                                                 absl::Time now) const {
+  if (options_.cache_size == 0 || token.size() > kMaxTokenBytes) {
+    Verified times;
+    return Check(token, now, &times);
+  }
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(token.data()), token.size(),
+         digest);
+  std::string key(reinterpret_cast<const char*>(digest), sizeof(digest));
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = cache_.find(key);
+    if (it != cache_.end()) {
+      if (now >= it->second.valid_from && now < it->second.valid_until) {
+        return it->second.principal;
+      }
+      cache_.erase(it);
+    }
+  }
+  Verified verified;
+  absl::StatusOr<Principal> principal = Check(token, now, &verified);
+  if (principal.ok()) {
+    absl::MutexLock lock(&mu_);
+    if (cache_.size() >= options_.cache_size) {
+      // Expired entries first; if none, any one.
+      for (auto it = cache_.begin(); it != cache_.end();) {
+        if (now >= it->second.valid_until) {
+          cache_.erase(it++);
+        } else {
+          ++it;
+        }
+      }
+      if (cache_.size() >= options_.cache_size) cache_.erase(cache_.begin());
+    }
+    verified.principal = *principal;
+    cache_[key] = std::move(verified);
+  }
+  return principal;
+}
+
+absl::StatusOr<Principal> TokenVerifier::Check(absl::string_view token,
+                                               absl::Time now,
+                                               Verified* times) const {
   // The form, before any parser sees the token.
   if (token.size() > kMaxTokenBytes) {
     return Refused(
@@ -292,11 +335,15 @@ absl::StatusOr<Principal> TokenVerifier::Verify(absl::string_view token,
   if (!expires.ok()) return expires.status();
   if (!expires->has_value()) return Refused("malformed (no exp)");
   if (now >= **expires + options_.leeway) return Refused("expired (exp)");
+  times->valid_until = **expires + options_.leeway;
   auto not_before = DateClaim(claims, "nbf");
   if (!not_before.ok()) return not_before.status();
   if (not_before->has_value() && **not_before > now + options_.leeway) {
     return Refused("not yet valid (nbf)");
   }
+  times->valid_from = not_before->has_value()
+                          ? **not_before - options_.leeway
+                          : absl::InfinitePast();
   auto issued_at = DateClaim(claims, "iat");
   if (!issued_at.ok()) return issued_at.status();
 

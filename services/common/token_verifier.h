@@ -28,9 +28,12 @@
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/flags/declare.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "services/common/jwt_keys.h"
 #include "services/common/principal.h"
@@ -54,6 +57,10 @@ struct TokenVerifierOptions {
   std::string audience = "palermo";
   // Clock skew allowed on exp and nbf.
   absl::Duration leeway = absl::Seconds(30);
+  // Tokens verified lately, remembered (by their SHA-256) until they
+  // expire, so that a caller sending the same token again costs no
+  // signature check; 0: none remembered.
+  size_t cache_size = 10000;
 };
 
 class TokenVerifier {
@@ -66,14 +73,31 @@ class TokenVerifier {
 
   // The principal `token` names, when it is valid at `now`;
   // UNAUTHENTICATED, with a message that never repeats the token, otherwise.
+  // A token verified before is answered from the cache while now < its
+  // exp + leeway, and not before its nbf - leeway (the same answer a new
+  // check would give: the keys,
+  // issuer and audience do not change). Thread-safe.
   absl::StatusOr<Principal> Verify(absl::string_view token,
                                    absl::Time now) const;
 
  private:
+  struct Verified {
+    Principal principal;
+    absl::Time valid_from;   // nbf - leeway, or the infinite past
+    absl::Time valid_until;  // exp + leeway
+  };
+
   TokenVerifier(std::vector<JwtKey> keys, TokenVerifierOptions options);
+  // The checks themselves; on success sets the times between which the
+  // answer holds.
+  absl::StatusOr<Principal> Check(absl::string_view token, absl::Time now,
+                                  Verified* times) const;
 
   std::vector<JwtKey> keys_;
   TokenVerifierOptions options_;
+  mutable absl::Mutex mu_;
+  mutable absl::flat_hash_map<std::string, Verified> cache_
+      ABSL_GUARDED_BY(mu_);
 };
 
 // The verifier the --jwt_* flags describe; nullptr when

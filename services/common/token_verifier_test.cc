@@ -405,6 +405,27 @@ TEST(TokenVerifierTest, NotBeforeCheckedWithLeeway) {
                 "malformed claim iat");
 }
 
+TEST(TokenVerifierTest, ARememberedTokenKeepsItsTimes) {
+  // Verified once (and so remembered), the token is still refused before
+  // its nbf and after its exp, as a new check would refuse it.
+  auto verifier = EcVerifier();  // leeway 30 s
+  TokenClaims claims = Claims();
+  claims.not_before = kNow + absl::Minutes(10);
+  const std::string token = Sign(claims, test_keys::kEcKey1Private);
+  const absl::Time valid = kNow + absl::Minutes(20);
+  ASSERT_TRUE(verifier->Verify(token, valid).ok());
+  EXPECT_EQ(verifier->Verify(token, valid)->subject, claims.subject);
+  ExpectRefused(*verifier, token, "not yet valid", kNow);
+  ASSERT_TRUE(verifier->Verify(token, valid).ok());
+  ExpectRefused(*verifier, token, "expired",
+                kNow + absl::Hours(1) + absl::Seconds(30));
+  // A token differing by one byte is checked afresh (and refused).
+  std::string forged = token;
+  forged.back() = forged.back() == 'A' ? 'B' : 'A';
+  EXPECT_EQ(verifier->Verify(forged, valid).status().code(),
+            absl::StatusCode::kUnauthenticated);
+}
+
 TEST(TokenVerifierTest, LeewayIsConfigurable) {
   TokenVerifierOptions options;
   options.public_keys_pem = {test_keys::kEcKey1Public};

@@ -15,6 +15,7 @@
 #include <grpcpp/test/server_context_test_spouse.h>
 
 #include <atomic>
+#include <iterator>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -44,6 +45,11 @@ using palermo::Principal;
 using palermo::Role;
 
 constexpr char kName[] = "countries/EST/legislation";
+// One record per writing thread, so that writers do not conflict.
+constexpr const char* kWritten[] = {"EST", "LVA", "LTU", "FIN", "SWE",
+                                    "NOR", "DNK", "ISL", "POL", "DEU",
+                                    "FRA", "ITA", "ESP", "PRT", "IRL",
+                                    "GBR"};
 const Principal kAnalyst{"bench-analyst", Role::kAnalyst, ""};
 
 [[noreturn]] void Fail(const std::string& what) {
@@ -87,7 +93,9 @@ double Run(const palermo::test::ServiceProcess& gateway, Kind kind) {
         grpc::Status status;
         if (kind == Kind::kWriteToken) {
           lv1::UpdateLegislationRequest update;
-          update.mutable_legislation()->set_name(kName);
+          update.mutable_legislation()->set_name(absl::StrCat(
+              "countries/", kWritten[t % std::size(kWritten)],
+              "/legislation"));
           update.mutable_legislation()->set_notes(
               absl::StrCat("note ", t, "-", n));
           update.mutable_update_mask()->add_paths("notes");
@@ -165,12 +173,19 @@ int main(int argc, char** argv) {
   auto suite = palermo::test::Suite::Start(dir);
   if (!suite.ok()) Fail(suite.status().ToString());
   const palermo::test::ServiceProcess& gateway = *(*suite)->gateway;
-  {
+  if (absl::GetFlag(FLAGS_clients) > static_cast<int>(std::size(kWritten))) {
+    Fail(absl::StrCat("--clients: at most ", std::size(kWritten)));
+  }
+  for (const char* code : kWritten) {
     auto admin = lv1::LegislationService::NewStub(gateway.Channel());
     lv1::CreateLegislationRequest create;
-    create.set_parent("countries/EST");
+    create.set_parent(absl::StrCat("countries/", code));
     create.mutable_legislation()->mutable_protocol()->set_status(
         lv1::TREATY_STATUS_RATIFIED);
+    auto* source =
+        create.mutable_legislation()->mutable_protocol()->add_sources();
+    source->set_document_symbol("E/CN.15/2008/6");
+    source->set_paragraph(5);
     lv1::Legislation out;
     grpc::ClientContext context;
     grpc::Status status = admin->CreateLegislation(&context, create, &out);
