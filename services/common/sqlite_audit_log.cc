@@ -26,6 +26,16 @@ std::vector<sqlite::Migration> AuditMigrations() {
            "CREATE TRIGGER audit_records_no_delete BEFORE DELETE ON "
            "audit_records BEGIN"
            "  SELECT RAISE(ABORT, 'audit records are append-only');"
+           " END;"},
+          // An INSERT OR REPLACE of an existing sequence would replace a
+          // record without firing the DELETE trigger: an insert naming its
+          // sequence must come after the last record (one naming none, as
+          // Append's, has NEW.sequence -1 here).
+          {2,
+           "CREATE TRIGGER audit_records_append_only BEFORE INSERT ON "
+           "audit_records WHEN NEW.sequence > 0 AND NEW.sequence <= "
+           "(SELECT COALESCE(MAX(sequence), 0) FROM audit_records) BEGIN"
+           "  SELECT RAISE(ABORT, 'audit records are append-only');"
            " END;"}};
 }
 

@@ -65,5 +65,28 @@ TEST(SqliteAuditLogTest, SharesTheStoresFileWithoutTouchingItsMigrations) {
   EXPECT_EQ(count->ColumnInt(0), 1);
 }
 
+TEST(SqliteAuditLogTest, AReplaceOfARecordIsRefused) {
+  // INSERT OR REPLACE deletes without firing the DELETE trigger: the
+  // insert trigger refuses any sequence that is not past the last.
+  AuditLogUnderTest under_test = MakeSqliteLog();
+  AuditEntry e;
+  e.method = "/m";
+  e.code = 7;
+  ASSERT_TRUE(under_test.log->Append(e).ok());
+  absl::Status replaced = under_test.exec(
+      "INSERT OR REPLACE INTO audit_records(sequence, method, principal, "
+      "role, resource, code, message, time_micros) "
+      "VALUES (1, '/m', 'x', '', '', 0, '', 0)");
+  EXPECT_FALSE(replaced.ok());
+  EXPECT_THAT(std::string(replaced.message()),
+              ::testing::HasSubstr("append-only"));
+  auto listed = under_test.log->List(0, 10);
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ((*listed)[0].code, 7);
+  // The log still appends after it.
+  EXPECT_TRUE(under_test.log->Append(e).ok());
+}
+
 }  // namespace
 }  // namespace palermo

@@ -40,6 +40,9 @@ ABSL_FLAG(std::string, jwt_issuer, "palermo-dev",
           "the `iss` every bearer token must have");
 ABSL_FLAG(std::string, jwt_audience, "palermo",
           "the `aud` every bearer token must have (or hold, as an array)");
+ABSL_FLAG(absl::Duration, jwt_max_lifetime, absl::Hours(24),
+          "Longest a bearer token may still be valid for: a token whose exp "
+          "is further ahead is refused (a stolen token must not last).");
 ABSL_FLAG(absl::Duration, jwt_leeway, absl::Seconds(30),
           "clock skew allowed on a bearer token's exp and nbf");
 
@@ -335,6 +338,9 @@ absl::StatusOr<Principal> TokenVerifier::Check(absl::string_view token,
   if (!expires.ok()) return expires.status();
   if (!expires->has_value()) return Refused("malformed (no exp)");
   if (now >= **expires + options_.leeway) return Refused("expired (exp)");
+  if (**expires > now + options_.max_lifetime + options_.leeway) {
+    return Refused("exp too far ahead (more than --jwt_max_lifetime)");
+  }
   times->valid_until = **expires + options_.leeway;
   auto not_before = DateClaim(claims, "nbf");
   if (!not_before.ok()) return not_before.status();
@@ -400,6 +406,10 @@ absl::StatusOr<std::unique_ptr<TokenVerifier>> TokenVerifierFromFlags() {
   options.audience = absl::GetFlag(FLAGS_jwt_audience);
   if (options.audience.empty()) {
     return absl::InvalidArgumentError("--jwt_audience: empty");
+  }
+  options.max_lifetime = absl::GetFlag(FLAGS_jwt_max_lifetime);
+  if (options.max_lifetime <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("--jwt_max_lifetime: not positive");
   }
   options.leeway = absl::GetFlag(FLAGS_jwt_leeway);
   if (options.leeway < absl::ZeroDuration() ||

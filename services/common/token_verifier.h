@@ -10,7 +10,8 @@
 //     verifies with one of the configured keys of that algorithm;
 //   - `iss` equal to the issuer; `aud` equal to the audience, or an array
 //     holding it;
-//   - `exp` present and now < exp + leeway; `nbf`, when present,
+//   - `exp` present, now < exp + leeway and exp <= now + max_lifetime +
+//     leeway; `nbf`, when present,
 //     <= now + leeway; `iat`, when present, a number;
 //   - `sub` 1 to kMaxSubjectBytes printable ASCII characters; `role` a
 //     RoleName; `entity` well formed (IsWellFormedEntity) and present for a
@@ -43,6 +44,7 @@ ABSL_DECLARE_FLAG(std::vector<std::string>, jwt_public_key_files);
 ABSL_DECLARE_FLAG(std::string, jwt_issuer);
 ABSL_DECLARE_FLAG(std::string, jwt_audience);
 ABSL_DECLARE_FLAG(absl::Duration, jwt_leeway);
+ABSL_DECLARE_FLAG(absl::Duration, jwt_max_lifetime);
 
 namespace palermo {
 
@@ -57,6 +59,8 @@ struct TokenVerifierOptions {
   std::string audience = "palermo";
   // Clock skew allowed on exp and nbf.
   absl::Duration leeway = absl::Seconds(30);
+  // A token whose exp is further ahead than this is refused.
+  absl::Duration max_lifetime = absl::Hours(24);
   // Tokens verified lately, remembered (by their SHA-256) until they
   // expire, so that a caller sending the same token again costs no
   // signature check; 0: none remembered.

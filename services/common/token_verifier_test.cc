@@ -405,6 +405,17 @@ TEST(TokenVerifierTest, NotBeforeCheckedWithLeeway) {
                 "malformed claim iat");
 }
 
+TEST(TokenVerifierTest, ATokenValidForTooLongIsRefused) {
+  auto verifier = EcVerifier();  // max lifetime 24 h
+  TokenClaims claims = Claims();
+  claims.expires = kNow + absl::Hours(48);
+  ExpectRefused(*verifier, Sign(claims, test_keys::kEcKey1Private),
+                "too far ahead");
+  claims.expires = kNow + absl::Hours(24);
+  EXPECT_TRUE(
+      verifier->Verify(Sign(claims, test_keys::kEcKey1Private), kNow).ok());
+}
+
 TEST(TokenVerifierTest, ARememberedTokenKeepsItsTimes) {
   // Verified once (and so remembered), the token is still refused before
   // its nbf and after its exp, as a new check would refuse it.

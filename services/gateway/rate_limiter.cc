@@ -1,6 +1,8 @@
 // The gateway's rate limit per principal (rate_limiter.h).
 #include "services/gateway/rate_limiter.h"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
 #include <cmath>
 #include <utility>
@@ -94,9 +96,29 @@ std::string PeerAddress(absl::string_view peer) {
   return std::string(peer);
 }
 
+namespace {
+
+// An IPv6 address's /64 prefix ("2001:db8:0:1::/64"): one host holds a
+// whole /64, so it shares one bucket. Other addresses as they are.
+std::string Prefix64(const std::string& address) {
+  in6_addr parsed;
+  if (address.find(':') == std::string::npos ||
+      inet_pton(AF_INET6, address.c_str(), &parsed) != 1) {
+    return address;
+  }
+  for (int i = 8; i < 16; ++i) parsed.s6_addr[i] = 0;
+  char text[INET6_ADDRSTRLEN];
+  if (inet_ntop(AF_INET6, &parsed, text, sizeof(text)) == nullptr) {
+    return address;
+  }
+  return absl::StrCat(text, "/64");
+}
+
+}  // namespace
+
 std::string RateLimitKey(const Principal& who, absl::string_view peer) {
   if (IsAnonymous(who)) {
-    return absl::StrCat("ip:", PeerAddress(peer));
+    return absl::StrCat("ip:", Prefix64(PeerAddress(peer)));
   }
   return absl::StrCat("subject:", who.subject);
 }

@@ -121,9 +121,14 @@ TEST(RateLimitKeyTest, ASubjectForATokenAnAddressForAnAnonymousReader) {
             "ip:10.0.0.7");
   EXPECT_EQ(RateLimitKey(AnonymousReader(), "ipv4:10.0.0.7:6000"),
             "ip:10.0.0.7");
-  EXPECT_EQ(RateLimitKey(AnonymousReader(), "ipv6:[::1]:5000"), "ip:::1");
+  EXPECT_EQ(RateLimitKey(AnonymousReader(), "ipv6:[::1]:5000"), "ip:::/64");
+  // A host's /64 shares one bucket, whatever address it picks in it.
+  EXPECT_EQ(RateLimitKey(AnonymousReader(), "ipv6:[2001:db8:0:7::1]:5000"),
+            RateLimitKey(AnonymousReader(), "ipv6:[2001:db8:0:7:abcd::9]:1"));
+  EXPECT_NE(RateLimitKey(AnonymousReader(), "ipv6:[2001:db8:0:7::1]:5000"),
+            RateLimitKey(AnonymousReader(), "ipv6:[2001:db8:0:8::1]:5000"));
   EXPECT_EQ(RateLimitKey(AnonymousReader(), "ipv6:%5B2001:db8::1%5D:5000"),
-            "ip:2001:db8::1");
+            "ip:2001:db8::/64");
   EXPECT_EQ(RateLimitKey(AnonymousReader(), "unix:/tmp/s"), "ip:unix:/tmp/s");
   // A token whose subject is "anonymous" is not the anonymous reader.
   EXPECT_EQ(RateLimitKey(Principal{"anonymous", Role::kAnalyst, ""},
