@@ -10,6 +10,7 @@
 #include "services/common/client.h"
 #include "services/common/flags.h"
 #include "services/common/server.h"
+#include "services/common/tls.h"
 #include "services/common/token_verifier.h"
 #include "services/gateway/access_policy.h"
 #include "services/gateway/admission.h"
@@ -33,6 +34,12 @@ int main(int argc, char** argv) {
     spdlog::warn(
         "no --jwt_public_key_files: every caller is an anonymous reader, and "
         "every write is refused");
+  } else if (!TlsConfigFromFlags().calls_tls()) {
+    spdlog::critical(
+        "tokens are verified but the services are called in plaintext (no "
+        "--tls_ca_file): they cannot know the gateway, so they record no "
+        "principal and take writes from anyone who reaches them; "
+        "development only");
   }
   gateway::AccessPolicy policy(*entities);
   std::unique_ptr<gateway::RateLimiter> limiter =
