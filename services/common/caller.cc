@@ -1,6 +1,7 @@
 #include "services/common/caller.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
@@ -50,9 +51,20 @@ absl::Status RequireRole(const grpc::ServerContextBase& context, Role role) {
   return RequireRole(CallerOf(context), role);
 }
 
-}  // namespace palermo
-
-namespace palermo {
+absl::StatusOr<Principal> AuthenticateCall(const TokenVerifier* verifier,
+                                           const grpc::ServerContextBase& context,
+                                           absl::Time now) {
+  const auto& metadata = context.client_metadata();
+  if (metadata.count("authorization") > 1) {
+    return absl::UnauthenticatedError(
+        "more than one authorization header was sent");
+  }
+  std::optional<absl::string_view> authorization;
+  if (auto it = metadata.find("authorization"); it != metadata.end()) {
+    authorization = absl::string_view(it->second.data(), it->second.size());
+  }
+  return AuthenticateBearer(verifier, authorization, now);
+}
 
 absl::Status MayWrite(const grpc::ServerContextBase& context) {
   if (!TlsConfigFromFlags().serves_tls()) return absl::OkStatus();

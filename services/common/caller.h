@@ -18,7 +18,10 @@
 
 #include "absl/flags/declare.h"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "services/common/principal.h"
+#include "services/common/token_verifier.h"
 
 ABSL_DECLARE_FLAG(std::vector<std::string>, writer_identities);
 
@@ -44,6 +47,13 @@ absl::Status RequireRole(const grpc::ServerContextBase& context, Role role);
 
 // The same for a principal known otherwise (the gateway's own callers).
 absl::Status RequireRole(const Principal& who, Role role);
+
+// The principal of a call's bearer token (AuthenticateBearer over its
+// `authorization` header): the anonymous reader without one;
+// UNAUTHENTICATED for a bad token, or for more than one such header.
+absl::StatusOr<Principal> AuthenticateCall(const TokenVerifier* verifier,
+                                           const grpc::ServerContextBase& context,
+                                           absl::Time now);
 
 // Whether the caller of `context` may write to this service: the gateway
 // (which admitted the call: admission.h), or a suite process named in

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "services/common/caller.h"
 #include "services/common/audit_interceptor.h"
 
 namespace palermo::gateway {
@@ -11,18 +12,8 @@ namespace palermo::gateway {
 absl::StatusOr<Principal> Admission::Admit(
     const grpc::ServerContextBase& context, absl::string_view method,
     const google::protobuf::Message* request) {
-  std::optional<absl::string_view> authorization;
-  const auto& metadata = context.client_metadata();
-  absl::StatusOr<Principal> who = AnonymousReader();
-  if (metadata.count("authorization") > 1) {
-    who = absl::UnauthenticatedError(
-        "more than one authorization header was sent");
-  } else {
-    if (auto it = metadata.find("authorization"); it != metadata.end()) {
-      authorization = absl::string_view(it->second.data(), it->second.size());
-    }
-    who = AuthenticateBearer(verifier_, authorization, absl::Now());
-  }
+  absl::StatusOr<Principal> who =
+      AuthenticateCall(verifier_, context, absl::Now());
   // A bad token is limited by the caller's address, as a reader is.
   const Principal& caller = who.ok() ? *who : AnonymousReader();
   if (limiter_ != nullptr) {
