@@ -1,0 +1,266 @@
+#!/usr/bin/env bash
+# The containerised suite, end to end (./palermo test runs it after CTest):
+# builds every image from this checkout (docker/build-images), then
+#   compose.yaml (SQLite): starts the stack, waits for the loader to load the
+#     reference dataset, reads a country profile and the report through the
+#     gateway's published port; checks the containers run as 10001 on a
+#     read-only root filesystem and log JSON; kills a backend (SIGKILL) and
+#     sees its restart policy bring it back with the profile complete; stops
+#     one and sees the profile partial, then complete once it is started;
+#     stops one with SIGTERM and sees it exit cleanly within its grace;
+#   compose.postgres.yaml: two replicas of every domain service on one
+#     PostgreSQL: reads through the gateway are answered by both replicas of
+#     the legislation service (palermo-served-by), and readers calling while
+#     one replica is killed see no failed call.
+# It starts dockerd itself when none runs (docker/dockerd) and stops it at
+# the end. Nothing is skipped: when containers cannot run here, it fails
+# saying why. Usage: container_test.sh BUILD_DIR
+set -uo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+BUILD=$(realpath "${1:?usage: container_test.sh BUILD_DIR}")
+BUF=$ROOT/.tools/node_modules/.bin/buf
+DOCKER=docker
+[ -x /usr/bin/docker ] && DOCKER=/usr/bin/docker
+export DOCKER
+COMPOSE_DIR=$ROOT/deploy/compose
+work=$(mktemp -d /var/tmp/palermo-containers.XXXXXX)
+passed=0 failed=0 projects=() dockerd_pid=
+
+say() { printf 'container_test: %s\n' "$*"; }
+pass() { passed=$((passed + 1)); say "PASS $*"; }
+fail() { failed=$((failed + 1)); say "FAIL $*"; }
+# A failure after which the rest cannot run.
+fatal() { fail "$*"; exit 1; }
+
+cleanup() {
+  local p
+  for p in "${projects[@]}"; do
+    docker-compose -p "$p" -f "$COMPOSE_DIR/compose.yaml" \
+      -f "$COMPOSE_DIR/compose.postgres.yaml" down -v --remove-orphans >/dev/null 2>&1
+  done
+  [ -n "$dockerd_pid" ] && kill "$dockerd_pid" 2>/dev/null && wait "$dockerd_pid" 2>/dev/null
+  rm -rf "$work"
+  say "$passed passed, $failed failed"
+}
+trap cleanup EXIT
+
+# Polls COMMAND until it succeeds, for at most SECONDS: the condition of a
+# container or a service, not a fixed pause.
+wait_until() {  # seconds command...
+  local deadline=$((SECONDS + $1))
+  shift
+  until "$@"; do
+    [ "$SECONDS" -lt "$deadline" ] || return 1
+    sleep 0.2
+  done
+}
+
+# --- The daemon and the images -------------------------------------------
+command -v docker-compose >/dev/null ||
+  fatal "docker-compose is not installed (Debian: docker-compose)"
+dockerd_pid=$("$ROOT/docker/dockerd" "$work/dockerd.log") ||
+  fatal "no Docker daemon can run here (see above)"
+[ -x "$BUF" ] || fatal "buf is not installed in .tools (./palermo build installs it)"
+say "building the images"
+tag=$("$ROOT/docker/build-images") || fatal "docker/build-images failed"
+export PALERMO_TAG=$tag PALERMO_SECRETS=$work/secrets
+# Published on a port of the kernel's choosing, found with `compose port`.
+export PALERMO_GATEWAY_PORT=127.0.0.1:0
+"$COMPOSE_DIR/make-secrets" "$PALERMO_SECRETS" >/dev/null ||
+  fatal "deploy/compose/make-secrets failed"
+pass "images palermo/*:$tag built, secrets made"
+
+# --- Helpers on a running stack --------------------------------------------
+project= files=() port=
+compose() { docker-compose -p "$project" "${files[@]}" "$@"; }
+container_of() { compose ps -q "$1" | head -1; }
+health_of() { "$DOCKER" inspect -f '{{.State.Health.Status}}' "$1" 2>/dev/null; }
+is_healthy() { [ "$(health_of "$1")" = healthy ]; }
+# call METHOD JSON: a call through the gateway's published port.
+call() {
+  "$BUF" curl --protocol grpc --http2-prior-knowledge --timeout 20s -d "$2" \
+    "http://127.0.0.1:$port/$1"
+}
+profile() { call palermo.gateway.v1.GatewayService/GetCountryProfile '{"name":"countries/EST"}'; }
+# The profile of Estonia has every section, or names the omitted ones.
+profile_is_complete() {
+  profile >"$work/profile.json" 2>"$work/profile.err" &&
+    python3 -c '
+import json, sys
+p = json.load(open(sys.argv[1]))
+sys.exit(0 if not p.get("omittedSections") and p.get("legislation") and p.get("enforcement") else 1)
+' "$work/profile.json"
+}
+profile_omits() {  # service
+  profile >"$work/profile.json" 2>"$work/profile.err" &&
+    python3 -c '
+import json, sys
+p = json.load(open(sys.argv[1]))
+sys.exit(0 if any(sys.argv[2] in json.dumps(s) for s in p.get("omittedSections", [])) else 1)
+' "$work/profile.json" "$1"
+}
+# Starts the stack of `files` as `project` and waits for the loader's end.
+start_stack() {
+  projects+=("$project")
+  compose up -d >"$work/$project.up.log" 2>&1 ||
+    { cat "$work/$project.up.log"; compose logs --no-color | tail -50; return 1; }
+  local load code
+  load=$(container_of load)
+  [ -n "$load" ] || { say "no loader container"; return 1; }
+  code=$("$DOCKER" wait "$load")
+  if [ "$code" != 0 ]; then
+    "$DOCKER" logs "$load" 2>&1 | tail -30
+    say "the loader exited with status $code"
+    return 1
+  fi
+  port=$(compose port gateway 50051 | sed 's/.*://')
+  [[ "$port" =~ ^[0-9]+$ ]] || { say "no published gateway port"; return 1; }
+}
+
+# --- compose.yaml: the suite on SQLite -------------------------------------
+project=palermo-test-sqlite-$$
+files=(-f "$COMPOSE_DIR/compose.yaml")
+start_stack || fatal "the SQLite stack did not start and load"
+pass "compose.yaml: started, reference data loaded through the gateway"
+
+if profile_is_complete; then
+  pass "profile of countries/EST read through the published port, complete"
+else
+  fail "profile of countries/EST: $(head -c 400 "$work/profile.err" "$work/profile.json")"
+fi
+
+if "$BUILD/tools/report/palermo-report" --target="127.0.0.1:$port" \
+    --out_dir="$work/report" >"$work/report.log" 2>&1 &&
+   grep -q "Estonie" "$work/report/E-CN.15-2008-6.fr.md" &&
+   grep -q "Estonia" "$work/report/E-CN.15-2008-6.en.md"; then
+  pass "report E/CN.15/2008/6 generated through the gateway (French and English)"
+else
+  fail "report: $(tail -5 "$work/report.log")"
+fi
+
+legislation=$(container_of legislation)
+user=$("$DOCKER" inspect -f '{{.Config.User}}' "$legislation")
+readonly_root=$("$DOCKER" inspect -f '{{.HostConfig.ReadonlyRootfs}}' "$legislation")
+if [ "$user" = 10001:10001 ] && [ "$readonly_root" = true ]; then
+  pass "containers run as 10001:10001 on a read-only root filesystem"
+else
+  fail "legislation runs as '$user', read-only root: $readonly_root"
+fi
+if "$DOCKER" logs "$legislation" 2>&1 | python3 -c '
+import json, sys
+lines = [l for l in sys.stdin if l.strip()]
+for l in lines: json.loads(l)
+sys.exit(0 if lines else 1)'; then
+  pass "the legislation service logs one JSON object a line"
+else
+  fail "legislation logs are not JSON lines: $("$DOCKER" logs "$legislation" 2>&1 | head -3)"
+fi
+
+# A backend killed outright is brought back by its restart policy.
+enforcement=$(container_of enforcement)
+restarts=$("$DOCKER" inspect -f '{{.RestartCount}}' "$enforcement")
+"$DOCKER" kill "$enforcement" >/dev/null
+restarted() {
+  [ "$("$DOCKER" inspect -f '{{.RestartCount}}' "$enforcement")" -gt "$restarts" ] &&
+    is_healthy "$enforcement"
+}
+if wait_until 60 restarted && wait_until 30 profile_is_complete; then
+  pass "enforcement killed (SIGKILL): restarted by its policy, the profile complete again"
+else
+  fail "enforcement after SIGKILL: health $(health_of "$enforcement"), profile $(head -c 300 "$work/profile.json")"
+fi
+
+# While a backend is down the profile is partial, naming it; complete again
+# once it is back.
+compose stop enforcement >/dev/null 2>&1
+if profile_omits enforcement; then
+  pass "enforcement stopped: the profile is partial and names it"
+else
+  fail "enforcement stopped: the profile does not name it: $(head -c 400 "$work/profile.json" "$work/profile.err")"
+fi
+compose start enforcement >/dev/null 2>&1
+if wait_until 60 is_healthy "$enforcement" && wait_until 30 profile_is_complete; then
+  pass "enforcement started again: the profile is complete"
+else
+  fail "enforcement restarted: health $(health_of "$enforcement"), profile $(head -c 300 "$work/profile.json")"
+fi
+
+# SIGTERM: the service ends its calls and exits 0 within its grace.
+coordination=$(container_of coordination)
+start=$SECONDS
+"$DOCKER" stop -t 15 "$coordination" >/dev/null
+code=$("$DOCKER" inspect -f '{{.State.ExitCode}}' "$coordination")
+if [ "$code" = 0 ] && [ $((SECONDS - start)) -lt 15 ] &&
+   "$DOCKER" logs "$coordination" 2>&1 | grep -q 'shutting down'; then
+  pass "coordination stopped with SIGTERM: exit 0 in $((SECONDS - start)) s"
+else
+  fail "coordination after SIGTERM: exit $code after $((SECONDS - start)) s"
+fi
+compose down -v >/dev/null 2>&1
+
+# --- compose.postgres.yaml: two replicas of each service ---------------------
+project=palermo-test-postgres-$$
+files=(-f "$COMPOSE_DIR/compose.yaml" -f "$COMPOSE_DIR/compose.postgres.yaml")
+start_stack || fatal "the PostgreSQL stack did not start and load"
+mapfile -t replicas < <(compose ps -q legislation)
+if [ "${#replicas[@]}" -eq 2 ]; then
+  pass "compose.postgres.yaml: started with two legislation replicas, data loaded"
+else
+  fatal "compose.postgres.yaml: ${#replicas[@]} legislation replicas"
+fi
+declare -A host_of
+for r in "${replicas[@]}"; do
+  host_of[$("$DOCKER" inspect -f '{{.Config.Hostname}}' "$r")]=$r
+done
+
+# read N OUT: N reads of the legislation service through the gateway, one
+# line each in OUT: "ok <replica host>" or "FAIL <message>".
+read_legislation() {
+  local i out
+  for ((i = 0; i < $1; i++)); do
+    if out=$("$BUF" curl --protocol grpc --http2-prior-knowledge --timeout 20s -v \
+        -d '{"pageSize":1}' \
+        "http://127.0.0.1:$port/palermo.legislation.v1.LegislationService/ListLegislations" 2>&1); then
+      echo "ok $(sed -n 's/^< palermo-served-by: \([^:]*\):.*/\1/p' <<<"$out" | head -1)"
+    else
+      echo "FAIL $(tr '\n' ' ' <<<"$out" | tail -c 300)"
+    fi
+  done >>"$2"
+}
+read_legislation 40 "$work/spread"
+seen=$(awk '$1 == "ok" { print $2 }' "$work/spread" | sort -u | tr '\n' ' ')
+both=1
+for h in "${!host_of[@]}"; do
+  grep -q "^ok $h\$" "$work/spread" || both=0
+done
+if [ "$both" = 1 ] && ! grep -q '^FAIL' "$work/spread"; then
+  pass "40 reads through the gateway answered by both replicas ($seen)"
+else
+  fail "reads were answered by '$seen', replicas ${!host_of[*]}: $(grep -m3 FAIL "$work/spread")"
+fi
+
+# Four readers call while one replica is killed: no call fails.
+victim=${replicas[0]}
+readers=()
+for k in 1 2 3 4; do
+  : >"$work/reader$k"
+  read_legislation 60 "$work/reader$k" &
+  readers+=($!)
+done
+lines_at_least() {  # n: every reader has made n calls
+  local k
+  for k in 1 2 3 4; do [ "$(wc -l <"$work/reader$k")" -ge "$1" ] || return 1; done
+}
+wait_until 60 lines_at_least 10 || fail "the readers did not start"
+"$DOCKER" kill "$victim" >/dev/null
+killed_at=$(cat "$work"/reader* | wc -l)
+wait "${readers[@]}"
+total=$(cat "$work"/reader* | wc -l)
+failures=$(cat "$work"/reader* | grep -c '^FAIL')
+if [ "$failures" -eq 0 ] && [ "$total" -eq 240 ]; then
+  pass "replica ${victim:0:12} killed after $killed_at of $total reads: no call failed"
+else
+  fail "$failures of $total reads failed after killing a replica: $(cat "$work"/reader* | grep -m3 FAIL)"
+fi
+
+[ "$failed" -eq 0 ]
