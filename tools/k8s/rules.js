@@ -1,0 +1,343 @@
+// The suite's rules on the objects of one rendered overlay (check-manifests
+// runs them; deploy/k8s/README.md lists them). check(objects, secrets)
+// returns {failures: [{object, rule, message}], counts: {rule: n}}: counts
+// say how many objects each rule looked at, so that a rule which matched
+// nothing shows as 0 rather than as a pass.
+"use strict";
+
+const WORKLOAD_KINDS = ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "Pod"];
+const LONG_RUNNING = ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"];
+const HEALTH_PORT = 50060;       // --health_listen in every server image
+const SUITE_UID = 10001;         // the images' user and group
+const SHUTDOWN_GRACE_S = 10;     // the servers' --shutdown_grace default
+const GATEWAY = "gateway";       // the one workload with an ordinary Service
+const GATEWAY_PORT = 50051;
+
+const id = (o) => `${o.kind}/${o.metadata && o.metadata.name}`;
+const nsOf = (o) => (o.metadata && o.metadata.namespace) || "";
+
+function podTemplate(o) {
+  if (o.kind === "Pod") return { metadata: o.metadata, spec: o.spec };
+  if (o.kind === "CronJob") return o.spec && o.spec.jobTemplate && o.spec.jobTemplate.spec.template;
+  return o.spec && o.spec.template;
+}
+const podSpec = (o) => (podTemplate(o) || {}).spec || {};
+const podLabels = (o) => ((podTemplate(o) || {}).metadata || {}).labels || {};
+const containersOf = (spec) => [...(spec.initContainers || []), ...(spec.containers || [])];
+const isSuiteImage = (image) => /^palermo\//.test(image || "");
+
+// A label selector (matchLabels, matchExpressions) against labels.
+function selects(selector, labels) {
+  if (!selector) return false;
+  for (const [k, v] of Object.entries(selector.matchLabels || {})) if (labels[k] !== v) return false;
+  for (const e of selector.matchExpressions || []) {
+    const has = Object.prototype.hasOwnProperty.call(labels, e.key);
+    if (e.operator === "In" && !(has && e.values.includes(labels[e.key]))) return false;
+    if (e.operator === "NotIn" && has && e.values.includes(labels[e.key])) return false;
+    if (e.operator === "Exists" && !has) return false;
+    if (e.operator === "DoesNotExist" && has) return false;
+  }
+  return true;
+}
+// A Service's selector is a plain map.
+const mapSelects = (map, labels) => !!map && Object.keys(map).length > 0 &&
+  Object.entries(map).every(([k, v]) => labels[k] === v);
+
+// image -> {name, tag, digest}
+function parseImage(image) {
+  const [ref, digest] = image.split("@");
+  const slash = ref.lastIndexOf("/");
+  const colon = ref.lastIndexOf(":");
+  return colon > slash
+    ? { name: ref.slice(0, colon), tag: ref.slice(colon + 1), digest }
+    : { name: ref, tag: undefined, digest };
+}
+
+function argValue(args, flag) {
+  let value;
+  for (const a of args || []) if (a.startsWith(`--${flag}=`)) value = a.slice(flag.length + 3);
+  return value;  // absl takes the last one
+}
+
+function check(objects, secrets) {
+  const failures = [];
+  const counts = {};
+  const fail = (o, rule, message) => failures.push({ object: id(o), rule, message });
+  const count = (rule) => { counts[rule] = (counts[rule] || 0) + 1; };
+
+  const byKind = (k) => objects.filter((o) => o.kind === k);
+  const workloads = objects.filter((o) => WORKLOAD_KINDS.includes(o.kind));
+  const services = byKind("Service");
+  const policies = byKind("NetworkPolicy");
+  const budgets = byKind("PodDisruptionBudget");
+  const accounts = byKind("ServiceAccount");
+  const secretKeys = new Map(secrets.map((s) => [s.metadata.name, Object.keys({ ...s.data, ...s.stringData })]));
+
+  // No key in a rendered overlay: Secrets are referenced by name only.
+  for (const s of byKind("Secret")) {
+    fail(s, "no-secrets", "a Secret is rendered: keys must stay out of the manifests (deploy/k8s/make-secrets makes them)");
+  }
+  count("no-secrets");
+
+  // Every ServiceAccount mounts no API token.
+  for (const a of accounts) {
+    count("service-accounts");
+    if (a.automountServiceAccountToken !== false) fail(a, "service-accounts", "automountServiceAccountToken is not false");
+  }
+
+  // One default-deny policy over the namespace, both directions.
+  count("network-policies");
+  const denyAll = policies.find((p) => p.spec && p.spec.podSelector && Object.keys(p.spec.podSelector).length === 0 &&
+    (p.spec.policyTypes || []).includes("Ingress") && (p.spec.policyTypes || []).includes("Egress") &&
+    !(p.spec.ingress || []).length && !(p.spec.egress || []).length);
+  if (!denyAll) {
+    failures.push({ object: "NetworkPolicy/*", rule: "network-policies", message: "no default-deny policy (podSelector {}, policyTypes Ingress and Egress, no rules)" });
+  }
+
+  const suiteTags = new Map();  // tag -> first image carrying it
+
+  for (const w of workloads) {
+    const spec = podSpec(w);
+    const labels = podLabels(w);
+    const containers = containersOf(spec);
+    const longRunning = LONG_RUNNING.includes(w.kind);
+    const suite = containers.some((c) => isSuiteImage(c.image));
+    const psc = spec.securityContext || {};
+
+    // --- security context, pod and containers
+    count("security-context");
+    if (psc.runAsNonRoot !== true) fail(w, "security-context", "pod securityContext.runAsNonRoot is not true");
+    if (!psc.seccompProfile || psc.seccompProfile.type !== "RuntimeDefault") {
+      fail(w, "security-context", "pod securityContext.seccompProfile.type is not RuntimeDefault");
+    }
+    for (const f of ["runAsUser", "runAsGroup"]) {
+      if (!Number.isInteger(psc[f]) || psc[f] === 0) fail(w, "security-context", `pod securityContext.${f} is not a non-zero uid/gid`);
+      else if (suite && psc[f] !== SUITE_UID) fail(w, "security-context", `pod securityContext.${f} is ${psc[f]}, not the images' ${SUITE_UID}`);
+    }
+    for (const field of ["hostNetwork", "hostPID", "hostIPC"]) if (spec[field]) fail(w, "security-context", `pod sets ${field}`);
+    for (const v of spec.volumes || []) if (v.hostPath) fail(w, "security-context", `volume ${v.name} is a hostPath`);
+    if (spec.automountServiceAccountToken !== false) fail(w, "security-context", "pod automountServiceAccountToken is not false");
+    if (!spec.serviceAccountName || spec.serviceAccountName === "default") {
+      fail(w, "security-context", "pod runs as the namespace's default ServiceAccount");
+    } else if (!accounts.some((a) => a.metadata.name === spec.serviceAccountName && nsOf(a) === nsOf(w))) {
+      fail(w, "security-context", `ServiceAccount ${spec.serviceAccountName} is not rendered`);
+    }
+    for (const c of containers) {
+      const sc = c.securityContext || {};
+      const where = `container ${c.name}`;
+      const eff = (f) => (sc[f] !== undefined ? sc[f] : psc[f]);
+      if (eff("runAsNonRoot") !== true) fail(w, "security-context", `${where}: runAsNonRoot is not true`);
+      if (sc.readOnlyRootFilesystem !== true) fail(w, "security-context", `${where}: securityContext.readOnlyRootFilesystem is not true`);
+      if (sc.allowPrivilegeEscalation !== false) fail(w, "security-context", `${where}: securityContext.allowPrivilegeEscalation is not false`);
+      if (sc.privileged) fail(w, "security-context", `${where}: securityContext.privileged is true`);
+      const caps = sc.capabilities || {};
+      if (!(caps.drop || []).includes("ALL")) fail(w, "security-context", `${where}: securityContext.capabilities.drop does not hold ALL`);
+      if ((caps.add || []).length) fail(w, "security-context", `${where}: securityContext.capabilities.add is not empty`);
+      const seccomp = eff("seccompProfile");
+      if (!seccomp || seccomp.type !== "RuntimeDefault") fail(w, "security-context", `${where}: seccompProfile is not RuntimeDefault`);
+      for (const f of ["runAsUser", "runAsGroup"]) {
+        const v = eff(f);
+        if (!Number.isInteger(v) || v === 0) fail(w, "security-context", `${where}: ${f} is not a non-zero uid/gid`);
+        else if (isSuiteImage(c.image) && v !== SUITE_UID) fail(w, "security-context", `${where}: ${f} is ${v}, not the images' ${SUITE_UID}`);
+      }
+    }
+
+    // --- a tmpfs at /tmp in every container
+    count("tmp");
+    for (const c of containers) {
+      const m = (c.volumeMounts || []).find((vm) => vm.mountPath === "/tmp");
+      const v = m && (spec.volumes || []).find((x) => x.name === m.name);
+      if (!v || !v.emptyDir || v.emptyDir.medium !== "Memory") {
+        fail(w, "tmp", `container ${c.name}: /tmp is not an emptyDir of medium Memory`);
+      }
+    }
+
+    // --- requests and limits
+    count("resources");
+    for (const c of containers) {
+      const r = c.resources || {};
+      for (const kind of ["requests", "limits"]) {
+        for (const res of ["cpu", "memory"]) {
+          if (!r[kind] || r[kind][res] === undefined) fail(w, "resources", `container ${c.name}: no resources.${kind}.${res}`);
+        }
+      }
+    }
+
+    // --- images: a tag or digest, never latest, pulled if absent
+    count("images");
+    for (const c of containers) {
+      if (!c.image) { fail(w, "images", `container ${c.name}: no image`); continue; }
+      const img = parseImage(c.image);
+      if (!img.tag && !img.digest) fail(w, "images", `container ${c.name}: image ${c.image} has no tag`);
+      if (img.tag === "latest") fail(w, "images", `container ${c.name}: image ${c.image} is tagged latest`);
+      if (c.imagePullPolicy !== "IfNotPresent") fail(w, "images", `container ${c.name}: imagePullPolicy is ${c.imagePullPolicy || "unset"}, not IfNotPresent`);
+      if (isSuiteImage(c.image) && img.tag && !suiteTags.has(img.tag)) suiteTags.set(img.tag, `${id(w)} ${c.image}`);
+    }
+
+    // --- probes on every long-running container; gRPC health on the suite's
+    if (longRunning) {
+      count("probes");
+      for (const c of spec.containers || []) {
+        for (const p of ["readinessProbe", "livenessProbe"]) {
+          if (!c[p]) { fail(w, "probes", `container ${c.name} has no ${p}`); continue; }
+          if (isSuiteImage(c.image) && !(c[p].grpc && c[p].grpc.port === HEALTH_PORT)) {
+            fail(w, "probes", `container ${c.name}: ${p} is not a gRPC probe of port ${HEALTH_PORT}`);
+          }
+        }
+        if (isSuiteImage(c.image)) {
+          if (c.startupProbe && !(c.startupProbe.grpc && c.startupProbe.grpc.port === HEALTH_PORT)) {
+            fail(w, "probes", `container ${c.name}: startupProbe is not a gRPC probe of port ${HEALTH_PORT}`);
+          }
+          if (!(c.ports || []).some((p) => p.containerPort === HEALTH_PORT)) {
+            fail(w, "probes", `container ${c.name} declares no containerPort ${HEALTH_PORT}`);
+          }
+        }
+      }
+      if (suite && !((spec.terminationGracePeriodSeconds || 30) > SHUTDOWN_GRACE_S)) {
+        fail(w, "probes", `terminationGracePeriodSeconds ${spec.terminationGracePeriodSeconds} is not above --shutdown_grace (${SHUTDOWN_GRACE_S}s)`);
+      }
+    }
+
+    // --- a PodDisruptionBudget that never blocks a drain
+    if (longRunning) {
+      count("disruption-budgets");
+      const mine = budgets.filter((b) => nsOf(b) === nsOf(w) && selects(b.spec.selector, labels));
+      const replicas = w.spec.replicas === undefined ? 1 : w.spec.replicas;
+      if (mine.length !== 1) {
+        fail(w, "disruption-budgets", `${mine.length} PodDisruptionBudgets select its pods, not 1`);
+      } else {
+        const b = mine[0].spec;
+        const pct = (v, n) => Math.floor((parseInt(v, 10) * n) / 100);  // of maxUnavailable: rounded down by the API
+        const evictable = b.maxUnavailable !== undefined
+          ? (typeof b.maxUnavailable === "string" ? Math.max(pct(b.maxUnavailable, replicas), 0) : b.maxUnavailable)
+          : replicas - (typeof b.minAvailable === "string" ? Math.ceil((parseInt(b.minAvailable, 10) * replicas) / 100) : b.minAvailable || 0);
+        if (evictable < 1) {
+          fail(w, "disruption-budgets", `PodDisruptionBudget/${mine[0].metadata.name} lets no pod of its ${replicas} be evicted: it blocks node drains`);
+        }
+      }
+    }
+
+    // --- Services: a headless one per backend, the gateway's ordinary
+    if (longRunning) {
+      count("services");
+      const mine = services.filter((s) => nsOf(s) === nsOf(w) && mapSelects(s.spec.selector, labels));
+      const name = w.metadata.name;
+      if (name === GATEWAY) {
+        if (!mine.some((s) => s.spec.clusterIP !== "None" && (s.spec.ports || []).some((p) => p.port === GATEWAY_PORT))) {
+          fail(w, "services", `no Service with a cluster address serves port ${GATEWAY_PORT}`);
+        }
+      } else if (!mine.some((s) => s.spec.clusterIP === "None")) {
+        fail(w, "services", "no headless Service (clusterIP: None) selects its pods");
+      }
+      const ports = (spec.containers || []).flatMap((c) => c.ports || []);
+      for (const s of mine) {
+        for (const p of s.spec.ports || []) {
+          const target = p.targetPort === undefined ? p.port : p.targetPort;
+          if (!ports.some((cp) => cp.name === target || cp.containerPort === target)) {
+            fail(w, "services", `Service/${s.metadata.name} port ${p.port} targets ${target}, which no container declares`);
+          }
+        }
+      }
+      if (w.kind === "StatefulSet" && w.spec.serviceName &&
+          !services.some((s) => s.metadata.name === w.spec.serviceName && nsOf(s) === nsOf(w))) {
+        fail(w, "services", `serviceName ${w.spec.serviceName} is not a rendered Service`);
+      }
+    }
+
+    // --- NetworkPolicies: its own, and ingress open on each port its Services serve
+    count("network-policies");
+    const own = policies.filter((p) => nsOf(p) === nsOf(w) && p.spec.podSelector &&
+      Object.keys(p.spec.podSelector).length > 0 && selects(p.spec.podSelector, labels));
+    if (!own.length) {
+      fail(w, "network-policies", "no NetworkPolicy selects its pods (beyond the namespace-wide ones)");
+    }
+    const containerPorts = (spec.containers || []).flatMap((c) => c.ports || []);
+    for (const s of longRunning ? services.filter((x) => nsOf(x) === nsOf(w) && mapSelects(x.spec.selector, labels)) : []) {
+      for (const sp of s.spec.ports || []) {
+        const target = sp.targetPort === undefined ? sp.port : sp.targetPort;
+        const cp = containerPorts.find((x) => x.name === target || x.containerPort === target);
+        const open = own.some((p) => (p.spec.ingress || []).some((rule) =>
+          !rule.ports || rule.ports.some((rp) => cp && (rp.port === cp.name || rp.port === cp.containerPort))));
+        if (!open) fail(w, "network-policies", `no NetworkPolicy ingress rule opens port ${target} of Service/${s.metadata.name}`);
+      }
+    }
+
+    // --- state: SQLite on a claim of the StatefulSet; PostgreSQL's DSN from a Secret
+    for (const c of spec.containers || []) {
+      if (!isSuiteImage(c.image) || !longRunning) continue;
+      count("store");
+      const store = argValue(c.args, "store") || "sqlite";
+      const dsn = argValue(c.args, "postgres_dsn");
+      const onSqlite = store !== "postgres" || w.metadata.name === GATEWAY;  // the gateway's audit log is SQLite
+      if (onSqlite) {
+        const m = (c.volumeMounts || []).find((vm) => vm.mountPath === "/data");
+        const claimed = w.kind === "StatefulSet" && m &&
+          (w.spec.volumeClaimTemplates || []).some((t) => t.metadata.name === m.name);
+        if (!claimed) fail(w, "store", `container ${c.name} keeps SQLite files in /data, which is not a volumeClaimTemplate of a StatefulSet`);
+      }
+      if (store === "postgres") {
+        const ref = /^\$\(([A-Za-z_][A-Za-z0-9_]*)\)$/.exec(dsn || "");
+        const env = ref && (c.env || []).find((e) => e.name === ref[1]);
+        if (!env || !env.valueFrom || !env.valueFrom.secretKeyRef) {
+          fail(w, "store", `container ${c.name}: --postgres_dsn is not $(VAR) of an environment variable from a Secret`);
+        }
+      }
+    }
+
+    // --- replicas spread when there are several
+    if (longRunning && (w.spec.replicas || 1) > 1) {
+      count("spread");
+      const aff = spec.affinity && spec.affinity.podAntiAffinity;
+      if (!(spec.topologySpreadConstraints || []).length && !aff) {
+        fail(w, "spread", `${w.spec.replicas} replicas, but no topologySpreadConstraints or podAntiAffinity`);
+      }
+    }
+
+    // --- every Secret it names, and every file its flags name, is one make-secrets makes
+    count("secrets");
+    const mounts = new Map();  // mountPath -> keys of its Secret
+    for (const v of spec.volumes || []) {
+      if (!v.secret) continue;
+      const keys = secretKeys.get(v.secret.secretName);
+      if (!keys) { fail(w, "secrets", `volume ${v.name}: Secret ${v.secret.secretName} is not one make-secrets makes`); continue; }
+      for (const it of v.secret.items || []) if (!keys.includes(it.key)) fail(w, "secrets", `volume ${v.name}: Secret ${v.secret.secretName} has no key ${it.key}`);
+      for (const c of containers) {
+        for (const vm of c.volumeMounts || []) {
+          if (vm.name !== v.name) continue;
+          if (vm.subPath) fail(w, "secrets", `container ${c.name}: Secret volume ${v.name} mounted with subPath (never updated: no rotation)`);
+          if (vm.readOnly !== true) fail(w, "secrets", `container ${c.name}: Secret volume ${v.name} is not mounted readOnly`);
+          mounts.set(vm.mountPath, v.secret.items ? v.secret.items.map((i) => i.path) : keys);
+        }
+      }
+    }
+    for (const c of containers) {
+      for (const e of c.env || []) {
+        const ref = e.valueFrom && e.valueFrom.secretKeyRef;
+        if (!ref) continue;
+        const keys = secretKeys.get(ref.name);
+        if (!keys || !keys.includes(ref.key)) fail(w, "secrets", `container ${c.name}: env ${e.name} names key ${ref.key} of Secret ${ref.name}, which make-secrets does not make`);
+      }
+      for (const a of c.args || []) {
+        const m = /^--([a-z_]+_files?)=(.*)$/.exec(a);
+        if (!m) continue;
+        for (const file of m[2].split(",")) {
+          const dir = file.slice(0, file.lastIndexOf("/"));
+          const keys = mounts.get(dir);
+          if (!keys || !keys.includes(file.slice(dir.length + 1))) {
+            fail(w, "secrets", `container ${c.name}: --${m[1]} names ${file}, which no mounted Secret holds`);
+          }
+        }
+      }
+    }
+  }
+
+  // One tag for every image of the suite (the kustomization's images:).
+  count("images");
+  if (suiteTags.size > 1) {
+    failures.push({ object: "images", rule: "images", message: `the suite's images carry ${suiteTags.size} tags: ${[...suiteTags].map(([t, at]) => `${t} (${at})`).join(", ")}` });
+  }
+
+  return { failures, counts };
+}
+
+module.exports = { check, parseImage, selects };
