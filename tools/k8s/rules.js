@@ -12,6 +12,12 @@ const SUITE_UID = 10001;         // the images' user and group
 const SHUTDOWN_GRACE_S = 10;     // the servers' --shutdown_grace default
 const GATEWAY = "gateway";       // the one workload with an ordinary Service
 const GATEWAY_PORT = 50051;
+// The suite's gRPC servers (probes on HEALTH_PORT, a store); its other
+// images are the loader's (palermo/load) and the database's.
+const SERVER_IMAGES = ["gateway", "legislation", "enforcement", "assistance", "coordination", "reporting"]
+  .map((s) => `palermo/${s}`);
+const DATABASE_IMAGE = "palermo/postgres";  // docker/postgres/
+const DATABASE_PASSWORD_FILE = "/run/secrets/postgres_password";  // its entrypoint's default
 
 const id = (o) => `${o.kind}/${o.metadata && o.metadata.name}`;
 const nsOf = (o) => (o.metadata && o.metadata.namespace) || "";
@@ -25,6 +31,9 @@ const podSpec = (o) => (podTemplate(o) || {}).spec || {};
 const podLabels = (o) => ((podTemplate(o) || {}).metadata || {}).labels || {};
 const containersOf = (spec) => [...(spec.initContainers || []), ...(spec.containers || [])];
 const isSuiteImage = (image) => /^palermo\//.test(image || "");
+const imageName = (image) => parseImage(image || "").name;
+const isServerImage = (image) => SERVER_IMAGES.includes(imageName(image));
+const isDatabaseImage = (image) => imageName(image) === DATABASE_IMAGE;
 
 // A label selector (matchLabels, matchExpressions) against labels.
 function selects(selector, labels) {
@@ -52,6 +61,10 @@ function parseImage(image) {
     ? { name: ref.slice(0, colon), tag: ref.slice(colon + 1), digest }
     : { name: ref, tag: undefined, digest };
 }
+
+// A libpq DSN (conninfo or URI) that carries a password.
+const dsnHasPassword = (dsn) => /(^|\s)password\s*=/i.test(dsn) || /[?&]password=/i.test(dsn) ||
+  /^postgres(ql)?:\/\/[^/@?]*:[^/@?]*@/i.test(dsn);
 
 function argValue(args, flag) {
   let value;
@@ -102,6 +115,7 @@ function check(objects, secrets) {
     const containers = containersOf(spec);
     const longRunning = LONG_RUNNING.includes(w.kind);
     const suite = containers.some((c) => isSuiteImage(c.image));
+    const server = containers.some((c) => isServerImage(c.image));
     const psc = spec.securityContext || {};
 
     // --- security context, pod and containers
@@ -163,11 +177,13 @@ function check(objects, secrets) {
       }
     }
 
-    // --- images: a tag or digest, never latest, pulled if absent
+    // --- images: the suite's own (docker/build-images: no registry is
+    // needed), a tag or digest, never latest, pulled if absent
     count("images");
     for (const c of containers) {
       if (!c.image) { fail(w, "images", `container ${c.name}: no image`); continue; }
       const img = parseImage(c.image);
+      if (!isSuiteImage(c.image)) fail(w, "images", `container ${c.name}: image ${c.image} is not one of the suite's (palermo/..., docker/build-images)`);
       if (!img.tag && !img.digest) fail(w, "images", `container ${c.name}: image ${c.image} has no tag`);
       if (img.tag === "latest") fail(w, "images", `container ${c.name}: image ${c.image} is tagged latest`);
       if (c.imagePullPolicy !== "IfNotPresent") fail(w, "images", `container ${c.name}: imagePullPolicy is ${c.imagePullPolicy || "unset"}, not IfNotPresent`);
@@ -180,11 +196,11 @@ function check(objects, secrets) {
       for (const c of spec.containers || []) {
         for (const p of ["readinessProbe", "livenessProbe"]) {
           if (!c[p]) { fail(w, "probes", `container ${c.name} has no ${p}`); continue; }
-          if (isSuiteImage(c.image) && !(c[p].grpc && c[p].grpc.port === HEALTH_PORT)) {
+          if (isServerImage(c.image) && !(c[p].grpc && c[p].grpc.port === HEALTH_PORT)) {
             fail(w, "probes", `container ${c.name}: ${p} is not a gRPC probe of port ${HEALTH_PORT}`);
           }
         }
-        if (isSuiteImage(c.image)) {
+        if (isServerImage(c.image)) {
           if (c.startupProbe && !(c.startupProbe.grpc && c.startupProbe.grpc.port === HEALTH_PORT)) {
             fail(w, "probes", `container ${c.name}: startupProbe is not a gRPC probe of port ${HEALTH_PORT}`);
           }
@@ -193,7 +209,7 @@ function check(objects, secrets) {
           }
         }
       }
-      if (suite && !((spec.terminationGracePeriodSeconds || 30) > SHUTDOWN_GRACE_S)) {
+      if (server && !((spec.terminationGracePeriodSeconds || 30) > SHUTDOWN_GRACE_S)) {
         fail(w, "probes", `terminationGracePeriodSeconds ${spec.terminationGracePeriodSeconds} is not above --shutdown_grace (${SHUTDOWN_GRACE_S}s)`);
       }
     }
@@ -262,9 +278,10 @@ function check(objects, secrets) {
       }
     }
 
-    // --- state: SQLite on a claim of the StatefulSet; PostgreSQL's DSN from a Secret
+    // --- state: SQLite on a claim of the StatefulSet; PostgreSQL at a DSN
+    // without a password, the password in PGPASSWORD from a Secret
     for (const c of spec.containers || []) {
-      if (!isSuiteImage(c.image) || !longRunning) continue;
+      if (!isServerImage(c.image) || !longRunning) continue;
       count("store");
       const store = argValue(c.args, "store") || "sqlite";
       const dsn = argValue(c.args, "postgres_dsn");
@@ -276,11 +293,69 @@ function check(objects, secrets) {
         if (!claimed) fail(w, "store", `container ${c.name} keeps SQLite files in /data, which is not a volumeClaimTemplate of a StatefulSet`);
       }
       if (store === "postgres") {
-        const ref = /^\$\(([A-Za-z_][A-Za-z0-9_]*)\)$/.exec(dsn || "");
-        const env = ref && (c.env || []).find((e) => e.name === ref[1]);
-        if (!env || !env.valueFrom || !env.valueFrom.secretKeyRef) {
-          fail(w, "store", `container ${c.name}: --postgres_dsn is not $(VAR) of an environment variable from a Secret`);
+        if (!dsn) {
+          fail(w, "store", `container ${c.name}: --store=postgres without --postgres_dsn`);
         }
+        // Every one, not only the last that absl takes: all are in the arguments.
+        if ((c.args || []).some((a) => a.startsWith("--postgres_dsn=") && dsnHasPassword(a.slice("--postgres_dsn=".length)))) {
+          fail(w, "store", `container ${c.name}: --postgres_dsn holds a password (it belongs in PGPASSWORD, from a Secret)`);
+        }
+        const pw = (c.env || []).filter((e) => e.name === "PGPASSWORD");
+        const ref = pw.length === 1 && pw[0].valueFrom && pw[0].valueFrom.secretKeyRef;
+        if (!ref) fail(w, "store", `container ${c.name}: PGPASSWORD is not one environment variable from a Secret (secretKeyRef)`);
+      }
+    }
+
+    // --- the database (palermo/postgres): its contract
+    // (docker/postgres/entrypoint): PGDATA below its claim, the password
+    // as a file of a Secret readable by its group only, writable only
+    // the claim and /tmp; pg_isready probes, a fast stop of that PGDATA
+    for (const c of spec.containers || []) {
+      if (!isDatabaseImage(c.image)) continue;
+      count("database");
+      const env = new Map((c.env || []).map((e) => [e.name, e]));
+      const claims = (w.kind === "StatefulSet" && w.spec.volumeClaimTemplates || []).map((t) => t.metadata.name);
+      const claimMount = (c.volumeMounts || []).find((vm) => claims.includes(vm.name));
+      const pgdata = env.has("PGDATA") ? env.get("PGDATA").value : undefined;
+      if (!claimMount) {
+        fail(w, "database", `container ${c.name}: no volumeClaimTemplate of a StatefulSet is mounted`);
+      } else if (!pgdata || !pgdata.startsWith(claimMount.mountPath.replace(/\/$/, "") + "/")) {
+        fail(w, "database", `container ${c.name}: PGDATA (${pgdata || "unset"}) is not a folder below its claim's ${claimMount.mountPath} (whose root may hold lost+found)`);
+      }
+      for (const m of c.volumeMounts || []) {
+        if (m.readOnly === true || m.mountPath === "/tmp" || (claimMount && m.name === claimMount.name)) continue;
+        fail(w, "database", `container ${c.name}: volume ${m.name} at ${m.mountPath} is writable (only the claim and /tmp may be)`);
+      }
+      for (const e of c.env || []) {
+        if (/^POSTGRES_PASSWORD$/.test(e.name)) fail(w, "database", `container ${c.name}: env ${e.name}: the image reads the password from a file (POSTGRES_PASSWORD_FILE)`);
+      }
+      const file = env.has("POSTGRES_PASSWORD_FILE") ? env.get("POSTGRES_PASSWORD_FILE").value : DATABASE_PASSWORD_FILE;
+      const dir = (file || "").slice(0, (file || "").lastIndexOf("/"));
+      const mount = (c.volumeMounts || []).find((vm) => vm.mountPath === dir);
+      const vol = mount && (spec.volumes || []).find((v) => v.name === mount.name);
+      const name = (file || "").slice(dir.length + 1);
+      const secret = vol && vol.secret;
+      // With items, only they are in the folder; without, every key is.
+      const item = secret && secret.items && secret.items.find((i) => i.path === name);
+      const held = secret && (secret.items ? !!item : (secretKeys.get(secret.secretName) || []).includes(name));
+      if (!held) {
+        fail(w, "database", `container ${c.name}: the password file ${file} is not a key of a mounted Secret`);
+      } else {
+        const mode = item && item.mode !== undefined ? item.mode : secret.defaultMode;
+        if (mode !== 0o400) fail(w, "database", `container ${c.name}: the password file ${file} has mode ${mode === undefined ? "unset (0644)" : "0" + mode.toString(8)}, not 0400`);
+      }
+      if (psc.fsGroup !== SUITE_UID) {
+        fail(w, "database", `pod securityContext.fsGroup is ${psc.fsGroup === undefined ? "unset" : psc.fsGroup}, not ${SUITE_UID}: the server could not read its password file (root's, 0400) nor write its claim`);
+      }
+      for (const p of ["readinessProbe", "livenessProbe"]) {
+        const cmd = c[p] && c[p].exec && c[p].exec.command;
+        if (!cmd || cmd[0] !== "pg_isready") fail(w, "database", `container ${c.name}: ${p} is not an exec of pg_isready`);
+      }
+      const stop = c.lifecycle && c.lifecycle.preStop && c.lifecycle.preStop.exec && c.lifecycle.preStop.exec.command;
+      const d = stop ? stop.indexOf("-D") : -1;
+      const m = stop ? stop.indexOf("-m") : -1;
+      if (!stop || stop[0] !== "pg_ctl" || stop[1] !== "stop" || d < 0 || stop[d + 1] !== pgdata || m < 0 || stop[m + 1] !== "fast") {
+        fail(w, "database", `container ${c.name}: preStop is not pg_ctl stop -D $PGDATA (${pgdata}) -m fast`);
       }
     }
 
@@ -293,11 +368,17 @@ function check(objects, secrets) {
       }
     }
 
-    // --- every Secret it names, and every file its flags name, is one make-secrets makes
+    // --- every Secret it names, and every file its flags name, is one
+    // make-secrets makes, its files closed to others; no secret value in
+    // the processes' arguments (which any process of the node can read)
     count("secrets");
     const mounts = new Map();  // mountPath -> keys of its Secret
     for (const v of spec.volumes || []) {
       if (!v.secret) continue;
+      for (const [what, mode] of [["defaultMode", v.secret.defaultMode], ...(v.secret.items || []).map((i) => [`item ${i.key} mode`, i.mode])]) {
+        if (what === "defaultMode" && mode === undefined) fail(w, "secrets", `volume ${v.name}: Secret ${v.secret.secretName} has no defaultMode (0644: readable by every user)`);
+        else if (mode !== undefined && (mode & 0o037)) fail(w, "secrets", `volume ${v.name}: Secret ${v.secret.secretName} ${what} 0${mode.toString(8)} opens it to others or lets it be written or run`);
+      }
       const keys = secretKeys.get(v.secret.secretName);
       if (!keys) { fail(w, "secrets", `volume ${v.name}: Secret ${v.secret.secretName} is not one make-secrets makes`); continue; }
       for (const it of v.secret.items || []) if (!keys.includes(it.key)) fail(w, "secrets", `volume ${v.name}: Secret ${v.secret.secretName} has no key ${it.key}`);
@@ -311,11 +392,24 @@ function check(objects, secrets) {
       }
     }
     for (const c of containers) {
+      const fromSecret = new Set();
       for (const e of c.env || []) {
+        if (/PASSWORD/i.test(e.name) && !/_FILE$/.test(e.name) && e.value !== undefined) {
+          fail(w, "secrets", `container ${c.name}: env ${e.name} is a literal value, not a Secret's key (secretKeyRef)`);
+        }
         const ref = e.valueFrom && e.valueFrom.secretKeyRef;
         if (!ref) continue;
+        fromSecret.add(e.name);
         const keys = secretKeys.get(ref.name);
         if (!keys || !keys.includes(ref.key)) fail(w, "secrets", `container ${c.name}: env ${e.name} names key ${ref.key} of Secret ${ref.name}, which make-secrets does not make`);
+      }
+      for (const a of [...(c.command || []), ...(c.args || [])]) {
+        for (const [, v] of a.matchAll(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g)) {
+          if (fromSecret.has(v)) fail(w, "secrets", `container ${c.name}: argument ${a} expands $(${v}), a Secret's value, into the process's arguments`);
+        }
+        if (!a.startsWith("--postgres_dsn=") && dsnHasPassword(a.replace(/^--[a-z_]+=/, ""))) {  // the DSN: rule store
+          fail(w, "secrets", `container ${c.name}: argument ${a.replace(/(password\s*=\s*)\S+/i, "$1...")} holds a password`);
+        }
       }
       for (const a of c.args || []) {
         const m = /^--([a-z_]+_files?)=(.*)$/.exec(a);
