@@ -10,6 +10,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "absl/time/clock.h"
 #include "palermo/common/v1/audit.grpc.pb.h"
 #include "palermo/enforcement/v1/enforcement.grpc.pb.h"
 #include "palermo/legislation/v1/legislation.grpc.pb.h"
@@ -79,6 +80,18 @@ class AuditIntegrationTest : public ::testing::Test {
                     const std::string& actor = kAuditor) {
     return cv1::AuditService::NewStub(gateway_->ChannelAs(Analyst(actor)))
         ->ListAuditRecords(Context().get(), request, response);
+  }
+
+  // Whether a read through the gateway is answered within `timeout`: the
+  // gateway's channel (round_robin) fails calls at once while the service
+  // is away, until its next attempt to connect finds it back.
+  bool GatewayReachesTheService(absl::Duration timeout) {
+    const absl::Time deadline = absl::Now() + timeout;
+    while (absl::Now() < deadline) {
+      lv1::ListLegislationsResponse page;
+      if (stub_->ListLegislations(Context().get(), {}, &page).ok()) return true;
+    }
+    return false;
   }
 
   // Every record, newest first, in pages of `page_size`.
@@ -204,6 +217,7 @@ TEST_F(AuditIntegrationTest, TheLogSurvivesARestart) {
             grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(server_->Terminate(), 0);
   ASSERT_TRUE(server_->Restart().ok());
+  ASSERT_TRUE(GatewayReachesTheService(absl::Seconds(10)));
   ASSERT_TRUE(Create("carol", "countries/LVA").ok());
   std::vector<cv1::AuditRecord> records = All(50);
   ASSERT_EQ(records.size(), 3u);

@@ -3,18 +3,44 @@
 #include <algorithm>
 #include <optional>
 
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "services/common/caller.h"
 #include "services/common/flags.h"
 #include "services/common/overload.h"
+#include "services/common/service_config.h"
 #include "services/common/tls.h"
 
 namespace palermo {
 
 namespace {
 
-grpc::ChannelArguments ChannelArgs() {
+// The first address of an ipv4: or ipv6: target listing several
+// ("ipv4:127.0.0.1:5001,127.0.0.1:5002" -> "127.0.0.1:5001"); "" for any
+// other target. gRPC's own authority for such a target is the whole list,
+// which no certificate names.
+std::string FirstOfAddressList(absl::string_view target) {
+  if (!absl::ConsumePrefix(&target, "ipv4:") &&
+      !absl::ConsumePrefix(&target, "ipv6:")) {
+    return "";
+  }
+  target = absl::StripPrefix(target, "///");  // "ipv4:///..." is the same
+  const size_t comma = target.find(',');
+  if (comma == absl::string_view::npos) return "";
+  return std::string(target.substr(0, comma));
+}
+
+grpc::ChannelArguments ChannelArgs(const std::string& address) {
   grpc::ChannelArguments args;
+  // round_robin over every address `address` resolves to, and retries of
+  // the calls without side effects (service_config.h); never a config of
+  // the resolver's (a DNS TXT record) instead.
+  args.SetServiceConfigJSON(SuiteServiceConfig());
+  args.SetInt(GRPC_ARG_SERVICE_CONFIG_DISABLE_RESOLUTION, 1);
+  // Certificates are checked against the first of a list of addresses.
+  if (std::string first = FirstOfAddressList(address); !first.empty()) {
+    args.SetString(GRPC_ARG_DEFAULT_AUTHORITY, first);
+  }
   args.SetMaxReceiveMessageSize(absl::GetFlag(FLAGS_max_receive_message_bytes));
   args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS,
               static_cast<int>(absl::ToInt64Milliseconds(
@@ -51,11 +77,11 @@ std::shared_ptr<grpc::Channel> MakeChannel(
     const std::string& address,
     std::shared_ptr<grpc::ChannelCredentials> credentials) {
   return grpc::CreateCustomChannel(address, std::move(credentials),
-                                   ChannelArgs());
+                                   ChannelArgs(address));
 }
 
 std::shared_ptr<grpc::Channel> MakeStreamChannel(const std::string& address) {
-  grpc::ChannelArguments args = ChannelArgs();
+  grpc::ChannelArguments args = ChannelArgs(address);
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
   return grpc::CreateCustomChannel(address, SuiteChannelCredentials(), args);
 }
@@ -98,14 +124,15 @@ std::unique_ptr<grpc::ClientContext> OutgoingWatchContext(
   return Outgoing(incoming, principal, std::nullopt);
 }
 
-void ForwardChangeSequence(const grpc::ClientContext& outgoing,
-                           grpc::ServerContextBase& incoming) {
+void ForwardTrailers(const grpc::ClientContext& outgoing,
+                     grpc::ServerContextBase& incoming) {
   const auto& trailers = outgoing.GetServerTrailingMetadata();
-  auto it = trailers.find(kChangeSequenceMetadataKey);
-  if (it == trailers.end()) return;
-  incoming.AddTrailingMetadata(
-      kChangeSequenceMetadataKey,
-      std::string(it->second.data(), it->second.size()));
+  for (const char* key : {kChangeSequenceMetadataKey, kServedByMetadataKey}) {
+    auto it = trailers.find(key);
+    if (it == trailers.end()) continue;
+    incoming.AddTrailingMetadata(
+        key, std::string(it->second.data(), it->second.size()));
+  }
 }
 
 

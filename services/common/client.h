@@ -1,7 +1,8 @@
 // Outgoing calls from one Palermo service to another: channels with keepalive
 // and size limits, over mutual TLS when the --tls_* flags say so
-// (services/common/tls.h), and client contexts whose deadline derives from the
-// incoming call's.
+// (services/common/tls.h), spreading calls over every address of their
+// target and retrying reads (services/common/service_config.h), and client
+// contexts whose deadline derives from the incoming call's.
 #ifndef PALERMO_SERVICES_COMMON_CLIENT_H_
 #define PALERMO_SERVICES_COMMON_CLIENT_H_
 
@@ -21,13 +22,24 @@ namespace palermo {
 // ChangeSequenceOf (client_call.h).
 inline constexpr char kChangeSequenceMetadataKey[] = "palermo-change-sequence";
 
+// Trailing metadata key of every answer of a process started with
+// --served_by_trailer (services/common/served_by.h): "<hostname>:<port>",
+// the replica that answered. A process passing on another's answer (the
+// gateway's forwarders: ForwardTrailers) passes on its value instead.
+inline constexpr char kServedByMetadataKey[] = "palermo-served-by";
+
 // Largest error trailers a Palermo client accepts: a rejected bulk import
 // names every bad row. Other clients may need to raise their own limit
 // (gRPC C++ defaults to 8 KiB; grpc-go, behind buf and grpcurl, to 16 MiB).
 inline constexpr int kMaxErrorMetadataBytes = 4 << 20;
 
 // A channel to a process of the suite, with the credentials of the --tls_*
-// flags (SuiteChannelCredentials).
+// flags (SuiteChannelCredentials). `address` is a gRPC target: a host and
+// port ("legislation:50052", "dns:///legislation:50052": round_robin over
+// every address the name resolves to) or a list ("ipv4:127.0.0.1:5001,
+// 127.0.0.1:5002": over each, the first's host checked against the
+// certificates). Calls without side effects are retried when UNAVAILABLE
+// (SuiteServiceConfig).
 std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address);
 
 // The same with other credentials (a plaintext public port, a test's own).
@@ -61,10 +73,11 @@ std::unique_ptr<grpc::ClientContext> OutgoingStreamContext(
 std::unique_ptr<grpc::ClientContext> OutgoingWatchContext(
     grpc::CallbackServerContext* incoming, const Principal& principal);
 
-// Copies the palermo-change-sequence trailing metadata of a finished
-// outgoing call to the incoming call's trailers.
-void ForwardChangeSequence(const grpc::ClientContext& outgoing,
-                           grpc::ServerContextBase& incoming);
+// Copies the trailing metadata a Palermo answer carries for its caller
+// (palermo-change-sequence, palermo-served-by) from a finished outgoing call
+// to the incoming call's trailers.
+void ForwardTrailers(const grpc::ClientContext& outgoing,
+                     grpc::ServerContextBase& incoming);
 
 
 }  // namespace palermo

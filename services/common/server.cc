@@ -5,6 +5,8 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <climits>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -20,7 +22,17 @@
 #include "services/common/logging.h"
 #include "services/common/parse_errors.h"
 #include "services/common/reflection.h"
+#include "services/common/served_by.h"
 #include "services/common/tls.h"
+
+ABSL_FLAG(absl::Duration, max_connection_age, absl::InfiniteDuration(),
+          "Close each client connection (GOAWAY) after about this long, so "
+          "that clients reconnect, resolve the name again and find new "
+          "replicas (e.g. 30s); inf: never.");
+ABSL_FLAG(absl::Duration, max_connection_age_grace, absl::InfiniteDuration(),
+          "After --max_connection_age, how long the calls still in flight on "
+          "the closing connection may take before it is cut; inf: as long as "
+          "they need.");
 
 namespace palermo {
 namespace {
@@ -64,6 +76,13 @@ class HealthOnly : public grpc::CallbackGenericService {
   }
 };
 
+// A duration flag in milliseconds, for a gRPC channel argument: at most
+// INT_MAX.
+int Milliseconds(absl::Duration d) {
+  return static_cast<int>(
+      std::min<int64_t>(INT_MAX, absl::ToInt64Milliseconds(d)));
+}
+
 sigset_t ShutdownSignals() {
   sigset_t set;
   sigemptyset(&set);
@@ -74,6 +93,23 @@ sigset_t ShutdownSignals() {
 
 }  // namespace
 
+absl::Status ValidateServerFlags() {
+  if (absl::Duration age = absl::GetFlag(FLAGS_max_connection_age);
+      age <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--max_connection_age must be positive (inf: no maximum), not ",
+        absl::FormatDuration(age)));
+  }
+  if (absl::Duration grace = absl::GetFlag(FLAGS_max_connection_age_grace);
+      grace < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--max_connection_age_grace must not be negative (inf: no limit), "
+        "not ",
+        absl::FormatDuration(grace)));
+  }
+  return absl::OkStatus();
+}
+
 void InitRuntime(int argc, char** argv, absl::string_view service_name) {
   ProcessName() = std::string(service_name);
   absl::SetProgramUsageMessage(
@@ -83,7 +119,9 @@ void InitRuntime(int argc, char** argv, absl::string_view service_name) {
     std::fprintf(stderr, "%s\n", std::string(s.message()).c_str());
     std::exit(2);
   }
-  if (absl::Status s = ValidateTlsConfig(TlsConfigFromFlags()); !s.ok()) {
+  for (const absl::Status& s :
+       {ValidateTlsConfig(TlsConfigFromFlags()), ValidateServerFlags()}) {
+    if (s.ok()) continue;
     std::fprintf(stderr, "%s: %s\n", ProcessName().c_str(),
                  std::string(s.message()).c_str());
     std::exit(2);
@@ -191,6 +229,17 @@ absl::Status ServiceHost::Listen(
   builder.AddChannelArgument(
       GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  // Connections that age out send clients back to their resolver.
+  if (absl::Duration age = absl::GetFlag(FLAGS_max_connection_age);
+      age != absl::InfiniteDuration()) {
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS,
+                               Milliseconds(age));
+  }
+  if (absl::Duration grace = absl::GetFlag(FLAGS_max_connection_age_grace);
+      grace != absl::InfiniteDuration()) {
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
+                               Milliseconds(grace));
+  }
   // Overload: one connection cannot open more than so many streams, gRPC's
   // threads and buffers are bounded, and calls beyond --max_inflight_calls
   // are shed at once (OverloadInterceptorFactory).
@@ -214,6 +263,13 @@ absl::Status ServiceHost::Listen(
         std::make_unique<AuditInterceptorFactory>(audit.log, audit.options));
   }
   interceptors.push_back(std::make_unique<RpcLogInterceptorFactory>());
+  // Off the calls' path unless asked for.
+  ServedByInterceptorFactory* served_by = nullptr;
+  if (absl::GetFlag(FLAGS_served_by_trailer)) {
+    auto factory = std::make_unique<ServedByInterceptorFactory>();
+    served_by = factory.get();
+    interceptors.push_back(std::move(factory));
+  }
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
 
   bound.server = builder.BuildAndStart();
@@ -221,6 +277,7 @@ absl::Status ServiceHost::Listen(
     if (bound.server) bound.server->Shutdown();
     return absl::UnavailableError(absl::StrCat("cannot listen on ", address));
   }
+  if (served_by != nullptr) served_by->SetPort(bound.port);
   bound.server->GetHealthCheckService()->SetServingStatus(false);
   const TlsConfig tls = TlsConfigFromFlags();
   spdlog::info("listening{}{} on {} (port {}, {}); at most {} calls in flight",

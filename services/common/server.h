@@ -6,7 +6,11 @@
 // graceful shutdown on SIGTERM or SIGINT, mutual TLS from the --tls_* flags
 // (services/common/tls.h), with --health_listen health alone on a second,
 // plaintext listener, and, given an audit log (HostAudit), every write
-// recorded in it and AuditService to read it.
+// recorded in it and AuditService to read it. Connections may be given a
+// maximum age (--max_connection_age), after which the client reconnects,
+// resolving its target again and so finding new replicas; with
+// --served_by_trailer, every answer names the process that gave it
+// (services/common/served_by.h).
 //
 // Typical main():
 //   palermo::InitRuntime(argc, argv, "legislation");
@@ -25,20 +29,31 @@
 #include <utility>
 #include <vector>
 
+#include "absl/flags/declare.h"
+#include "absl/flags/flag.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "services/common/audit_interceptor.h"
 #include "services/common/audit_log.h"
 #include "services/common/audit_service.h"
 #include "services/common/memory.h"
 #include "services/common/overload.h"
 
+ABSL_DECLARE_FLAG(absl::Duration, max_connection_age);
+ABSL_DECLARE_FLAG(absl::Duration, max_connection_age_grace);
+
 namespace palermo {
+
+// OK, or why the server flags cannot be used, naming the flag: a
+// --max_connection_age that is not positive, a negative
+// --max_connection_age_grace.
+absl::Status ValidateServerFlags();
 
 // Parses flags, sets up logging and blocks SIGINT/SIGTERM in every thread so
 // that WaitForShutdownSignal() receives them. Call first in main(); exits the
-// process on bad flags (TLS flags naming files that are missing, unreadable,
-// not PEM or not a pair among them).
+// process with 2 on bad flags (TLS flags naming files that are missing,
+// unreadable, not PEM or not a pair among them; ValidateServerFlags).
 void InitRuntime(int argc, char** argv, absl::string_view service_name);
 
 // A service to host, with its full name for the health service.

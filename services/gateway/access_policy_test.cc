@@ -1,5 +1,6 @@
 // The gateway's access policy: every method of every service the gateway
-// hosts is classified (so a new RPC cannot slip through open), and each role
+// hosts is classified (so a new RPC cannot slip through open), its reads
+// and only they are marked NO_SIDE_EFFECTS (retried), and each role
 // is allowed or refused on each kind of method, with real requests; a focal
 // point of one State is refused on another on every entity write.
 #include "services/gateway/access_policy.h"
@@ -23,6 +24,7 @@
 #include "palermo/gateway/v1/gateway.grpc.pb.h"
 #include "palermo/legislation/v1/legislation.grpc.pb.h"
 #include "palermo/reporting/v1/reporting.grpc.pb.h"
+#include "services/common/service_config.h"
 #include "services/enforcement/sdmx_csv.h"
 
 namespace palermo::gateway {
@@ -57,19 +59,11 @@ Principal FocalPoint(std::string entity) {
   return Token(Role::kFocalPoint, std::move(entity));
 }
 
-// Every service the gateway hosts (main.cc), with health and reflection.
+// Every service the gateway hosts (main.cc): the suite's (its own, the
+// five it forwards to and the audit log's), with health and reflection.
 std::vector<const google::protobuf::ServiceDescriptor*> HostedServices() {
-  const auto* pool = google::protobuf::DescriptorPool::generated_pool();
-  std::vector<const google::protobuf::ServiceDescriptor*> out;
-  for (const char* name :
-       {gateway::v1::GatewayService::service_full_name(),
-        lv1::LegislationService::service_full_name(),
-        ev1::EnforcementService::service_full_name(),
-        av1::AssistanceService::service_full_name(),
-        cv1::CoordinationService::service_full_name(),
-        rv1::ReportingService::service_full_name()}) {
-    out.push_back(pool->FindServiceByName(name));
-  }
+  std::vector<const google::protobuf::ServiceDescriptor*> out =
+      SuiteServices();
   out.push_back(grpc::health::v1::HealthCheckRequest::descriptor()
                     ->file()
                     ->FindServiceByName("Health"));
@@ -93,8 +87,7 @@ TEST_F(AccessPolicyTest, EveryMethodTheGatewayHostsIsClassified) {
       ++methods;
     }
   }
-  // Every hosted method, and the audit log's (part D) besides.
-  EXPECT_EQ(policy_.Methods().size(), methods + 1);
+  EXPECT_EQ(policy_.Methods().size(), methods);
 }
 
 TEST_F(AccessPolicyTest, ThePolicyListsNoMethodThatDoesNotExist) {
@@ -105,9 +98,31 @@ TEST_F(AccessPolicyTest, ThePolicyListsNoMethodThatDoesNotExist) {
     }
   }
   for (const std::string& method : policy_.Methods()) {
-    if (method == "/palermo.common.v1.AuditService/ListAuditRecords") continue;
     EXPECT_TRUE(hosted.count(method)) << method << " is not a hosted method";
   }
+}
+
+// What gRPC may retry (service_config.h) is what the gateway lets anyone,
+// analysts or administrators read: a method is marked NO_SIDE_EFFECTS in
+// its .proto exactly when its access is a read.
+TEST_F(AccessPolicyTest, AMethodHasNoSideEffectsExactlyWhenItIsARead) {
+  int reads = 0;
+  for (const auto* service : SuiteServices()) {
+    for (int i = 0; i < service->method_count(); ++i) {
+      const std::string method = FullMethod(service->method(i));
+      const std::optional<Access> access = policy_.AccessOf(method);
+      ASSERT_TRUE(access.has_value()) << method;
+      const bool read = *access == Access::kPublicRead ||
+                        *access == Access::kSecretariatRead ||
+                        *access == Access::kAuditRead;
+      EXPECT_EQ(service->method(i)->options().idempotency_level() ==
+                    google::protobuf::MethodOptions::NO_SIDE_EFFECTS,
+                read)
+          << method << " is a " << AccessName(*access);
+      reads += read;
+    }
+  }
+  EXPECT_EQ(MethodsWithoutSideEffects(SuiteServices()).size(), reads);
 }
 
 TEST_F(AccessPolicyTest, CaseRecordsAreNotInThePolicy) {

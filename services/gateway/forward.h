@@ -1,6 +1,7 @@
 // Forwarding of calls from the gateway to a backend service, without
-// blocking a gateway thread: unary calls (with the palermo-change-sequence
-// trailer of a write), client streams, server streams and watches. The
+// blocking a gateway thread: unary calls, client streams and server streams
+// (each with the backend's palermo-change-sequence and palermo-served-by
+// trailers: ForwardTrailers), and watches. The
 // backend's answer, errors and their details included, completes the
 // incoming call; the outgoing call takes its deadline and cancellation from
 // the incoming one.
@@ -52,7 +53,7 @@ grpc::ServerUnaryReactor* Forward(Admission& admission,
   start(
       raw, request, response,
       [reactor, context, outgoing = std::move(outgoing)](grpc::Status status) {
-        ForwardChangeSequence(*outgoing, *context);
+        ForwardTrailers(*outgoing, *context);
         reactor->Finish(status);
       });
   return reactor;
@@ -61,7 +62,7 @@ grpc::ServerUnaryReactor* Forward(Admission& admission,
 // A client stream: each message read from the caller (as bytes, parsed
 // here: ClientStreamReader) is written to the backend, the next read
 // starting once the write is done (flow control); the backend's single
-// response, status and palermo-change-sequence trailer end the call. An
+// response, status and trailers end the call. An
 // import must never be committed from a stream that did not end normally:
 // the backend's stream is half-closed only after a clean end of the
 // caller's, and cancelled when the caller's fails (cancelled, deadline, size
@@ -144,7 +145,7 @@ class ClientStreamForwarder : public ClientStreamReader<Request>,
       return;
     }
     if (status.ok()) SerializeToByteBuffer(backend_response_, response_);
-    ForwardChangeSequence(*outgoing_, *incoming_);
+    ForwardTrailers(*outgoing_, *incoming_);
     ClientStreamReader<Request>::Finish(status);
   }
   void OnCancel() override {
@@ -173,7 +174,8 @@ class ClientStreamForwarder : public ClientStreamReader<Request>,
 };
 
 // A server stream: each message read from the backend is written to the
-// caller, the next read starting once the write is done.
+// caller, the next read starting once the write is done; the backend's
+// status and trailers end the call.
 template <typename Request, typename Response>
 class ServerStreamForwarder : public grpc::ServerWriteReactor<Response>,
                               public grpc::ClientReadReactor<Response> {
@@ -183,7 +185,8 @@ class ServerStreamForwarder : public grpc::ServerWriteReactor<Response>,
 
   ServerStreamForwarder(Admission& admission, absl::string_view method,
                         grpc::CallbackServerContext* context,
-                        const Request* request, const Start& start) {
+                        const Request* request, const Start& start)
+      : incoming_(context) {
     absl::StatusOr<Principal> who = admission.Admit(*context, method, request);
     if (!who.ok()) {  // no backend call
       grpc::ServerWriteReactor<Response>::Finish(ToGrpcStatus(who.status()));
@@ -206,6 +209,7 @@ class ServerStreamForwarder : public grpc::ServerWriteReactor<Response>,
     }
   }
   void OnDone(const grpc::Status& status) override {  // backend finished
+    ForwardTrailers(*outgoing_, *incoming_);
     grpc::ServerWriteReactor<Response>::Finish(status);
   }
   void OnCancel() override {
@@ -214,6 +218,7 @@ class ServerStreamForwarder : public grpc::ServerWriteReactor<Response>,
   void OnDone() override { delete this; }
 
  private:
+  grpc::CallbackServerContext* incoming_;  // valid until Finish
   std::unique_ptr<grpc::ClientContext> outgoing_;
   Response message_;
 };
