@@ -231,7 +231,8 @@ read_legislation() {
     if out=$("$BUF" curl --protocol grpc --http2-prior-knowledge --timeout 20s -v \
         -d '{"pageSize":1}' \
         "http://127.0.0.1:$port/palermo.legislation.v1.LegislationService/ListLegislations" 2>&1); then
-      echo "ok $(sed -n 's/^< palermo-served-by: \([^:]*\):.*/\1/p' <<<"$out" | head -1)"
+      # buf -v prints the trailer as "buf: < (#3) Palermo-Served-By: host:port".
+      echo "ok $(grep -i -o -m1 'palermo-served-by: [^:]*' <<<"$out" | cut -d' ' -f2)"
     else
       echo "FAIL $(tr '\n' ' ' <<<"$out" | tail -c 300)"
     fi
