@@ -44,7 +44,7 @@ class AssistanceReferenceTest : public ::testing::Test {
                             "--reference_dir=" PALERMO_SOURCE_DIR "/data",
                             palermo::test::LoaderTokenFlag()});
     ASSERT_TRUE(load.ok());
-    ASSERT_EQ(load->exit_code, 0) << load->output;
+    ASSERT_EQ(load->exit_code, 0) << load->errors;
   }
   static void TearDownTestSuite() { delete suite_; }
 

@@ -41,7 +41,7 @@ class CoordinationReferenceTest : public ::testing::Test {
     suite_ = suite->release();
     auto load = Load();
     ASSERT_TRUE(load.ok());
-    ASSERT_EQ(load->exit_code, 0) << load->output;
+    ASSERT_EQ(load->exit_code, 0) << load->errors;
   }
   static void TearDownTestSuite() { delete suite_; }
 
@@ -299,13 +299,13 @@ TEST_F(CoordinationReferenceTest, LoadingAgainChangesNothing) {
       Stub()->GetCooperationActivity(Context().get(), get, &before).ok());
   auto load = Load();
   ASSERT_TRUE(load.ok());
-  EXPECT_EQ(load->exit_code, 0) << load->output;
+  EXPECT_EQ(load->exit_code, 0) << load->errors;
   // Every record's retry was answered from its key: none found "with other
   // content" (which the loader would keep, and count).
-  EXPECT_THAT(load->output,
+  EXPECT_THAT(load->errors,
               ::testing::HasSubstr("reference coordination records: 109 "
                                    "loaded or already there, 0 kept, 0 failed"))
-      << load->output;
+      << load->errors;
   ASSERT_TRUE(
       Stub()->GetCooperationActivity(Context().get(), get, &after).ok());
   EXPECT_EQ(after.etag(), before.etag());

@@ -534,7 +534,7 @@ class GatewayDegradationTest : public ::testing::Test {
                        "--reference_dir=" PALERMO_SOURCE_DIR "/data",
                             palermo::test::LoaderTokenFlag()});
     ASSERT_TRUE(loaded.ok()) << loaded.status();
-    ASSERT_EQ(loaded->exit_code, 0) << loaded->output;
+    ASSERT_EQ(loaded->exit_code, 0) << loaded->errors;
     stub_ = gv1::GatewayService::NewStub(suite_->gateway->Channel());
   }
 

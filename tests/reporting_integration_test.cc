@@ -49,7 +49,7 @@ class ReportingIntegrationTest : public ::testing::Test {
                             "--reference_dir=" PALERMO_SOURCE_DIR "/data",
                             palermo::test::LoaderTokenFlag()});
     ASSERT_TRUE(load.ok()) << load.status();
-    ASSERT_EQ(load->exit_code, 0) << load->output;
+    ASSERT_EQ(load->exit_code, 0) << load->errors;
   }
   static void TearDownTestSuite() { delete suite_; }
 

@@ -2,6 +2,7 @@
 
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
+#include <grpc/support/log.h>
 #include <grpcpp/grpcpp.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
@@ -55,6 +56,16 @@ class JsonFormatter : public spdlog::formatter {
   }
 };
 
+// gRPC's own messages (gpr_log: a failed TLS handshake, say) go through the
+// same logger, so that in JSON mode they are objects too. Which severities
+// reach it stays gRPC's choice (GRPC_VERBOSITY, ERROR by default).
+void LogGrpc(gpr_log_func_args* args) {
+  spdlog::level::level_enum level = spdlog::level::debug;
+  if (args->severity == GPR_LOG_SEVERITY_ERROR) level = spdlog::level::err;
+  if (args->severity == GPR_LOG_SEVERITY_INFO) level = spdlog::level::info;
+  spdlog::log(level, "grpc {}:{}: {}", args->file, args->line, args->message);
+}
+
 class RpcLogInterceptor : public grpc::experimental::Interceptor {
  public:
   explicit RpcLogInterceptor(grpc::experimental::ServerRpcInfo* info)
@@ -103,6 +114,7 @@ absl::Status SetUpLogging(absl::string_view service) {
   logger->set_level(level);
   logger->flush_on(spdlog::level::info);
   spdlog::set_default_logger(std::move(logger));
+  gpr_set_log_function(&LogGrpc);
   return absl::OkStatus();
 }
 

@@ -11,7 +11,8 @@
 
 namespace palermo {
 
-// Configures the default spdlog logger from --log_level and --log_format.
+// Configures the default spdlog logger from --log_level and --log_format,
+// and sends gRPC's own log messages to it.
 absl::Status SetUpLogging(absl::string_view service);
 
 // Writes one access-log line: method, peer, status code, duration.

@@ -295,7 +295,7 @@ int main(int argc, char** argv) {
       "running palermo-load");
   if (loaded.exit_code != 0) {
     Fail(absl::StrCat("palermo-load exited with ", loaded.exit_code, ":\n",
-                      loaded.output));
+                      loaded.errors));
   }
   std::printf("reference data loaded by palermo-load in %.2f s\n",
               SecondsSince(t));

@@ -23,11 +23,17 @@
 // administrator's (indicators and measure types are catalogue changes),
 // read from --bearer_token_file; the gateway records its subject as the
 // actor.
+// It logs like the services (services/common/logging.h, service "load"):
+// --log_format=text (the default) or json, one object a line, and
+// --log_level, all on standard error: its progress, what it kept, what
+// failed and why, and the summaries ("reference figures: 34 created, ...").
+// Standard output stays empty: a run's report is its log.
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <google/protobuf/util/json_util.h>
 #include <grpcpp/grpcpp.h>
 #include <openssl/evp.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -49,6 +55,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "services/assistance/client/assistance_client.h"
 #include "services/common/client.h"
+#include "services/common/logging.h"
 #include "services/common/tls.h"
 #include "services/coordination/client/coordination_client.h"
 #include "services/enforcement/client/enforcement_client.h"
@@ -108,8 +115,7 @@ bool WaitServing(const std::string& address, absl::Time deadline) {
     }
   }
   grpc::Status status = stream->Finish();
-  std::fprintf(stderr, "palermo-load: %s is not SERVING: %s\n", address.c_str(),
-               status.error_message().c_str());
+  spdlog::error("{} is not SERVING: {}", address, status.error_message());
   return false;
 }
 
@@ -123,8 +129,7 @@ const std::string& BearerToken() {
     std::stringstream content;
     content << in.rdbuf();
     if (!in) {
-      std::fprintf(stderr, "palermo-load: --bearer_token_file=%s: cannot read it\n",
-                   file.c_str());
+      spdlog::error("--bearer_token_file={}: cannot read it", file);
       std::exit(2);
     }
     *text = std::string(absl::StripAsciiWhitespace(content.str()));
@@ -146,7 +151,7 @@ std::string RequestId(const std::string& content) {
   unsigned int size = 0;
   if (EVP_Digest(content.data(), content.size(), digest, &size, EVP_sha256(),
                  nullptr) != 1) {
-    std::fprintf(stderr, "palermo-load: SHA-256 failed\n");
+    spdlog::critical("SHA-256 failed");
     std::exit(1);
   }
   return absl::StrCat(
@@ -192,8 +197,7 @@ bool ReadFolder(const std::filesystem::path& dir,
     if (entry.path().extension() == ".json") paths.push_back(entry.path());
   }
   if (error || paths.empty()) {
-    std::fprintf(stderr, "palermo-load: no *.json in %s %s\n", dir.c_str(),
-                 error.message().c_str());
+    spdlog::error("no *.json in {} {}", dir.string(), error.message());
     return false;
   }
   std::sort(paths.begin(), paths.end());
@@ -204,7 +208,7 @@ bool ReadFolder(const std::filesystem::path& dir,
     std::ifstream in(path);
     std::stringstream text;
     if (!(in && text << in.rdbuf())) {
-      std::fprintf(stderr, "palermo-load: cannot read %s\n", path.c_str());
+      spdlog::error("cannot read {}", path.string());
       ok = false;
       continue;
     }
@@ -212,8 +216,7 @@ bool ReadFolder(const std::filesystem::path& dir,
     if (auto s = google::protobuf::util::JsonStringToMessage(file.text,
                                                              &file.message);
         !s.ok()) {
-      std::fprintf(stderr, "palermo-load: %s: %s\n", path.c_str(),
-                   s.ToString().c_str());
+      spdlog::error("{}: {}", path.string(), s.ToString());
       ok = false;
     }
   }
@@ -231,9 +234,8 @@ int LoadLegislation(const std::shared_ptr<grpc::Channel>& channel,
     absl::string_view parent;
     if (!palermo::legislation::EntityOfLegislationName(legislation.name(),
                                                        &parent)) {
-      std::fprintf(stderr,
-                   "palermo-load: %s: \"%s\" is not {entity}/legislation\n",
-                   file.path.c_str(), legislation.name().c_str());
+      spdlog::error("{}: \"{}\" is not {{entity}}/legislation",
+                    file.path.string(), legislation.name());
       ++failed;
       continue;
     }
@@ -247,20 +249,19 @@ int LoadLegislation(const std::shared_ptr<grpc::Channel>& channel,
     absl::Status status = client.CreateLegislation(request).status();
     if (status.ok()) {
       ++(existed ? unchanged : created);
-      std::printf("%-45s %s\n", legislation.name().c_str(),
-                  existed ? "already loaded" : "created");
+      spdlog::info("{:<45} {}", legislation.name(),
+                   existed ? "already loaded" : "created");
     } else if (absl::IsAlreadyExists(status)) {
       ++kept;
-      std::printf("%-45s exists with other content: kept\n",
-                  legislation.name().c_str());
+      spdlog::warn("{:<45} exists with other content: kept",
+                   legislation.name());
     } else {
       ++failed;
-      std::fprintf(stderr, "palermo-load: %s: %s\n", file.path.c_str(),
-                   Describe(status).c_str());
+      spdlog::error("{}: {}", file.path.string(), Describe(status));
     }
   }
-  std::printf(
-      "reference data: %d created, %d already loaded, %d kept, %d failed\n",
+  spdlog::info(
+      "reference data: {} created, {} already loaded, {} kept, {} failed",
       created, unchanged, kept, failed);
   return failed == 0 ? 0 : 1;
 }
@@ -278,21 +279,19 @@ int LoadEnforcement(const std::shared_ptr<grpc::Channel>& channel,
         client.ImportObservations({file.message});
     if (!response.ok()) {
       ++failed;
-      std::fprintf(stderr, "palermo-load: %s: %s\n", file.path.c_str(),
-                   Describe(response.status()).c_str());
+      spdlog::error("{}: {}", file.path.string(), Describe(response.status()));
       continue;
     }
     created += response->created();
     revised += response->revised();
     unchanged += response->unchanged();
-    std::printf("%-45s %lld observations\n", file.path.filename().c_str(),
-                static_cast<long long>(response->received()));
+    spdlog::info("{:<45} {} observations", file.path.filename().string(),
+                 response->received());
   }
-  std::printf(
-      "reference figures: %lld created, %lld revised, %lld unchanged, %d "
-      "files failed\n",
-      static_cast<long long>(created), static_cast<long long>(revised),
-      static_cast<long long>(unchanged), failed);
+  spdlog::info(
+      "reference figures: {} created, {} revised, {} unchanged, {} files "
+      "failed",
+      created, revised, unchanged, failed);
   return failed == 0 ? 0 : 1;
 }
 
@@ -316,8 +315,7 @@ void CreateEach(const std::filesystem::path& path,
     } else if (record.name().rfind(segment + "/", 0) == 0) {
       id = record.name().substr(segment.size() + 1);
     } else {
-      std::fprintf(stderr, "palermo-load: %s: bad name %s\n", path.c_str(),
-                   record.name().c_str());
+      spdlog::error("{}: bad name {}", path.string(), record.name());
       ++tally.failed;
       continue;
     }
@@ -325,8 +323,8 @@ void CreateEach(const std::filesystem::path& path,
     const std::string stem = path.stem().string();
     if (!parent.empty() && parent != "countries/" + stem &&
         parent != "organizations/" + stem) {
-      std::fprintf(stderr, "palermo-load: %s: %s belongs to another file\n",
-                   path.c_str(), record.name().c_str());
+      spdlog::error("{}: {} belongs to another file", path.string(),
+                    record.name());
       ++tally.failed;
       continue;
     }
@@ -339,12 +337,11 @@ void CreateEach(const std::filesystem::path& path,
       ++tally.written;
     } else if (absl::IsAlreadyExists(status)) {
       ++tally.kept;  // an analyst's version stands
-      std::printf("%-60s exists with other content: kept\n",
-                  record.name().c_str());
+      spdlog::warn("{:<60} exists with other content: kept", record.name());
     } else {
       ++tally.failed;
-      std::fprintf(stderr, "palermo-load: %s: %s: %s\n", path.c_str(),
-                   record.name().c_str(), Describe(status).c_str());
+      spdlog::error("{}: {}: {}", path.string(), record.name(),
+                    Describe(status));
     }
   }
 }
@@ -371,8 +368,8 @@ int LoadAssistance(const std::shared_ptr<grpc::Channel>& channel,
         },
         tally);
   }
-  std::printf(
-      "reference measures: %d loaded or already there, %d kept, %d failed\n",
+  spdlog::info(
+      "reference measures: {} loaded or already there, {} kept, {} failed",
       tally.written, tally.kept, tally.failed);
   return tally.failed == 0 ? 0 : 1;
 }
@@ -425,9 +422,9 @@ int LoadCoordination(const std::shared_ptr<grpc::Channel>& channel,
         tally);
   }
 #undef PALERMO_CREATE_EACH
-  std::printf(
-      "reference coordination records: %d loaded or already there, %d kept, "
-      "%d failed\n",
+  spdlog::info(
+      "reference coordination records: {} loaded or already there, {} kept, "
+      "{} failed",
       tally.written, tally.kept, tally.failed);
   return tally.failed == 0 ? 0 : 1;
 }
@@ -439,11 +436,10 @@ void Count(const std::filesystem::path& path, const std::string& what,
     ++tally.written;
   } else if (absl::IsAlreadyExists(status)) {
     ++tally.kept;  // an analyst's version stands
-    std::printf("%-60s exists with other content: kept\n", what.c_str());
+    spdlog::warn("{:<60} exists with other content: kept", what);
   } else {
     ++tally.failed;
-    std::fprintf(stderr, "palermo-load: %s: %s: %s\n", path.c_str(),
-                 what.c_str(), Describe(status).c_str());
+    spdlog::error("{}: {}: {}", path.string(), what, Describe(status));
   }
 }
 
@@ -453,19 +449,18 @@ bool ReadJsonFile(const std::filesystem::path& path,
                   google::protobuf::Message* message, bool* absent) {
   *absent = !std::filesystem::exists(path);
   if (*absent) {
-    std::printf("palermo-load: no %s: skipped\n", path.c_str());
+    spdlog::info("no {}: skipped", path.string());
     return false;
   }
   std::ifstream in(path);
   std::stringstream text;
   if (!(in && text << in.rdbuf())) {
-    std::fprintf(stderr, "palermo-load: cannot read %s\n", path.c_str());
+    spdlog::error("cannot read {}", path.string());
     return false;
   }
   if (auto s = google::protobuf::util::JsonStringToMessage(text.str(), message);
       !s.ok()) {
-    std::fprintf(stderr, "palermo-load: %s: %s\n", path.c_str(),
-                 s.ToString().c_str());
+    spdlog::error("{}: {}", path.string(), s.ToString());
     return false;
   }
   return true;
@@ -482,9 +477,7 @@ bool ReadBlocks(const std::filesystem::path& path,
   auto list = file.fields().find("narrativeBlocks");
   if (file.fields_size() != 1 || list == file.fields().end() ||
       !list->second.has_list_value()) {
-    std::fprintf(stderr,
-                 "palermo-load: %s: expected {\"narrativeBlocks\": [...]}\n",
-                 path.c_str());
+    spdlog::error("{}: expected {{\"narrativeBlocks\": [...]}}", path.string());
     return false;
   }
   for (const auto& item : list->second.list_value().values()) {
@@ -494,8 +487,8 @@ bool ReadBlocks(const std::filesystem::path& path,
         !s.ok() ||
         !(s = google::protobuf::util::JsonStringToMessage(json, &block))
              .ok()) {
-      std::fprintf(stderr, "palermo-load: %s: block %zu: %s\n", path.c_str(),
-                   blocks->size(), s.ToString().c_str());
+      spdlog::error("{}: block {}: {}", path.string(), blocks->size(),
+                    s.ToString());
       return false;
     }
   }
@@ -510,7 +503,7 @@ int LoadReporting(const std::shared_ptr<grpc::Channel>& channel,
   namespace reporting = palermo::reporting;
   namespace rv1 = palermo::reporting::v1;
   if (!std::filesystem::is_directory(dir)) {
-    std::printf("palermo-load: no %s: reporting skipped\n", dir.c_str());
+    spdlog::info("no {}: reporting skipped", dir.string());
     return 0;
   }
   reporting::ReportingClient client(channel, Options());
@@ -519,7 +512,7 @@ int LoadReporting(const std::shared_ptr<grpc::Channel>& channel,
   rv1::CreateCycleRequest cycle;
   if (!ReadJsonFile(dir / "cycle.json", &cycle, &absent)) {
     if (!absent) return 1;
-    std::printf("palermo-load: no cycle: responses and blocks skipped\n");
+    spdlog::info("no cycle: responses and blocks skipped");
     return 0;
   }
   const std::string cycle_name = reporting::CycleName(cycle.cycle_id());
@@ -560,9 +553,9 @@ int LoadReporting(const std::shared_ptr<grpc::Channel>& channel,
             client.CreateNarrativeBlock(request).status(), tally);
     }
   }
-  std::printf(
-      "reference reporting records: %d loaded or already there, %d kept, %d "
-      "failed\n",
+  spdlog::info(
+      "reference reporting records: {} loaded or already there, {} kept, {} "
+      "failed",
       tally.written, tally.kept, tally.failed);
   return tally.failed == 0 ? 0 : 1;
 }
@@ -571,9 +564,15 @@ int LoadReporting(const std::shared_ptr<grpc::Channel>& channel,
 
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
+  // Before any other message: a bad --log_format cannot be written in it.
+  if (absl::Status s = palermo::SetUpLogging("load"); !s.ok()) {
+    std::fprintf(stderr, "palermo-load: %s\n",
+                 std::string(s.message()).c_str());
+    return 2;
+  }
   if (absl::Status s = palermo::ValidateTlsConfig(palermo::TlsConfigFromFlags());
       !s.ok()) {
-    std::fprintf(stderr, "palermo-load: %s\n", std::string(s.message()).c_str());
+    spdlog::error("{}", std::string(s.message()));
     return 2;
   }
   const std::string target = absl::GetFlag(FLAGS_target);
