@@ -122,8 +122,8 @@ void InitRuntime(int argc, char** argv, absl::string_view service_name) {
   for (const absl::Status& s :
        {ValidateTlsConfig(TlsConfigFromFlags()), ValidateServerFlags()}) {
     if (s.ok()) continue;
-    std::fprintf(stderr, "%s: %s\n", ProcessName().c_str(),
-                 std::string(s.message()).c_str());
+    // Logged, so that it is a JSON line under --log_format=json too.
+    spdlog::critical("{}: {}", ProcessName(), std::string(s.message()));
     std::exit(2);
   }
   // Blocked before gRPC starts its threads, so only sigwait() sees them. A
