@@ -49,6 +49,20 @@ bool HasNoSideEffects(const MethodDescriptor& method) {
   return method.options().idempotency_level() == MethodOptions::NO_SIDE_EFFECTS;
 }
 
+// The methods of `services` marked NO_SIDE_EFFECTS, in descriptor order.
+std::vector<const MethodDescriptor*> WithoutSideEffects(
+    const std::vector<const ServiceDescriptor*>& services) {
+  std::vector<const MethodDescriptor*> out;
+  for (const ServiceDescriptor* service : services) {
+    for (int i = 0; i < service->method_count(); ++i) {
+      if (HasNoSideEffects(*service->method(i))) {
+        out.push_back(service->method(i));
+      }
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 const std::vector<const ServiceDescriptor*>& SuiteServices() {
@@ -78,14 +92,9 @@ const std::vector<const ServiceDescriptor*>& SuiteServices() {
 std::vector<std::string> MethodsWithoutSideEffects(
     const std::vector<const ServiceDescriptor*>& services) {
   std::vector<std::string> out;
-  for (const ServiceDescriptor* service : services) {
-    for (int i = 0; i < service->method_count(); ++i) {
-      const MethodDescriptor* method = service->method(i);
-      if (HasNoSideEffects(*method)) {
-        out.push_back(absl::StrCat("/", service->full_name(), "/",
-                                   method->name()));
-      }
-    }
+  for (const MethodDescriptor* method : WithoutSideEffects(services)) {
+    out.push_back(
+        absl::StrCat("/", method->service()->full_name(), "/", method->name()));
   }
   return out;
 }
@@ -95,13 +104,10 @@ std::string ServiceConfigJson(
     const RetryPolicy& retry) {
   // Service and method names are protobuf identifiers: nothing to escape.
   std::vector<std::string> names;
-  for (const ServiceDescriptor* service : services) {
-    for (int i = 0; i < service->method_count(); ++i) {
-      const MethodDescriptor* method = service->method(i);
-      if (!HasNoSideEffects(*method)) continue;
-      names.push_back(absl::StrCat("{\"service\":\"", service->full_name(),
-                                   "\",\"method\":\"", method->name(), "\"}"));
-    }
+  for (const MethodDescriptor* method : WithoutSideEffects(services)) {
+    names.push_back(absl::StrCat("{\"service\":\"",
+                                 method->service()->full_name(),
+                                 "\",\"method\":\"", method->name(), "\"}"));
   }
   std::string json = "{\"loadBalancingConfig\":[{\"round_robin\":{}}]";
   if (!names.empty()) {
