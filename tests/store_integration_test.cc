@@ -2,7 +2,8 @@
 // unreachable server at start ends the service with the reason and a
 // non-zero exit, never serving without a store; a database that goes away
 // while serving makes calls UNAVAILABLE and health NOT_SERVING, and health
-// SERVING again once it returns, with no acknowledged write lost.
+// SERVING again once it returns, with no acknowledged write lost; its
+// liveness (kLivenessHealthService) stays SERVING throughout.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -11,6 +12,7 @@
 
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "palermo/coordination/v1/coordination.grpc.pb.h"
+#include "services/common/server.h"
 #include "tests/support/postgres_for_test.h"
 #include "tests/support/service_process.h"
 
@@ -120,6 +122,12 @@ TEST(StoreOutageTest, ADatabaseThatGoesAwayIsNotServingUntilItReturns) {
 
   ASSERT_TRUE((*server)->Stop().ok());
   ASSERT_TRUE(WaitForHealth(*watch, HealthCheckResponse::NOT_SERVING));
+  // Unready, but alive: a liveness probe must not restart it for this.
+  HealthCheckRequest liveness;
+  liveness.set_service(kLivenessHealthService);
+  HealthCheckResponse alive;
+  ASSERT_TRUE(health->Check(Context().get(), liveness, &alive).ok());
+  EXPECT_EQ(alive.status(), HealthCheckResponse::SERVING);
   cv1::CoordinationBody during;
   grpc::Status refused = stub->CreateCoordinationBody(
       Context().get(), Rapporteur("during"), &during);

@@ -381,6 +381,14 @@ void ServiceHost::FollowProbe(HealthProbe probe) {
 
 void ServiceHost::SetServing() {
   SetHealth(true);
+  // Alive from now on: no probe ever sets it back (SetHealth leaves it).
+  for (const Bound& bound : listeners_) {
+    for (grpc::Server* server : {bound.server.get(), health_server_.get()}) {
+      if (server == nullptr) continue;
+      server->GetHealthCheckService()->SetServingStatus(kLivenessHealthService,
+                                                        true);
+    }
+  }
   serving_ = true;
   spdlog::info("SERVING");
   if (int fd = absl::GetFlag(FLAGS_ready_fd); fd >= 0) {

@@ -102,6 +102,13 @@ struct HostAudit {
 // OK, or why not.
 using HealthProbe = std::function<absl::Status()>;
 
+// The health service name that says only that the process is alive: SERVING
+// from SetServing() until shutdown whatever the probe says, for liveness
+// probes (Kubernetes restarts a container whose liveness fails; a database
+// outage must make the service unready, not restart it). Readiness asks
+// the server's overall health, "", which follows the probe.
+inline constexpr char kLivenessHealthService[] = "palermo.liveness";
+
 // Hosts `services` until SIGINT or SIGTERM; returns the process exit code.
 // Everything the services use must outlive the call. With a `probe`, health
 // follows it (ServiceHost::FollowProbe).
@@ -137,8 +144,8 @@ class ServiceHost {
   // The --health_listen port; 0 without one.
   int health_port() const { return health_port_; }
 
-  // Health SERVING on every listener, for the server and each of its hosted
-  // services; writes to --ready_fd, if set, the ports (ports(), separated by
+  // Health SERVING on every listener, for the server, each of its hosted
+  // services and kLivenessHealthService; writes to --ready_fd, if set, the ports (ports(), separated by
   // spaces), then with --health_listen " health:" and its port, and a
   // newline.
   void SetServing();
