@@ -10,8 +10,8 @@
 #     stops one with SIGTERM and sees it exit cleanly within its grace;
 #   compose.postgres.yaml: two replicas of every domain service on one
 #     PostgreSQL: reads through the gateway are answered by both replicas of
-#     the legislation service (palermo-served-by), and readers calling while
-#     one replica is killed see no failed call.
+#     the legislation service (palermo-served-by), and eight readers calling
+#     while one replica is killed see no failed call.
 # It starts dockerd itself when none runs (docker/dockerd) and stops it at
 # the end. Nothing is skipped: when containers cannot run here, it fails
 # saying why. Usage: container_test.sh BUILD_DIR
@@ -19,9 +19,7 @@ set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BUILD=$(realpath "${1:?usage: container_test.sh BUILD_DIR}")
 BUF=$ROOT/.tools/node_modules/.bin/buf
-DOCKER=docker
-[ -x /usr/bin/docker ] && DOCKER=/usr/bin/docker
-export DOCKER
+. "$ROOT/docker/lib.sh"
 COMPOSE_DIR=$ROOT/deploy/compose
 work=$(mktemp -d /var/tmp/palermo-containers.XXXXXX)
 passed=0 failed=0 projects=() dockerd_pid=
@@ -38,11 +36,16 @@ cleanup() {
     docker-compose -p "$p" -f "$COMPOSE_DIR/compose.yaml" \
       -f "$COMPOSE_DIR/compose.postgres.yaml" down -v --remove-orphans >/dev/null 2>&1
   done
-  [ -n "$dockerd_pid" ] && kill "$dockerd_pid" 2>/dev/null && wait "$dockerd_pid" 2>/dev/null
+  if [ -n "$dockerd_pid" ] && kill "$dockerd_pid" 2>/dev/null; then
+    # Not this shell's child (docker/dockerd started it): wait for its end.
+    wait_until 30 eval '! kill -0 "$dockerd_pid" 2>/dev/null'
+  fi
   rm -rf "$work"
   say "$passed passed, $failed failed"
 }
 trap cleanup EXIT
+# A test ended by a signal cleans up too (the EXIT trap alone would not run).
+trap 'exit 143' TERM INT
 
 # Polls COMMAND until it succeeds, for at most SECONDS: the condition of a
 # container or a service, not a fixed pause.
@@ -69,6 +72,11 @@ export PALERMO_GATEWAY_PORT=127.0.0.1:0
 "$COMPOSE_DIR/make-secrets" "$PALERMO_SECRETS" >/dev/null ||
   fatal "deploy/compose/make-secrets failed"
 pass "images palermo/*:$tag built, secrets made"
+# Stacks an earlier run left behind (killed before its clean-up): removed.
+for stale in $("$DOCKER" ps -a --format '{{.Label "com.docker.compose.project"}}' |
+               grep '^palermo-test-' | sort -u); do
+  projects+=("$stale")
+done
 
 # --- Helpers on a running stack --------------------------------------------
 project= files=() port=
@@ -143,14 +151,32 @@ else
   fail "report: $(tail -5 "$work/report.log")"
 fi
 
-legislation=$(container_of legislation)
-user=$("$DOCKER" inspect -f '{{.Config.User}}' "$legislation")
-readonly_root=$("$DOCKER" inspect -f '{{.HostConfig.ReadonlyRootfs}}' "$legislation")
-if [ "$user" = 10001:10001 ] && [ "$readonly_root" = true ]; then
-  pass "containers run as 10001:10001 on a read-only root filesystem"
+# Every container (the loader's too): its user, its root filesystem, its
+# published ports (the gateway's 50051 alone), and which keys it can read
+# (its own only).
+bad=
+for id in $(compose ps -q -a); do
+  name=$("$DOCKER" inspect -f '{{index .Config.Labels "com.docker.compose.service"}}' "$id")
+  user=$("$DOCKER" inspect -f '{{.Config.User}}' "$id")
+  readonly_root=$("$DOCKER" inspect -f '{{.HostConfig.ReadonlyRootfs}}' "$id")
+  published=$("$DOCKER" inspect -f '{{range $p, $b := .HostConfig.PortBindings}}{{$p}} {{end}}' "$id")
+  keys=$("$DOCKER" inspect -f '{{range .Mounts}}{{.Source}} {{end}}' "$id" |
+         tr ' ' '\n' | sed -n 's|.*/\([^/]*\)\.key$|\1|p' | tr '\n' ' ')
+  want_published=
+  [ "$name" = gateway ] && want_published="50051/tcp "
+  want_key=$name
+  [ "$name" = load ] && want_key=loader
+  [ "$user" = 10001:10001 ] || bad+=" $name runs as '$user';"
+  [ "$readonly_root" = true ] || bad+=" $name has a writable root;"
+  [ "$published" = "$want_published" ] || bad+=" $name publishes '$published';"
+  [ "$keys" = "$want_key " ] || bad+=" $name mounts keys '$keys';"
+done
+if [ -z "$bad" ]; then
+  pass "every container runs as 10001:10001 on a read-only root, mounts its own key only, and only the gateway publishes a port"
 else
-  fail "legislation runs as '$user', read-only root: $readonly_root"
+  fail "containers:$bad"
 fi
+legislation=$(container_of legislation)
 if "$DOCKER" logs "$legislation" 2>&1 | python3 -c '
 import json, sys
 lines = [l for l in sys.stdin if l.strip()]
@@ -164,7 +190,12 @@ fi
 # kill_process CONTAINER: SIGKILL to its process from outside, as a crash
 # or the kernel's OOM killer would end it (`docker kill` would count as a
 # manual stop, which restart policies leave alone).
-kill_process() { kill -KILL "$("$DOCKER" inspect -f '{{.State.Pid}}' "$1")"; }
+kill_process() {
+  local pid
+  pid=$("$DOCKER" inspect -f '{{.State.Pid}}' "$1")
+  # 0 for a container that is not running: `kill 0` would end this test.
+  [ "$pid" -gt 0 ] && kill -KILL "$pid"
+}
 
 # A backend that dies is brought back by its restart policy.
 enforcement=$(container_of enforcement)
@@ -250,17 +281,17 @@ else
   fail "reads were answered by '$seen', replicas ${!host_of[*]}: $(grep -m3 FAIL "$work/spread")"
 fi
 
-# Four readers call while one replica is killed: no call fails.
+# Eight readers call while one replica is killed: no call fails.
 victim=${replicas[0]}
 readers=()
-for k in 1 2 3 4; do
+for k in 1 2 3 4 5 6 7 8; do
   : >"$work/reader$k"
-  read_legislation 60 "$work/reader$k" &
+  read_legislation 40 "$work/reader$k" &
   readers+=($!)
 done
 lines_at_least() {  # n: every reader has made n calls
   local k
-  for k in 1 2 3 4; do [ "$(wc -l <"$work/reader$k")" -ge "$1" ] || return 1; done
+  for k in 1 2 3 4 5 6 7 8; do [ "$(wc -l <"$work/reader$k")" -ge "$1" ] || return 1; done
 }
 wait_until 60 lines_at_least 10 || fail "the readers did not start"
 kill_process "$victim"
@@ -268,7 +299,7 @@ killed_at=$(cat "$work"/reader* | wc -l)
 wait "${readers[@]}"
 total=$(cat "$work"/reader* | wc -l)
 failures=$(cat "$work"/reader* | grep -c '^FAIL')
-if [ "$failures" -eq 0 ] && [ "$total" -eq 240 ]; then
+if [ "$failures" -eq 0 ] && [ "$total" -eq 320 ]; then
   pass "replica ${victim:0:12} killed after $killed_at of $total reads: no call failed"
 else
   fail "$failures of $total reads failed after killing a replica: $(cat "$work"/reader* | grep -m3 FAIL)"
