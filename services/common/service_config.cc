@@ -109,7 +109,13 @@ std::string ServiceConfigJson(
                                  method->service()->full_name(),
                                  "\",\"method\":\"", method->name(), "\"}"));
   }
-  std::string json = "{\"loadBalancingConfig\":[{\"round_robin\":{}}]";
+  // Retries stop while failures outrun successes (gRPC's retry throttling:
+  // a failure takes a token, a success gives back 0.1, retries only above
+  // half of 100): a replica's loss is retried, a long outage of the
+  // database every replica shares is not multiplied by the attempts.
+  std::string json =
+      "{\"loadBalancingConfig\":[{\"round_robin\":{}}],"
+      "\"retryThrottling\":{\"maxTokens\":100,\"tokenRatio\":0.1}";
   if (!names.empty()) {
     absl::StrAppend(&json, ",\"methodConfig\":[{\"name\":[",
                     absl::StrJoin(names, ","),

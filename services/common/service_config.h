@@ -3,8 +3,9 @@
 // target resolves to (dns:///legislation:50052 with two replicas behind the
 // name: both), and retries of UNAVAILABLE for the methods without side
 // effects, those marked `option idempotency_level = NO_SIDE_EFFECTS;` in
-// their .proto, read from the descriptors of the suite's services. Writes
-// are never retried: a create without request_id would be written twice.
+// their .proto, read from the descriptors of the suite's services, throttled
+// when failures outrun successes. Writes are never retried: a create
+// without request_id would be written twice.
 // Pure: builds JSON, makes no channel.
 #ifndef PALERMO_SERVICES_COMMON_SERVICE_CONFIG_H_
 #define PALERMO_SERVICES_COMMON_SERVICE_CONFIG_H_

@@ -75,6 +75,9 @@ TEST(ServiceConfigTest, RoundRobinAndRetriesOfUnavailableForTheReadsOnly) {
   ASSERT_EQ(lb.values_size(), 1);
   EXPECT_EQ(lb.values(0).struct_value().fields().size(), 1u);
   EXPECT_EQ(lb.values(0).struct_value().fields().count("round_robin"), 1u);
+  const Struct& throttling = Field(config, "retryThrottling").struct_value();
+  EXPECT_EQ(Field(throttling, "maxTokens").number_value(), 100);
+  EXPECT_EQ(Field(throttling, "tokenRatio").number_value(), 0.1);
 
   const ListValue& methods = Field(config, "methodConfig").list_value();
   ASSERT_EQ(methods.values_size(), 1);
