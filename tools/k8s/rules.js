@@ -1,17 +1,23 @@
 // The suite's rules on the objects of one rendered overlay (check-manifests
-// runs them; deploy/k8s/README.md lists them). check(objects, secrets)
-// returns {failures: [{object, rule, message}], counts: {rule: n}}: counts
-// say how many objects each rule looked at, so that a rule which matched
-// nothing shows as 0 rather than as a pass.
+// runs them; deploy/k8s/README.md lists them; who may talk to whom is
+// network.js). check(objects, secrets) returns {failures: [{object, rule,
+// message}], counts: {rule: n}, calls: ["gateway->legislation:50052", ...]}:
+// counts say how many objects each rule looked at, so that a rule which
+// matched nothing shows as 0 rather than as a pass; calls are the
+// connections the pods' flags make, which the policies must allow.
 "use strict";
 
-const WORKLOAD_KINDS = ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "Pod"];
-const LONG_RUNNING = ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"];
+const {
+  WORKLOAD_KINDS, LONG_RUNNING, id, nsOf, podSpec, podLabels, containersOf, selects, mapSelects, argValue,
+} = require("./objects.js");
+const { checkNetwork } = require("./network.js");
+
 const HEALTH_PORT = 50060;       // --health_listen in every server image
 const SUITE_UID = 10001;         // the images' user and group
 const SHUTDOWN_GRACE_S = 10;     // the servers' --shutdown_grace default
 const GATEWAY = "gateway";       // the one workload with an ordinary Service
 const GATEWAY_PORT = 50051;
+const LIVENESS_SERVICE = "palermo.liveness";  // SERVING while the process runs
 // The suite's gRPC servers (probes on HEALTH_PORT, a store); its other
 // images are the loader's (palermo/load) and the database's.
 const SERVER_IMAGES = ["gateway", "legislation", "enforcement", "assistance", "coordination", "reporting"]
@@ -19,38 +25,10 @@ const SERVER_IMAGES = ["gateway", "legislation", "enforcement", "assistance", "c
 const DATABASE_IMAGE = "palermo/postgres";  // docker/postgres/
 const DATABASE_PASSWORD_FILE = "/run/secrets/postgres_password";  // its entrypoint's default
 
-const id = (o) => `${o.kind}/${o.metadata && o.metadata.name}`;
-const nsOf = (o) => (o.metadata && o.metadata.namespace) || "";
-
-function podTemplate(o) {
-  if (o.kind === "Pod") return { metadata: o.metadata, spec: o.spec };
-  if (o.kind === "CronJob") return o.spec && o.spec.jobTemplate && o.spec.jobTemplate.spec.template;
-  return o.spec && o.spec.template;
-}
-const podSpec = (o) => (podTemplate(o) || {}).spec || {};
-const podLabels = (o) => ((podTemplate(o) || {}).metadata || {}).labels || {};
-const containersOf = (spec) => [...(spec.initContainers || []), ...(spec.containers || [])];
 const isSuiteImage = (image) => /^palermo\//.test(image || "");
 const imageName = (image) => parseImage(image || "").name;
 const isServerImage = (image) => SERVER_IMAGES.includes(imageName(image));
 const isDatabaseImage = (image) => imageName(image) === DATABASE_IMAGE;
-
-// A label selector (matchLabels, matchExpressions) against labels.
-function selects(selector, labels) {
-  if (!selector) return false;
-  for (const [k, v] of Object.entries(selector.matchLabels || {})) if (labels[k] !== v) return false;
-  for (const e of selector.matchExpressions || []) {
-    const has = Object.prototype.hasOwnProperty.call(labels, e.key);
-    if (e.operator === "In" && !(has && e.values.includes(labels[e.key]))) return false;
-    if (e.operator === "NotIn" && has && e.values.includes(labels[e.key])) return false;
-    if (e.operator === "Exists" && !has) return false;
-    if (e.operator === "DoesNotExist" && has) return false;
-  }
-  return true;
-}
-// A Service's selector is a plain map.
-const mapSelects = (map, labels) => !!map && Object.keys(map).length > 0 &&
-  Object.entries(map).every(([k, v]) => labels[k] === v);
 
 // image -> {name, tag, digest}
 function parseImage(image) {
@@ -65,12 +43,6 @@ function parseImage(image) {
 // A libpq DSN (conninfo or URI) that carries a password.
 const dsnHasPassword = (dsn) => /(^|\s)password\s*=/i.test(dsn) || /[?&]password=/i.test(dsn) ||
   /^postgres(ql)?:\/\/[^/@?]*:[^/@?]*@/i.test(dsn);
-
-function argValue(args, flag) {
-  let value;
-  for (const a of args || []) if (a.startsWith(`--${flag}=`)) value = a.slice(flag.length + 3);
-  return value;  // absl takes the last one
-}
 
 function check(objects, secrets) {
   const failures = [];
@@ -204,6 +176,19 @@ function check(objects, secrets) {
           if (c.startupProbe && !(c.startupProbe.grpc && c.startupProbe.grpc.port === HEALTH_PORT)) {
             fail(w, "probes", `container ${c.name}: startupProbe is not a gRPC probe of port ${HEALTH_PORT}`);
           }
+          // Liveness asks palermo.liveness, SERVING from start to shutdown
+          // whatever the store does; readiness and startup ask "", which
+          // follows the store: a database outage takes pods out of their
+          // Services without restarting every one of them.
+          const service = (p) => (c[p] && c[p].grpc && c[p].grpc.service) || "";
+          if (c.livenessProbe && service("livenessProbe") !== LIVENESS_SERVICE) {
+            fail(w, "probes", `container ${c.name}: livenessProbe asks the health of service "${service("livenessProbe")}", not ${LIVENESS_SERVICE} (the store's health would restart every pod during a database outage)`);
+          }
+          for (const p of ["readinessProbe", "startupProbe"]) {
+            if (c[p] && service(p) !== "") {
+              fail(w, "probes", `container ${c.name}: ${p} asks the health of service "${service(p)}", not "" (the server's, which follows its store)`);
+            }
+          }
           if (!(c.ports || []).some((p) => p.containerPort === HEALTH_PORT)) {
             fail(w, "probes", `container ${c.name} declares no containerPort ${HEALTH_PORT}`);
           }
@@ -260,22 +245,12 @@ function check(objects, secrets) {
       }
     }
 
-    // --- NetworkPolicies: its own, and ingress open on each port its Services serve
+    // --- NetworkPolicies: its own (what they allow: network.js, below)
     count("network-policies");
     const own = policies.filter((p) => nsOf(p) === nsOf(w) && p.spec.podSelector &&
       Object.keys(p.spec.podSelector).length > 0 && selects(p.spec.podSelector, labels));
     if (!own.length) {
       fail(w, "network-policies", "no NetworkPolicy selects its pods (beyond the namespace-wide ones)");
-    }
-    const containerPorts = (spec.containers || []).flatMap((c) => c.ports || []);
-    for (const s of longRunning ? services.filter((x) => nsOf(x) === nsOf(w) && mapSelects(x.spec.selector, labels)) : []) {
-      for (const sp of s.spec.ports || []) {
-        const target = sp.targetPort === undefined ? sp.port : sp.targetPort;
-        const cp = containerPorts.find((x) => x.name === target || x.containerPort === target);
-        const open = own.some((p) => (p.spec.ingress || []).some((rule) =>
-          !rule.ports || rule.ports.some((rp) => cp && (rp.port === cp.name || rp.port === cp.containerPort))));
-        if (!open) fail(w, "network-policies", `no NetworkPolicy ingress rule opens port ${target} of Service/${s.metadata.name}`);
-      }
     }
 
     // --- state: SQLite on a claim of the StatefulSet; PostgreSQL at a DSN
@@ -359,6 +334,21 @@ function check(objects, secrets) {
       }
     }
 
+    // --- one gateway: it keeps its audit log of refusals in its own SQLite
+    // file (/data/gateway-audit.db), so a second replica would split the
+    // trail (ListAuditRecords answering from either at random)
+    if (longRunning && w.metadata.name === GATEWAY) {
+      count("replicas");
+      const replicas = w.spec.replicas === undefined ? 1 : w.spec.replicas;
+      if (replicas !== 1) fail(w, "replicas", `${replicas} replicas, not 1: each would keep its own audit log (SQLite), splitting the trail`);
+      for (const a of byKind("HorizontalPodAutoscaler")) {
+        const ref = a.spec && a.spec.scaleTargetRef;
+        if (ref && ref.kind === w.kind && ref.name === w.metadata.name && nsOf(a) === nsOf(w)) {
+          fail(w, "replicas", `HorizontalPodAutoscaler/${a.metadata.name} scales it: its audit log (SQLite) allows one replica`);
+        }
+      }
+    }
+
     // --- replicas spread when there are several
     if (longRunning && (w.spec.replicas || 1) > 1) {
       count("spread");
@@ -431,7 +421,12 @@ function check(objects, secrets) {
     failures.push({ object: "images", rule: "images", message: `the suite's images carry ${suiteTags.size} tags: ${[...suiteTags].map(([t, at]) => `${t} (${at})`).join(", ")}` });
   }
 
-  return { failures, counts };
+  // Who may talk to whom: the policies' graph against the pods' calls.
+  const network = checkNetwork(objects);
+  failures.push(...network.failures);
+  for (const [rule, n] of Object.entries(network.counts)) counts[rule] = (counts[rule] || 0) + n;
+
+  return { failures, counts, calls: network.calls };
 }
 
-module.exports = { check, parseImage, selects };
+module.exports = { check, parseImage };
