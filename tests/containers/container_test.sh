@@ -38,7 +38,7 @@ cleanup() {
   done
   if [ -n "$dockerd_pid" ] && kill "$dockerd_pid" 2>/dev/null; then
     # Not this shell's child (docker/dockerd started it): wait for its end.
-    wait_until 30 eval '! kill -0 "$dockerd_pid" 2>/dev/null'
+    timeout 30 tail --pid="$dockerd_pid" -f /dev/null
   fi
   rm -rf "$work"
   say "$passed passed, $failed failed"
@@ -47,15 +47,22 @@ trap cleanup EXIT
 # A test ended by a signal cleans up too (the EXIT trap alone would not run).
 trap 'exit 143' TERM INT
 
-# Polls COMMAND until it succeeds, for at most SECONDS: the condition of a
-# container or a service, not a fixed pause.
-wait_until() {  # seconds command...
+# Calls COMMAND (a call to the stack, which takes its own time) again until
+# it succeeds, for at most SECONDS.
+retry_until() {  # seconds command...
   local deadline=$((SECONDS + $1))
   shift
   until "$@"; do
     [ "$SECONDS" -lt "$deadline" ] || return 1
-    sleep 0.2
   done
+}
+
+# Waits for Docker to report CONTAINER healthy after SINCE (a Unix time with
+# nanoseconds): its health_status events, as they come, for at most 90 s.
+wait_healthy() {  # container since
+  grep -m1 -qx 'health_status: healthy' < <(timeout 90 "$DOCKER" events \
+    --since "$2" --filter "container=$1" --filter event=health_status \
+    --format '{{.Status}}')
 }
 
 # --- The daemon and the images -------------------------------------------
@@ -83,7 +90,6 @@ project= files=() port=
 compose() { docker-compose -p "$project" "${files[@]}" "$@"; }
 container_of() { compose ps -q "$1" | head -1; }
 health_of() { "$DOCKER" inspect -f '{{.State.Health.Status}}' "$1" 2>/dev/null; }
-is_healthy() { [ "$(health_of "$1")" = healthy ]; }
 # call METHOD JSON: a call through the gateway's published port.
 call() {
   "$BUF" curl --protocol grpc --http2-prior-knowledge --timeout 20s -d "$2" \
@@ -200,12 +206,11 @@ kill_process() {
 # A backend that dies is brought back by its restart policy.
 enforcement=$(container_of enforcement)
 restarts=$("$DOCKER" inspect -f '{{.RestartCount}}' "$enforcement")
+since=$(date +%s.%N)
 kill_process "$enforcement"
-restarted() {
-  [ "$("$DOCKER" inspect -f '{{.RestartCount}}' "$enforcement")" -gt "$restarts" ] &&
-    is_healthy "$enforcement"
-}
-if wait_until 60 restarted && wait_until 30 profile_is_complete; then
+if wait_healthy "$enforcement" "$since" &&
+   [ "$("$DOCKER" inspect -f '{{.RestartCount}}' "$enforcement")" -gt "$restarts" ] &&
+   retry_until 30 profile_is_complete; then
   pass "enforcement killed (SIGKILL): restarted by its policy, the profile complete again"
 else
   fail "enforcement after SIGKILL: health $(health_of "$enforcement"), profile $(head -c 300 "$work/profile.json")"
@@ -219,8 +224,9 @@ if profile_omits enforcement; then
 else
   fail "enforcement stopped: the profile does not name it: $(head -c 400 "$work/profile.json" "$work/profile.err")"
 fi
+since=$(date +%s.%N)
 compose start enforcement >/dev/null 2>&1
-if wait_until 60 is_healthy "$enforcement" && wait_until 30 profile_is_complete; then
+if wait_healthy "$enforcement" "$since" && retry_until 30 profile_is_complete; then
   pass "enforcement started again: the profile is complete"
 else
   fail "enforcement restarted: health $(health_of "$enforcement"), profile $(head -c 300 "$work/profile.json")"
@@ -254,11 +260,13 @@ for r in "${replicas[@]}"; do
   host_of[$("$DOCKER" inspect -f '{{.Config.Hostname}}' "$r")]=$r
 done
 
-# read N OUT: N reads of the legislation service through the gateway, one
-# line each in OUT: "ok <replica host>" or "FAIL <message>".
+# read N OUT [STARTED]: N reads of the legislation service through the
+# gateway, one line each in OUT: "ok <replica host>" or "FAIL <message>";
+# after the 10th, a line to the fifo STARTED.
 read_legislation() {
   local i out
   for ((i = 0; i < $1; i++)); do
+    [ "$i" = 10 ] && [ -n "${3:-}" ] && echo "$2" >"$3"
     if out=$("$BUF" curl --protocol grpc --http2-prior-knowledge --timeout 20s -v \
         -d '{"pageSize":1}' \
         "http://127.0.0.1:$port/palermo.legislation.v1.LegislationService/ListLegislations" 2>&1); then
@@ -284,16 +292,17 @@ fi
 # Eight readers call while one replica is killed: no call fails.
 victim=${replicas[0]}
 readers=()
+mkfifo "$work/started"
+exec 3<>"$work/started"  # held open both ways: the readers' writes never block
 for k in 1 2 3 4 5 6 7 8; do
   : >"$work/reader$k"
-  read_legislation 40 "$work/reader$k" &
+  read_legislation 40 "$work/reader$k" "$work/started" &
   readers+=($!)
 done
-lines_at_least() {  # n: every reader has made n calls
-  local k
-  for k in 1 2 3 4 5 6 7 8; do [ "$(wc -l <"$work/reader$k")" -ge "$1" ] || return 1; done
-}
-wait_until 60 lines_at_least 10 || fail "the readers did not start"
+# Every reader has made 10 calls, and goes on: now the kill.
+for k in 1 2 3 4 5 6 7 8; do
+  read -r -t 120 -u 3 _ || { fail "the readers did not start"; break; }
+done
 kill_process "$victim"
 killed_at=$(cat "$work"/reader* | wc -l)
 wait "${readers[@]}"
